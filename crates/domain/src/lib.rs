@@ -1,0 +1,13 @@
+//! zhucun's domain: the words of the product as types, the rules that hold whatever the storage,
+//! and the access policy. Nothing here does I/O; everything here is tested as plain functions.
+
+pub mod access;
+pub mod organisation;
+pub mod paging;
+pub mod role;
+pub mod text;
+pub mod validation;
+
+pub use access::{decide, list_scope, Action, Actor, Decision, ListScope, Resource, Target, VillageScope};
+pub use role::Role;
+pub use validation::{FieldError, Invalid};

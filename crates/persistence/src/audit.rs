@@ -1,0 +1,85 @@
+//! The append-only audit trail. There is no update or delete here, and triggers refuse them.
+
+use crate::db::DbConnection;
+use crate::schema::audit_entries;
+use crate::Page;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+#[diesel(table_name = audit_entries)]
+pub struct AuditRow {
+    pub id: i64,
+    pub department_id: i64,
+    pub actor_id: Option<i64>,
+    pub actor_username: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+    pub at: NaiveDateTime,
+    pub request_id: String,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = audit_entries)]
+pub struct NewAuditEntry<'a> {
+    pub department_id: i64,
+    pub actor_id: Option<i64>,
+    pub actor_username: &'a str,
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub entity_id: String,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+    pub at: NaiveDateTime,
+    pub request_id: &'a str,
+}
+
+pub fn append(conn: &mut DbConnection, entry: &NewAuditEntry<'_>) -> QueryResult<()> {
+    diesel::insert_into(audit_entries::table)
+        .values(entry)
+        .execute(conn)?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub department_id: i64,
+    pub entity: Option<String>,
+    pub entity_id: Option<String>,
+    pub action: Option<String>,
+    pub actor_id: Option<i64>,
+    pub since: Option<NaiveDateTime>,
+    pub until: Option<NaiveDateTime>,
+}
+
+/// Newest first.
+pub fn list(conn: &mut DbConnection, filter: &AuditFilter, after: Option<i64>, limit: i64) -> QueryResult<Page<AuditRow>> {
+    let mut q = audit_entries::table
+        .filter(audit_entries::department_id.eq(filter.department_id))
+        .select(AuditRow::as_select())
+        .into_boxed();
+    if let Some(v) = &filter.entity {
+        q = q.filter(audit_entries::entity.eq(v.clone()));
+    }
+    if let Some(v) = &filter.entity_id {
+        q = q.filter(audit_entries::entity_id.eq(v.clone()));
+    }
+    if let Some(v) = &filter.action {
+        q = q.filter(audit_entries::action.eq(v.clone()));
+    }
+    if let Some(v) = filter.actor_id {
+        q = q.filter(audit_entries::actor_id.eq(v));
+    }
+    if let Some(v) = filter.since {
+        q = q.filter(audit_entries::at.ge(v));
+    }
+    if let Some(v) = filter.until {
+        q = q.filter(audit_entries::at.lt(v));
+    }
+    crate::keyset_by_id!(q, audit_entries::id, after, true);
+    let rows = q.limit(limit + 1).load(conn)?;
+    Ok(Page::from_overfetch(rows, limit))
+}

@@ -1,0 +1,235 @@
+//! Connections: one diesel connection type over both backends, chosen from the URL scheme (never by
+//! trial, so a mistyped PostgreSQL URL cannot silently become an empty SQLite file), and pools.
+
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::r2d2::{self, ManageConnection};
+use diesel::sqlite::SqliteConnection;
+use diesel::Connection;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Pg(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// Where the data lives, parsed from `DATABASE_URL`.
+#[derive(Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    // PostgreSQL URLs may carry a password: never print them whole.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DatabaseUrl::Sqlite(p) => write!(f, "sqlite://{}", p.display()),
+            DatabaseUrl::Postgres(_) => f.write_str("postgres://…"),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("DATABASE_URL must start with sqlite:// or postgres:// (or postgresql://); got {0:?}")]
+    UnknownScheme(String),
+    #[error("DATABASE_URL sqlite:// needs a file path, e.g. sqlite://data/zhucun.db")]
+    EmptySqlitePath,
+    #[error("cannot create the folder for the SQLite file {path}: {source}")]
+    Folder { path: PathBuf, source: std::io::Error },
+    #[error("cannot connect to the database: {0}")]
+    Connect(#[from] diesel::ConnectionError),
+    #[error("cannot set up the connection: {0}")]
+    Setup(#[from] diesel::result::Error),
+    #[error("connection pool: {0}")]
+    Pool(#[from] r2d2::PoolError),
+    #[error("migrations failed: {0}")]
+    Migration(String),
+}
+
+impl DatabaseUrl {
+    pub fn parse(url: &str) -> Result<Self, DbError> {
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                return Err(DbError::EmptySqlitePath);
+            }
+            Ok(DatabaseUrl::Sqlite(PathBuf::from(path)))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(DatabaseUrl::Postgres(url.to_owned()))
+        } else {
+            let scheme = url.split("://").next().unwrap_or_default();
+            Err(DbError::UnknownScheme(scheme.to_owned()))
+        }
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self {
+            DatabaseUrl::Sqlite(_) => "sqlite",
+            DatabaseUrl::Postgres(_) => "postgres",
+        }
+    }
+
+    /// The folder beside the SQLite file, the natural home of the other local state.
+    pub fn sqlite_folder(&self) -> Option<&Path> {
+        match self {
+            DatabaseUrl::Sqlite(p) => p.parent(),
+            DatabaseUrl::Postgres(_) => None,
+        }
+    }
+}
+
+/// Opens connections of the variant named by the URL, with SQLite's pragmas on every connection.
+#[derive(Debug, Clone)]
+pub struct Manager {
+    url: DatabaseUrl,
+}
+
+impl Manager {
+    pub fn new(url: DatabaseUrl) -> Self {
+        Self { url }
+    }
+
+    pub fn establish(&self) -> Result<DbConnection, DbError> {
+        match &self.url {
+            DatabaseUrl::Postgres(url) => Ok(DbConnection::Pg(PgConnection::establish(url)?)),
+            DatabaseUrl::Sqlite(path) => {
+                let mut conn = SqliteConnection::establish(&path.to_string_lossy())?;
+                // WAL lets readers run beside the writer; NORMAL survives a process crash;
+                // foreign keys are off by default in SQLite and must be turned on per connection.
+                conn.batch_execute(
+                    "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+                )?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = DbError;
+
+    fn connect(&self) -> Result<DbConnection, DbError> {
+        self.establish()
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), DbError> {
+        conn.batch_execute("SELECT 1").map_err(DbError::Setup)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        use diesel::connection::TransactionManager;
+        std::thread::panicking()
+            || <DbConnection as Connection>::TransactionManager::is_broken_transaction_manager(conn)
+    }
+}
+
+pub type Pool = r2d2::Pool<Manager>;
+pub type PooledConn = r2d2::PooledConnection<Manager>;
+
+/// The pools of one database. SQLite allows one writer at a time: every write goes through a pool
+/// of exactly one connection, so a read-then-write transaction never meets another writer (which
+/// SQLite would answer with "database is locked" at once, whatever the busy timeout). Readers use
+/// their own pool and run beside the writer thanks to WAL. PostgreSQL uses one pool for both.
+#[derive(Clone)]
+pub struct Db {
+    url: DatabaseUrl,
+    reader: Pool,
+    writer: Pool,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db").field("url", &self.url).finish()
+    }
+}
+
+impl Db {
+    pub fn open(url: DatabaseUrl, pool_size: u32) -> Result<Self, DbError> {
+        if let DatabaseUrl::Sqlite(path) = &url {
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent).map_err(|source| DbError::Folder {
+                    path: parent.to_owned(),
+                    source,
+                })?;
+            }
+        }
+        let manager = Manager::new(url.clone());
+        let build = |size: u32| {
+            r2d2::Pool::builder()
+                .max_size(size.max(1))
+                .min_idle(Some(1))
+                .connection_timeout(Duration::from_secs(5))
+                .build(manager.clone())
+        };
+        let (reader, writer) = match url {
+            DatabaseUrl::Sqlite(_) => {
+                // The writer connects first so the WAL switch happens before readers open.
+                let writer = build(1)?;
+                (build(pool_size)?, writer)
+            }
+            DatabaseUrl::Postgres(_) => {
+                let pool = build(pool_size)?;
+                (pool.clone(), pool)
+            }
+        };
+        Ok(Self { url, reader, writer })
+    }
+
+    pub fn url(&self) -> &DatabaseUrl {
+        &self.url
+    }
+
+    pub fn reader(&self) -> Result<PooledConn, r2d2::PoolError> {
+        self.reader.get()
+    }
+
+    pub fn writer(&self) -> Result<PooledConn, r2d2::PoolError> {
+        self.writer.get()
+    }
+}
+
+/// Runs the same expression on the concrete connection of either backend, for the few statements
+/// the multi-backend connection cannot express (`ON CONFLICT`, `RETURNING` of whole rows).
+#[macro_export]
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Pg($c) => $body,
+            $crate::db::DbConnection::Sqlite($c) => $body,
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_scheme_chooses_the_backend() {
+        assert!(matches!(DatabaseUrl::parse("sqlite://data/z.db"), Ok(DatabaseUrl::Sqlite(_))));
+        assert!(matches!(
+            DatabaseUrl::parse("postgres://u@h/db"),
+            Ok(DatabaseUrl::Postgres(_))
+        ));
+        assert!(matches!(
+            DatabaseUrl::parse("postgresql://u@h/db"),
+            Ok(DatabaseUrl::Postgres(_))
+        ));
+        assert!(matches!(DatabaseUrl::parse("sqlite://"), Err(DbError::EmptySqlitePath)));
+        let err = DatabaseUrl::parse("mysql://h/db").err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("sqlite://") && err.contains("postgres://"), "{err}");
+        assert!(DatabaseUrl::parse("postgre://typo/db").is_err());
+        assert!(DatabaseUrl::parse("data/zhucun.db").is_err());
+    }
+
+    #[test]
+    fn debug_never_prints_a_postgres_password() {
+        let url = DatabaseUrl::parse("postgres://u:secret@h/db");
+        assert!(!format!("{url:?}").contains("secret"));
+    }
+}

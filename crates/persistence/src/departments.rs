@@ -1,0 +1,78 @@
+use crate::db::DbConnection;
+use crate::schema::departments;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Serialize)]
+#[diesel(table_name = departments)]
+pub struct DepartmentRow {
+    pub id: i64,
+    pub name: String,
+    pub short_name: Option<String>,
+    pub is_operator: i32,
+    pub min_days_in_village: i32,
+    pub local_leave_max_days: i32,
+    pub min_team_size: i32,
+    pub deactivated_at: Option<NaiveDateTime>,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = departments, treat_none_as_null = true)]
+pub struct DepartmentValues {
+    pub name: String,
+    pub short_name: Option<String>,
+    pub min_days_in_village: i32,
+    pub local_leave_max_days: i32,
+    pub min_team_size: i32,
+    pub deactivated_at: Option<NaiveDateTime>,
+}
+
+pub fn get(conn: &mut DbConnection, id: i64) -> QueryResult<DepartmentRow> {
+    departments::table
+        .find(id)
+        .select(DepartmentRow::as_select())
+        .first(conn)
+}
+
+pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
+    departments::table.count().get_result(conn)
+}
+
+pub fn insert(
+    conn: &mut DbConnection,
+    values: &DepartmentValues,
+    operator: bool,
+    now: NaiveDateTime,
+) -> QueryResult<DepartmentRow> {
+    let id: i64 = diesel::insert_into(departments::table)
+        .values((
+            values,
+            departments::is_operator.eq(i32::from(operator)),
+            departments::version.eq(1),
+            departments::created_at.eq(now),
+            departments::updated_at.eq(now),
+        ))
+        .returning(departments::id)
+        .get_result(conn)?;
+    get(conn, id)
+}
+
+pub fn update(
+    conn: &mut DbConnection,
+    id: i64,
+    version: i32,
+    values: &DepartmentValues,
+    now: NaiveDateTime,
+) -> QueryResult<Option<DepartmentRow>> {
+    let n = diesel::update(departments::table.filter(departments::id.eq(id).and(departments::version.eq(version))))
+        .set((values, departments::version.eq(version + 1), departments::updated_at.eq(now)))
+        .execute(conn)?;
+    if n == 0 {
+        return Ok(None);
+    }
+    get(conn, id).map(Some)
+}

@@ -1,0 +1,54 @@
+//! zhucun's storage: one diesel schema for SQLite and PostgreSQL, row models separate from the API's
+//! types, and query functions that take `&mut DbConnection` so they compose inside a transaction.
+
+pub mod audit;
+pub mod cadres;
+pub mod db;
+pub mod departments;
+pub mod idempotency;
+pub mod keyset;
+pub mod migrations;
+pub mod offices;
+pub mod rounds;
+pub mod schema;
+pub mod sessions;
+pub mod teams;
+pub mod users;
+pub mod villages;
+
+pub use db::{DatabaseUrl, Db, DbConnection, DbError};
+
+/// Now, in UTC, at the precision both backends keep (microseconds).
+pub fn now() -> chrono::NaiveDateTime {
+    let n = chrono::Utc::now().naive_utc();
+    n.with_nanosecond_floor()
+}
+
+trait MicrosFloor {
+    fn with_nanosecond_floor(self) -> Self;
+}
+
+impl MicrosFloor for chrono::NaiveDateTime {
+    fn with_nanosecond_floor(self) -> Self {
+        use chrono::Timelike;
+        let micros = self.nanosecond() / 1_000 * 1_000;
+        self.with_nanosecond(micros).unwrap_or(self)
+    }
+}
+
+/// One page of a list: the rows and whether more follow.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub has_more: bool,
+}
+
+impl<T> Page<T> {
+    /// Cuts a result fetched with `limit + 1` rows into a page.
+    pub fn from_overfetch(mut items: Vec<T>, limit: i64) -> Self {
+        let limit = usize::try_from(limit).unwrap_or(0);
+        let has_more = items.len() > limit;
+        items.truncate(limit);
+        Self { items, has_more }
+    }
+}

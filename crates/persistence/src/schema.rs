@@ -1,0 +1,217 @@
+// One schema for both backends: only types the multi-backend connection supports
+// (BigInt, Integer, Double, Text, Date, Timestamp). Flags are Integer 0/1.
+
+diesel::table! {
+    departments (id) {
+        id -> BigInt,
+        name -> Text,
+        short_name -> Nullable<Text>,
+        is_operator -> Integer,
+        min_days_in_village -> Integer,
+        local_leave_max_days -> Integer,
+        min_team_size -> Integer,
+        deactivated_at -> Nullable<Timestamp>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    offices (id) {
+        id -> BigInt,
+        department_id -> BigInt,
+        name -> Text,
+        search_text -> Text,
+        deactivated_at -> Nullable<Timestamp>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    cadres (id) {
+        id -> BigInt,
+        department_id -> BigInt,
+        office_id -> Nullable<BigInt>,
+        name -> Text,
+        name_bo -> Nullable<Text>,
+        position -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        search_text -> Text,
+        deactivated_at -> Nullable<Timestamp>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    villages (id) {
+        id -> BigInt,
+        department_id -> BigInt,
+        name -> Text,
+        name_bo -> Nullable<Text>,
+        prefecture -> Text,
+        county -> Text,
+        township -> Nullable<Text>,
+        code -> Nullable<Text>,
+        latitude -> Nullable<Double>,
+        longitude -> Nullable<Double>,
+        search_text -> Text,
+        deactivated_at -> Nullable<Timestamp>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    rounds (id) {
+        id -> BigInt,
+        department_id -> BigInt,
+        number -> Integer,
+        name -> Nullable<Text>,
+        starts_on -> Date,
+        ends_on -> Date,
+        deactivated_at -> Nullable<Timestamp>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    teams (id) {
+        id -> BigInt,
+        department_id -> BigInt,
+        round_id -> BigInt,
+        village_id -> BigInt,
+        name -> Nullable<Text>,
+        deactivated_at -> Nullable<Timestamp>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    team_members (id) {
+        id -> BigInt,
+        department_id -> BigInt,
+        team_id -> BigInt,
+        cadre_id -> BigInt,
+        is_leader -> Integer,
+        from_date -> Date,
+        to_date -> Nullable<Date>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        department_id -> BigInt,
+        username -> Text,
+        display_name -> Text,
+        role -> Text,
+        office_id -> Nullable<BigInt>,
+        village_id -> Nullable<BigInt>,
+        cadre_id -> Nullable<BigInt>,
+        password_hash -> Text,
+        search_text -> Text,
+        disabled_at -> Nullable<Timestamp>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        revoked_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (token_hash) {
+        token_hash -> Text,
+        session_id -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    login_throttle (username) {
+        username -> Text,
+        failures -> Integer,
+        window_started_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (user_id, idem_key) {
+        user_id -> BigInt,
+        idem_key -> Text,
+        request_hash -> Text,
+        status -> Integer,
+        body -> Text,
+        etag -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_entries (id) {
+        id -> BigInt,
+        department_id -> BigInt,
+        actor_id -> Nullable<BigInt>,
+        actor_username -> Text,
+        action -> Text,
+        entity -> Text,
+        entity_id -> Text,
+        before_json -> Nullable<Text>,
+        after_json -> Nullable<Text>,
+        at -> Timestamp,
+        request_id -> Text,
+    }
+}
+
+diesel::joinable!(offices -> departments (department_id));
+diesel::joinable!(cadres -> offices (office_id));
+diesel::joinable!(villages -> departments (department_id));
+diesel::joinable!(rounds -> departments (department_id));
+diesel::joinable!(teams -> rounds (round_id));
+diesel::joinable!(teams -> villages (village_id));
+diesel::joinable!(team_members -> teams (team_id));
+diesel::joinable!(team_members -> cadres (cadre_id));
+diesel::joinable!(users -> departments (department_id));
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(refresh_tokens -> sessions (session_id));
+diesel::joinable!(audit_entries -> departments (department_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    departments,
+    offices,
+    cadres,
+    villages,
+    rounds,
+    teams,
+    team_members,
+    users,
+    sessions,
+    refresh_tokens,
+    login_throttle,
+    idempotency_keys,
+    audit_entries,
+);
