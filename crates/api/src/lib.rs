@@ -1,1 +1,15 @@
+//! zhucun's HTTP API: actix-web handlers (one module per resource under `routes`), authentication,
+//! problem+json errors and the OpenAPI document, plus start-up (`app`) and demo data (`seed`).
 
+pub mod app;
+pub mod audit;
+pub mod auth;
+pub mod config;
+pub mod dto;
+pub mod error;
+pub mod http;
+pub mod openapi;
+pub mod paging;
+pub mod routes;
+pub mod seed;
+pub mod state;

@@ -165,10 +165,7 @@ export class Session {
   private async refreshNow(staleAccess?: string | null): Promise<boolean> {
     const stored = this.read();
     if (!stored.refresh) return false;
-    const lead = refreshLeadMs(Math.max(0, (stored.expiresAt - this.now()) / 1000));
-    const replaced = staleAccess !== undefined && stored.access !== staleAccess;
-    const scheduledButFresh = staleAccess === undefined && stored.expiresAt - this.now() > 2 * lead && lead > 0;
-    if (replaced || scheduledButFresh) {
+    if (staleAccess !== undefined && stored.access !== staleAccess) {
       // Another tab refreshed meanwhile; reusing the old refresh token would revoke the login.
       this.schedule();
       return true;
@@ -203,9 +200,10 @@ export class Session {
 
   private scheduleIn(ms: number): void {
     this.cancelTimer();
+    const access = this.read().access;
     this.timer = this.setTimer(() => {
       this.timer = null;
-      this.refresh().catch(() => undefined);
+      this.refresh(access).catch(() => undefined);
     }, ms);
   }
 

@@ -1,0 +1,228 @@
+//! Building the app: routes, middleware, error handling, docs, the SPA; and starting it.
+
+use crate::auth::jwt::JwtKeys;
+use crate::auth::password::Passwords;
+use crate::config::Config;
+use crate::error::{json_error, path_error, query_error, ApiError};
+use crate::http::{request_id_for, RequestId, REQUEST_ID};
+use crate::openapi::RouteTable;
+use crate::routes;
+use crate::state::AppState;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, Service, ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{middleware, web, App, HttpMessage, HttpRequest, HttpResponse, HttpServer};
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::sync::Arc;
+use utoipa::openapi::OpenApi;
+use utoipa_actix_web::{scope, AppExt, UtoipaApp};
+use utoipa_swagger_ui::SwaggerUi;
+use zhucun_persistence::{DatabaseUrl, Db};
+
+/// Largest JSON body accepted (the organisation module's bodies are small).
+pub const JSON_LIMIT: usize = 64 * 1024;
+
+fn with_api<T>(app: UtoipaApp<T>) -> UtoipaApp<T>
+where
+    T: ServiceFactory<ServiceRequest, Config = (), Error = actix_web::Error, InitError = ()>,
+{
+    app.service(
+        scope("/api/v1")
+            .configure(routes::auth::configure)
+            .configure(routes::me::configure)
+            .configure(routes::departments::configure)
+            .configure(routes::offices::configure)
+            .configure(routes::users::configure)
+            .configure(routes::cadres::configure)
+            .configure(routes::villages::configure)
+            .configure(routes::rounds::configure)
+            .configure(routes::teams::configure)
+            .configure(routes::audit::configure),
+    )
+    .service(routes::health::healthz)
+    .service(routes::health::readyz)
+}
+
+/// The OpenAPI document the code produces (what `zhucun openapi` prints and CI compares).
+pub fn collect_openapi() -> OpenApi {
+    let (_, api) = with_api(App::new().into_utoipa_app().openapi(crate::openapi::base())).split_for_parts();
+    // Modifiers run on the base document only; apply them to the collected paths too.
+    let mut api = api;
+    utoipa::Modify::modify(&crate::openapi::ConventionsPublic, &mut api);
+    api
+}
+
+/// Everything a running app shares.
+#[derive(Clone)]
+pub struct Shared {
+    pub state: web::Data<AppState>,
+    pub openapi: Arc<OpenApi>,
+    pub routes: Arc<RouteTable>,
+    pub static_dir: Option<PathBuf>,
+}
+
+impl Shared {
+    pub fn new(state: AppState, static_dir: Option<PathBuf>) -> Self {
+        let openapi = collect_openapi();
+        let routes = RouteTable::from_openapi(&openapi);
+        let static_dir = static_dir.filter(|d| d.join("index.html").is_file());
+        Self {
+            state: web::Data::new(state),
+            openapi: Arc::new(openapi),
+            routes: Arc::new(routes),
+            static_dir,
+        }
+    }
+}
+
+/// The app, as served and as tested in-process.
+pub fn app(
+    shared: Shared,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let (app, _) = with_api(App::new().into_utoipa_app()).split_for_parts();
+    let mut app = app
+        .app_data(shared.state.clone())
+        .app_data(web::Data::new(shared.routes.clone()))
+        .app_data(web::Data::new(StaticDir(shared.static_dir.clone())))
+        .app_data(
+            web::JsonConfig::default()
+                .limit(JSON_LIMIT)
+                .error_handler(|e, _| json_error(e).into()),
+        )
+        .app_data(web::QueryConfig::default().error_handler(|e, _| query_error(e).into()))
+        .app_data(web::PathConfig::default().error_handler(|e, _| path_error(e).into()))
+        .service(SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", (*shared.openapi).clone()))
+        .service(web::redirect("/docs", "/docs/"));
+    if let Some(dir) = &shared.static_dir {
+        app = app.service(
+            actix_files::Files::new("/", dir)
+                .index_file("index.html")
+                .prefer_utf8(true)
+                .default_handler(web::to(fallback)),
+        );
+    }
+    app.default_service(web::to(fallback))
+        .wrap(middleware::Compress::default())
+        .wrap(
+            middleware::DefaultHeaders::new()
+                .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+                .add((header::REFERRER_POLICY, "no-referrer"))
+                .add((header::X_FRAME_OPTIONS, "DENY")),
+        )
+        .wrap_fn(|req, srv| {
+            let id = request_id_for(&req);
+            req.extensions_mut().insert(RequestId(id.clone()));
+            let method = req.method().to_string();
+            let path = req.path().to_owned();
+            let started = std::time::Instant::now();
+            let fut = srv.call(req);
+            async move {
+                let mut res = fut.await?;
+                if let Ok(v) = HeaderValue::from_str(&id) {
+                    res.headers_mut().insert(header::HeaderName::from_static(REQUEST_ID), v);
+                }
+                if path.starts_with("/api/") && !res.headers().contains_key(header::CACHE_CONTROL) {
+                    res.headers_mut()
+                        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                }
+                tracing::info!(
+                    request_id = %id,
+                    method = %method,
+                    path = %path,
+                    status = res.status().as_u16(),
+                    micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+                    "request"
+                );
+                Ok(res)
+            }
+        })
+}
+
+#[derive(Clone)]
+struct StaticDir(Option<PathBuf>);
+
+/// Unknown routes: 405 for a wrong method on an API route, the SPA's `index.html` for client-side
+/// routes, a 404 problem otherwise.
+async fn fallback(
+    req: HttpRequest,
+    routes: web::Data<Arc<RouteTable>>,
+    static_dir: web::Data<StaticDir>,
+) -> Result<HttpResponse, ApiError> {
+    let path = req.path();
+    if let Some(allow) = routes.allowed(path) {
+        return Err(ApiError::MethodNotAllowed(allow));
+    }
+    let is_api = path.starts_with("/api") || path.starts_with("/docs") || path == "/healthz" || path == "/readyz";
+    if !is_api && req.method() == actix_web::http::Method::GET {
+        if let Some(dir) = &static_dir.0 {
+            let index = dir.join("index.html");
+            let html = web::block(move || std::fs::read(index)).await?.map_err(ApiError::internal)?;
+            return Ok(HttpResponse::Ok()
+                .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
+                .insert_header((header::CACHE_CONTROL, "no-cache"))
+                .body(html));
+        }
+    }
+    Err(ApiError::NotFound)
+}
+
+/// Opens the database, applies migrations, ensures the first admin (and demo data when asked).
+pub fn prepare(config: &Config, demo: bool) -> Result<AppState, Box<dyn std::error::Error>> {
+    let url = DatabaseUrl::parse(&config.database_url)?;
+    let db = Db::open(url, config.pool_size)?;
+    {
+        let mut conn = db.writer()?;
+        let applied = zhucun_persistence::migrations::run_pending(&mut conn)?;
+        if !applied.is_empty() {
+            tracing::info!(migrations = ?applied, "applied migrations");
+        }
+        crate::seed::bootstrap(&mut conn, config, demo)?;
+    }
+    let jwt = JwtKeys::load(config.jwt_secret.as_deref(), &config.data_dir)?;
+    Ok(AppState {
+        db,
+        jwt: Arc::new(jwt),
+        passwords: Passwords::new()?,
+    })
+}
+
+/// A bound, not yet running server; the port is known before it runs (tests bind port 0).
+pub struct Application {
+    pub port: u16,
+    server: Server,
+}
+
+impl Application {
+    pub fn build(config: &Config, demo: bool) -> Result<Self, Box<dyn std::error::Error>> {
+        let state = prepare(config, demo)?;
+        let listener = TcpListener::bind(&config.bind)?;
+        let port = listener.local_addr()?.port();
+        let shared = Shared::new(state, config.static_dir.clone());
+        if shared.static_dir.is_none() {
+            tracing::warn!("no built SPA found; serving the API only (build frontend/ to get the web app)");
+        }
+        let mut server = HttpServer::new(move || app(shared.clone()))
+            .listen(listener)?
+            .client_request_timeout(std::time::Duration::from_secs(30));
+        if let Some(workers) = config.workers {
+            server = server.workers(workers);
+        }
+        Ok(Self {
+            port,
+            server: server.run(),
+        })
+    }
+
+    pub async fn run(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

@@ -1,0 +1,179 @@
+use crate::error::ApiError;
+use base64::Engine;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+pub const ISSUER: &str = "zhucun";
+pub const AUDIENCE: &str = "zhucun-api";
+/// Access tokens live 15 minutes; the refresh token keeps a login going.
+pub const ACCESS_TTL_SECS: i64 = 15 * 60;
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: String,
+    pub sid: String,
+    pub iss: String,
+    pub aud: String,
+    pub iat: i64,
+    pub exp: i64,
+}
+
+pub struct JwtKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+}
+
+impl std::fmt::Debug for JwtKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("JwtKeys(…)")
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("ZHUCUN_JWT_SECRET must be at least 32 bytes")]
+    TooShort,
+    #[error("cannot read or write the JWT key file {0}: {1}")]
+    File(String, std::io::Error),
+    #[error("invalid key: {0}")]
+    Invalid(String),
+}
+
+impl JwtKeys {
+    pub fn from_secret(secret: &[u8]) -> Result<Self, KeyError> {
+        if secret.len() < 32 {
+            return Err(KeyError::TooShort);
+        }
+        // Pinned to HS256: tokens with any other `alg` (including `none`) fail validation.
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[ISSUER]);
+        validation.set_audience(&[AUDIENCE]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        validation.leeway = 5;
+        validation.validate_exp = true;
+        Ok(Self {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            validation,
+        })
+    }
+
+    /// The key from `ZHUCUN_JWT_SECRET`, else from `<data>/jwt.key`, created with mode 0600 at
+    /// first start. Several instances behind a load balancer must share the environment secret.
+    pub fn load(env_secret: Option<&str>, data_dir: &Path) -> Result<Self, KeyError> {
+        if let Some(secret) = env_secret.filter(|s| !s.is_empty()) {
+            return Self::from_secret(secret.as_bytes());
+        }
+        let path = data_dir.join("jwt.key");
+        let shown = path.display().to_string();
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(text.trim())
+                    .map_err(|e| KeyError::Invalid(e.to_string()))?;
+                Self::from_secret(&bytes)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                std::fs::create_dir_all(data_dir).map_err(|e| KeyError::File(shown.clone(), e))?;
+                let secret = crate::auth::password::random_bytes::<48>();
+                let text = base64::engine::general_purpose::STANDARD.encode(secret);
+                write_private(&path, &text).map_err(|e| KeyError::File(shown.clone(), e))?;
+                tracing::info!(path = %shown, "generated a new JWT signing key");
+                Self::from_secret(&secret)
+            }
+            Err(e) => Err(KeyError::File(shown, e)),
+        }
+    }
+
+    pub fn issue(&self, user_id: i64, session_id: &str, now: i64) -> Result<String, ApiError> {
+        let claims = Claims {
+            sub: user_id.to_string(),
+            sid: session_id.to_owned(),
+            iss: ISSUER.to_owned(),
+            aud: AUDIENCE.to_owned(),
+            iat: now,
+            exp: now + ACCESS_TTL_SECS,
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(ApiError::internal)
+    }
+
+    pub fn verify(&self, token: &str) -> Result<Claims, ApiError> {
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .map(|d| d.claims)
+            .map_err(|e| {
+                use jsonwebtoken::errors::ErrorKind;
+                match e.kind() {
+                    ErrorKind::ExpiredSignature => ApiError::Unauthorized("the access token has expired".to_owned()),
+                    _ => ApiError::Unauthorized("the access token is not valid".to_owned()),
+                }
+            })
+    }
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    f.write_all(text.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    std::fs::write(path, text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys() -> JwtKeys {
+        JwtKeys::from_secret(&[7u8; 32]).unwrap_or_else(|_| unreachable!())
+    }
+
+    #[test]
+    fn issued_tokens_verify() {
+        let k = keys();
+        let now = chrono::Utc::now().timestamp();
+        let t = k.issue(5, "s1", now).unwrap_or_default();
+        let c = k.verify(&t).ok();
+        assert_eq!(c.map(|c| (c.sub, c.sid)), Some(("5".to_owned(), "s1".to_owned())));
+    }
+
+    #[test]
+    fn expired_foreign_and_unsigned_tokens_fail() {
+        let k = keys();
+        let old = chrono::Utc::now().timestamp() - 3600;
+        let t = k.issue(5, "s1", old).unwrap_or_default();
+        assert!(k.verify(&t).is_err());
+        let other = JwtKeys::from_secret(&[8u8; 32]).unwrap_or_else(|_| unreachable!());
+        let t = other.issue(5, "s1", chrono::Utc::now().timestamp()).unwrap_or_default();
+        assert!(k.verify(&t).is_err());
+        // alg=none
+        let unsigned = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiI1Iiwic2lkIjoiczEiLCJpc3MiOiJ6aHVjdW4iLCJhdWQiOiJ6aHVjdW4tYXBpIiwiaWF0IjoxLCJleHAiOjk5OTk5OTk5OTl9.";
+        assert!(k.verify(unsigned).is_err());
+        assert!(JwtKeys::from_secret(b"short").is_err());
+    }
+
+    #[test]
+    fn generated_key_file_is_private_and_reused() {
+        let dir = std::env::temp_dir().join(format!("zhucun-jwt-{}", uuid::Uuid::new_v4()));
+        let a = JwtKeys::load(None, &dir).unwrap_or_else(|_| unreachable!());
+        let t = a.issue(1, "s", chrono::Utc::now().timestamp()).unwrap_or_default();
+        let b = JwtKeys::load(None, &dir).unwrap_or_else(|_| unreachable!());
+        assert!(b.verify(&t).is_ok(), "second start must reuse the key");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.join("jwt.key")).map(|m| m.permissions().mode() & 0o777).unwrap_or(0);
+            assert_eq!(mode, 0o600);
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

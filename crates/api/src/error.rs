@@ -1,0 +1,351 @@
+//! One error type for every handler, answered as RFC 9457 `application/problem+json`.
+//!
+//! Layers: domain rules return `Invalid` (400 with field messages); the access policy returns a
+//! `Decision` (404/403); diesel errors map here (not found → 404, unique → 409, locked → 503);
+//! anything unexpected is logged with its cause and answered as a bare 500 without internals.
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+use zhucun_domain::{Decision, FieldError, Invalid};
+
+/// Base of every problem `type`; the last segment is the stable code.
+pub const PROBLEM_BASE: &str = "https://zhucun.example/problems/";
+
+/// A problem detail (RFC 9457).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "https://zhucun.example/problems/validation",
+    "title": "Invalid request",
+    "status": 400,
+    "detail": "name: must not be empty",
+    "errors": [{"field": "name", "message": "must not be empty"}]
+}))]
+pub struct Problem {
+    /// Stable identifier of the kind of problem.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    /// What went wrong, for a person.
+    pub detail: String,
+    /// Field-level messages of a validation problem.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ProblemField>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProblemField {
+    /// The request field, dotted for nested fields (`settings.min_team_size`).
+    #[schema(example = "name")]
+    pub field: String,
+    #[schema(example = "must not be empty")]
+    pub message: String,
+}
+
+impl From<FieldError> for ProblemField {
+    fn from(e: FieldError) -> Self {
+        Self {
+            field: e.field,
+            message: e.message,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    Validation(Invalid),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("you may not do this")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("the record was changed by someone else since you loaded it; reload and try again")]
+    PreconditionFailed,
+    #[error("the request body is larger than allowed")]
+    PayloadTooLarge,
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("{0}")]
+    Unprocessable(String),
+    #[error("too many attempts; try again in {0} seconds")]
+    TooManyRequests(u64),
+    #[error("{0}")]
+    Unavailable(String),
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        ApiError::Internal(cause.to_string())
+    }
+
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        ApiError::Validation(Invalid::single(field, message))
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            ApiError::Validation(_) => "validation",
+            ApiError::BadRequest(_) => "bad-request",
+            ApiError::Unauthorized(_) => "unauthorized",
+            ApiError::Forbidden => "forbidden",
+            ApiError::NotFound => "not-found",
+            ApiError::MethodNotAllowed(_) => "method-not-allowed",
+            ApiError::Conflict(_) => "conflict",
+            ApiError::PreconditionFailed => "precondition-failed",
+            ApiError::PayloadTooLarge => "payload-too-large",
+            ApiError::UnsupportedMediaType(_) => "unsupported-media-type",
+            ApiError::Unprocessable(_) => "unprocessable",
+            ApiError::TooManyRequests(_) => "too-many-requests",
+            ApiError::Unavailable(_) => "unavailable",
+            ApiError::Internal(_) => "internal",
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        match self {
+            ApiError::Validation(_) => "Invalid request",
+            ApiError::BadRequest(_) => "Bad request",
+            ApiError::Unauthorized(_) => "Not authenticated",
+            ApiError::Forbidden => "Forbidden",
+            ApiError::NotFound => "Not found",
+            ApiError::MethodNotAllowed(_) => "Method not allowed",
+            ApiError::Conflict(_) => "Conflict",
+            ApiError::PreconditionFailed => "Precondition failed",
+            ApiError::PayloadTooLarge => "Payload too large",
+            ApiError::UnsupportedMediaType(_) => "Unsupported media type",
+            ApiError::Unprocessable(_) => "Unprocessable request",
+            ApiError::TooManyRequests(_) => "Too many requests",
+            ApiError::Unavailable(_) => "Service unavailable",
+            ApiError::Internal(_) => "Internal error",
+        }
+    }
+
+    pub fn problem(&self) -> Problem {
+        let errors = match self {
+            ApiError::Validation(invalid) => invalid.errors.iter().cloned().map(ProblemField::from).collect(),
+            _ => Vec::new(),
+        };
+        let detail = match self {
+            ApiError::Internal(_) => "an unexpected error occurred; it has been logged".to_owned(),
+            ApiError::MethodNotAllowed(allow) => format!("this resource allows {allow}"),
+            ApiError::NotFound => "no such resource".to_owned(),
+            other => other.to_string(),
+        };
+        Problem {
+            kind: format!("{PROBLEM_BASE}{}", self.code()),
+            title: self.title().to_owned(),
+            status: self.status_code().as_u16(),
+            detail,
+            errors,
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::Validation(_) | ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden => StatusCode::FORBIDDEN,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let ApiError::Internal(cause) = self {
+            tracing::error!(cause = %cause, "internal error");
+        }
+        let mut res = HttpResponse::build(self.status_code());
+        res.insert_header((header::CONTENT_TYPE, "application/problem+json"));
+        match self {
+            ApiError::TooManyRequests(secs) => {
+                res.insert_header((header::RETRY_AFTER, secs.to_string()));
+            }
+            ApiError::Unavailable(_) => {
+                res.insert_header((header::RETRY_AFTER, "2"));
+            }
+            ApiError::MethodNotAllowed(allow) => {
+                if let Ok(v) = HeaderValue::from_str(allow) {
+                    res.insert_header((header::ALLOW, v));
+                }
+            }
+            ApiError::Unauthorized(_) => {
+                res.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            _ => {}
+        }
+        let body = serde_json::to_string(&self.problem()).unwrap_or_else(|_| "{}".to_owned());
+        res.body(body)
+    }
+}
+
+impl From<Invalid> for ApiError {
+    fn from(v: Invalid) -> Self {
+        ApiError::Validation(v)
+    }
+}
+
+impl From<FieldError> for ApiError {
+    fn from(e: FieldError) -> Self {
+        ApiError::Validation(Invalid { errors: vec![e] })
+    }
+}
+
+impl From<Decision> for ApiError {
+    fn from(d: Decision) -> Self {
+        match d {
+            Decision::Forbidden => ApiError::Forbidden,
+            Decision::NotFound | Decision::Allow => ApiError::NotFound,
+        }
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind as K, Error as E};
+        match e {
+            E::NotFound => ApiError::NotFound,
+            E::DatabaseError(K::UniqueViolation, info) => ApiError::Conflict(unique_message(info.message(), info.constraint_name())),
+            E::DatabaseError(K::ForeignKeyViolation, _) => {
+                ApiError::Conflict("the record refers to a row that does not exist, or is still referred to".to_owned())
+            }
+            E::DatabaseError(_, info) if is_busy(info.message()) => {
+                ApiError::Unavailable("the database is busy; try again".to_owned())
+            }
+            other => ApiError::internal(format!("database: {other}")),
+        }
+    }
+}
+
+fn is_busy(message: &str) -> bool {
+    message.contains("database is locked") || message.contains("database is busy")
+}
+
+/// Names the duplicated thing without leaking SQL.
+fn unique_message(message: &str, constraint: Option<&str>) -> String {
+    let text = format!("{message} {}", constraint.unwrap_or_default());
+    let what = [
+        ("username", "username"),
+        ("code", "administrative code"),
+        ("number", "round number"),
+        ("round_id", "team for this round and village"),
+        ("name", "name"),
+    ]
+    .into_iter()
+    .find(|(needle, _)| text.contains(needle))
+    .map(|(_, what)| what)
+    .unwrap_or("value");
+    format!("another record with the same {what} already exists")
+}
+
+impl From<zhucun_persistence::DbError> for ApiError {
+    fn from(e: zhucun_persistence::DbError) -> Self {
+        ApiError::internal(e)
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for ApiError {
+    fn from(e: diesel::r2d2::PoolError) -> Self {
+        tracing::warn!(error = %e, "database pool exhausted");
+        ApiError::Unavailable("the database is busy; try again".to_owned())
+    }
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        ApiError::internal(format!("blocking pool: {e}"))
+    }
+}
+
+/// actix's own extractor errors (bad JSON, wrong content type, oversized body, bad path or query),
+/// answered as problems with the field named where serde tells it.
+pub fn json_error(err: actix_web::error::JsonPayloadError) -> ApiError {
+    use actix_web::error::JsonPayloadError as J;
+    match err {
+        J::ContentType => ApiError::UnsupportedMediaType("send the body as application/json".to_owned()),
+        J::Overflow { .. } | J::OverflowKnownLength { .. } => ApiError::PayloadTooLarge,
+        J::Deserialize(e) => serde_error(&e.to_string(), e.is_data()),
+        other => ApiError::BadRequest(format!("cannot read the request body: {other}")),
+    }
+}
+
+/// Turns serde's message into a field error when it names a field.
+pub fn serde_error(message: &str, is_data: bool) -> ApiError {
+    let clean = message.split(" at line ").next().unwrap_or(message).to_owned();
+    let quoted = |prefix: &str| {
+        clean
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.split('`').nth(1))
+            .map(str::to_owned)
+    };
+    if let Some(field) = quoted("missing field ") {
+        return ApiError::field(&field, "is required");
+    }
+    if let Some(field) = quoted("unknown field ") {
+        return ApiError::field(&field, "is not a field of this request");
+    }
+    if is_data {
+        ApiError::Validation(Invalid::single("body", clean))
+    } else {
+        ApiError::BadRequest(format!("the body is not valid JSON: {clean}"))
+    }
+}
+
+pub fn query_error(err: actix_web::error::QueryPayloadError) -> ApiError {
+    let msg = err.to_string();
+    let detail = msg.strip_prefix("Query deserialize error: ").unwrap_or(&msg);
+    if let Some(field) = detail.strip_prefix("unknown field `").and_then(|r| r.split('`').next()) {
+        return ApiError::field(field, "is not a parameter of this list");
+    }
+    ApiError::BadRequest(format!("invalid query parameters: {detail}"))
+}
+
+pub fn path_error(err: actix_web::error::PathError) -> ApiError {
+    let _ = err;
+    ApiError::NotFound
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serde_messages_become_field_errors() {
+        let e = serde_error("missing field `name` at line 1 column 2", true);
+        assert!(matches!(e, ApiError::Validation(ref v) if v.errors[0].field == "name"));
+        let e = serde_error("unknown field `nmae`, expected one of `name`", true);
+        assert!(matches!(e, ApiError::Validation(ref v) if v.errors[0].field == "nmae"));
+        let e = serde_error("expected value at line 1 column 1", false);
+        assert!(matches!(e, ApiError::BadRequest(_)));
+    }
+
+    #[test]
+    fn internal_errors_hide_their_cause() {
+        let p = ApiError::internal("secret table xyz").problem();
+        assert!(!p.detail.contains("xyz"));
+        assert_eq!(p.status, 500);
+        assert_eq!(p.kind, format!("{PROBLEM_BASE}internal"));
+    }
+}

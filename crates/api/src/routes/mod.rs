@@ -1,0 +1,11 @@
+pub mod audit;
+pub mod auth;
+pub mod cadres;
+pub mod departments;
+pub mod health;
+pub mod me;
+pub mod offices;
+pub mod rounds;
+pub mod teams;
+pub mod users;
+pub mod villages;

@@ -1,0 +1,48 @@
+//! Shared state of the app, and the one way to run blocking work (diesel) off the actix workers.
+
+use crate::auth::jwt::JwtKeys;
+use crate::auth::password::Passwords;
+use crate::error::ApiError;
+use actix_web::web;
+use std::sync::Arc;
+use zhucun_persistence::{Db, DbConnection};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub jwt: Arc<JwtKeys>,
+    pub passwords: Passwords,
+}
+
+impl AppState {
+    /// Runs `f` on the blocking pool with a reader connection.
+    pub async fn read<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let db = self.db.clone();
+        web::block(move || {
+            let mut conn = db.reader()?;
+            f(&mut conn)
+        })
+        .await?
+    }
+
+    /// Runs `f` in one transaction on the writer connection, on the blocking pool. Everything `f`
+    /// writes (the row, its audit entry, the idempotency record) commits together or not at all.
+    pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        use diesel::Connection;
+        let db = self.db.clone();
+        web::block(move || {
+            let mut conn = db.writer()?;
+            let conn: &mut zhucun_persistence::DbConnection = &mut conn;
+            conn.transaction(f)
+        })
+        .await?
+    }
+}
