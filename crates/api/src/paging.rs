@@ -78,3 +78,46 @@ mod tests {
         assert_eq!(decode_cursor(None, "name").ok(), Some(After::Start));
     }
 }
+
+/// The parsed common list parameters of a resource sorted by fields of type `F`.
+pub struct ListRequest<F> {
+    pub limit: i64,
+    pub field: F,
+    pub descending: bool,
+    pub sort_key: String,
+    pub after: After<String>,
+}
+
+impl<F: Copy + PartialEq> ListRequest<F> {
+    pub fn parse(
+        limit: Option<i64>,
+        sort: Option<&str>,
+        cursor: Option<&str>,
+        allowed: &[(&str, F)],
+        default: F,
+    ) -> Result<Self, ApiError> {
+        let limit = zhucun_domain::paging::limit(limit)?;
+        let s = zhucun_domain::paging::sort(sort, allowed, default)?;
+        let name = allowed.iter().find(|(_, f)| *f == s.field).map(|(n, _)| *n).unwrap_or("id");
+        let sort_key = sort_name(s.descending, name);
+        let after = decode_cursor(cursor, &sort_key)?;
+        Ok(Self {
+            limit,
+            field: s.field,
+            descending: s.descending,
+            sort_key,
+            after,
+        })
+    }
+
+    /// The cursor after `last` when more rows follow.
+    pub fn next<T>(&self, has_more: bool, last: Option<&T>, key: impl Fn(&T) -> (String, i64)) -> Option<String> {
+        if !has_more {
+            return None;
+        }
+        last.map(|row| {
+            let (value, id) = key(row);
+            encode_cursor(&self.sort_key, &value, id)
+        })
+    }
+}

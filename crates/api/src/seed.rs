@@ -1,6 +1,310 @@
+//! First start: the first department and its admin; with `--demo`, the source article's world.
+//!
+//! Passwords come from `ZHUCUN_ADMIN_PASSWORD` / `ZHUCUN_DEMO_PASSWORD`, or are generated and
+//! printed once, here, at the start that created them. None is ever written into the code.
+
+use crate::auth::password::{generate_password, hash_blocking};
 use crate::config::Config;
+use chrono::NaiveDate;
+use diesel::Connection;
+use zhucun_domain::{text, Role};
+use zhucun_persistence::cadres::{self, CadreValues};
+use zhucun_persistence::departments::{self, DepartmentValues};
+use zhucun_persistence::offices::{self, OfficeValues};
+use zhucun_persistence::rounds::{self, RoundValues};
+use zhucun_persistence::teams::{self, MemberValues, TeamValues};
+use zhucun_persistence::users::{self, UserValues};
+use zhucun_persistence::villages::{self, VillageValues};
 use zhucun_persistence::DbConnection;
 
-pub fn bootstrap(_conn: &mut DbConnection, _config: &Config, _demo: bool) -> Result<(), Box<dyn std::error::Error>> {
+type Error = Box<dyn std::error::Error>;
+
+struct Logins {
+    lines: Vec<(String, String, String)>,
+}
+
+impl Logins {
+    fn print(&self) {
+        println!();
+        println!("zhucun: accounts created at this first start (passwords are shown only now):");
+        for (user, role, password) in &self.lines {
+            println!("  {user:<20} {role:<18} {password}");
+        }
+        println!();
+    }
+}
+
+/// Passwords for new accounts: one from the environment for all, or a new one each.
+struct PasswordSource {
+    fixed: Option<(String, String)>,
+}
+
+impl PasswordSource {
+    fn new(fixed: Option<&str>) -> Result<Self, Error> {
+        Ok(Self {
+            fixed: match fixed {
+                Some(p) => Some((hash_blocking(p).map_err(|e| e.to_string())?, "(from the environment)".to_owned())),
+                None => None,
+            },
+        })
+    }
+
+    /// (hash, what to print)
+    fn next(&self) -> Result<(String, String), Error> {
+        match &self.fixed {
+            Some((hash, shown)) => Ok((hash.clone(), shown.clone())),
+            None => {
+                let p = generate_password();
+                Ok((hash_blocking(&p).map_err(|e| e.to_string())?, p))
+            }
+        }
+    }
+}
+
+pub fn bootstrap(conn: &mut DbConnection, config: &Config, demo: bool) -> Result<(), Error> {
+    if departments::count(conn)? > 0 {
+        if demo {
+            tracing::info!("the database is not empty: demo data is only loaded into an empty database");
+        }
+        return Ok(());
+    }
+    let admin_pw = PasswordSource::new(config.admin_password.as_deref())?;
+    let demo_pw = PasswordSource::new(config.demo_password.as_deref())?;
+    let mut logins = Logins { lines: Vec::new() };
+    conn.transaction::<_, Error, _>(|conn| {
+        if demo {
+            load_demo(conn, &admin_pw, &demo_pw, &mut logins)
+        } else {
+            let d = department(conn, "zhucun", None, true)?;
+            user(conn, &mut logins, &admin_pw, d, "admin", "系统管理员", Role::Admin, None, None, None)?;
+            Ok(())
+        }
+    })?;
+    logins.print();
+    Ok(())
+}
+
+fn now() -> chrono::NaiveDateTime {
+    zhucun_persistence::now()
+}
+
+fn date(y: i32, m: u32, d: u32) -> Result<NaiveDate, Error> {
+    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| "bad demo date".into())
+}
+
+fn department(conn: &mut DbConnection, name: &str, short: Option<&str>, operator: bool) -> Result<i64, Error> {
+    let v = DepartmentValues {
+        name: name.to_owned(),
+        short_name: short.map(str::to_owned),
+        min_days_in_village: 20,
+        local_leave_max_days: 3,
+        min_team_size: 3,
+        deactivated_at: None,
+    };
+    Ok(departments::insert(conn, &v, operator, now())?.id)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn user(
+    conn: &mut DbConnection,
+    logins: &mut Logins,
+    passwords: &PasswordSource,
+    department_id: i64,
+    username: &str,
+    display: &str,
+    role: Role,
+    office_id: Option<i64>,
+    village_id: Option<i64>,
+    cadre_id: Option<i64>,
+) -> Result<i64, Error> {
+    let (hash, shown) = passwords.next()?;
+    let v = UserValues {
+        display_name: display.to_owned(),
+        role: role.as_str().to_owned(),
+        office_id,
+        village_id,
+        cadre_id,
+        search_text: text::search_key([Some(username), Some(display)]),
+        disabled_at: None,
+    };
+    let id = users::insert(conn, department_id, username, &hash, &v, now())?.id;
+    logins.lines.push((username.to_owned(), role.as_str().to_owned(), shown));
+    Ok(id)
+}
+
+fn office(conn: &mut DbConnection, department_id: i64, name: &str) -> Result<i64, Error> {
+    let v = OfficeValues {
+        name: name.to_owned(),
+        search_text: text::search_key([Some(name)]),
+        deactivated_at: None,
+    };
+    Ok(offices::insert(conn, department_id, &v, now())?.id)
+}
+
+struct Place<'a> {
+    name: &'a str,
+    name_bo: &'a str,
+    prefecture: &'a str,
+    county: &'a str,
+    active: bool,
+}
+
+fn village(conn: &mut DbConnection, department_id: i64, p: &Place<'_>) -> Result<i64, Error> {
+    let v = VillageValues {
+        name: p.name.to_owned(),
+        name_bo: Some(p.name_bo.to_owned()),
+        prefecture: p.prefecture.to_owned(),
+        county: p.county.to_owned(),
+        township: None,
+        code: None,
+        latitude: None,
+        longitude: None,
+        search_text: text::search_key([Some(p.name), Some(p.name_bo), Some(p.prefecture), Some(p.county)]),
+        deactivated_at: if p.active { None } else { Some(now()) },
+    };
+    Ok(villages::insert(conn, department_id, &v, now())?.id)
+}
+
+fn cadre(conn: &mut DbConnection, department_id: i64, name: &str, office_id: i64, position: &str) -> Result<i64, Error> {
+    let v = CadreValues {
+        office_id: Some(office_id),
+        name: name.to_owned(),
+        name_bo: None,
+        position: Some(position.to_owned()),
+        phone: None,
+        search_text: text::search_key([Some(name), Some(position)]),
+        deactivated_at: None,
+    };
+    Ok(cadres::insert(conn, department_id, &v, now())?.id)
+}
+
+fn team(conn: &mut DbConnection, department_id: i64, round_id: i64, village_id: i64, name: &str) -> Result<i64, Error> {
+    let v = TeamValues {
+        round_id,
+        village_id,
+        name: Some(name.to_owned()),
+        deactivated_at: None,
+    };
+    Ok(teams::insert(conn, department_id, &v, now())?.team.id)
+}
+
+fn member(conn: &mut DbConnection, department_id: i64, team_id: i64, cadre_id: i64, leader: bool, from: NaiveDate, to: Option<NaiveDate>) -> Result<(), Error> {
+    let v = MemberValues {
+        cadre_id,
+        is_leader: i32::from(leader),
+        from_date: from,
+        to_date: to,
+    };
+    teams::insert_member(conn, department_id, team_id, &v, now())?;
+    Ok(())
+}
+
+/// The stations of the source article: four current villages and eight earlier ones. The Tibetan
+/// spellings are demo transliterations; prefectures and counties the article does not give are
+/// recorded as 未记录 rather than guessed.
+const CURRENT: [(&str, Place<'static>); 4] = [
+    ("magada", Place { name: "马格达村", name_bo: "མ་དགེ་མདའ།", prefecture: "日喀则市", county: "南木林县", active: true }),
+    ("yakaya", Place { name: "亚卡亚村", name_bo: "ཡ་ཁ་ཡ།", prefecture: "日喀则市", county: "萨嘎县", active: true }),
+    ("xiadi", Place { name: "下地村", name_bo: "ཤ་སྡེ།", prefecture: "那曲市", county: "班戈县", active: true }),
+    ("qiongguo", Place { name: "琼果村", name_bo: "ཁྱུང་མགོ།", prefecture: "那曲市", county: "班戈县", active: true }),
+];
+
+const EARLIER: [Place<'static>; 8] = [
+    Place { name: "曲水村", name_bo: "ཆུ་ཤུར།", prefecture: "拉萨市", county: "曲水县", active: false },
+    Place { name: "才纳村", name_bo: "ཚལ་ན།", prefecture: "拉萨市", county: "曲水县", active: false },
+    Place { name: "曲甫村", name_bo: "ཆུ་ཕུ།", prefecture: "未记录", county: "未记录", active: false },
+    Place { name: "茶巴郎村", name_bo: "ཁྲ་པ་ལང་།", prefecture: "未记录", county: "未记录", active: false },
+    Place { name: "扎勒村", name_bo: "བྲག་ལེབ།", prefecture: "未记录", county: "未记录", active: false },
+    Place { name: "勒加库村", name_bo: "ལེ་རྒྱ་ཁུ།", prefecture: "未记录", county: "未记录", active: false },
+    Place { name: "亚木村", name_bo: "ཡ་མུ།", prefecture: "未记录", county: "未记录", active: false },
+    Place { name: "杰村", name_bo: "རྗེ།", prefecture: "未记录", county: "未记录", active: false },
+];
+
+const CADRES: [&str; 16] = [
+    "次仁多吉", "扎西", "格桑", "卓玛", "达瓦", "尼玛", "平措", "旦增", "普布", "拉巴", "央金", "边巴", "索朗", "德吉", "白玛", "洛桑",
+];
+
+fn load_demo(conn: &mut DbConnection, admin_pw: &PasswordSource, demo_pw: &PasswordSource, logins: &mut Logins) -> Result<(), Error> {
+    let fin = department(conn, "西藏自治区财政厅", Some("财政厅"), true)?;
+    let mut office_ids = Vec::new();
+    for name in ["办公室", "预算处", "国库处", "农业农村处", "社会保障处", "驻村工作办公室"] {
+        office_ids.push(office(conn, fin, name)?);
+    }
+    let zhucun_office = office_ids.last().copied().unwrap_or_default();
+
+    // Rounds: one a year since October 2011; round 16 is running now.
+    let mut round_ids = Vec::new();
+    for n in 1..=16 {
+        let start = date(2010 + n, 10, 1)?;
+        let end = date(2011 + n, 9, 30)?;
+        let v = RoundValues {
+            number: n,
+            name: Some(format!("第{n}批")),
+            starts_on: start,
+            ends_on: end,
+            deactivated_at: None,
+        };
+        round_ids.push((rounds::insert(conn, fin, &v, now())?.id, start, end));
+    }
+
+    let mut cadre_ids = Vec::new();
+    for (i, name) in CADRES.iter().enumerate() {
+        let office = office_ids.get(i % office_ids.len()).copied().unwrap_or(zhucun_office);
+        let position = if i % 4 == 0 { "副处长" } else { "科员" };
+        cadre_ids.push(cadre(conn, fin, name, office, position)?);
+    }
+
+    // Earlier stations, one round each, with a team of three.
+    for (i, place) in EARLIER.iter().enumerate() {
+        let v = village(conn, fin, place)?;
+        if let Some(&(round_id, start, end)) = round_ids.get(i) {
+            let t = team(conn, fin, round_id, v, &format!("驻{}工作队", place.name))?;
+            for k in 0..3 {
+                // Round 8 also has the 2019 teams below: its earlier station gets other cadres.
+                let index = if i == 7 { [3, 7, 11][k] } else { (i * 3 + k) % cadre_ids.len() };
+                let c = cadre_ids[index];
+                member(conn, fin, t, c, k == 0, start, Some(end))?;
+            }
+        }
+    }
+
+    // Current stations: a 2019 team (round 8) for history and the current team (round 16).
+    let (r2019, s2019, e2019) = round_ids.get(7).copied().ok_or("round 8 missing")?;
+    let (rnow, snow, _) = round_ids.get(15).copied().ok_or("round 16 missing")?;
+    for (i, (slug, place)) in CURRENT.iter().enumerate() {
+        let v = village(conn, fin, place)?;
+        let old = team(conn, fin, r2019, v, &format!("驻{}工作队（2019）", place.name))?;
+        let current = team(conn, fin, rnow, v, &format!("驻{}工作队", place.name))?;
+        let mut leader = None;
+        for k in 0..4 {
+            let c = cadre_ids[i * 4 + k];
+            member(conn, fin, current, c, k == 0, snow, None)?;
+            if k == 0 {
+                leader = Some(c);
+            }
+            // The 2019 team had the next group of cadres (no one in two villages at once).
+            let c_old = cadre_ids[(i * 4 + k + 4) % cadre_ids.len()];
+            if k < 3 {
+                member(conn, fin, old, c_old, k == 0, s2019, Some(e2019))?;
+            }
+        }
+        let leader_name = leader.and_then(|c| cadre_ids.iter().position(|&x| x == c)).and_then(|p| CADRES.get(p)).copied().unwrap_or("队长");
+        user(conn, logins, demo_pw, fin, &format!("team_{slug}"), leader_name, Role::Team, None, None, leader)?;
+        user(conn, logins, demo_pw, fin, &format!("committee_{slug}"), &format!("{}村委会", place.name.trim_end_matches('村')), Role::VillageCommittee, None, Some(v), None)?;
+    }
+
+    user(conn, logins, admin_pw, fin, "admin", "系统管理员", Role::Admin, None, None, None)?;
+    user(conn, logins, demo_pw, fin, "office_staff", "驻村办工作人员", Role::Department, Some(zhucun_office), None, None)?;
+    user(conn, logins, demo_pw, fin, "regional", "自治区强基办", Role::Regional, None, None, None)?;
+
+    // A second department, so tenancy is visible.
+    let jt = department(conn, "西藏自治区交通运输厅", Some("交通运输厅"), false)?;
+    office(conn, jt, "驻村工作办公室")?;
+    village(
+        conn,
+        jt,
+        &Place { name: "德吉村", name_bo: "བདེ་སྐྱིད།", prefecture: "山南市", county: "乃东区", active: true },
+    )?;
+    user(conn, logins, demo_pw, jt, "jt_admin", "交通运输厅管理员", Role::Admin, None, None, None)?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! and the access policy. Nothing here does I/O; everything here is tested as plain functions.
 
 pub mod access;
+pub mod auth;
 pub mod organisation;
 pub mod paging;
 pub mod role;

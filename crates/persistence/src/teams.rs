@@ -257,17 +257,15 @@ pub fn list_members(
     Ok(Page::from_overfetch(rows, limit))
 }
 
-/// Members of a team whose dates overlap `from..=to` (open ends are open), other than `except`.
+/// Whether the cadre has another membership (in any team) overlapping `from..=to`.
 pub fn overlapping_membership(
     conn: &mut DbConnection,
-    team_id: i64,
     cadre_id: i64,
     from: NaiveDate,
     to: Option<NaiveDate>,
     except: Option<i64>,
 ) -> QueryResult<bool> {
     let mut q = team_members::table
-        .filter(team_members::team_id.eq(team_id))
         .filter(team_members::cadre_id.eq(cadre_id))
         .filter(team_members::to_date.is_null().or(team_members::to_date.ge(from)))
         .select(team_members::id)

@@ -1,1 +1,260 @@
-pub fn configure(_cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {}
+//! Departments: the tenants. A user sees only their own; the operator's admins create new ones
+//! together with each one's first admin.
+
+use crate::audit::{self, AuditCtx, NONE};
+use crate::auth::Auth;
+use crate::dto::{deactivation, patch, some, utc};
+use crate::error::ApiError;
+use crate::http::{create_once, json_with_etag, Idempotency, IfMatch};
+use crate::state::AppState;
+use actix_web::http::StatusCode;
+use actix_web::{get, patch, post, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+use zhucun_domain::organisation::DepartmentSettings;
+use zhucun_domain::{auth as rules, text, Action, Invalid, Resource, Role, Target};
+use zhucun_persistence::departments::{self as q, DepartmentRow, DepartmentValues};
+use zhucun_persistence::users::{self, UserValues};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list).service(create).service(read).service(update);
+}
+
+/// Rules of the department, with the article's defaults.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Days a month a cadre must spend in the village.
+    #[schema(example = 20)]
+    pub min_days_in_village: i32,
+    /// Longest leave (days) a team leader approves locally.
+    #[schema(example = 3)]
+    pub local_leave_max_days: i32,
+    /// Smallest allowed work team.
+    #[schema(example = 3)]
+    pub min_team_size: i32,
+}
+
+impl From<Settings> for DepartmentSettings {
+    fn from(s: Settings) -> Self {
+        DepartmentSettings {
+            min_days_in_village: s.min_days_in_village,
+            local_leave_max_days: s.local_leave_max_days,
+            min_team_size: s.min_team_size,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Department {
+    #[schema(example = 1)]
+    pub id: i64,
+    #[schema(example = "西藏自治区财政厅")]
+    pub name: String,
+    #[schema(example = "财政厅")]
+    pub short_name: Option<String>,
+    pub settings: Settings,
+    pub active: bool,
+    #[schema(example = 1)]
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<DepartmentRow> for Department {
+    fn from(r: DepartmentRow) -> Self {
+        Self {
+            id: r.id,
+            name: r.name,
+            short_name: r.short_name,
+            settings: Settings {
+                min_days_in_village: r.min_days_in_village,
+                local_leave_max_days: r.local_leave_max_days,
+                min_team_size: r.min_team_size,
+            },
+            active: r.deactivated_at.is_none(),
+            version: r.version,
+            created_at: utc(r.created_at),
+            updated_at: utc(r.updated_at),
+        }
+    }
+}
+
+crate::list_type!(DepartmentList, Department);
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DepartmentCreate {
+    #[schema(example = "西藏自治区交通运输厅")]
+    pub name: String,
+    pub short_name: Option<String>,
+    pub settings: Option<Settings>,
+    /// The new department's first admin.
+    #[schema(example = "jt_admin")]
+    pub admin_username: String,
+    #[schema(example = "管理员")]
+    pub admin_display_name: String,
+    /// At least 10 characters; not stored, only its argon2id hash.
+    pub admin_password: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DepartmentPatch {
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "some")]
+    #[schema(value_type = Option<String>, nullable)]
+    pub short_name: Option<Option<String>>,
+    pub settings: Option<Settings>,
+    pub active: Option<bool>,
+}
+
+fn values(name: &str, short_name: Option<&str>, settings: DepartmentSettings, deactivated_at: Option<chrono::NaiveDateTime>) -> Result<DepartmentValues, Invalid> {
+    let mut inv = Invalid::new();
+    let name = inv.check(text::name("name", name, 100));
+    let short_name = inv.check(text::optional_line("short_name", short_name, 30));
+    for e in settings.validate() {
+        inv.errors.push(e);
+    }
+    let (Some(name), Some(short_name)) = (name, short_name) else {
+        return Err(inv);
+    };
+    inv.into_result()?;
+    Ok(DepartmentValues {
+        name,
+        short_name,
+        min_days_in_village: settings.min_days_in_village,
+        local_leave_max_days: settings.local_leave_max_days,
+        min_team_size: settings.min_team_size,
+        deactivated_at,
+    })
+}
+
+/// The caller's department (a tenant never sees another).
+#[utoipa::path(tag = "departments", operation_id = "list_departments",
+    responses((status = 200, description = "Your department", body = DepartmentList)), security(("bearer" = [])))]
+#[get("/departments")]
+pub async fn list(state: web::Data<AppState>, auth: Auth) -> Result<web::Json<DepartmentList>, ApiError> {
+    let id = auth.department_id();
+    let row = state.read(move |conn| Ok(q::get(conn, id)?)).await?;
+    Ok(web::Json(DepartmentList {
+        items: vec![Department::from(row)],
+        next_cursor: None,
+    }))
+}
+
+/// Create a department with its first admin (admins of the operator department only).
+#[utoipa::path(tag = "departments", operation_id = "create_department", request_body = DepartmentCreate,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a create safely")),
+    responses((status = 201, description = "Created", body = Department)), security(("bearer" = [])))]
+#[post("/departments")]
+pub async fn create(state: web::Data<AppState>, auth: Auth, idem: Idempotency, body: web::Json<DepartmentCreate>) -> Result<HttpResponse, ApiError> {
+    auth.require(Action::Create, Resource::Department, Target { department_id: 0, village_id: None })?;
+    let b = body.into_inner();
+    let settings: DepartmentSettings = b.settings.map(Into::into).unwrap_or_default();
+    let mut inv = match values(&b.name, b.short_name.as_deref(), settings, None) {
+        Ok(_) => Invalid::new(),
+        Err(inv) => inv,
+    };
+    let username = inv.check(rules::username(&b.admin_username).map_err(|mut e| {
+        e.field = "admin_username".to_owned();
+        e
+    }));
+    let display = inv.check(text::name("admin_display_name", &b.admin_display_name, 50));
+    inv.check(rules::new_password("admin_password", &b.admin_password, &b.admin_username));
+    inv.clone().into_result()?;
+    let (Some(username), Some(display)) = (username, display) else {
+        return Err(inv.into());
+    };
+    let vals = values(&b.name, b.short_name.as_deref(), settings, None)?;
+    let hash = state.passwords.hash(b.admin_password.clone()).await?;
+    let created = state
+        .write(move |conn| {
+            create_once(conn, auth.user.id, &idem, "POST /departments", &b, |conn| {
+                let now = zhucun_persistence::now();
+                let row = q::insert(conn, &vals, false, now)?;
+                let admin = users::insert(
+                    conn,
+                    row.id,
+                    &username,
+                    &hash,
+                    &UserValues {
+                        display_name: display.clone(),
+                        role: Role::Admin.as_str().to_owned(),
+                        office_id: None,
+                        village_id: None,
+                        cadre_id: None,
+                        search_text: text::search_key([Some(username.as_str()), Some(display.as_str())]),
+                        disabled_at: None,
+                    },
+                    now,
+                )?;
+                let dto = Department::from(row);
+                audit::record(conn, &auth.audit(), "create", "department", dto.id, NONE, Some(&dto))?;
+                // The new tenant's trail starts with its first admin.
+                let ctx = AuditCtx {
+                    department_id: dto.id,
+                    ..auth.audit()
+                };
+                audit::record(conn, &ctx, "create", "user", admin.id, NONE, Some(&crate::routes::users::User::from(admin)))?;
+                let v = dto.version;
+                Ok((dto, v))
+            })
+        })
+        .await?;
+    Ok(created.into_response())
+}
+
+fn target(row: &DepartmentRow) -> Target {
+    Target {
+        department_id: row.id,
+        village_id: None,
+    }
+}
+
+/// One department (only your own exists for you).
+#[utoipa::path(tag = "departments", operation_id = "get_department", params(("id" = i64, Path, description = "Department id")),
+    responses((status = 200, description = "The department", body = Department)), security(("bearer" = [])))]
+#[get("/departments/{id}")]
+pub async fn read(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let row = state.read(move |conn| Ok(q::get(conn, id)?)).await?;
+    auth.require(Action::Read, Resource::Department, target(&row))?;
+    let v = row.version;
+    json_with_etag(StatusCode::OK, &Department::from(row), v)
+}
+
+/// Change your department's name or settings (admin).
+#[utoipa::path(tag = "departments", operation_id = "update_department",
+    params(("id" = i64, Path, description = "Department id"), ("If-Match" = Option<String>, Header, description = "The ETag you loaded")),
+    request_body = DepartmentPatch, responses((status = 200, description = "The changed department", body = Department)), security(("bearer" = [])))]
+#[patch("/departments/{id}")]
+pub async fn update(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>, if_match: IfMatch, body: web::Json<DepartmentPatch>) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let p = body.into_inner();
+    let dto = state
+        .write(move |conn| {
+            let row = q::get(conn, id)?;
+            auth.require(Action::Update, Resource::Department, target(&row))?;
+            if_match.check(row.version)?;
+            if p.active == Some(false) {
+                return Err(ApiError::field("active", "you cannot deactivate your own department"));
+            }
+            let current = Department::from(row.clone());
+            let settings: DepartmentSettings = p.settings.unwrap_or(current.settings).into();
+            let vals = values(
+                p.name.as_deref().unwrap_or(&row.name),
+                patch(&p.short_name, &row.short_name).as_deref(),
+                settings,
+                deactivation(p.active, row.deactivated_at),
+            )?;
+            let after = Department::from(q::update(conn, id, row.version, &vals, zhucun_persistence::now())?.ok_or(ApiError::PreconditionFailed)?);
+            audit::record(conn, &auth.audit(), "update", "department", id, Some(&current), Some(&after))?;
+            Ok(after)
+        })
+        .await?;
+    let v = dto.version;
+    json_with_etag(StatusCode::OK, &dto, v)
+}

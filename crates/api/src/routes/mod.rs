@@ -1,6 +1,7 @@
 pub mod audit;
 pub mod auth;
 pub mod cadres;
+pub mod common;
 pub mod departments;
 pub mod health;
 pub mod me;

@@ -1,1 +1,215 @@
-pub fn configure(_cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {}
+//! Rounds (驻村批次): the yearly dispatches since October 2011.
+
+use crate::audit::{self, NONE};
+use crate::auth::Auth;
+use crate::dto::{deactivation, patch, some, utc};
+use crate::error::ApiError;
+use crate::http::{create_once, json_with_etag, Idempotency, IfMatch};
+use crate::paging::ListRequest;
+use crate::state::AppState;
+use actix_web::http::StatusCode;
+use actix_web::{get, patch, post, web, HttpResponse};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use zhucun_domain::{list_scope, organisation, text, Action, Invalid, Resource, Target};
+use zhucun_persistence::keyset::After;
+use zhucun_persistence::rounds::{self as q, RoundFilter, RoundRow, RoundValues};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list).service(create).service(read).service(update);
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Round {
+    #[schema(example = 9)]
+    pub id: i64,
+    /// The round's number in the programme (1 = 2011).
+    #[schema(example = 9)]
+    pub number: i32,
+    #[schema(example = "第九批")]
+    pub name: Option<String>,
+    #[schema(example = "2019-03-01")]
+    pub starts_on: NaiveDate,
+    #[schema(example = "2020-02-29")]
+    pub ends_on: NaiveDate,
+    pub active: bool,
+    #[schema(example = 1)]
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<RoundRow> for Round {
+    fn from(r: RoundRow) -> Self {
+        Self {
+            id: r.id,
+            number: r.number,
+            name: r.name,
+            starts_on: r.starts_on,
+            ends_on: r.ends_on,
+            active: r.deactivated_at.is_none(),
+            version: r.version,
+            created_at: utc(r.created_at),
+            updated_at: utc(r.updated_at),
+        }
+    }
+}
+
+crate::list_type!(RoundList, Round);
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoundCreate {
+    #[schema(example = 16)]
+    pub number: i32,
+    #[schema(example = "第十六批")]
+    pub name: Option<String>,
+    #[schema(example = "2026-03-01")]
+    pub starts_on: NaiveDate,
+    #[schema(example = "2027-02-28")]
+    pub ends_on: NaiveDate,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoundPatch {
+    pub number: Option<i32>,
+    #[serde(default, deserialize_with = "some")]
+    #[schema(value_type = Option<String>, nullable)]
+    pub name: Option<Option<String>>,
+    pub starts_on: Option<NaiveDate>,
+    pub ends_on: Option<NaiveDate>,
+    pub active: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RoundQuery {
+    /// Page size, 1–500 (default 50).
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+    /// `number` or `-number` (default `-number`, newest first).
+    pub sort: Option<String>,
+    pub active: Option<bool>,
+    /// Only rounds running on this day (YYYY-MM-DD).
+    pub on: Option<NaiveDate>,
+}
+
+fn values(number: i32, name: Option<&str>, starts_on: NaiveDate, ends_on: NaiveDate, deactivated_at: Option<chrono::NaiveDateTime>) -> Result<RoundValues, Invalid> {
+    let mut inv = Invalid::new();
+    if !(1..=1000).contains(&number) {
+        inv.add("number", "must be between 1 and 1000");
+    }
+    let name = inv.check(text::optional_line("name", name, 50));
+    inv.check(organisation::round_dates(starts_on, ends_on));
+    let Some(name) = name.filter(|_| inv.is_empty()) else {
+        return Err(inv);
+    };
+    Ok(RoundValues {
+        number,
+        name,
+        starts_on,
+        ends_on,
+        deactivated_at,
+    })
+}
+
+/// List rounds.
+#[utoipa::path(tag = "rounds", operation_id = "list_rounds", params(RoundQuery),
+    responses((status = 200, description = "One page of rounds", body = RoundList)), security(("bearer" = [])))]
+#[get("/rounds")]
+pub async fn list(state: web::Data<AppState>, auth: Auth, query: web::Query<RoundQuery>) -> Result<web::Json<RoundList>, ApiError> {
+    let query = query.into_inner();
+    let scope = list_scope(&auth.actor, Resource::Round).map_err(ApiError::from)?;
+    let sort = query.sort.clone().or_else(|| Some("-number".to_owned()));
+    let req = ListRequest::parse(query.limit, sort.as_deref(), query.cursor.as_deref(), &[("number", ())], ())?;
+    let after = match &req.after {
+        After::Row(v, id) => After::Row(v.parse::<i32>().map_err(|_| ApiError::field("cursor", "is not a cursor of this list"))?, *id),
+        After::Start => After::Start,
+    };
+    let filter = RoundFilter {
+        department_id: scope.department_id,
+        active: query.active,
+        on: query.on,
+    };
+    let (descending, limit) = (req.descending, req.limit);
+    let page = state.read(move |conn| Ok(q::list(conn, &filter, descending, after, limit)?)).await?;
+    let next_cursor = req.next(page.has_more, page.items.last(), |r| (r.number.to_string(), r.id));
+    Ok(web::Json(RoundList {
+        items: page.items.into_iter().map(Round::from).collect(),
+        next_cursor,
+    }))
+}
+
+/// Create a round (admin).
+#[utoipa::path(tag = "rounds", operation_id = "create_round", request_body = RoundCreate,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a create safely")),
+    responses((status = 201, description = "Created", body = Round)), security(("bearer" = [])))]
+#[post("/rounds")]
+pub async fn create(state: web::Data<AppState>, auth: Auth, idem: Idempotency, body: web::Json<RoundCreate>) -> Result<HttpResponse, ApiError> {
+    auth.require_own(Action::Create, Resource::Round, None)?;
+    let b = body.into_inner();
+    let vals = values(b.number, b.name.as_deref(), b.starts_on, b.ends_on, None)?;
+    let created = state
+        .write(move |conn| {
+            create_once(conn, auth.user.id, &idem, "POST /rounds", &b, |conn| {
+                let dto = Round::from(q::insert(conn, auth.department_id(), &vals, zhucun_persistence::now())?);
+                audit::record(conn, &auth.audit(), "create", "round", dto.id, NONE, Some(&dto))?;
+                let v = dto.version;
+                Ok((dto, v))
+            })
+        })
+        .await?;
+    Ok(created.into_response())
+}
+
+fn target(row: &RoundRow) -> Target {
+    Target {
+        department_id: row.department_id,
+        village_id: None,
+    }
+}
+
+/// One round.
+#[utoipa::path(tag = "rounds", operation_id = "get_round", params(("id" = i64, Path, description = "Round id")),
+    responses((status = 200, description = "The round", body = Round)), security(("bearer" = [])))]
+#[get("/rounds/{id}")]
+pub async fn read(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let row = state.read(move |conn| Ok(q::get(conn, id)?)).await?;
+    auth.require(Action::Read, Resource::Round, target(&row))?;
+    let v = row.version;
+    json_with_etag(StatusCode::OK, &Round::from(row), v)
+}
+
+/// Change a round (admin).
+#[utoipa::path(tag = "rounds", operation_id = "update_round",
+    params(("id" = i64, Path, description = "Round id"), ("If-Match" = Option<String>, Header, description = "The ETag you loaded")),
+    request_body = RoundPatch, responses((status = 200, description = "The changed round", body = Round)), security(("bearer" = [])))]
+#[patch("/rounds/{id}")]
+pub async fn update(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>, if_match: IfMatch, body: web::Json<RoundPatch>) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let p = body.into_inner();
+    let dto = state
+        .write(move |conn| {
+            let row = q::get(conn, id)?;
+            auth.require(Action::Update, Resource::Round, target(&row))?;
+            if_match.check(row.version)?;
+            let vals = values(
+                p.number.unwrap_or(row.number),
+                patch(&p.name, &row.name).as_deref(),
+                p.starts_on.unwrap_or(row.starts_on),
+                p.ends_on.unwrap_or(row.ends_on),
+                deactivation(p.active, row.deactivated_at),
+            )?;
+            let before = Round::from(row.clone());
+            let after = Round::from(q::update(conn, id, row.version, &vals, zhucun_persistence::now())?.ok_or(ApiError::PreconditionFailed)?);
+            audit::record(conn, &auth.audit(), "update", "round", id, Some(&before), Some(&after))?;
+            Ok(after)
+        })
+        .await?;
+    let v = dto.version;
+    json_with_etag(StatusCode::OK, &dto, v)
+}

@@ -1,1 +1,332 @@
-pub fn configure(_cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {}
+//! User accounts (admin): roles, links to office, village and cadre, disabling, password resets.
+
+use crate::audit::{self, NONE};
+use crate::auth::Auth;
+use crate::dto::{patch, some, utc};
+use crate::error::ApiError;
+use crate::http::{create_once, json_with_etag, Idempotency, IfMatch};
+use crate::paging::ListRequest;
+use crate::routes::common::{own_cadre, own_office, own_village};
+use crate::state::AppState;
+use actix_web::http::StatusCode;
+use actix_web::{get, patch, post, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use zhucun_domain::{auth as rules, list_scope, text, Action, Invalid, Resource, Role, Target};
+use zhucun_persistence::users::{self as q, UserFilter, UserRow, UserValues};
+use zhucun_persistence::{sessions, DbConnection};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list).service(create).service(read).service(update).service(reset_password);
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct User {
+    #[schema(example = 5)]
+    pub id: i64,
+    #[schema(example = "team_magada")]
+    pub username: String,
+    #[schema(example = "次仁")]
+    pub display_name: String,
+    #[schema(example = "team")]
+    pub role: String,
+    pub office_id: Option<i64>,
+    pub village_id: Option<i64>,
+    pub cadre_id: Option<i64>,
+    /// Disabled users cannot log in; their logins ended when they were disabled.
+    pub disabled: bool,
+    #[schema(example = 1)]
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<UserRow> for User {
+    fn from(r: UserRow) -> Self {
+        Self {
+            id: r.id,
+            username: r.username,
+            display_name: r.display_name,
+            role: r.role,
+            office_id: r.office_id,
+            village_id: r.village_id,
+            cadre_id: r.cadre_id,
+            disabled: r.disabled_at.is_some(),
+            version: r.version,
+            created_at: utc(r.created_at),
+            updated_at: utc(r.updated_at),
+        }
+    }
+}
+
+crate::list_type!(UserList, User);
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserCreate {
+    #[schema(example = "team_qiongguo2")]
+    pub username: String,
+    #[schema(example = "格桑")]
+    pub display_name: String,
+    /// `admin`, `department`, `team`, `village_committee` or `regional`.
+    #[schema(example = "team")]
+    pub role: String,
+    /// At least 10 characters. Only its argon2id hash is kept.
+    #[serde(skip_serializing)]
+    pub password: String,
+    pub office_id: Option<i64>,
+    /// Required for `village_committee`.
+    pub village_id: Option<i64>,
+    /// Required for `team`: the cadre whose memberships decide the user's villages.
+    pub cadre_id: Option<i64>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserPatch {
+    pub display_name: Option<String>,
+    pub role: Option<String>,
+    #[serde(default, deserialize_with = "some")]
+    #[schema(value_type = Option<i64>, nullable)]
+    pub office_id: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "some")]
+    #[schema(value_type = Option<i64>, nullable)]
+    pub village_id: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "some")]
+    #[schema(value_type = Option<i64>, nullable)]
+    pub cadre_id: Option<Option<i64>>,
+    /// `true` disables the account and ends all its logins.
+    pub disabled: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordReset {
+    pub new_password: String,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UserQuery {
+    /// Page size, 1–500 (default 50).
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+    /// `username` or `-username`.
+    pub sort: Option<String>,
+    /// Text in the username or display name.
+    pub q: Option<String>,
+    pub role: Option<String>,
+    pub office_id: Option<i64>,
+    pub village_id: Option<i64>,
+    pub disabled: Option<bool>,
+}
+
+fn role(raw: &str) -> Result<Role, Invalid> {
+    Role::parse(raw.trim()).ok_or_else(|| Invalid::single("role", "must be one of admin, department, team, village_committee, regional"))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn values(
+    username: &str,
+    display_name: &str,
+    role_raw: &str,
+    office_id: Option<i64>,
+    village_id: Option<i64>,
+    cadre_id: Option<i64>,
+    disabled_at: Option<chrono::NaiveDateTime>,
+) -> Result<(Role, UserValues), Invalid> {
+    let mut inv = Invalid::new();
+    let display_name = inv.check(text::name("display_name", display_name, 50));
+    let role = match role(role_raw) {
+        Ok(r) => {
+            inv.errors.extend(rules::role_links(r, village_id, cadre_id));
+            Some(r)
+        }
+        Err(e) => {
+            inv.errors.extend(e.errors);
+            None
+        }
+    };
+    let (Some(display_name), Some(role)) = (display_name, role) else {
+        return Err(inv);
+    };
+    inv.into_result()?;
+    Ok((
+        role,
+        UserValues {
+            search_text: text::search_key([Some(username), Some(display_name.as_str())]),
+            display_name,
+            role: role.as_str().to_owned(),
+            office_id,
+            village_id,
+            cadre_id,
+            disabled_at,
+        },
+    ))
+}
+
+fn check_links(conn: &mut DbConnection, department_id: i64, v: &UserValues) -> Result<(), ApiError> {
+    own_office(conn, department_id, v.office_id, "office_id")?;
+    own_village(conn, department_id, v.village_id, "village_id")?;
+    own_cadre(conn, department_id, v.cadre_id, "cadre_id")
+}
+
+/// List the department's users (admin).
+#[utoipa::path(tag = "users", operation_id = "list_users", params(UserQuery),
+    responses((status = 200, description = "One page of users", body = UserList)), security(("bearer" = [])))]
+#[get("/users")]
+pub async fn list(state: web::Data<AppState>, auth: Auth, query: web::Query<UserQuery>) -> Result<web::Json<UserList>, ApiError> {
+    let query = query.into_inner();
+    let scope = list_scope(&auth.actor, Resource::User).map_err(ApiError::from)?;
+    let req = ListRequest::parse(query.limit, query.sort.as_deref(), query.cursor.as_deref(), &[("username", ())], ())?;
+    if let Some(r) = query.role.as_deref().filter(|s| !s.is_empty()) {
+        role(r)?;
+    }
+    let filter = UserFilter {
+        department_id: scope.department_id,
+        role: query.role.filter(|s| !s.is_empty()),
+        office_id: query.office_id,
+        village_id: query.village_id,
+        disabled: query.disabled,
+        search: query.q.as_deref().and_then(text::search_query).map(|s| text::like_contains(&s)),
+    };
+    let (descending, after, limit) = (req.descending, req.after.clone(), req.limit);
+    let page = state.read(move |conn| Ok(q::list(conn, &filter, descending, after, limit)?)).await?;
+    let next_cursor = req.next(page.has_more, page.items.last(), |r| (r.username.clone(), r.id));
+    Ok(web::Json(UserList {
+        items: page.items.into_iter().map(User::from).collect(),
+        next_cursor,
+    }))
+}
+
+/// Create a user (admin).
+#[utoipa::path(tag = "users", operation_id = "create_user", request_body = UserCreate,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a create safely")),
+    responses((status = 201, description = "Created", body = User)), security(("bearer" = [])))]
+#[post("/users")]
+pub async fn create(state: web::Data<AppState>, auth: Auth, idem: Idempotency, body: web::Json<UserCreate>) -> Result<HttpResponse, ApiError> {
+    auth.require_own(Action::Create, Resource::User, None)?;
+    let b = body.into_inner();
+    let mut inv = Invalid::new();
+    let username = inv.check(rules::username(&b.username));
+    inv.check(rules::new_password("password", &b.password, &b.username));
+    let vals = match values(b.username.trim(), &b.display_name, &b.role, b.office_id, b.village_id, b.cadre_id, None) {
+        Ok((_, v)) => Some(v),
+        Err(e) => {
+            inv.errors.extend(e.errors);
+            None
+        }
+    };
+    inv.clone().into_result()?;
+    let (Some(username), Some(vals)) = (username, vals) else {
+        return Err(inv.into());
+    };
+    // The body's hash for idempotency must include the password's effect without keeping it.
+    let hash = state.passwords.hash(b.password.clone()).await?;
+    let created = state
+        .write(move |conn| {
+            check_links(conn, auth.department_id(), &vals)?;
+            create_once(conn, auth.user.id, &idem, "POST /users", &b, |conn| {
+                let dto = User::from(q::insert(conn, auth.department_id(), &username, &hash, &vals, zhucun_persistence::now())?);
+                audit::record(conn, &auth.audit(), "create", "user", dto.id, NONE, Some(&dto))?;
+                let v = dto.version;
+                Ok((dto, v))
+            })
+        })
+        .await?;
+    Ok(created.into_response())
+}
+
+fn target(row: &UserRow) -> Target {
+    Target {
+        department_id: row.department_id,
+        village_id: None,
+    }
+}
+
+/// One user (admin).
+#[utoipa::path(tag = "users", operation_id = "get_user", params(("id" = i64, Path, description = "User id")),
+    responses((status = 200, description = "The user", body = User)), security(("bearer" = [])))]
+#[get("/users/{id}")]
+pub async fn read(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let row = state.read(move |conn| Ok(q::get(conn, id)?)).await?;
+    auth.require(Action::Read, Resource::User, target(&row))?;
+    let v = row.version;
+    json_with_etag(StatusCode::OK, &User::from(row), v)
+}
+
+/// Change a user's name, role, links, or disable them (admin). Disabling ends their logins.
+#[utoipa::path(tag = "users", operation_id = "update_user",
+    params(("id" = i64, Path, description = "User id"), ("If-Match" = Option<String>, Header, description = "The ETag you loaded")),
+    request_body = UserPatch, responses((status = 200, description = "The changed user", body = User)), security(("bearer" = [])))]
+#[patch("/users/{id}")]
+pub async fn update(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>, if_match: IfMatch, body: web::Json<UserPatch>) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let p = body.into_inner();
+    let dto = state
+        .write(move |conn| {
+            let row = q::get(conn, id)?;
+            auth.require(Action::Update, Resource::User, target(&row))?;
+            if_match.check(row.version)?;
+            let disabled_at = match (p.disabled, row.disabled_at) {
+                (Some(true), None) => Some(zhucun_persistence::now()),
+                (Some(false), _) => None,
+                (_, current) => current,
+            };
+            let (new_role, vals) = values(
+                &row.username,
+                p.display_name.as_deref().unwrap_or(&row.display_name),
+                p.role.as_deref().unwrap_or(&row.role),
+                patch(&p.office_id, &row.office_id),
+                patch(&p.village_id, &row.village_id),
+                patch(&p.cadre_id, &row.cadre_id),
+                disabled_at,
+            )?;
+            let was_active_admin = row.role == Role::Admin.as_str() && row.disabled_at.is_none();
+            let stays_active_admin = new_role == Role::Admin && disabled_at.is_none();
+            if id == auth.user.id && !stays_active_admin {
+                return Err(ApiError::Conflict("you cannot disable or demote yourself; ask another admin".to_owned()));
+            }
+            if was_active_admin && !stays_active_admin && q::active_admins(conn, row.department_id)? <= 1 {
+                return Err(ApiError::Conflict("this is the department's last active admin".to_owned()));
+            }
+            check_links(conn, row.department_id, &vals)?;
+            let now = zhucun_persistence::now();
+            let before = User::from(row.clone());
+            let after = User::from(q::update(conn, id, row.version, &vals, now)?.ok_or(ApiError::PreconditionFailed)?);
+            if after.disabled && !before.disabled {
+                sessions::revoke_all_of_user(conn, id, "user disabled", now)?;
+            }
+            audit::record(conn, &auth.audit(), "update", "user", id, Some(&before), Some(&after))?;
+            Ok(after)
+        })
+        .await?;
+    let v = dto.version;
+    json_with_etag(StatusCode::OK, &dto, v)
+}
+
+/// Set a new password for a user (admin). All their logins end.
+#[utoipa::path(tag = "users", operation_id = "reset_user_password", params(("id" = i64, Path, description = "User id")),
+    request_body = PasswordReset, responses((status = 204, description = "Password set; the user's logins have ended")), security(("bearer" = [])))]
+#[post("/users/{id}/password")]
+pub async fn reset_password(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>, body: web::Json<PasswordReset>) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let password = body.into_inner().new_password;
+    let row = state.read(move |conn| Ok(q::get(conn, id)?)).await?;
+    auth.require(Action::Update, Resource::User, target(&row))?;
+    rules::new_password("new_password", &password, &row.username)?;
+    let hash = state.passwords.hash(password).await?;
+    state
+        .write(move |conn| {
+            let now = zhucun_persistence::now();
+            q::set_password(conn, id, &hash, now)?;
+            sessions::revoke_all_of_user(conn, id, "password reset by admin", now)?;
+            audit::record(conn, &auth.audit(), "reset_password", "user", id, NONE, NONE)?;
+            Ok(())
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
