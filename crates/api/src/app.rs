@@ -46,7 +46,8 @@ where
 
 /// The OpenAPI document the code produces (what `zhucun openapi` prints and CI compares).
 pub fn collect_openapi() -> OpenApi {
-    let (_, api) = with_api(App::new().into_utoipa_app().openapi(crate::openapi::base())).split_for_parts();
+    let (_, api) =
+        with_api(App::new().into_utoipa_app().openapi(crate::openapi::base())).split_for_parts();
     // Modifiers run on the base document only; apply them to the collected paths too.
     let mut api = api;
     utoipa::Modify::modify(&crate::openapi::ConventionsPublic, &mut api);
@@ -88,7 +89,13 @@ pub fn app(
         InitError = (),
     >,
 > {
-    let (app, _) = with_api(App::new().into_utoipa_app()).split_for_parts();
+    // The docs come first: the `/api/v1` scope would otherwise claim `/api/v1/openapi.json`.
+    let docs = App::new()
+        .service(
+            SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", (*shared.openapi).clone()),
+        )
+        .service(web::redirect("/docs", "/docs/"));
+    let (app, _) = with_api(docs.into_utoipa_app()).split_for_parts();
     let mut app = app
         .app_data(shared.state.clone())
         .app_data(web::Data::new(shared.routes.clone()))
@@ -99,9 +106,7 @@ pub fn app(
                 .error_handler(|e, _| json_error(e).into()),
         )
         .app_data(web::QueryConfig::default().error_handler(|e, _| query_error(e).into()))
-        .app_data(web::PathConfig::default().error_handler(|e, _| path_error(e).into()))
-        .service(SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", (*shared.openapi).clone()))
-        .service(web::redirect("/docs", "/docs/"));
+        .app_data(web::PathConfig::default().error_handler(|e, _| path_error(e).into()));
     if let Some(dir) = &shared.static_dir {
         app = app.service(
             actix_files::Files::new("/", dir)
@@ -128,7 +133,8 @@ pub fn app(
             async move {
                 let mut res = fut.await?;
                 if let Ok(v) = HeaderValue::from_str(&id) {
-                    res.headers_mut().insert(header::HeaderName::from_static(REQUEST_ID), v);
+                    res.headers_mut()
+                        .insert(header::HeaderName::from_static(REQUEST_ID), v);
                 }
                 if path.starts_with("/api/") && !res.headers().contains_key(header::CACHE_CONTROL) {
                     res.headers_mut()
@@ -161,11 +167,16 @@ async fn fallback(
     if let Some(allow) = routes.allowed(path) {
         return Err(ApiError::MethodNotAllowed(allow));
     }
-    let is_api = path.starts_with("/api") || path.starts_with("/docs") || path == "/healthz" || path == "/readyz";
+    let is_api = path.starts_with("/api")
+        || path.starts_with("/docs")
+        || path == "/healthz"
+        || path == "/readyz";
     if !is_api && req.method() == actix_web::http::Method::GET {
         if let Some(dir) = &static_dir.0 {
             let index = dir.join("index.html");
-            let html = web::block(move || std::fs::read(index)).await?.map_err(ApiError::internal)?;
+            let html = web::block(move || std::fs::read(index))
+                .await?
+                .map_err(ApiError::internal)?;
             return Ok(HttpResponse::Ok()
                 .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
                 .insert_header((header::CACHE_CONTROL, "no-cache"))
@@ -208,7 +219,9 @@ impl Application {
         let port = listener.local_addr()?.port();
         let shared = Shared::new(state, config.static_dir.clone());
         if shared.static_dir.is_none() {
-            tracing::warn!("no built SPA found; serving the API only (build frontend/ to get the web app)");
+            tracing::warn!(
+                "no built SPA found; serving the API only (build frontend/ to get the web app)"
+            );
         }
         let mut server = HttpServer::new(move || app(shared.clone()))
             .listen(listener)?

@@ -23,8 +23,14 @@ pub fn record<B: Serialize, A: Serialize>(
     after: Option<&A>,
 ) -> Result<(), ApiError> {
     let to_json = |v: Option<String>| v;
-    let before = before.map(serde_json::to_string).transpose().map_err(ApiError::internal)?;
-    let after = after.map(serde_json::to_string).transpose().map_err(ApiError::internal)?;
+    let before = before
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(ApiError::internal)?;
+    let after = after
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(ApiError::internal)?;
     append(
         conn,
         &NewAuditEntry {

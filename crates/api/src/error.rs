@@ -135,7 +135,12 @@ impl ApiError {
 
     pub fn problem(&self) -> Problem {
         let errors = match self {
-            ApiError::Validation(invalid) => invalid.errors.iter().cloned().map(ProblemField::from).collect(),
+            ApiError::Validation(invalid) => invalid
+                .errors
+                .iter()
+                .cloned()
+                .map(ProblemField::from)
+                .collect(),
             _ => Vec::new(),
         };
         let detail = match self {
@@ -227,10 +232,13 @@ impl From<diesel::result::Error> for ApiError {
         use diesel::result::{DatabaseErrorKind as K, Error as E};
         match e {
             E::NotFound => ApiError::NotFound,
-            E::DatabaseError(K::UniqueViolation, info) => ApiError::Conflict(unique_message(info.message(), info.constraint_name())),
-            E::DatabaseError(K::ForeignKeyViolation, _) => {
-                ApiError::Conflict("the record refers to a row that does not exist, or is still referred to".to_owned())
+            E::DatabaseError(K::UniqueViolation, info) => {
+                ApiError::Conflict(unique_message(info.message(), info.constraint_name()))
             }
+            E::DatabaseError(K::ForeignKeyViolation, _) => ApiError::Conflict(
+                "the record refers to a row that does not exist, or is still referred to"
+                    .to_owned(),
+            ),
             E::DatabaseError(_, info) if is_busy(info.message()) => {
                 ApiError::Unavailable("the database is busy; try again".to_owned())
             }
@@ -284,7 +292,9 @@ impl From<actix_web::error::BlockingError> for ApiError {
 pub fn json_error(err: actix_web::error::JsonPayloadError) -> ApiError {
     use actix_web::error::JsonPayloadError as J;
     match err {
-        J::ContentType => ApiError::UnsupportedMediaType("send the body as application/json".to_owned()),
+        J::ContentType => {
+            ApiError::UnsupportedMediaType("send the body as application/json".to_owned())
+        }
         J::Overflow { .. } | J::OverflowKnownLength { .. } => ApiError::PayloadTooLarge,
         J::Deserialize(e) => serde_error(&e.to_string(), e.is_data()),
         other => ApiError::BadRequest(format!("cannot read the request body: {other}")),
@@ -293,7 +303,11 @@ pub fn json_error(err: actix_web::error::JsonPayloadError) -> ApiError {
 
 /// Turns serde's message into a field error when it names a field.
 pub fn serde_error(message: &str, is_data: bool) -> ApiError {
-    let clean = message.split(" at line ").next().unwrap_or(message).to_owned();
+    let clean = message
+        .split(" at line ")
+        .next()
+        .unwrap_or(message)
+        .to_owned();
     let quoted = |prefix: &str| {
         clean
             .strip_prefix(prefix)
@@ -315,8 +329,13 @@ pub fn serde_error(message: &str, is_data: bool) -> ApiError {
 
 pub fn query_error(err: actix_web::error::QueryPayloadError) -> ApiError {
     let msg = err.to_string();
-    let detail = msg.strip_prefix("Query deserialize error: ").unwrap_or(&msg);
-    if let Some(field) = detail.strip_prefix("unknown field `").and_then(|r| r.split('`').next()) {
+    let detail = msg
+        .strip_prefix("Query deserialize error: ")
+        .unwrap_or(&msg);
+    if let Some(field) = detail
+        .strip_prefix("unknown field `")
+        .and_then(|r| r.split('`').next())
+    {
         return ApiError::field(field, "is not a parameter of this list");
     }
     ApiError::BadRequest(format!("invalid query parameters: {detail}"))

@@ -22,7 +22,12 @@ pub fn request_id_for(req: &actix_web::dev::ServiceRequest) -> String {
     req.headers()
         .get(REQUEST_ID)
         .and_then(|v| v.to_str().ok())
-        .filter(|v| !v.is_empty() && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+        .filter(|v| {
+            !v.is_empty()
+                && v.len() <= 64
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
         .map(str::to_owned)
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
 }
@@ -53,9 +58,9 @@ impl IfMatch {
         let mut versions = Vec::new();
         for part in raw.split(',') {
             let tag = part.trim().trim_start_matches("W/").trim_matches('"');
-            let v = tag
-                .parse::<i32>()
-                .map_err(|_| ApiError::field("If-Match", "must be an ETag of this API, e.g. \"3\""))?;
+            let v = tag.parse::<i32>().map_err(|_| {
+                ApiError::field("If-Match", "must be an ETag of this API, e.g. \"3\"")
+            })?;
             versions.push(v);
         }
         Ok(IfMatch(Some(versions)))
@@ -92,7 +97,10 @@ impl FromRequest for Idempotency {
             None => Ok(None),
             Some(v) => match v.to_str() {
                 Ok(s) if !s.trim().is_empty() && s.len() <= 255 => Ok(Some(s.trim().to_owned())),
-                _ => Err(ApiError::field("Idempotency-Key", "must be 1 to 255 visible ASCII characters")),
+                _ => Err(ApiError::field(
+                    "Idempotency-Key",
+                    "must be 1 to 255 visible ASCII characters",
+                )),
             },
         };
         ready(key.map(|key| Idempotency { key }))
@@ -100,11 +108,18 @@ impl FromRequest for Idempotency {
 }
 
 pub fn request_id(req: &HttpRequest) -> String {
-    req.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default()
+    req.extensions()
+        .get::<RequestId>()
+        .map(|r| r.0.clone())
+        .unwrap_or_default()
 }
 
 /// A JSON answer with the row's version as `ETag`.
-pub fn json_with_etag<T: Serialize>(status: StatusCode, body: &T, version: i32) -> Result<HttpResponse, ApiError> {
+pub fn json_with_etag<T: Serialize>(
+    status: StatusCode,
+    body: &T,
+    version: i32,
+) -> Result<HttpResponse, ApiError> {
     let text = serde_json::to_string(body).map_err(ApiError::internal)?;
     Ok(HttpResponse::build(status)
         .insert_header((header::CONTENT_TYPE, "application/json"))
@@ -162,7 +177,8 @@ where
         if let Some(stored) = idempotency::find(conn, user_id, key)? {
             if stored.request_hash != hash {
                 return Err(ApiError::Unprocessable(
-                    "this Idempotency-Key was used for a different request; use a new key".to_owned(),
+                    "this Idempotency-Key was used for a different request; use a new key"
+                        .to_owned(),
                 ));
             }
             return Ok(Created {
@@ -204,11 +220,21 @@ mod tests {
 
     #[test]
     fn if_match_forms() {
-        assert!(IfMatch::parse("\"3\"").map(|m| m.check(3).is_ok()).unwrap_or(false));
-        assert!(IfMatch::parse("W/\"3\"").map(|m| m.check(3).is_ok()).unwrap_or(false));
-        assert!(IfMatch::parse("\"2\", \"3\"").map(|m| m.check(3).is_ok()).unwrap_or(false));
-        assert!(IfMatch::parse("\"2\"").map(|m| m.check(3).is_err()).unwrap_or(false));
-        assert!(IfMatch::parse("*").map(|m| m.check(9).is_ok()).unwrap_or(false));
+        assert!(IfMatch::parse("\"3\"")
+            .map(|m| m.check(3).is_ok())
+            .unwrap_or(false));
+        assert!(IfMatch::parse("W/\"3\"")
+            .map(|m| m.check(3).is_ok())
+            .unwrap_or(false));
+        assert!(IfMatch::parse("\"2\", \"3\"")
+            .map(|m| m.check(3).is_ok())
+            .unwrap_or(false));
+        assert!(IfMatch::parse("\"2\"")
+            .map(|m| m.check(3).is_err())
+            .unwrap_or(false));
+        assert!(IfMatch::parse("*")
+            .map(|m| m.check(9).is_ok())
+            .unwrap_or(false));
         assert!(IfMatch::parse("abc").is_err());
         assert!(IfMatch::default().check(1).is_ok());
     }

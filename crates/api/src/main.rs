@@ -5,10 +5,19 @@ use std::path::PathBuf;
 use zhucun_api::config::Config;
 
 #[derive(Parser)]
-#[command(name = "zhucun", version, about = "Village-stationed work teams (驻村工作队) management")]
+#[command(
+    name = "zhucun",
+    version,
+    about = "Village-stationed work teams (驻村工作队) management"
+)]
 struct Cli {
     /// sqlite://PATH (embedded, the default) or postgres://…
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/zhucun.db", global = true)]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/zhucun.db",
+        global = true
+    )]
     database_url: String,
     /// Folder for local state such as the generated JWT key (default: beside the SQLite file, or ./data).
     #[arg(long, env = "ZHUCUN_DATA_DIR", global = true)]
@@ -46,7 +55,9 @@ enum Command {
 fn init_logs(format: &str) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_env("ZHUCUN_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if format == "text" {
         builder.init();
     } else {
@@ -84,8 +95,12 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         bind: String::new(),
         data_dir,
         jwt_secret: std::env::var("ZHUCUN_JWT_SECRET").ok(),
-        admin_password: std::env::var("ZHUCUN_ADMIN_PASSWORD").ok().filter(|s| !s.is_empty()),
-        demo_password: std::env::var("ZHUCUN_DEMO_PASSWORD").ok().filter(|s| !s.is_empty()),
+        admin_password: std::env::var("ZHUCUN_ADMIN_PASSWORD")
+            .ok()
+            .filter(|s| !s.is_empty()),
+        demo_password: std::env::var("ZHUCUN_DEMO_PASSWORD")
+            .ok()
+            .filter(|s| !s.is_empty()),
         static_dir: None,
         pool_size: cli.pool_size,
         workers: None,
@@ -95,7 +110,11 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let db = zhucun_persistence::Db::open(url, 1)?;
             let mut conn = db.writer()?;
             let applied = zhucun_persistence::migrations::run_pending(&mut conn)?;
-            println!("applied {} migration(s): {}", applied.len(), applied.join(", "));
+            println!(
+                "applied {} migration(s): {}",
+                applied.len(),
+                applied.join(", ")
+            );
             Ok(())
         }
         Command::Serve {

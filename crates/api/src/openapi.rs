@@ -48,12 +48,16 @@ impl Modify for ConventionsPublic {
     }
 }
 
-fn problem_response(description: &str) -> utoipa::openapi::RefOr<utoipa::openapi::response::Response> {
+fn problem_response(
+    description: &str,
+) -> utoipa::openapi::RefOr<utoipa::openapi::response::Response> {
     ResponseBuilder::new()
         .description(description)
         .content(
             "application/problem+json",
-            ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build(),
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
         )
         .build()
         .into()
@@ -92,21 +96,33 @@ impl Modify for Conventions {
                 if path.starts_with("/api/") {
                     add("400", "Invalid input: field messages in `errors`");
                     add("500", "Unexpected error (logged; no details are given)");
-                    add("503", "The database is busy or unavailable; retry after `Retry-After` seconds");
+                    add(
+                        "503",
+                        "The database is busy or unavailable; retry after `Retry-After` seconds",
+                    );
                 }
                 if secured {
                     add("401", "Missing, expired or revoked access token");
                     add("403", "Your role may not do this");
-                    add("404", "No such row, or it belongs to another department or village");
+                    add(
+                        "404",
+                        "No such row, or it belongs to another department or village",
+                    );
                 }
                 match method {
                     HttpMethod::Patch => {
                         add("409", "Conflicts with another row (e.g. a duplicate)");
-                        add("412", "Stale `If-Match`: someone changed the row since you loaded it");
+                        add(
+                            "412",
+                            "Stale `If-Match`: someone changed the row since you loaded it",
+                        );
                     }
                     HttpMethod::Post if secured => {
                         add("409", "Conflicts with another row (e.g. a duplicate)");
-                        add("422", "The `Idempotency-Key` was used with a different request");
+                        add(
+                            "422",
+                            "The `Idempotency-Key` was used with a different request",
+                        );
                     }
                     _ => {}
                 }

@@ -27,8 +27,15 @@ pub fn decode_cursor(raw: Option<&str>, sort: &str) -> Result<After<String>, Api
     let Some(raw) = raw.filter(|s| !s.is_empty()) else {
         return Ok(After::Start);
     };
-    let bad = || ApiError::field("cursor", "is not a cursor of this list with this sort; start again without it");
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(raw).map_err(|_| bad())?;
+    let bad = || {
+        ApiError::field(
+            "cursor",
+            "is not a cursor of this list with this sort; start again without it",
+        )
+    };
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(raw)
+        .map_err(|_| bad())?;
     let data: CursorData = serde_json::from_slice(&bytes).map_err(|_| bad())?;
     if data.s != sort {
         return Err(bad());
@@ -65,20 +72,6 @@ pub fn sort_name(descending: bool, name: &str) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cursors_round_trip_and_reject_foreign_sorts() {
-        let c = encode_cursor("name", "马格达村", 4);
-        assert_eq!(decode_cursor(Some(&c), "name").ok(), Some(After::Row("马格达村".to_owned(), 4)));
-        assert!(decode_cursor(Some(&c), "-name").is_err());
-        assert!(decode_cursor(Some("garbage!"), "name").is_err());
-        assert_eq!(decode_cursor(None, "name").ok(), Some(After::Start));
-    }
-}
-
 /// The parsed common list parameters of a resource sorted by fields of type `F`.
 pub struct ListRequest<F> {
     pub limit: i64,
@@ -98,7 +91,11 @@ impl<F: Copy + PartialEq> ListRequest<F> {
     ) -> Result<Self, ApiError> {
         let limit = zhucun_domain::paging::limit(limit)?;
         let s = zhucun_domain::paging::sort(sort, allowed, default)?;
-        let name = allowed.iter().find(|(_, f)| *f == s.field).map(|(n, _)| *n).unwrap_or("id");
+        let name = allowed
+            .iter()
+            .find(|(_, f)| *f == s.field)
+            .map(|(n, _)| *n)
+            .unwrap_or("id");
         let sort_key = sort_name(s.descending, name);
         let after = decode_cursor(cursor, &sort_key)?;
         Ok(Self {
@@ -111,7 +108,12 @@ impl<F: Copy + PartialEq> ListRequest<F> {
     }
 
     /// The cursor after `last` when more rows follow.
-    pub fn next<T>(&self, has_more: bool, last: Option<&T>, key: impl Fn(&T) -> (String, i64)) -> Option<String> {
+    pub fn next<T>(
+        &self,
+        has_more: bool,
+        last: Option<&T>,
+        key: impl Fn(&T) -> (String, i64),
+    ) -> Option<String> {
         if !has_more {
             return None;
         }
@@ -119,5 +121,22 @@ impl<F: Copy + PartialEq> ListRequest<F> {
             let (value, id) = key(row);
             encode_cursor(&self.sort_key, &value, id)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_reject_foreign_sorts() {
+        let c = encode_cursor("name", "马格达村", 4);
+        assert_eq!(
+            decode_cursor(Some(&c), "name").ok(),
+            Some(After::Row("马格达村".to_owned(), 4))
+        );
+        assert!(decode_cursor(Some(&c), "-name").is_err());
+        assert!(decode_cursor(Some("garbage!"), "name").is_err());
+        assert_eq!(decode_cursor(None, "name").ok(), Some(After::Start));
     }
 }

@@ -43,7 +43,10 @@ impl PasswordSource {
     fn new(fixed: Option<&str>) -> Result<Self, Error> {
         Ok(Self {
             fixed: match fixed {
-                Some(p) => Some((hash_blocking(p).map_err(|e| e.to_string())?, "(from the environment)".to_owned())),
+                Some(p) => Some((
+                    hash_blocking(p).map_err(|e| e.to_string())?,
+                    "(from the environment)".to_owned(),
+                )),
                 None => None,
             },
         })
@@ -64,7 +67,9 @@ impl PasswordSource {
 pub fn bootstrap(conn: &mut DbConnection, config: &Config, demo: bool) -> Result<(), Error> {
     if departments::count(conn)? > 0 {
         if demo {
-            tracing::info!("the database is not empty: demo data is only loaded into an empty database");
+            tracing::info!(
+                "the database is not empty: demo data is only loaded into an empty database"
+            );
         }
         return Ok(());
     }
@@ -76,7 +81,18 @@ pub fn bootstrap(conn: &mut DbConnection, config: &Config, demo: bool) -> Result
             load_demo(conn, &admin_pw, &demo_pw, &mut logins)
         } else {
             let d = department(conn, "zhucun", None, true)?;
-            user(conn, &mut logins, &admin_pw, d, "admin", "系统管理员", Role::Admin, None, None, None)?;
+            user(
+                conn,
+                &mut logins,
+                &admin_pw,
+                d,
+                "admin",
+                "系统管理员",
+                Role::Admin,
+                None,
+                None,
+                None,
+            )?;
             Ok(())
         }
     })?;
@@ -92,7 +108,12 @@ fn date(y: i32, m: u32, d: u32) -> Result<NaiveDate, Error> {
     NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| "bad demo date".into())
 }
 
-fn department(conn: &mut DbConnection, name: &str, short: Option<&str>, operator: bool) -> Result<i64, Error> {
+fn department(
+    conn: &mut DbConnection,
+    name: &str,
+    short: Option<&str>,
+    operator: bool,
+) -> Result<i64, Error> {
     let v = DepartmentValues {
         name: name.to_owned(),
         short_name: short.map(str::to_owned),
@@ -128,7 +149,9 @@ fn user(
         disabled_at: None,
     };
     let id = users::insert(conn, department_id, username, &hash, &v, now())?.id;
-    logins.lines.push((username.to_owned(), role.as_str().to_owned(), shown));
+    logins
+        .lines
+        .push((username.to_owned(), role.as_str().to_owned(), shown));
     Ok(id)
 }
 
@@ -159,13 +182,24 @@ fn village(conn: &mut DbConnection, department_id: i64, p: &Place<'_>) -> Result
         code: None,
         latitude: None,
         longitude: None,
-        search_text: text::search_key([Some(p.name), Some(p.name_bo), Some(p.prefecture), Some(p.county)]),
+        search_text: text::search_key([
+            Some(p.name),
+            Some(p.name_bo),
+            Some(p.prefecture),
+            Some(p.county),
+        ]),
         deactivated_at: if p.active { None } else { Some(now()) },
     };
     Ok(villages::insert(conn, department_id, &v, now())?.id)
 }
 
-fn cadre(conn: &mut DbConnection, department_id: i64, name: &str, office_id: i64, position: &str) -> Result<i64, Error> {
+fn cadre(
+    conn: &mut DbConnection,
+    department_id: i64,
+    name: &str,
+    office_id: i64,
+    position: &str,
+) -> Result<i64, Error> {
     let v = CadreValues {
         office_id: Some(office_id),
         name: name.to_owned(),
@@ -178,7 +212,13 @@ fn cadre(conn: &mut DbConnection, department_id: i64, name: &str, office_id: i64
     Ok(cadres::insert(conn, department_id, &v, now())?.id)
 }
 
-fn team(conn: &mut DbConnection, department_id: i64, round_id: i64, village_id: i64, name: &str) -> Result<i64, Error> {
+fn team(
+    conn: &mut DbConnection,
+    department_id: i64,
+    round_id: i64,
+    village_id: i64,
+    name: &str,
+) -> Result<i64, Error> {
     let v = TeamValues {
         round_id,
         village_id,
@@ -188,7 +228,15 @@ fn team(conn: &mut DbConnection, department_id: i64, round_id: i64, village_id: 
     Ok(teams::insert(conn, department_id, &v, now())?.team.id)
 }
 
-fn member(conn: &mut DbConnection, department_id: i64, team_id: i64, cadre_id: i64, leader: bool, from: NaiveDate, to: Option<NaiveDate>) -> Result<(), Error> {
+fn member(
+    conn: &mut DbConnection,
+    department_id: i64,
+    team_id: i64,
+    cadre_id: i64,
+    leader: bool,
+    from: NaiveDate,
+    to: Option<NaiveDate>,
+) -> Result<(), Error> {
     let v = MemberValues {
         cadre_id,
         is_leader: i32::from(leader),
@@ -203,38 +251,152 @@ fn member(conn: &mut DbConnection, department_id: i64, team_id: i64, cadre_id: i
 /// spellings are demo transliterations; prefectures and counties the article does not give are
 /// recorded as 未记录 rather than guessed.
 const CURRENT: [(&str, Place<'static>); 4] = [
-    ("magada", Place { name: "马格达村", name_bo: "མ་དགེ་མདའ།", prefecture: "日喀则市", county: "南木林县", active: true }),
-    ("yakaya", Place { name: "亚卡亚村", name_bo: "ཡ་ཁ་ཡ།", prefecture: "日喀则市", county: "萨嘎县", active: true }),
-    ("xiadi", Place { name: "下地村", name_bo: "ཤ་སྡེ།", prefecture: "那曲市", county: "班戈县", active: true }),
-    ("qiongguo", Place { name: "琼果村", name_bo: "ཁྱུང་མགོ།", prefecture: "那曲市", county: "班戈县", active: true }),
+    (
+        "magada",
+        Place {
+            name: "马格达村",
+            name_bo: "མ་དགེ་མདའ།",
+            prefecture: "日喀则市",
+            county: "南木林县",
+            active: true,
+        },
+    ),
+    (
+        "yakaya",
+        Place {
+            name: "亚卡亚村",
+            name_bo: "ཡ་ཁ་ཡ།",
+            prefecture: "日喀则市",
+            county: "萨嘎县",
+            active: true,
+        },
+    ),
+    (
+        "xiadi",
+        Place {
+            name: "下地村",
+            name_bo: "ཤ་སྡེ།",
+            prefecture: "那曲市",
+            county: "班戈县",
+            active: true,
+        },
+    ),
+    (
+        "qiongguo",
+        Place {
+            name: "琼果村",
+            name_bo: "ཁྱུང་མགོ།",
+            prefecture: "那曲市",
+            county: "班戈县",
+            active: true,
+        },
+    ),
 ];
 
 const EARLIER: [Place<'static>; 8] = [
-    Place { name: "曲水村", name_bo: "ཆུ་ཤུར།", prefecture: "拉萨市", county: "曲水县", active: false },
-    Place { name: "才纳村", name_bo: "ཚལ་ན།", prefecture: "拉萨市", county: "曲水县", active: false },
-    Place { name: "曲甫村", name_bo: "ཆུ་ཕུ།", prefecture: "未记录", county: "未记录", active: false },
-    Place { name: "茶巴郎村", name_bo: "ཁྲ་པ་ལང་།", prefecture: "未记录", county: "未记录", active: false },
-    Place { name: "扎勒村", name_bo: "བྲག་ལེབ།", prefecture: "未记录", county: "未记录", active: false },
-    Place { name: "勒加库村", name_bo: "ལེ་རྒྱ་ཁུ།", prefecture: "未记录", county: "未记录", active: false },
-    Place { name: "亚木村", name_bo: "ཡ་མུ།", prefecture: "未记录", county: "未记录", active: false },
-    Place { name: "杰村", name_bo: "རྗེ།", prefecture: "未记录", county: "未记录", active: false },
+    Place {
+        name: "曲水村",
+        name_bo: "ཆུ་ཤུར།",
+        prefecture: "拉萨市",
+        county: "曲水县",
+        active: false,
+    },
+    Place {
+        name: "才纳村",
+        name_bo: "ཚལ་ན།",
+        prefecture: "拉萨市",
+        county: "曲水县",
+        active: false,
+    },
+    Place {
+        name: "曲甫村",
+        name_bo: "ཆུ་ཕུ།",
+        prefecture: "未记录",
+        county: "未记录",
+        active: false,
+    },
+    Place {
+        name: "茶巴郎村",
+        name_bo: "ཁྲ་པ་ལང་།",
+        prefecture: "未记录",
+        county: "未记录",
+        active: false,
+    },
+    Place {
+        name: "扎勒村",
+        name_bo: "བྲག་ལེབ།",
+        prefecture: "未记录",
+        county: "未记录",
+        active: false,
+    },
+    Place {
+        name: "勒加库村",
+        name_bo: "ལེ་རྒྱ་ཁུ།",
+        prefecture: "未记录",
+        county: "未记录",
+        active: false,
+    },
+    Place {
+        name: "亚木村",
+        name_bo: "ཡ་མུ།",
+        prefecture: "未记录",
+        county: "未记录",
+        active: false,
+    },
+    Place {
+        name: "杰村",
+        name_bo: "རྗེ།",
+        prefecture: "未记录",
+        county: "未记录",
+        active: false,
+    },
 ];
 
 const CADRES: [&str; 16] = [
-    "次仁多吉", "扎西", "格桑", "卓玛", "达瓦", "尼玛", "平措", "旦增", "普布", "拉巴", "央金", "边巴", "索朗", "德吉", "白玛", "洛桑",
+    "次仁多吉",
+    "扎西",
+    "格桑",
+    "卓玛",
+    "达瓦",
+    "尼玛",
+    "平措",
+    "旦增",
+    "普布",
+    "拉巴",
+    "央金",
+    "边巴",
+    "索朗",
+    "德吉",
+    "白玛",
+    "洛桑",
 ];
 
-fn load_demo(conn: &mut DbConnection, admin_pw: &PasswordSource, demo_pw: &PasswordSource, logins: &mut Logins) -> Result<(), Error> {
+fn load_demo(
+    conn: &mut DbConnection,
+    admin_pw: &PasswordSource,
+    demo_pw: &PasswordSource,
+    logins: &mut Logins,
+) -> Result<(), Error> {
     let fin = department(conn, "西藏自治区财政厅", Some("财政厅"), true)?;
     let mut office_ids = Vec::new();
-    for name in ["办公室", "预算处", "国库处", "农业农村处", "社会保障处", "驻村工作办公室"] {
+    for name in [
+        "办公室",
+        "预算处",
+        "国库处",
+        "农业农村处",
+        "社会保障处",
+        "驻村工作办公室",
+    ] {
         office_ids.push(office(conn, fin, name)?);
     }
     let zhucun_office = office_ids.last().copied().unwrap_or_default();
 
-    // Rounds: one a year since October 2011; round 16 is running now.
+    // Rounds: one a year from October 2011 up to the one running today.
+    let today = crate::auth::extractor::today_local();
+    let running =
+        chrono::Datelike::year(&today) - 2010 - i32::from(chrono::Datelike::month(&today) < 10);
     let mut round_ids = Vec::new();
-    for n in 1..=16 {
+    for n in 1..=running.max(9) {
         let start = date(2010 + n, 10, 1)?;
         let end = date(2011 + n, 9, 30)?;
         let v = RoundValues {
@@ -249,7 +411,10 @@ fn load_demo(conn: &mut DbConnection, admin_pw: &PasswordSource, demo_pw: &Passw
 
     let mut cadre_ids = Vec::new();
     for (i, name) in CADRES.iter().enumerate() {
-        let office = office_ids.get(i % office_ids.len()).copied().unwrap_or(zhucun_office);
+        let office = office_ids
+            .get(i % office_ids.len())
+            .copied()
+            .unwrap_or(zhucun_office);
         let position = if i % 4 == 0 { "副处长" } else { "科员" };
         cadre_ids.push(cadre(conn, fin, name, office, position)?);
     }
@@ -261,19 +426,29 @@ fn load_demo(conn: &mut DbConnection, admin_pw: &PasswordSource, demo_pw: &Passw
             let t = team(conn, fin, round_id, v, &format!("驻{}工作队", place.name))?;
             for k in 0..3 {
                 // Round 8 also has the 2019 teams below: its earlier station gets other cadres.
-                let index = if i == 7 { [3, 7, 11][k] } else { (i * 3 + k) % cadre_ids.len() };
+                let index = if i == 7 {
+                    [3, 7, 11][k]
+                } else {
+                    (i * 3 + k) % cadre_ids.len()
+                };
                 let c = cadre_ids[index];
                 member(conn, fin, t, c, k == 0, start, Some(end))?;
             }
         }
     }
 
-    // Current stations: a 2019 team (round 8) for history and the current team (round 16).
+    // Current stations: a 2019 team (round 8) for history and the team of the running round.
     let (r2019, s2019, e2019) = round_ids.get(7).copied().ok_or("round 8 missing")?;
-    let (rnow, snow, _) = round_ids.get(15).copied().ok_or("round 16 missing")?;
+    let (rnow, snow, _) = round_ids.last().copied().ok_or("no running round")?;
     for (i, (slug, place)) in CURRENT.iter().enumerate() {
         let v = village(conn, fin, place)?;
-        let old = team(conn, fin, r2019, v, &format!("驻{}工作队（2019）", place.name))?;
+        let old = team(
+            conn,
+            fin,
+            r2019,
+            v,
+            &format!("驻{}工作队（2019）", place.name),
+        )?;
         let current = team(conn, fin, rnow, v, &format!("驻{}工作队", place.name))?;
         let mut leader = None;
         for k in 0..4 {
@@ -288,14 +463,73 @@ fn load_demo(conn: &mut DbConnection, admin_pw: &PasswordSource, demo_pw: &Passw
                 member(conn, fin, old, c_old, k == 0, s2019, Some(e2019))?;
             }
         }
-        let leader_name = leader.and_then(|c| cadre_ids.iter().position(|&x| x == c)).and_then(|p| CADRES.get(p)).copied().unwrap_or("队长");
-        user(conn, logins, demo_pw, fin, &format!("team_{slug}"), leader_name, Role::Team, None, None, leader)?;
-        user(conn, logins, demo_pw, fin, &format!("committee_{slug}"), &format!("{}村委会", place.name.trim_end_matches('村')), Role::VillageCommittee, None, Some(v), None)?;
+        let leader_name = leader
+            .and_then(|c| cadre_ids.iter().position(|&x| x == c))
+            .and_then(|p| CADRES.get(p))
+            .copied()
+            .unwrap_or("队长");
+        user(
+            conn,
+            logins,
+            demo_pw,
+            fin,
+            &format!("team_{slug}"),
+            leader_name,
+            Role::Team,
+            None,
+            None,
+            leader,
+        )?;
+        user(
+            conn,
+            logins,
+            demo_pw,
+            fin,
+            &format!("committee_{slug}"),
+            &format!("{}村委会", place.name.trim_end_matches('村')),
+            Role::VillageCommittee,
+            None,
+            Some(v),
+            None,
+        )?;
     }
 
-    user(conn, logins, admin_pw, fin, "admin", "系统管理员", Role::Admin, None, None, None)?;
-    user(conn, logins, demo_pw, fin, "office_staff", "驻村办工作人员", Role::Department, Some(zhucun_office), None, None)?;
-    user(conn, logins, demo_pw, fin, "regional", "自治区强基办", Role::Regional, None, None, None)?;
+    user(
+        conn,
+        logins,
+        admin_pw,
+        fin,
+        "admin",
+        "系统管理员",
+        Role::Admin,
+        None,
+        None,
+        None,
+    )?;
+    user(
+        conn,
+        logins,
+        demo_pw,
+        fin,
+        "office_staff",
+        "驻村办工作人员",
+        Role::Department,
+        Some(zhucun_office),
+        None,
+        None,
+    )?;
+    user(
+        conn,
+        logins,
+        demo_pw,
+        fin,
+        "regional",
+        "自治区强基办",
+        Role::Regional,
+        None,
+        None,
+        None,
+    )?;
 
     // A second department, so tenancy is visible.
     let jt = department(conn, "西藏自治区交通运输厅", Some("交通运输厅"), false)?;
@@ -303,8 +537,25 @@ fn load_demo(conn: &mut DbConnection, admin_pw: &PasswordSource, demo_pw: &Passw
     village(
         conn,
         jt,
-        &Place { name: "德吉村", name_bo: "བདེ་སྐྱིད།", prefecture: "山南市", county: "乃东区", active: true },
+        &Place {
+            name: "德吉村",
+            name_bo: "བདེ་སྐྱིད།",
+            prefecture: "山南市",
+            county: "乃东区",
+            active: true,
+        },
     )?;
-    user(conn, logins, demo_pw, jt, "jt_admin", "交通运输厅管理员", Role::Admin, None, None, None)?;
+    user(
+        conn,
+        logins,
+        demo_pw,
+        jt,
+        "jt_admin",
+        "交通运输厅管理员",
+        Role::Admin,
+        None,
+        None,
+        None,
+    )?;
     Ok(())
 }

@@ -36,7 +36,10 @@ impl Resource {
 
     /// Rows of these belong to one village; village-bound roles see only their villages' rows.
     pub fn is_village_scoped(self) -> bool {
-        matches!(self, Resource::Village | Resource::Team | Resource::TeamMember)
+        matches!(
+            self,
+            Resource::Village | Resource::Team | Resource::TeamMember
+        )
     }
 }
 
@@ -105,7 +108,11 @@ fn role_allows(role: Role, action: Action, resource: Resource) -> bool {
         // Team and committee members read the organisation of their own villages; the names of
         // cadres reach them through team memberships, not the cadre register with its phones.
         Role::Team | Role::VillageCommittee => {
-            action == Read && matches!(resource, Department | Office | Village | Round | Team | TeamMember)
+            action == Read
+                && matches!(
+                    resource,
+                    Department | Office | Village | Round | Team | TeamMember
+                )
         }
         Role::Regional => action == Read && resource == Department,
     }
@@ -208,11 +215,19 @@ mod tests {
             Role::Admin => resource != Audit || action == Action::Read,
             Role::Department => action == Action::Read && !matches!(resource, User | Audit),
             Role::Team | Role::VillageCommittee => {
-                action == Action::Read && matches!(resource, Department | Office | Village | Round | Team | TeamMember)
+                action == Action::Read
+                    && matches!(
+                        resource,
+                        Department | Office | Village | Round | Team | TeamMember
+                    )
             }
             Role::Regional => action == Action::Read && resource == Department,
         };
-        let refused = if action == Action::Read { NotFound } else { Forbidden };
+        let refused = if action == Action::Read {
+            NotFound
+        } else {
+            Forbidden
+        };
         // A regional user is bound to no village at all: village rows never exist for them.
         let own = if role == Role::Regional && resource.is_village_scoped() {
             NotFound
@@ -242,10 +257,24 @@ mod tests {
                 for action in [Action::Read, Action::Create, Action::Update] {
                     let got = [
                         decide(&a, action, resource, &row(OWN_DEPT, resource, OWN_VILLAGE)),
-                        decide(&a, action, resource, &row(OWN_DEPT, resource, OTHER_VILLAGE)),
-                        decide(&a, action, resource, &row(OTHER_DEPT, resource, OWN_VILLAGE)),
+                        decide(
+                            &a,
+                            action,
+                            resource,
+                            &row(OWN_DEPT, resource, OTHER_VILLAGE),
+                        ),
+                        decide(
+                            &a,
+                            action,
+                            resource,
+                            &row(OTHER_DEPT, resource, OWN_VILLAGE),
+                        ),
                     ];
-                    assert_eq!(got, expected(role, resource, action), "{role:?} {action:?} {resource:?}");
+                    assert_eq!(
+                        got,
+                        expected(role, resource, action),
+                        "{role:?} {action:?} {resource:?}"
+                    );
                     checked += 1;
                 }
             }
@@ -260,16 +289,34 @@ mod tests {
         let own = row(OWN_DEPT, Resource::Village, OWN_VILLAGE);
         let other = row(OWN_DEPT, Resource::Village, OTHER_VILLAGE);
         assert_eq!(decide(&team, Action::Read, Resource::Village, &own), Allow);
-        assert_eq!(decide(&team, Action::Read, Resource::Village, &other), NotFound);
-        assert_eq!(decide(&team, Action::Update, Resource::Village, &own), Forbidden);
+        assert_eq!(
+            decide(&team, Action::Read, Resource::Village, &other),
+            NotFound
+        );
+        assert_eq!(
+            decide(&team, Action::Update, Resource::Village, &own),
+            Forbidden
+        );
         let admin = actor(Role::Admin);
-        assert_eq!(decide(&admin, Action::Update, Resource::Village, &other), Allow);
-        assert_eq!(decide(&admin, Action::Update, Resource::Audit, &own), Forbidden);
+        assert_eq!(
+            decide(&admin, Action::Update, Resource::Village, &other),
+            Allow
+        );
+        assert_eq!(
+            decide(&admin, Action::Update, Resource::Audit, &own),
+            Forbidden
+        );
         let foreign = row(OTHER_DEPT, Resource::Village, OWN_VILLAGE);
-        assert_eq!(decide(&admin, Action::Read, Resource::Village, &foreign), NotFound);
+        assert_eq!(
+            decide(&admin, Action::Read, Resource::Village, &foreign),
+            NotFound
+        );
         let dept = actor(Role::Department);
         assert_eq!(decide(&dept, Action::Read, Resource::User, &own), NotFound);
-        assert_eq!(decide(&dept, Action::Create, Resource::Village, &own), Forbidden);
+        assert_eq!(
+            decide(&dept, Action::Create, Resource::Village, &own),
+            Forbidden
+        );
     }
 
     #[test]
@@ -279,20 +326,43 @@ mod tests {
             village_id: None,
         };
         let mut admin = actor(Role::Admin);
-        assert_eq!(decide(&admin, Action::Create, Resource::Department, &t), Forbidden);
+        assert_eq!(
+            decide(&admin, Action::Create, Resource::Department, &t),
+            Forbidden
+        );
         admin.operator = true;
-        assert_eq!(decide(&admin, Action::Create, Resource::Department, &t), Allow);
+        assert_eq!(
+            decide(&admin, Action::Create, Resource::Department, &t),
+            Allow
+        );
         let mut dept = actor(Role::Department);
         dept.operator = true;
-        assert_eq!(decide(&dept, Action::Create, Resource::Department, &t), Forbidden);
+        assert_eq!(
+            decide(&dept, Action::Create, Resource::Department, &t),
+            Forbidden
+        );
         // Reading and updating a department follow tenancy like every other row.
-        assert_eq!(decide(&admin, Action::Update, Resource::Department, &t), NotFound);
+        assert_eq!(
+            decide(&admin, Action::Update, Resource::Department, &t),
+            NotFound
+        );
         let own = Target {
             department_id: OWN_DEPT,
             village_id: None,
         };
-        assert_eq!(decide(&admin, Action::Update, Resource::Department, &own), Allow);
-        assert_eq!(decide(&actor(Role::Regional), Action::Read, Resource::Department, &own), Allow);
+        assert_eq!(
+            decide(&admin, Action::Update, Resource::Department, &own),
+            Allow
+        );
+        assert_eq!(
+            decide(
+                &actor(Role::Regional),
+                Action::Read,
+                Resource::Department,
+                &own
+            ),
+            Allow
+        );
     }
 
     #[test]
@@ -305,12 +375,27 @@ mod tests {
                 villages: Some(vec![OWN_VILLAGE])
             })
         );
-        assert_eq!(list_scope(&team, Resource::Round).map(|s| s.villages), Ok(None));
+        assert_eq!(
+            list_scope(&team, Resource::Round).map(|s| s.villages),
+            Ok(None)
+        );
         assert_eq!(list_scope(&team, Resource::User), Err(Forbidden));
         assert_eq!(list_scope(&team, Resource::Cadre), Err(Forbidden));
-        assert_eq!(list_scope(&actor(Role::Admin), Resource::Village).map(|s| s.villages), Ok(None));
-        assert_eq!(list_scope(&actor(Role::Regional), Resource::Village), Err(Forbidden));
-        assert_eq!(list_scope(&actor(Role::Department), Resource::Audit), Err(Forbidden));
-        assert_eq!(list_scope(&actor(Role::Admin), Resource::Audit).map(|s| s.villages), Ok(None));
+        assert_eq!(
+            list_scope(&actor(Role::Admin), Resource::Village).map(|s| s.villages),
+            Ok(None)
+        );
+        assert_eq!(
+            list_scope(&actor(Role::Regional), Resource::Village),
+            Err(Forbidden)
+        );
+        assert_eq!(
+            list_scope(&actor(Role::Department), Resource::Audit),
+            Err(Forbidden)
+        );
+        assert_eq!(
+            list_scope(&actor(Role::Admin), Resource::Audit).map(|s| s.villages),
+            Ok(None)
+        );
     }
 }

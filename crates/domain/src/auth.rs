@@ -11,7 +11,9 @@ pub const PASSWORD_MAX: usize = 256;
 pub fn username(raw: &str) -> Result<String, FieldError> {
     let v = raw.trim().to_ascii_lowercase();
     let ok = (3..=64).contains(&v.len())
-        && v.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'));
+        && v.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-')
+        });
     if ok {
         Ok(v)
     } else {
@@ -26,10 +28,16 @@ pub fn username(raw: &str) -> Result<String, FieldError> {
 pub fn new_password(field: &str, password: &str, username: &str) -> Result<(), FieldError> {
     let n = password.chars().count();
     if n < PASSWORD_MIN {
-        return Err(field_error(field, format!("must be at least {PASSWORD_MIN} characters")));
+        return Err(field_error(
+            field,
+            format!("must be at least {PASSWORD_MIN} characters"),
+        ));
     }
     if n > PASSWORD_MAX {
-        return Err(field_error(field, format!("must be at most {PASSWORD_MAX} characters")));
+        return Err(field_error(
+            field,
+            format!("must be at most {PASSWORD_MAX} characters"),
+        ));
     }
     if password.trim().eq_ignore_ascii_case(username.trim()) {
         return Err(field_error(field, "must not be the username"));
@@ -95,7 +103,9 @@ mod tests {
     use super::*;
 
     fn t0() -> NaiveDateTime {
-        chrono::DateTime::from_timestamp(1_700_000_000, 0).map(|d| d.naive_utc()).unwrap_or_default()
+        chrono::DateTime::from_timestamp(1_700_000_000, 0)
+            .map(|d| d.naive_utc())
+            .unwrap_or_default()
     }
 
     #[test]
@@ -139,20 +149,29 @@ mod tests {
 
 /// What a user of each role must be linked to: a team user to their cadre record (their
 /// memberships decide their villages), a committee user to their village.
-pub fn role_links(role: crate::Role, village_id: Option<i64>, cadre_id: Option<i64>) -> Vec<FieldError> {
+pub fn role_links(
+    role: crate::Role,
+    village_id: Option<i64>,
+    cadre_id: Option<i64>,
+) -> Vec<FieldError> {
     use crate::Role;
     let mut errors = Vec::new();
     match role {
-        Role::Team if cadre_id.is_none() => {
-            errors.push(field_error("cadre_id", "is required for team users (their memberships decide their villages)"))
-        }
-        Role::VillageCommittee if village_id.is_none() => {
-            errors.push(field_error("village_id", "is required for village committee users"))
-        }
+        Role::Team if cadre_id.is_none() => errors.push(field_error(
+            "cadre_id",
+            "is required for team users (their memberships decide their villages)",
+        )),
+        Role::VillageCommittee if village_id.is_none() => errors.push(field_error(
+            "village_id",
+            "is required for village committee users",
+        )),
         _ => {}
     }
     if village_id.is_some() && role != Role::VillageCommittee {
-        errors.push(field_error("village_id", "only village committee users are linked to a village"));
+        errors.push(field_error(
+            "village_id",
+            "only village committee users are linked to a village",
+        ));
     }
     errors
 }

@@ -9,6 +9,8 @@ pub mod role;
 pub mod text;
 pub mod validation;
 
-pub use access::{decide, list_scope, Action, Actor, Decision, ListScope, Resource, Target, VillageScope};
+pub use access::{
+    decide, list_scope, Action, Actor, Decision, ListScope, Resource, Target, VillageScope,
+};
 pub use role::Role;
 pub use validation::{FieldError, Invalid};

@@ -29,13 +29,22 @@ impl DepartmentSettings {
     pub fn validate(&self) -> Vec<FieldError> {
         let mut errors = Vec::new();
         if !(1..=31).contains(&self.min_days_in_village) {
-            errors.push(field_error("settings.min_days_in_village", "must be between 1 and 31"));
+            errors.push(field_error(
+                "settings.min_days_in_village",
+                "must be between 1 and 31",
+            ));
         }
         if !(0..=31).contains(&self.local_leave_max_days) {
-            errors.push(field_error("settings.local_leave_max_days", "must be between 0 and 31"));
+            errors.push(field_error(
+                "settings.local_leave_max_days",
+                "must be between 0 and 31",
+            ));
         }
         if !(1..=50).contains(&self.min_team_size) {
-            errors.push(field_error("settings.min_team_size", "must be between 1 and 50"));
+            errors.push(field_error(
+                "settings.min_team_size",
+                "must be between 1 and 50",
+            ));
         }
         errors
     }
@@ -49,7 +58,10 @@ pub fn programme_start() -> NaiveDate {
 /// A round's dates: it starts no earlier than the programme and ends after it starts.
 pub fn round_dates(starts_on: NaiveDate, ends_on: NaiveDate) -> Result<(), FieldError> {
     if starts_on < programme_start() {
-        return Err(field_error("starts_on", "must not be before the programme began (2011-10-01)"));
+        return Err(field_error(
+            "starts_on",
+            "must not be before the programme began (2011-10-01)",
+        ));
     }
     if ends_on <= starts_on {
         return Err(field_error("ends_on", "must be after starts_on"));
@@ -69,7 +81,10 @@ pub fn membership_dates(
             return Err(field_error("to_date", "must not be before from_date"));
         }
         if to > round.1 {
-            return Err(field_error("to_date", format!("must not be after the round ends ({})", round.1)));
+            return Err(field_error(
+                "to_date",
+                format!("must not be after the round ends ({})", round.1),
+            ));
         }
     }
     if from < round.0 || from > round.1 {
@@ -90,7 +105,9 @@ pub fn membership_covers(from: NaiveDate, to: Option<NaiveDate>, day: NaiveDate)
 pub fn village_code(raw: Option<&str>) -> Result<Option<String>, FieldError> {
     match raw.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(code) if (6..=12).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_digit()) => {
+        Some(code)
+            if (6..=12).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_digit()) =>
+        {
             Ok(Some(code.to_owned()))
         }
         Some(_) => Err(field_error("code", "must be 6 to 12 digits")),
@@ -110,8 +127,14 @@ pub fn coordinates(lat: Option<f64>, lon: Option<f64>) -> Result<(), FieldError>
             }
             Ok(())
         }
-        (Some(_), None) => Err(field_error("longitude", "is required when latitude is given")),
-        (None, Some(_)) => Err(field_error("latitude", "is required when longitude is given")),
+        (Some(_), None) => Err(field_error(
+            "longitude",
+            "is required when latitude is given",
+        )),
+        (None, Some(_)) => Err(field_error(
+            "latitude",
+            "is required when longitude is given",
+        )),
     }
 }
 
@@ -126,7 +149,14 @@ mod tests {
     #[test]
     fn defaults_match_the_rules() {
         let s = DepartmentSettings::default();
-        assert_eq!((s.min_days_in_village, s.local_leave_max_days, s.min_team_size), (20, 3, 3));
+        assert_eq!(
+            (
+                s.min_days_in_village,
+                s.local_leave_max_days,
+                s.min_team_size
+            ),
+            (20, 3, 3)
+        );
         assert!(s.validate().is_empty());
         let bad = DepartmentSettings {
             min_days_in_village: 40,
@@ -150,14 +180,29 @@ mod tests {
         assert!(membership_dates(d(2018, 3, 1), None, round).is_err());
         assert!(membership_dates(d(2019, 3, 1), Some(d(2021, 1, 1)), round).is_err());
         assert!(membership_covers(d(2019, 3, 1), None, d(2030, 1, 1)));
-        assert!(membership_covers(d(2019, 3, 1), Some(d(2019, 3, 1)), d(2019, 3, 1)));
-        assert!(!membership_covers(d(2019, 3, 2), Some(d(2019, 4, 1)), d(2019, 3, 1)));
-        assert!(!membership_covers(d(2019, 3, 2), Some(d(2019, 4, 1)), d(2019, 4, 2)));
+        assert!(membership_covers(
+            d(2019, 3, 1),
+            Some(d(2019, 3, 1)),
+            d(2019, 3, 1)
+        ));
+        assert!(!membership_covers(
+            d(2019, 3, 2),
+            Some(d(2019, 4, 1)),
+            d(2019, 3, 1)
+        ));
+        assert!(!membership_covers(
+            d(2019, 3, 2),
+            Some(d(2019, 4, 1)),
+            d(2019, 4, 2)
+        ));
     }
 
     #[test]
     fn codes_and_coordinates() {
-        assert_eq!(village_code(Some(" 540236 ")), Ok(Some("540236".to_owned())));
+        assert_eq!(
+            village_code(Some(" 540236 ")),
+            Ok(Some("540236".to_owned()))
+        );
         assert_eq!(village_code(Some("")), Ok(None));
         assert!(village_code(Some("54A236")).is_err());
         assert!(coordinates(Some(29.6), Some(89.1)).is_ok());

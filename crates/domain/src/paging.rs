@@ -10,7 +10,10 @@ pub fn limit(requested: Option<i64>) -> Result<i64, FieldError> {
     match requested {
         None => Ok(DEFAULT_LIMIT),
         Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-        Some(_) => Err(field_error("limit", format!("must be between 1 and {MAX_LIMIT}"))),
+        Some(_) => Err(field_error(
+            "limit",
+            format!("must be between 1 and {MAX_LIMIT}"),
+        )),
     }
 }
 
@@ -22,7 +25,11 @@ pub struct Sort<F> {
 }
 
 /// Parses `sort` against the fields a resource allows.
-pub fn sort<F: Copy>(raw: Option<&str>, allowed: &[(&str, F)], default: F) -> Result<Sort<F>, FieldError> {
+pub fn sort<F: Copy>(
+    raw: Option<&str>,
+    allowed: &[(&str, F)],
+    default: F,
+) -> Result<Sort<F>, FieldError> {
     let Some(raw) = raw.map(str::trim).filter(|s| !s.is_empty()) else {
         return Ok(Sort {
             field: default,
@@ -44,7 +51,10 @@ pub fn sort<F: Copy>(raw: Option<&str>, allowed: &[(&str, F)], default: F) -> Re
             let names: Vec<&str> = allowed.iter().map(|(n, _)| *n).collect();
             field_error(
                 "sort",
-                format!("must be one of {} (prefix with - for descending)", names.join(", ")),
+                format!(
+                    "must be one of {} (prefix with - for descending)",
+                    names.join(", ")
+                ),
             )
         })
 }
@@ -66,8 +76,14 @@ mod tests {
     #[test]
     fn sort_parses_direction_and_rejects_unknown() {
         let allowed = [("name", 1), ("county", 2)];
-        assert_eq!(sort(None, &allowed, 1).map(|s| (s.field, s.descending)), Ok((1, false)));
-        assert_eq!(sort(Some("-county"), &allowed, 1).map(|s| (s.field, s.descending)), Ok((2, true)));
+        assert_eq!(
+            sort(None, &allowed, 1).map(|s| (s.field, s.descending)),
+            Ok((1, false))
+        );
+        assert_eq!(
+            sort(Some("-county"), &allowed, 1).map(|s| (s.field, s.descending)),
+            Ok((2, true))
+        );
         assert!(sort(Some("password"), &allowed, 1).is_err());
     }
 }

@@ -15,7 +15,11 @@ pub fn name(field: &str, raw: &str, max: usize) -> Result<String, FieldError> {
 }
 
 /// An optional single-line text: empty or whitespace becomes `None`.
-pub fn optional_line(field: &str, raw: Option<&str>, max: usize) -> Result<Option<String>, FieldError> {
+pub fn optional_line(
+    field: &str,
+    raw: Option<&str>,
+    max: usize,
+) -> Result<Option<String>, FieldError> {
     match raw {
         None => Ok(None),
         Some(raw) => {
@@ -30,7 +34,11 @@ pub fn optional_line(field: &str, raw: Option<&str>, max: usize) -> Result<Optio
 }
 
 /// Text that must contain at least one letter of the Tibetan block (U+0F00–U+0FFF).
-pub fn tibetan_name(field: &str, raw: Option<&str>, max: usize) -> Result<Option<String>, FieldError> {
+pub fn tibetan_name(
+    field: &str,
+    raw: Option<&str>,
+    max: usize,
+) -> Result<Option<String>, FieldError> {
     let v = optional_line(field, raw, max)?;
     if let Some(s) = &v {
         if !s.chars().any(|c| ('\u{0F00}'..='\u{0FFF}').contains(&c)) {
@@ -46,10 +54,16 @@ fn clean(raw: &str) -> String {
 
 fn check_line(field: &str, v: &str, max: usize) -> Result<(), FieldError> {
     if v.chars().count() > max {
-        return Err(field_error(field, format!("must be at most {max} characters")));
+        return Err(field_error(
+            field,
+            format!("must be at most {max} characters"),
+        ));
     }
     if v.chars().any(|c| c.is_control()) {
-        return Err(field_error(field, "must not contain control characters or line breaks"));
+        return Err(field_error(
+            field,
+            "must not contain control characters or line breaks",
+        ));
     }
     Ok(())
 }
@@ -97,7 +111,10 @@ mod tests {
 
     #[test]
     fn names_are_trimmed_and_bounded() {
-        assert_eq!(name("name", "  马格达村 ", 10).ok(), Some("马格达村".to_owned()));
+        assert_eq!(
+            name("name", "  马格达村 ", 10).ok(),
+            Some("马格达村".to_owned())
+        );
         assert!(name("name", "   ", 10).is_err());
         assert!(name("name", "a\nb", 10).is_err());
         assert!(name("name", &"村".repeat(11), 10).is_err());
@@ -112,7 +129,9 @@ mod tests {
         let a = tibetan_name("name_bo", Some(composed), 50);
         let b = tibetan_name("name_bo", Some(decomposed), 50);
         assert_eq!(a, b);
-        assert!(search_key([Some(composed)]).contains(&search_query(decomposed).unwrap_or_default()));
+        assert!(
+            search_key([Some(composed)]).contains(&search_query(decomposed).unwrap_or_default())
+        );
     }
 
     #[test]

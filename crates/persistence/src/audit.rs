@@ -56,7 +56,12 @@ pub struct AuditFilter {
 }
 
 /// Newest first.
-pub fn list(conn: &mut DbConnection, filter: &AuditFilter, after: Option<i64>, limit: i64) -> QueryResult<Page<AuditRow>> {
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &AuditFilter,
+    after: Option<i64>,
+    limit: i64,
+) -> QueryResult<Page<AuditRow>> {
     let mut q = audit_entries::table
         .filter(audit_entries::department_id.eq(filter.department_id))
         .select(AuditRow::as_select())

@@ -43,7 +43,10 @@ pub struct CadreFilter {
 }
 
 pub fn get(conn: &mut DbConnection, id: i64) -> QueryResult<CadreRow> {
-    cadres::table.find(id).select(CadreRow::as_select()).first(conn)
+    cadres::table
+        .find(id)
+        .select(CadreRow::as_select())
+        .first(conn)
 }
 
 pub fn insert(
@@ -72,9 +75,14 @@ pub fn update(
     values: &CadreValues,
     now: NaiveDateTime,
 ) -> QueryResult<Option<CadreRow>> {
-    let n = diesel::update(cadres::table.filter(cadres::id.eq(id).and(cadres::version.eq(version))))
-        .set((values, cadres::version.eq(version + 1), cadres::updated_at.eq(now)))
-        .execute(conn)?;
+    let n =
+        diesel::update(cadres::table.filter(cadres::id.eq(id).and(cadres::version.eq(version))))
+            .set((
+                values,
+                cadres::version.eq(version + 1),
+                cadres::updated_at.eq(now),
+            ))
+            .execute(conn)?;
     if n == 0 {
         return Ok(None);
     }

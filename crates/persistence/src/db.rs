@@ -39,7 +39,10 @@ pub enum DbError {
     #[error("DATABASE_URL sqlite:// needs a file path, e.g. sqlite://data/zhucun.db")]
     EmptySqlitePath,
     #[error("cannot create the folder for the SQLite file {path}: {source}")]
-    Folder { path: PathBuf, source: std::io::Error },
+    Folder {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot connect to the database: {0}")]
     Connect(#[from] diesel::ConnectionError),
     #[error("cannot set up the connection: {0}")]
@@ -177,7 +180,11 @@ impl Db {
                 (pool.clone(), pool)
             }
         };
-        Ok(Self { url, reader, writer })
+        Ok(Self {
+            url,
+            reader,
+            writer,
+        })
     }
 
     pub fn url(&self) -> &DatabaseUrl {
@@ -211,7 +218,10 @@ mod tests {
 
     #[test]
     fn url_scheme_chooses_the_backend() {
-        assert!(matches!(DatabaseUrl::parse("sqlite://data/z.db"), Ok(DatabaseUrl::Sqlite(_))));
+        assert!(matches!(
+            DatabaseUrl::parse("sqlite://data/z.db"),
+            Ok(DatabaseUrl::Sqlite(_))
+        ));
         assert!(matches!(
             DatabaseUrl::parse("postgres://u@h/db"),
             Ok(DatabaseUrl::Postgres(_))
@@ -220,9 +230,18 @@ mod tests {
             DatabaseUrl::parse("postgresql://u@h/db"),
             Ok(DatabaseUrl::Postgres(_))
         ));
-        assert!(matches!(DatabaseUrl::parse("sqlite://"), Err(DbError::EmptySqlitePath)));
-        let err = DatabaseUrl::parse("mysql://h/db").err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(err.contains("sqlite://") && err.contains("postgres://"), "{err}");
+        assert!(matches!(
+            DatabaseUrl::parse("sqlite://"),
+            Err(DbError::EmptySqlitePath)
+        ));
+        let err = DatabaseUrl::parse("mysql://h/db")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.contains("sqlite://") && err.contains("postgres://"),
+            "{err}"
+        );
         assert!(DatabaseUrl::parse("postgre://typo/db").is_err());
         assert!(DatabaseUrl::parse("data/zhucun.db").is_err());
     }

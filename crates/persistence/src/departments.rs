@@ -68,9 +68,15 @@ pub fn update(
     values: &DepartmentValues,
     now: NaiveDateTime,
 ) -> QueryResult<Option<DepartmentRow>> {
-    let n = diesel::update(departments::table.filter(departments::id.eq(id).and(departments::version.eq(version))))
-        .set((values, departments::version.eq(version + 1), departments::updated_at.eq(now)))
-        .execute(conn)?;
+    let n = diesel::update(
+        departments::table.filter(departments::id.eq(id).and(departments::version.eq(version))),
+    )
+    .set((
+        values,
+        departments::version.eq(version + 1),
+        departments::updated_at.eq(now),
+    ))
+    .execute(conn)?;
     if n == 0 {
         return Ok(None);
     }

@@ -18,7 +18,11 @@ pub struct StoredResponse {
     pub created_at: NaiveDateTime,
 }
 
-pub fn find(conn: &mut DbConnection, user_id: i64, key: &str) -> QueryResult<Option<StoredResponse>> {
+pub fn find(
+    conn: &mut DbConnection,
+    user_id: i64,
+    key: &str,
+) -> QueryResult<Option<StoredResponse>> {
     idempotency_keys::table
         .find((user_id, key))
         .select(StoredResponse::as_select())

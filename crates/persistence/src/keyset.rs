@@ -34,8 +34,16 @@ macro_rules! keyset_by_id {
     ($query:ident, $id:expr, $after:expr, $desc:expr) => {{
         use diesel::prelude::*;
         if let Some(last_id) = $after {
-            $query = if $desc { $query.filter($id.lt(last_id)) } else { $query.filter($id.gt(last_id)) };
+            $query = if $desc {
+                $query.filter($id.lt(last_id))
+            } else {
+                $query.filter($id.gt(last_id))
+            };
         }
-        $query = if $desc { $query.order_by($id.desc()) } else { $query.order_by($id.asc()) };
+        $query = if $desc {
+            $query.order_by($id.desc())
+        } else {
+            $query.order_by($id.asc())
+        };
     }};
 }

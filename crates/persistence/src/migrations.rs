@@ -9,8 +9,12 @@ const POSTGRES: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 /// Applies every pending migration; returns the names applied.
 pub fn run_pending(conn: &mut DbConnection) -> Result<Vec<String>, DbError> {
     let applied = match conn {
-        DbConnection::Pg(c) => c.run_pending_migrations(POSTGRES).map(|v| v.iter().map(|m| m.to_string()).collect()),
-        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE).map(|v| v.iter().map(|m| m.to_string()).collect()),
+        DbConnection::Pg(c) => c
+            .run_pending_migrations(POSTGRES)
+            .map(|v| v.iter().map(|m| m.to_string()).collect()),
+        DbConnection::Sqlite(c) => c
+            .run_pending_migrations(SQLITE)
+            .map(|v| v.iter().map(|m| m.to_string()).collect()),
     };
     applied.map_err(|e| DbError::Migration(e.to_string()))
 }
@@ -21,12 +25,17 @@ mod tests {
     use std::path::Path;
 
     fn names(folder: &str) -> BTreeSet<String> {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(folder);
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("migrations")
+            .join(folder);
         let mut out = BTreeSet::new();
         for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
             for file in ["up.sql", "down.sql"] {
-                assert!(entry.path().join(file).is_file(), "{folder}/{name} lacks {file}");
+                assert!(
+                    entry.path().join(file).is_file(),
+                    "{folder}/{name} lacks {file}"
+                );
             }
             out.insert(name);
         }

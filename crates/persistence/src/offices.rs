@@ -34,7 +34,10 @@ pub struct OfficeFilter {
 }
 
 pub fn get(conn: &mut DbConnection, id: i64) -> QueryResult<OfficeRow> {
-    offices::table.find(id).select(OfficeRow::as_select()).first(conn)
+    offices::table
+        .find(id)
+        .select(OfficeRow::as_select())
+        .first(conn)
 }
 
 pub fn insert(
@@ -63,9 +66,14 @@ pub fn update(
     values: &OfficeValues,
     now: NaiveDateTime,
 ) -> QueryResult<Option<OfficeRow>> {
-    let n = diesel::update(offices::table.filter(offices::id.eq(id).and(offices::version.eq(version))))
-        .set((values, offices::version.eq(version + 1), offices::updated_at.eq(now)))
-        .execute(conn)?;
+    let n =
+        diesel::update(offices::table.filter(offices::id.eq(id).and(offices::version.eq(version))))
+            .set((
+                values,
+                offices::version.eq(version + 1),
+                offices::updated_at.eq(now),
+            ))
+            .execute(conn)?;
     if n == 0 {
         return Ok(None);
     }

@@ -40,7 +40,10 @@ pub struct RoundFilter {
 }
 
 pub fn get(conn: &mut DbConnection, id: i64) -> QueryResult<RoundRow> {
-    rounds::table.find(id).select(RoundRow::as_select()).first(conn)
+    rounds::table
+        .find(id)
+        .select(RoundRow::as_select())
+        .first(conn)
 }
 
 pub fn insert(
@@ -69,9 +72,14 @@ pub fn update(
     values: &RoundValues,
     now: NaiveDateTime,
 ) -> QueryResult<Option<RoundRow>> {
-    let n = diesel::update(rounds::table.filter(rounds::id.eq(id).and(rounds::version.eq(version))))
-        .set((values, rounds::version.eq(version + 1), rounds::updated_at.eq(now)))
-        .execute(conn)?;
+    let n =
+        diesel::update(rounds::table.filter(rounds::id.eq(id).and(rounds::version.eq(version))))
+            .set((
+                values,
+                rounds::version.eq(version + 1),
+                rounds::updated_at.eq(now),
+            ))
+            .execute(conn)?;
     if n == 0 {
         return Ok(None);
     }

@@ -80,7 +80,11 @@ pub fn find_refresh(
 }
 
 /// Marks a token used; false when it already was (a concurrent rotation won).
-pub fn mark_used(conn: &mut DbConnection, token_hash: &str, now: NaiveDateTime) -> QueryResult<bool> {
+pub fn mark_used(
+    conn: &mut DbConnection,
+    token_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
     let n = diesel::update(
         refresh_tokens::table
             .filter(refresh_tokens::token_hash.eq(token_hash))
@@ -91,28 +95,47 @@ pub fn mark_used(conn: &mut DbConnection, token_hash: &str, now: NaiveDateTime) 
     Ok(n == 1)
 }
 
-pub fn revoke(conn: &mut DbConnection, session_id: &str, reason: &str, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn revoke(
+    conn: &mut DbConnection,
+    session_id: &str,
+    reason: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
     diesel::update(
         sessions::table
             .filter(sessions::id.eq(session_id))
             .filter(sessions::revoked_at.is_null()),
     )
-    .set((sessions::revoked_at.eq(now), sessions::revoked_reason.eq(reason)))
+    .set((
+        sessions::revoked_at.eq(now),
+        sessions::revoked_reason.eq(reason),
+    ))
     .execute(conn)
 }
 
-pub fn revoke_all_of_user(conn: &mut DbConnection, user_id: i64, reason: &str, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn revoke_all_of_user(
+    conn: &mut DbConnection,
+    user_id: i64,
+    reason: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
     diesel::update(
         sessions::table
             .filter(sessions::user_id.eq(user_id))
             .filter(sessions::revoked_at.is_null()),
     )
-    .set((sessions::revoked_at.eq(now), sessions::revoked_reason.eq(reason)))
+    .set((
+        sessions::revoked_at.eq(now),
+        sessions::revoked_reason.eq(reason),
+    ))
     .execute(conn)
 }
 
 /// What every authenticated request checks: the session is live and its user is who they were.
-pub fn session_user(conn: &mut DbConnection, session_id: &str) -> QueryResult<Option<(SessionRow, UserRow)>> {
+pub fn session_user(
+    conn: &mut DbConnection,
+    session_id: &str,
+) -> QueryResult<Option<(SessionRow, UserRow)>> {
     sessions::table
         .inner_join(users::table)
         .filter(sessions::id.eq(session_id))

@@ -56,7 +56,10 @@ pub struct TeamFilter {
 }
 
 pub fn get(conn: &mut DbConnection, id: i64) -> QueryResult<TeamRow> {
-    teams::table.find(id).select(TeamRow::as_select()).first(conn)
+    teams::table
+        .find(id)
+        .select(TeamRow::as_select())
+        .first(conn)
 }
 
 macro_rules! view_query {
@@ -108,7 +111,11 @@ pub fn update(
     now: NaiveDateTime,
 ) -> QueryResult<Option<TeamView>> {
     let n = diesel::update(teams::table.filter(teams::id.eq(id).and(teams::version.eq(version))))
-        .set((values, teams::version.eq(version + 1), teams::updated_at.eq(now)))
+        .set((
+            values,
+            teams::version.eq(version + 1),
+            teams::updated_at.eq(now),
+        ))
         .execute(conn)?;
     if n == 0 {
         return Ok(None);
@@ -196,9 +203,11 @@ pub struct MemberValues {
 
 macro_rules! member_query {
     () => {
-        team_members::table
-            .inner_join(cadres::table)
-            .select((MemberRow::as_select(), cadres::name, cadres::name_bo))
+        team_members::table.inner_join(cadres::table).select((
+            MemberRow::as_select(),
+            cadres::name,
+            cadres::name_bo,
+        ))
     };
 }
 
@@ -235,9 +244,17 @@ pub fn update_member(
     now: NaiveDateTime,
 ) -> QueryResult<Option<MemberView>> {
     let n = diesel::update(
-        team_members::table.filter(team_members::id.eq(id).and(team_members::version.eq(version))),
+        team_members::table.filter(
+            team_members::id
+                .eq(id)
+                .and(team_members::version.eq(version)),
+        ),
     )
-    .set((values, team_members::version.eq(version + 1), team_members::updated_at.eq(now)))
+    .set((
+        values,
+        team_members::version.eq(version + 1),
+        team_members::updated_at.eq(now),
+    ))
     .execute(conn)?;
     if n == 0 {
         return Ok(None);
@@ -251,7 +268,9 @@ pub fn list_members(
     after: Option<i64>,
     limit: i64,
 ) -> QueryResult<Page<MemberView>> {
-    let mut q = member_query!().filter(team_members::team_id.eq(team_id)).into_boxed();
+    let mut q = member_query!()
+        .filter(team_members::team_id.eq(team_id))
+        .into_boxed();
     crate::keyset_by_id!(q, team_members::id, after, false);
     let rows = q.limit(limit + 1).load(conn)?;
     Ok(Page::from_overfetch(rows, limit))
@@ -267,7 +286,11 @@ pub fn overlapping_membership(
 ) -> QueryResult<bool> {
     let mut q = team_members::table
         .filter(team_members::cadre_id.eq(cadre_id))
-        .filter(team_members::to_date.is_null().or(team_members::to_date.ge(from)))
+        .filter(
+            team_members::to_date
+                .is_null()
+                .or(team_members::to_date.ge(from)),
+        )
         .select(team_members::id)
         .into_boxed();
     if let Some(to) = to {
@@ -280,12 +303,20 @@ pub fn overlapping_membership(
 }
 
 /// The villages a cadre is stationed in on `day`: active teams whose membership covers the day.
-pub fn villages_of_cadre_on(conn: &mut DbConnection, cadre_id: i64, day: NaiveDate) -> QueryResult<Vec<i64>> {
+pub fn villages_of_cadre_on(
+    conn: &mut DbConnection,
+    cadre_id: i64,
+    day: NaiveDate,
+) -> QueryResult<Vec<i64>> {
     let mut ids: Vec<i64> = team_members::table
         .inner_join(teams::table)
         .filter(team_members::cadre_id.eq(cadre_id))
         .filter(team_members::from_date.le(day))
-        .filter(team_members::to_date.is_null().or(team_members::to_date.ge(day)))
+        .filter(
+            team_members::to_date
+                .is_null()
+                .or(team_members::to_date.ge(day)),
+        )
         .filter(teams::deactivated_at.is_null())
         .select(teams::village_id)
         .load(conn)?;

@@ -47,11 +47,17 @@ pub struct UserFilter {
 }
 
 pub fn get(conn: &mut DbConnection, id: i64) -> QueryResult<UserRow> {
-    users::table.find(id).select(UserRow::as_select()).first(conn)
+    users::table
+        .find(id)
+        .select(UserRow::as_select())
+        .first(conn)
 }
 
 /// The user and password hash for a login name.
-pub fn credentials(conn: &mut DbConnection, username: &str) -> QueryResult<Option<(UserRow, String)>> {
+pub fn credentials(
+    conn: &mut DbConnection,
+    username: &str,
+) -> QueryResult<Option<(UserRow, String)>> {
     users::table
         .filter(users::username.eq(username))
         .select((UserRow::as_select(), users::password_hash))
@@ -60,7 +66,10 @@ pub fn credentials(conn: &mut DbConnection, username: &str) -> QueryResult<Optio
 }
 
 pub fn password_hash(conn: &mut DbConnection, id: i64) -> QueryResult<String> {
-    users::table.find(id).select(users::password_hash).first(conn)
+    users::table
+        .find(id)
+        .select(users::password_hash)
+        .first(conn)
 }
 
 pub fn insert(
@@ -94,7 +103,11 @@ pub fn update(
     now: NaiveDateTime,
 ) -> QueryResult<Option<UserRow>> {
     let n = diesel::update(users::table.filter(users::id.eq(id).and(users::version.eq(version))))
-        .set((values, users::version.eq(version + 1), users::updated_at.eq(now)))
+        .set((
+            values,
+            users::version.eq(version + 1),
+            users::updated_at.eq(now),
+        ))
         .execute(conn)?;
     if n == 0 {
         return Ok(None);
@@ -102,7 +115,12 @@ pub fn update(
     get(conn, id).map(Some)
 }
 
-pub fn set_password(conn: &mut DbConnection, id: i64, hash: &str, now: NaiveDateTime) -> QueryResult<UserRow> {
+pub fn set_password(
+    conn: &mut DbConnection,
+    id: i64,
+    hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<UserRow> {
     diesel::update(users::table.find(id))
         .set((
             users::password_hash.eq(hash),

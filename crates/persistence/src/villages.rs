@@ -95,13 +95,15 @@ pub fn update(
     values: &VillageValues,
     now: NaiveDateTime,
 ) -> QueryResult<Option<VillageRow>> {
-    let n = diesel::update(villages::table.filter(villages::id.eq(id).and(villages::version.eq(version))))
-        .set((
-            values,
-            villages::version.eq(version + 1),
-            villages::updated_at.eq(now),
-        ))
-        .execute(conn)?;
+    let n = diesel::update(
+        villages::table.filter(villages::id.eq(id).and(villages::version.eq(version))),
+    )
+    .set((
+        values,
+        villages::version.eq(version + 1),
+        villages::updated_at.eq(now),
+    ))
+    .execute(conn)?;
     if n == 0 {
         return Ok(None);
     }
@@ -141,8 +143,12 @@ pub fn list(
         q = q.filter(villages::search_text.like(pattern.clone()).escape('\\'));
     }
     match sort {
-        VillageSort::Name => crate::keyset_page!(q, villages::name, villages::id, after, descending),
-        VillageSort::County => crate::keyset_page!(q, villages::county, villages::id, after, descending),
+        VillageSort::Name => {
+            crate::keyset_page!(q, villages::name, villages::id, after, descending)
+        }
+        VillageSort::County => {
+            crate::keyset_page!(q, villages::county, villages::id, after, descending)
+        }
         VillageSort::Id => {
             let after = match after {
                 After::Row(_, id) => Some(id),
@@ -156,7 +162,10 @@ pub fn list(
 }
 
 /// The names of villages, for embedding in other lists without a query per row.
-pub fn names(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(i64, String, Option<String>)>> {
+pub fn names(
+    conn: &mut DbConnection,
+    ids: &[i64],
+) -> QueryResult<Vec<(i64, String, Option<String>)>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }

@@ -27,7 +27,12 @@ impl Auth {
     }
 
     /// Fails unless the policy allows `action` on a row of `resource` at `target`.
-    pub fn require(&self, action: Action, resource: Resource, target: Target) -> Result<(), ApiError> {
+    pub fn require(
+        &self,
+        action: Action,
+        resource: Resource,
+        target: Target,
+    ) -> Result<(), ApiError> {
         match decide(&self.actor, action, resource, &target) {
             zhucun_domain::Decision::Allow => Ok(()),
             other => Err(other.into()),
@@ -35,7 +40,12 @@ impl Auth {
     }
 
     /// The same, for a row of the actor's own department (creates).
-    pub fn require_own(&self, action: Action, resource: Resource, village_id: Option<i64>) -> Result<(), ApiError> {
+    pub fn require_own(
+        &self,
+        action: Action,
+        resource: Resource,
+        village_id: Option<i64>,
+    ) -> Result<(), ApiError> {
         self.require(
             action,
             resource,
@@ -58,7 +68,8 @@ impl Auth {
 
 /// The day in Asia/Shanghai (UTC+8, no daylight saving): memberships are dated in local days.
 pub fn today_local() -> chrono::NaiveDate {
-    let offset = chrono::FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| chrono::FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()));
+    let offset = chrono::FixedOffset::east_opt(8 * 3600)
+        .unwrap_or_else(|| chrono::FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()));
     chrono::Utc::now().with_timezone(&offset).date_naive()
 }
 
@@ -79,19 +90,22 @@ pub fn linked_villages(
 }
 
 fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
-    let value = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .ok_or_else(|| ApiError::Unauthorized("send Authorization: Bearer <access token>".to_owned()))?;
+    let value = req.headers().get(header::AUTHORIZATION).ok_or_else(|| {
+        ApiError::Unauthorized("send Authorization: Bearer <access token>".to_owned())
+    })?;
     let value = value
         .to_str()
         .map_err(|_| ApiError::Unauthorized("the Authorization header is not valid".to_owned()))?;
     let mut parts = value.splitn(2, ' ');
     match (parts.next(), parts.next()) {
-        (Some(scheme), Some(token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => {
+        (Some(scheme), Some(token))
+            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+        {
             Ok(token.trim().to_owned())
         }
-        _ => Err(ApiError::Unauthorized("send Authorization: Bearer <access token>".to_owned())),
+        _ => Err(ApiError::Unauthorized(
+            "send Authorization: Bearer <access token>".to_owned(),
+        )),
     }
 }
 
@@ -118,12 +132,18 @@ impl FromRequest for Auth {
             let sid = session_id.clone();
             let (user, role, operator, villages) = state
                 .read(move |conn| {
-                    let revoked = || ApiError::Unauthorized("this login has ended; log in again".to_owned());
-                    let (session, user) = sessions::session_user(conn, &sid)?.ok_or_else(revoked)?;
-                    if session.revoked_at.is_some() || user.disabled_at.is_some() || user.id != user_id {
+                    let revoked =
+                        || ApiError::Unauthorized("this login has ended; log in again".to_owned());
+                    let (session, user) =
+                        sessions::session_user(conn, &sid)?.ok_or_else(revoked)?;
+                    if session.revoked_at.is_some()
+                        || user.disabled_at.is_some()
+                        || user.id != user_id
+                    {
                         return Err(revoked());
                     }
-                    let role = Role::parse(&user.role).ok_or_else(|| ApiError::internal("unknown role stored"))?;
+                    let role = Role::parse(&user.role)
+                        .ok_or_else(|| ApiError::internal("unknown role stored"))?;
                     let department = departments::get(conn, user.department_id)?;
                     let villages = linked_villages(conn, &user, role)?;
                     Ok((user, role, department.is_operator == 1, villages))

@@ -96,7 +96,8 @@ impl JwtKeys {
             iat: now,
             exp: now + ACCESS_TTL_SECS,
         };
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(ApiError::internal)
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(ApiError::internal)
     }
 
     pub fn verify(&self, token: &str) -> Result<Claims, ApiError> {
@@ -105,7 +106,9 @@ impl JwtKeys {
             .map_err(|e| {
                 use jsonwebtoken::errors::ErrorKind;
                 match e.kind() {
-                    ErrorKind::ExpiredSignature => ApiError::Unauthorized("the access token has expired".to_owned()),
+                    ErrorKind::ExpiredSignature => {
+                        ApiError::Unauthorized("the access token has expired".to_owned())
+                    }
                     _ => ApiError::Unauthorized("the access token is not valid".to_owned()),
                 }
             })
@@ -143,7 +146,10 @@ mod tests {
         let now = chrono::Utc::now().timestamp();
         let t = k.issue(5, "s1", now).unwrap_or_default();
         let c = k.verify(&t).ok();
-        assert_eq!(c.map(|c| (c.sub, c.sid)), Some(("5".to_owned(), "s1".to_owned())));
+        assert_eq!(
+            c.map(|c| (c.sub, c.sid)),
+            Some(("5".to_owned(), "s1".to_owned()))
+        );
     }
 
     #[test]
@@ -153,7 +159,9 @@ mod tests {
         let t = k.issue(5, "s1", old).unwrap_or_default();
         assert!(k.verify(&t).is_err());
         let other = JwtKeys::from_secret(&[8u8; 32]).unwrap_or_else(|_| unreachable!());
-        let t = other.issue(5, "s1", chrono::Utc::now().timestamp()).unwrap_or_default();
+        let t = other
+            .issue(5, "s1", chrono::Utc::now().timestamp())
+            .unwrap_or_default();
         assert!(k.verify(&t).is_err());
         // alg=none
         let unsigned = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiI1Iiwic2lkIjoiczEiLCJpc3MiOiJ6aHVjdW4iLCJhdWQiOiJ6aHVjdW4tYXBpIiwiaWF0IjoxLCJleHAiOjk5OTk5OTk5OTl9.";
@@ -165,13 +173,17 @@ mod tests {
     fn generated_key_file_is_private_and_reused() {
         let dir = std::env::temp_dir().join(format!("zhucun-jwt-{}", uuid::Uuid::new_v4()));
         let a = JwtKeys::load(None, &dir).unwrap_or_else(|_| unreachable!());
-        let t = a.issue(1, "s", chrono::Utc::now().timestamp()).unwrap_or_default();
+        let t = a
+            .issue(1, "s", chrono::Utc::now().timestamp())
+            .unwrap_or_default();
         let b = JwtKeys::load(None, &dir).unwrap_or_else(|_| unreachable!());
         assert!(b.verify(&t).is_ok(), "second start must reuse the key");
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.join("jwt.key")).map(|m| m.permissions().mode() & 0o777).unwrap_or(0);
+            let mode = std::fs::metadata(dir.join("jwt.key"))
+                .map(|m| m.permissions().mode() & 0o777)
+                .unwrap_or(0);
             assert_eq!(mode, 0o600);
         }
         let _ = std::fs::remove_dir_all(&dir);

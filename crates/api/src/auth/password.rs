@@ -27,7 +27,9 @@ fn verify_blocking(password: &str, hash: &str) -> bool {
     let Ok(parsed) = PasswordHash::new(hash) else {
         return false;
     };
-    argon2().map(|a| a.verify_password(password.as_bytes(), &parsed).is_ok()).unwrap_or(false)
+    argon2()
+        .map(|a| a.verify_password(password.as_bytes(), &parsed).is_ok())
+        .unwrap_or(false)
 }
 
 pub fn random_bytes<const N: usize>() -> [u8; N] {
@@ -53,7 +55,9 @@ pub struct Passwords {
 
 impl Passwords {
     pub fn new() -> Result<Self, ApiError> {
-        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2);
         Ok(Self {
             permits: Arc::new(Semaphore::new(cores)),
             dummy: Arc::new(hash_blocking(&generate_password())?),

@@ -82,10 +82,20 @@ pub struct AuditQuery {
 #[utoipa::path(tag = "audit", operation_id = "list_audit", params(AuditQuery),
     responses((status = 200, description = "One page of audit entries", body = AuditList)), security(("bearer" = [])))]
 #[get("/audit")]
-pub async fn list(state: web::Data<AppState>, auth: Auth, query: web::Query<AuditQuery>) -> Result<web::Json<AuditList>, ApiError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    auth: Auth,
+    query: web::Query<AuditQuery>,
+) -> Result<web::Json<AuditList>, ApiError> {
     let query = query.into_inner();
     let scope = list_scope(&auth.actor, Resource::Audit).map_err(ApiError::from)?;
-    let req = ListRequest::parse(query.limit, None, query.cursor.as_deref(), &[("id", ())], ())?;
+    let req = ListRequest::parse(
+        query.limit,
+        None,
+        query.cursor.as_deref(),
+        &[("id", ())],
+        (),
+    )?;
     let filter = AuditFilter {
         department_id: scope.department_id,
         entity: query.entity.filter(|s| !s.is_empty()),
@@ -96,7 +106,9 @@ pub async fn list(state: web::Data<AppState>, auth: Auth, query: web::Query<Audi
         until: query.until.map(|t| t.naive_utc()),
     };
     let (after, limit) = (after_id(req.after.clone()), req.limit);
-    let page = state.read(move |conn| Ok(q::list(conn, &filter, after, limit)?)).await?;
+    let page = state
+        .read(move |conn| Ok(q::list(conn, &filter, after, limit)?))
+        .await?;
     let next_cursor = req.next(page.has_more, page.items.last(), |r| (String::new(), r.id));
     Ok(web::Json(AuditList {
         items: page.items.into_iter().map(AuditEntry::from).collect(),

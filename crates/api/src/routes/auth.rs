@@ -93,9 +93,16 @@ pub fn start_session(
     tokens(state, user_id, &session_id, refresh_token)
 }
 
-fn tokens(state: &AppState, user_id: i64, session_id: &str, refresh_token: String) -> Result<TokenResponse, ApiError> {
+fn tokens(
+    state: &AppState,
+    user_id: i64,
+    session_id: &str,
+    refresh_token: String,
+) -> Result<TokenResponse, ApiError> {
     Ok(TokenResponse {
-        access_token: state.jwt.issue(user_id, session_id, chrono::Utc::now().timestamp())?,
+        access_token: state
+            .jwt
+            .issue(user_id, session_id, chrono::Utc::now().timestamp())?,
         refresh_token,
         token_type: "Bearer",
         expires_in: crate::auth::jwt::ACCESS_TTL_SECS,
@@ -160,7 +167,10 @@ pub async fn login(
             state
                 .write(move |conn| {
                     let current = sessions::throttle(conn, &key)?;
-                    let next = rules::after_failure(throttle_of(current).as_ref(), zhucun_persistence::now());
+                    let next = rules::after_failure(
+                        throttle_of(current).as_ref(),
+                        zhucun_persistence::now(),
+                    );
                     sessions::save_throttle(
                         conn,
                         &ThrottleRow {
@@ -195,7 +205,10 @@ enum Rotation {
     )
 )]
 #[post("/auth/refresh")]
-pub async fn refresh(state: web::Data<AppState>, body: web::Json<RefreshRequest>) -> Result<web::Json<TokenResponse>, ApiError> {
+pub async fn refresh(
+    state: web::Data<AppState>,
+    body: web::Json<RefreshRequest>,
+) -> Result<web::Json<TokenResponse>, ApiError> {
     let hash = hash_token(body.refresh_token.trim());
     let st = state.clone();
     // A refusal that revokes must still commit, so refusals are values, not errors, here.
@@ -210,13 +223,23 @@ pub async fn refresh(state: web::Data<AppState>, body: web::Json<RefreshRequest>
             }
             if token.used_at.is_some() || !sessions::mark_used(conn, &hash, now)? {
                 sessions::revoke(conn, &session.id, "refresh token reused", now)?;
-                return Ok(Rotation::Refused("this refresh token was already used; the login has been ended"));
+                return Ok(Rotation::Refused(
+                    "this refresh token was already used; the login has been ended",
+                ));
             }
             if token.expires_at <= now {
-                return Ok(Rotation::Refused("the refresh token has expired; log in again"));
+                return Ok(Rotation::Refused(
+                    "the refresh token has expired; log in again",
+                ));
             }
             let next = new_refresh_token();
-            sessions::add_refresh_token(conn, &session.id, &hash_token(&next), now + Duration::days(REFRESH_TTL_DAYS), now)?;
+            sessions::add_refresh_token(
+                conn,
+                &session.id,
+                &hash_token(&next),
+                now + Duration::days(REFRESH_TTL_DAYS),
+                now,
+            )?;
             Ok(Rotation::Rotated(tokens(&st, user.id, &session.id, next)?))
         })
         .await?;
@@ -234,7 +257,11 @@ pub async fn refresh(state: web::Data<AppState>, body: web::Json<RefreshRequest>
     responses((status = 204, description = "Logged out (also when the token was already spent or unknown)"))
 )]
 #[post("/auth/logout")]
-pub async fn logout(req: HttpRequest, state: web::Data<AppState>, body: web::Json<RefreshRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn logout(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Json<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
     let hash = hash_token(body.refresh_token.trim());
     let rid = request_id(&req);
     state

@@ -20,7 +20,10 @@ use zhucun_domain::{list_scope, text, Action, FieldError, Invalid, Resource, Tar
 use zhucun_persistence::cadres::{self as q, CadreFilter, CadreRow, CadreValues};
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list).service(create).service(read).service(update);
+    cfg.service(list)
+        .service(create)
+        .service(read)
+        .service(update);
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -114,8 +117,15 @@ fn phone(raw: Option<&str>) -> Result<Option<String>, FieldError> {
         return Ok(None);
     };
     let digits = p.bytes().filter(u8::is_ascii_digit).count();
-    if digits < 5 || !p.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b' ')) {
-        return Err(field_error("phone", "must be a phone number: digits, spaces, '+' or '-'"));
+    if digits < 5
+        || !p
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b' '))
+    {
+        return Err(field_error(
+            "phone",
+            "must be a phone number: digits, spaces, '+' or '-'",
+        ));
     }
     Ok(Some(p))
 }
@@ -133,11 +143,16 @@ fn values(
     let name_bo = inv.check(text::tibetan_name("name_bo", name_bo, 100));
     let position = inv.check(text::optional_line("position", position, 50));
     let phone = inv.check(phone(phone_raw));
-    let (Some(name), Some(name_bo), Some(position), Some(phone)) = (name, name_bo, position, phone) else {
+    let (Some(name), Some(name_bo), Some(position), Some(phone)) = (name, name_bo, position, phone)
+    else {
         return Err(inv);
     };
     Ok(CadreValues {
-        search_text: text::search_key([Some(name.as_str()), name_bo.as_deref(), position.as_deref()]),
+        search_text: text::search_key([
+            Some(name.as_str()),
+            name_bo.as_deref(),
+            position.as_deref(),
+        ]),
         office_id,
         name,
         name_bo,
@@ -151,18 +166,34 @@ fn values(
 #[utoipa::path(tag = "cadres", operation_id = "list_cadres", params(CadreQuery),
     responses((status = 200, description = "One page of cadres", body = CadreList)), security(("bearer" = [])))]
 #[get("/cadres")]
-pub async fn list(state: web::Data<AppState>, auth: Auth, query: web::Query<CadreQuery>) -> Result<web::Json<CadreList>, ApiError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    auth: Auth,
+    query: web::Query<CadreQuery>,
+) -> Result<web::Json<CadreList>, ApiError> {
     let query = query.into_inner();
     let scope = list_scope(&auth.actor, Resource::Cadre).map_err(ApiError::from)?;
-    let req = ListRequest::parse(query.limit, query.sort.as_deref(), query.cursor.as_deref(), &[("name", ())], ())?;
+    let req = ListRequest::parse(
+        query.limit,
+        query.sort.as_deref(),
+        query.cursor.as_deref(),
+        &[("name", ())],
+        (),
+    )?;
     let filter = CadreFilter {
         department_id: scope.department_id,
         office_id: query.office_id,
         active: query.active,
-        search: query.q.as_deref().and_then(text::search_query).map(|s| text::like_contains(&s)),
+        search: query
+            .q
+            .as_deref()
+            .and_then(text::search_query)
+            .map(|s| text::like_contains(&s)),
     };
     let (descending, after, limit) = (req.descending, req.after.clone(), req.limit);
-    let page = state.read(move |conn| Ok(q::list(conn, &filter, descending, after, limit)?)).await?;
+    let page = state
+        .read(move |conn| Ok(q::list(conn, &filter, descending, after, limit)?))
+        .await?;
     let next_cursor = req.next(page.has_more, page.items.last(), |r| (r.name.clone(), r.id));
     Ok(web::Json(CadreList {
         items: page.items.into_iter().map(Cadre::from).collect(),
@@ -175,16 +206,41 @@ pub async fn list(state: web::Data<AppState>, auth: Auth, query: web::Query<Cadr
     params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a create safely")),
     responses((status = 201, description = "Created", body = Cadre)), security(("bearer" = [])))]
 #[post("/cadres")]
-pub async fn create(state: web::Data<AppState>, auth: Auth, idem: Idempotency, body: web::Json<CadreCreate>) -> Result<HttpResponse, ApiError> {
+pub async fn create(
+    state: web::Data<AppState>,
+    auth: Auth,
+    idem: Idempotency,
+    body: web::Json<CadreCreate>,
+) -> Result<HttpResponse, ApiError> {
     auth.require_own(Action::Create, Resource::Cadre, None)?;
     let b = body.into_inner();
-    let vals = values(&b.name, b.name_bo.as_deref(), b.office_id, b.position.as_deref(), b.phone.as_deref(), None)?;
+    let vals = values(
+        &b.name,
+        b.name_bo.as_deref(),
+        b.office_id,
+        b.position.as_deref(),
+        b.phone.as_deref(),
+        None,
+    )?;
     let created = state
         .write(move |conn| {
             own_office(conn, auth.department_id(), vals.office_id, "office_id")?;
             create_once(conn, auth.user.id, &idem, "POST /cadres", &b, |conn| {
-                let dto = Cadre::from(q::insert(conn, auth.department_id(), &vals, zhucun_persistence::now())?);
-                audit::record(conn, &auth.audit(), "create", "cadre", dto.id, NONE, Some(&dto))?;
+                let dto = Cadre::from(q::insert(
+                    conn,
+                    auth.department_id(),
+                    &vals,
+                    zhucun_persistence::now(),
+                )?);
+                audit::record(
+                    conn,
+                    &auth.audit(),
+                    "create",
+                    "cadre",
+                    dto.id,
+                    NONE,
+                    Some(&dto),
+                )?;
                 let v = dto.version;
                 Ok((dto, v))
             })
@@ -204,7 +260,11 @@ fn target(row: &CadreRow) -> Target {
 #[utoipa::path(tag = "cadres", operation_id = "get_cadre", params(("id" = i64, Path, description = "Cadre id")),
     responses((status = 200, description = "The cadre", body = Cadre)), security(("bearer" = [])))]
 #[get("/cadres/{id}")]
-pub async fn read(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+pub async fn read(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let row = state.read(move |conn| Ok(q::get(conn, id)?)).await?;
     auth.require(Action::Read, Resource::Cadre, target(&row))?;
@@ -217,7 +277,13 @@ pub async fn read(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>) ->
     params(("id" = i64, Path, description = "Cadre id"), ("If-Match" = Option<String>, Header, description = "The ETag you loaded")),
     request_body = CadrePatch, responses((status = 200, description = "The changed cadre", body = Cadre)), security(("bearer" = [])))]
 #[patch("/cadres/{id}")]
-pub async fn update(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>, if_match: IfMatch, body: web::Json<CadrePatch>) -> Result<HttpResponse, ApiError> {
+pub async fn update(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: web::Json<CadrePatch>,
+) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let p = body.into_inner();
     let dto = state
@@ -237,8 +303,19 @@ pub async fn update(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>, 
                 own_office(conn, auth.department_id(), vals.office_id, "office_id")?;
             }
             let before = Cadre::from(row.clone());
-            let after = Cadre::from(q::update(conn, id, row.version, &vals, zhucun_persistence::now())?.ok_or(ApiError::PreconditionFailed)?);
-            audit::record(conn, &auth.audit(), "update", "cadre", id, Some(&before), Some(&after))?;
+            let after = Cadre::from(
+                q::update(conn, id, row.version, &vals, zhucun_persistence::now())?
+                    .ok_or(ApiError::PreconditionFailed)?,
+            );
+            audit::record(
+                conn,
+                &auth.audit(),
+                "update",
+                "cadre",
+                id,
+                Some(&before),
+                Some(&after),
+            )?;
             Ok(after)
         })
         .await?;

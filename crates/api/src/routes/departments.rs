@@ -19,7 +19,10 @@ use zhucun_persistence::departments::{self as q, DepartmentRow, DepartmentValues
 use zhucun_persistence::users::{self, UserValues};
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list).service(create).service(read).service(update);
+    cfg.service(list)
+        .service(create)
+        .service(read)
+        .service(update);
 }
 
 /// Rules of the department, with the article's defaults.
@@ -111,7 +114,12 @@ pub struct DepartmentPatch {
     pub active: Option<bool>,
 }
 
-fn values(name: &str, short_name: Option<&str>, settings: DepartmentSettings, deactivated_at: Option<chrono::NaiveDateTime>) -> Result<DepartmentValues, Invalid> {
+fn values(
+    name: &str,
+    short_name: Option<&str>,
+    settings: DepartmentSettings,
+    deactivated_at: Option<chrono::NaiveDateTime>,
+) -> Result<DepartmentValues, Invalid> {
     let mut inv = Invalid::new();
     let name = inv.check(text::name("name", name, 100));
     let short_name = inv.check(text::optional_line("short_name", short_name, 30));
@@ -136,7 +144,10 @@ fn values(name: &str, short_name: Option<&str>, settings: DepartmentSettings, de
 #[utoipa::path(tag = "departments", operation_id = "list_departments",
     responses((status = 200, description = "Your department", body = DepartmentList)), security(("bearer" = [])))]
 #[get("/departments")]
-pub async fn list(state: web::Data<AppState>, auth: Auth) -> Result<web::Json<DepartmentList>, ApiError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    auth: Auth,
+) -> Result<web::Json<DepartmentList>, ApiError> {
     let id = auth.department_id();
     let row = state.read(move |conn| Ok(q::get(conn, id)?)).await?;
     Ok(web::Json(DepartmentList {
@@ -150,8 +161,20 @@ pub async fn list(state: web::Data<AppState>, auth: Auth) -> Result<web::Json<De
     params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a create safely")),
     responses((status = 201, description = "Created", body = Department)), security(("bearer" = [])))]
 #[post("/departments")]
-pub async fn create(state: web::Data<AppState>, auth: Auth, idem: Idempotency, body: web::Json<DepartmentCreate>) -> Result<HttpResponse, ApiError> {
-    auth.require(Action::Create, Resource::Department, Target { department_id: 0, village_id: None })?;
+pub async fn create(
+    state: web::Data<AppState>,
+    auth: Auth,
+    idem: Idempotency,
+    body: web::Json<DepartmentCreate>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(
+        Action::Create,
+        Resource::Department,
+        Target {
+            department_id: 0,
+            village_id: None,
+        },
+    )?;
     let b = body.into_inner();
     let settings: DepartmentSettings = b.settings.map(Into::into).unwrap_or_default();
     let mut inv = match values(&b.name, b.short_name.as_deref(), settings, None) {
@@ -163,7 +186,11 @@ pub async fn create(state: web::Data<AppState>, auth: Auth, idem: Idempotency, b
         e
     }));
     let display = inv.check(text::name("admin_display_name", &b.admin_display_name, 50));
-    inv.check(rules::new_password("admin_password", &b.admin_password, &b.admin_username));
+    inv.check(rules::new_password(
+        "admin_password",
+        &b.admin_password,
+        &b.admin_username,
+    ));
     inv.clone().into_result()?;
     let (Some(username), Some(display)) = (username, display) else {
         return Err(inv.into());
@@ -186,19 +213,38 @@ pub async fn create(state: web::Data<AppState>, auth: Auth, idem: Idempotency, b
                         office_id: None,
                         village_id: None,
                         cadre_id: None,
-                        search_text: text::search_key([Some(username.as_str()), Some(display.as_str())]),
+                        search_text: text::search_key([
+                            Some(username.as_str()),
+                            Some(display.as_str()),
+                        ]),
                         disabled_at: None,
                     },
                     now,
                 )?;
                 let dto = Department::from(row);
-                audit::record(conn, &auth.audit(), "create", "department", dto.id, NONE, Some(&dto))?;
+                audit::record(
+                    conn,
+                    &auth.audit(),
+                    "create",
+                    "department",
+                    dto.id,
+                    NONE,
+                    Some(&dto),
+                )?;
                 // The new tenant's trail starts with its first admin.
                 let ctx = AuditCtx {
                     department_id: dto.id,
                     ..auth.audit()
                 };
-                audit::record(conn, &ctx, "create", "user", admin.id, NONE, Some(&crate::routes::users::User::from(admin)))?;
+                audit::record(
+                    conn,
+                    &ctx,
+                    "create",
+                    "user",
+                    admin.id,
+                    NONE,
+                    Some(&crate::routes::users::User::from(admin)),
+                )?;
                 let v = dto.version;
                 Ok((dto, v))
             })
@@ -218,7 +264,11 @@ fn target(row: &DepartmentRow) -> Target {
 #[utoipa::path(tag = "departments", operation_id = "get_department", params(("id" = i64, Path, description = "Department id")),
     responses((status = 200, description = "The department", body = Department)), security(("bearer" = [])))]
 #[get("/departments/{id}")]
-pub async fn read(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+pub async fn read(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let row = state.read(move |conn| Ok(q::get(conn, id)?)).await?;
     auth.require(Action::Read, Resource::Department, target(&row))?;
@@ -231,7 +281,13 @@ pub async fn read(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>) ->
     params(("id" = i64, Path, description = "Department id"), ("If-Match" = Option<String>, Header, description = "The ETag you loaded")),
     request_body = DepartmentPatch, responses((status = 200, description = "The changed department", body = Department)), security(("bearer" = [])))]
 #[patch("/departments/{id}")]
-pub async fn update(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>, if_match: IfMatch, body: web::Json<DepartmentPatch>) -> Result<HttpResponse, ApiError> {
+pub async fn update(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: web::Json<DepartmentPatch>,
+) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let p = body.into_inner();
     let dto = state
@@ -240,7 +296,10 @@ pub async fn update(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>, 
             auth.require(Action::Update, Resource::Department, target(&row))?;
             if_match.check(row.version)?;
             if p.active == Some(false) {
-                return Err(ApiError::field("active", "you cannot deactivate your own department"));
+                return Err(ApiError::field(
+                    "active",
+                    "you cannot deactivate your own department",
+                ));
             }
             let current = Department::from(row.clone());
             let settings: DepartmentSettings = p.settings.unwrap_or(current.settings).into();
@@ -250,8 +309,19 @@ pub async fn update(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>, 
                 settings,
                 deactivation(p.active, row.deactivated_at),
             )?;
-            let after = Department::from(q::update(conn, id, row.version, &vals, zhucun_persistence::now())?.ok_or(ApiError::PreconditionFailed)?);
-            audit::record(conn, &auth.audit(), "update", "department", id, Some(&current), Some(&after))?;
+            let after = Department::from(
+                q::update(conn, id, row.version, &vals, zhucun_persistence::now())?
+                    .ok_or(ApiError::PreconditionFailed)?,
+            );
+            audit::record(
+                conn,
+                &auth.audit(),
+                "update",
+                "department",
+                id,
+                Some(&current),
+                Some(&after),
+            )?;
             Ok(after)
         })
         .await?;

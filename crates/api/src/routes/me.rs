@@ -122,12 +122,24 @@ pub async fn change_password(
     let body = body.into_inner();
     rules::new_password("new_password", &body.new_password, &auth.user.username)?;
     if body.current_password.chars().count() > rules::PASSWORD_MAX {
-        return Err(ApiError::field("current_password", "is not your current password"));
+        return Err(ApiError::field(
+            "current_password",
+            "is not your current password",
+        ));
     }
     let uid = auth.user.id;
-    let hash = state.read(move |conn| Ok(users::password_hash(conn, uid)?)).await?;
-    if !state.passwords.verify(body.current_password, Some(hash)).await? {
-        return Err(ApiError::field("current_password", "is not your current password"));
+    let hash = state
+        .read(move |conn| Ok(users::password_hash(conn, uid)?))
+        .await?;
+    if !state
+        .passwords
+        .verify(body.current_password, Some(hash))
+        .await?
+    {
+        return Err(ApiError::field(
+            "current_password",
+            "is not your current password",
+        ));
     }
     let new_hash = state.passwords.hash(body.new_password).await?;
     state
@@ -135,7 +147,15 @@ pub async fn change_password(
             let now = zhucun_persistence::now();
             users::set_password(conn, uid, &new_hash, now)?;
             sessions::revoke_all_of_user(conn, uid, "password changed", now)?;
-            audit::record(conn, &auth.audit(), "change_password", "user", uid, NONE, NONE)?;
+            audit::record(
+                conn,
+                &auth.audit(),
+                "change_password",
+                "user",
+                uid,
+                NONE,
+                NONE,
+            )?;
             Ok(())
         })
         .await?;

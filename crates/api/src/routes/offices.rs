@@ -17,7 +17,10 @@ use zhucun_domain::{list_scope, text, Action, Resource, Target};
 use zhucun_persistence::offices::{self as q, OfficeFilter, OfficeRow, OfficeValues};
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list).service(create).service(read).service(update);
+    cfg.service(list)
+        .service(create)
+        .service(read)
+        .service(update);
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -75,7 +78,10 @@ pub struct OfficeQuery {
     pub active: Option<bool>,
 }
 
-fn values(name: &str, deactivated_at: Option<chrono::NaiveDateTime>) -> Result<OfficeValues, ApiError> {
+fn values(
+    name: &str,
+    deactivated_at: Option<chrono::NaiveDateTime>,
+) -> Result<OfficeValues, ApiError> {
     let name = text::name("name", name, 100)?;
     Ok(OfficeValues {
         search_text: text::search_key([Some(name.as_str())]),
@@ -88,17 +94,33 @@ fn values(name: &str, deactivated_at: Option<chrono::NaiveDateTime>) -> Result<O
 #[utoipa::path(tag = "offices", operation_id = "list_offices", params(OfficeQuery),
     responses((status = 200, description = "One page of offices", body = OfficeList)), security(("bearer" = [])))]
 #[get("/offices")]
-pub async fn list(state: web::Data<AppState>, auth: Auth, query: web::Query<OfficeQuery>) -> Result<web::Json<OfficeList>, ApiError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    auth: Auth,
+    query: web::Query<OfficeQuery>,
+) -> Result<web::Json<OfficeList>, ApiError> {
     let query = query.into_inner();
     let scope = list_scope(&auth.actor, Resource::Office).map_err(ApiError::from)?;
-    let req = ListRequest::parse(query.limit, query.sort.as_deref(), query.cursor.as_deref(), &[("name", ())], ())?;
+    let req = ListRequest::parse(
+        query.limit,
+        query.sort.as_deref(),
+        query.cursor.as_deref(),
+        &[("name", ())],
+        (),
+    )?;
     let filter = OfficeFilter {
         department_id: scope.department_id,
         active: query.active,
-        search: query.q.as_deref().and_then(text::search_query).map(|s| text::like_contains(&s)),
+        search: query
+            .q
+            .as_deref()
+            .and_then(text::search_query)
+            .map(|s| text::like_contains(&s)),
     };
     let (descending, after, limit) = (req.descending, req.after.clone(), req.limit);
-    let page = state.read(move |conn| Ok(q::list(conn, &filter, descending, after, limit)?)).await?;
+    let page = state
+        .read(move |conn| Ok(q::list(conn, &filter, descending, after, limit)?))
+        .await?;
     let next_cursor = req.next(page.has_more, page.items.last(), |r| (r.name.clone(), r.id));
     Ok(web::Json(OfficeList {
         items: page.items.into_iter().map(Office::from).collect(),
@@ -111,15 +133,33 @@ pub async fn list(state: web::Data<AppState>, auth: Auth, query: web::Query<Offi
     params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a create safely")),
     responses((status = 201, description = "Created", body = Office)), security(("bearer" = [])))]
 #[post("/offices")]
-pub async fn create(state: web::Data<AppState>, auth: Auth, idem: Idempotency, body: web::Json<OfficeCreate>) -> Result<HttpResponse, ApiError> {
+pub async fn create(
+    state: web::Data<AppState>,
+    auth: Auth,
+    idem: Idempotency,
+    body: web::Json<OfficeCreate>,
+) -> Result<HttpResponse, ApiError> {
     auth.require_own(Action::Create, Resource::Office, None)?;
     let b = body.into_inner();
     let vals = values(&b.name, None)?;
     let created = state
         .write(move |conn| {
             create_once(conn, auth.user.id, &idem, "POST /offices", &b, |conn| {
-                let dto = Office::from(q::insert(conn, auth.department_id(), &vals, zhucun_persistence::now())?);
-                audit::record(conn, &auth.audit(), "create", "office", dto.id, NONE, Some(&dto))?;
+                let dto = Office::from(q::insert(
+                    conn,
+                    auth.department_id(),
+                    &vals,
+                    zhucun_persistence::now(),
+                )?);
+                audit::record(
+                    conn,
+                    &auth.audit(),
+                    "create",
+                    "office",
+                    dto.id,
+                    NONE,
+                    Some(&dto),
+                )?;
                 let v = dto.version;
                 Ok((dto, v))
             })
@@ -139,7 +179,11 @@ fn target(row: &OfficeRow) -> Target {
 #[utoipa::path(tag = "offices", operation_id = "get_office", params(("id" = i64, Path, description = "Office id")),
     responses((status = 200, description = "The office", body = Office)), security(("bearer" = [])))]
 #[get("/offices/{id}")]
-pub async fn read(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+pub async fn read(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let row = state.read(move |conn| Ok(q::get(conn, id)?)).await?;
     auth.require(Action::Read, Resource::Office, target(&row))?;
@@ -152,7 +196,13 @@ pub async fn read(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>) ->
     params(("id" = i64, Path, description = "Office id"), ("If-Match" = Option<String>, Header, description = "The ETag you loaded")),
     request_body = OfficePatch, responses((status = 200, description = "The changed office", body = Office)), security(("bearer" = [])))]
 #[patch("/offices/{id}")]
-pub async fn update(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>, if_match: IfMatch, body: web::Json<OfficePatch>) -> Result<HttpResponse, ApiError> {
+pub async fn update(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: web::Json<OfficePatch>,
+) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let p = body.into_inner();
     let dto = state
@@ -160,10 +210,24 @@ pub async fn update(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>, 
             let row = q::get(conn, id)?;
             auth.require(Action::Update, Resource::Office, target(&row))?;
             if_match.check(row.version)?;
-            let vals = values(p.name.as_deref().unwrap_or(&row.name), deactivation(p.active, row.deactivated_at))?;
+            let vals = values(
+                p.name.as_deref().unwrap_or(&row.name),
+                deactivation(p.active, row.deactivated_at),
+            )?;
             let before = Office::from(row.clone());
-            let after = Office::from(q::update(conn, id, row.version, &vals, zhucun_persistence::now())?.ok_or(ApiError::PreconditionFailed)?);
-            audit::record(conn, &auth.audit(), "update", "office", id, Some(&before), Some(&after))?;
+            let after = Office::from(
+                q::update(conn, id, row.version, &vals, zhucun_persistence::now())?
+                    .ok_or(ApiError::PreconditionFailed)?,
+            );
+            audit::record(
+                conn,
+                &auth.audit(),
+                "update",
+                "office",
+                id,
+                Some(&before),
+                Some(&after),
+            )?;
             Ok(after)
         })
         .await?;

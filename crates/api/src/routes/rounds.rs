@@ -18,7 +18,10 @@ use zhucun_persistence::keyset::After;
 use zhucun_persistence::rounds::{self as q, RoundFilter, RoundRow, RoundValues};
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list).service(create).service(read).service(update);
+    cfg.service(list)
+        .service(create)
+        .service(read)
+        .service(update);
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -97,7 +100,13 @@ pub struct RoundQuery {
     pub on: Option<NaiveDate>,
 }
 
-fn values(number: i32, name: Option<&str>, starts_on: NaiveDate, ends_on: NaiveDate, deactivated_at: Option<chrono::NaiveDateTime>) -> Result<RoundValues, Invalid> {
+fn values(
+    number: i32,
+    name: Option<&str>,
+    starts_on: NaiveDate,
+    ends_on: NaiveDate,
+    deactivated_at: Option<chrono::NaiveDateTime>,
+) -> Result<RoundValues, Invalid> {
     let mut inv = Invalid::new();
     if !(1..=1000).contains(&number) {
         inv.add("number", "must be between 1 and 1000");
@@ -120,13 +129,27 @@ fn values(number: i32, name: Option<&str>, starts_on: NaiveDate, ends_on: NaiveD
 #[utoipa::path(tag = "rounds", operation_id = "list_rounds", params(RoundQuery),
     responses((status = 200, description = "One page of rounds", body = RoundList)), security(("bearer" = [])))]
 #[get("/rounds")]
-pub async fn list(state: web::Data<AppState>, auth: Auth, query: web::Query<RoundQuery>) -> Result<web::Json<RoundList>, ApiError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    auth: Auth,
+    query: web::Query<RoundQuery>,
+) -> Result<web::Json<RoundList>, ApiError> {
     let query = query.into_inner();
     let scope = list_scope(&auth.actor, Resource::Round).map_err(ApiError::from)?;
     let sort = query.sort.clone().or_else(|| Some("-number".to_owned()));
-    let req = ListRequest::parse(query.limit, sort.as_deref(), query.cursor.as_deref(), &[("number", ())], ())?;
+    let req = ListRequest::parse(
+        query.limit,
+        sort.as_deref(),
+        query.cursor.as_deref(),
+        &[("number", ())],
+        (),
+    )?;
     let after = match &req.after {
-        After::Row(v, id) => After::Row(v.parse::<i32>().map_err(|_| ApiError::field("cursor", "is not a cursor of this list"))?, *id),
+        After::Row(v, id) => After::Row(
+            v.parse::<i32>()
+                .map_err(|_| ApiError::field("cursor", "is not a cursor of this list"))?,
+            *id,
+        ),
         After::Start => After::Start,
     };
     let filter = RoundFilter {
@@ -135,8 +158,12 @@ pub async fn list(state: web::Data<AppState>, auth: Auth, query: web::Query<Roun
         on: query.on,
     };
     let (descending, limit) = (req.descending, req.limit);
-    let page = state.read(move |conn| Ok(q::list(conn, &filter, descending, after, limit)?)).await?;
-    let next_cursor = req.next(page.has_more, page.items.last(), |r| (r.number.to_string(), r.id));
+    let page = state
+        .read(move |conn| Ok(q::list(conn, &filter, descending, after, limit)?))
+        .await?;
+    let next_cursor = req.next(page.has_more, page.items.last(), |r| {
+        (r.number.to_string(), r.id)
+    });
     Ok(web::Json(RoundList {
         items: page.items.into_iter().map(Round::from).collect(),
         next_cursor,
@@ -148,15 +175,33 @@ pub async fn list(state: web::Data<AppState>, auth: Auth, query: web::Query<Roun
     params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a create safely")),
     responses((status = 201, description = "Created", body = Round)), security(("bearer" = [])))]
 #[post("/rounds")]
-pub async fn create(state: web::Data<AppState>, auth: Auth, idem: Idempotency, body: web::Json<RoundCreate>) -> Result<HttpResponse, ApiError> {
+pub async fn create(
+    state: web::Data<AppState>,
+    auth: Auth,
+    idem: Idempotency,
+    body: web::Json<RoundCreate>,
+) -> Result<HttpResponse, ApiError> {
     auth.require_own(Action::Create, Resource::Round, None)?;
     let b = body.into_inner();
     let vals = values(b.number, b.name.as_deref(), b.starts_on, b.ends_on, None)?;
     let created = state
         .write(move |conn| {
             create_once(conn, auth.user.id, &idem, "POST /rounds", &b, |conn| {
-                let dto = Round::from(q::insert(conn, auth.department_id(), &vals, zhucun_persistence::now())?);
-                audit::record(conn, &auth.audit(), "create", "round", dto.id, NONE, Some(&dto))?;
+                let dto = Round::from(q::insert(
+                    conn,
+                    auth.department_id(),
+                    &vals,
+                    zhucun_persistence::now(),
+                )?);
+                audit::record(
+                    conn,
+                    &auth.audit(),
+                    "create",
+                    "round",
+                    dto.id,
+                    NONE,
+                    Some(&dto),
+                )?;
                 let v = dto.version;
                 Ok((dto, v))
             })
@@ -176,7 +221,11 @@ fn target(row: &RoundRow) -> Target {
 #[utoipa::path(tag = "rounds", operation_id = "get_round", params(("id" = i64, Path, description = "Round id")),
     responses((status = 200, description = "The round", body = Round)), security(("bearer" = [])))]
 #[get("/rounds/{id}")]
-pub async fn read(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+pub async fn read(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let row = state.read(move |conn| Ok(q::get(conn, id)?)).await?;
     auth.require(Action::Read, Resource::Round, target(&row))?;
@@ -189,7 +238,13 @@ pub async fn read(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>) ->
     params(("id" = i64, Path, description = "Round id"), ("If-Match" = Option<String>, Header, description = "The ETag you loaded")),
     request_body = RoundPatch, responses((status = 200, description = "The changed round", body = Round)), security(("bearer" = [])))]
 #[patch("/rounds/{id}")]
-pub async fn update(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>, if_match: IfMatch, body: web::Json<RoundPatch>) -> Result<HttpResponse, ApiError> {
+pub async fn update(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: web::Json<RoundPatch>,
+) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let p = body.into_inner();
     let dto = state
@@ -205,8 +260,19 @@ pub async fn update(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>, 
                 deactivation(p.active, row.deactivated_at),
             )?;
             let before = Round::from(row.clone());
-            let after = Round::from(q::update(conn, id, row.version, &vals, zhucun_persistence::now())?.ok_or(ApiError::PreconditionFailed)?);
-            audit::record(conn, &auth.audit(), "update", "round", id, Some(&before), Some(&after))?;
+            let after = Round::from(
+                q::update(conn, id, row.version, &vals, zhucun_persistence::now())?
+                    .ok_or(ApiError::PreconditionFailed)?,
+            );
+            audit::record(
+                conn,
+                &auth.audit(),
+                "update",
+                "round",
+                id,
+                Some(&before),
+                Some(&after),
+            )?;
             Ok(after)
         })
         .await?;

@@ -15,7 +15,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use zhucun_domain::{list_scope, organisation, text, Action, Resource, Target};
-use zhucun_persistence::teams::{self as q, MemberValues, MemberView, TeamFilter, TeamSort, TeamValues, TeamView};
+use zhucun_persistence::teams::{
+    self as q, MemberValues, MemberView, TeamFilter, TeamSort, TeamValues, TeamView,
+};
 use zhucun_persistence::DbConnection;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -102,7 +104,11 @@ pub struct TeamQuery {
     pub active: Option<bool>,
 }
 
-const SORTS: [(&str, TeamSort); 3] = [("round", TeamSort::Round), ("village", TeamSort::Village), ("id", TeamSort::Id)];
+const SORTS: [(&str, TeamSort); 3] = [
+    ("round", TeamSort::Round),
+    ("village", TeamSort::Village),
+    ("id", TeamSort::Id),
+];
 
 fn target(t: &q::TeamRow) -> Target {
     Target {
@@ -115,11 +121,21 @@ fn target(t: &q::TeamRow) -> Target {
 #[utoipa::path(tag = "teams", operation_id = "list_teams", params(TeamQuery),
     responses((status = 200, description = "One page of teams", body = TeamList)), security(("bearer" = [])))]
 #[get("/teams")]
-pub async fn list(state: web::Data<AppState>, auth: Auth, query: web::Query<TeamQuery>) -> Result<web::Json<TeamList>, ApiError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    auth: Auth,
+    query: web::Query<TeamQuery>,
+) -> Result<web::Json<TeamList>, ApiError> {
     let query = query.into_inner();
     let scope = list_scope(&auth.actor, Resource::Team).map_err(ApiError::from)?;
     let sort = query.sort.clone().or_else(|| Some("-round".to_owned()));
-    let req = ListRequest::parse(query.limit, sort.as_deref(), query.cursor.as_deref(), &SORTS, TeamSort::Round)?;
+    let req = ListRequest::parse(
+        query.limit,
+        sort.as_deref(),
+        query.cursor.as_deref(),
+        &SORTS,
+        TeamSort::Round,
+    )?;
     let filter = TeamFilter {
         department_id: scope.department_id,
         only_villages: scope.villages,
@@ -127,8 +143,11 @@ pub async fn list(state: web::Data<AppState>, auth: Auth, query: web::Query<Team
         village_id: query.village_id,
         active: query.active,
     };
-    let (field, descending, after, limit) = (req.field, req.descending, req.after.clone(), req.limit);
-    let page = state.read(move |conn| Ok(q::list(conn, &filter, field, descending, after, limit)?)).await?;
+    let (field, descending, after, limit) =
+        (req.field, req.descending, req.after.clone(), req.limit);
+    let page = state
+        .read(move |conn| Ok(q::list(conn, &filter, field, descending, after, limit)?))
+        .await?;
     let next_cursor = req.next(page.has_more, page.items.last(), |v| {
         let value = match field {
             TeamSort::Round => v.round_number.to_string(),
@@ -148,7 +167,12 @@ pub async fn list(state: web::Data<AppState>, auth: Auth, query: web::Query<Team
     params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a create safely")),
     responses((status = 201, description = "Created", body = Team)), security(("bearer" = [])))]
 #[post("/teams")]
-pub async fn create(state: web::Data<AppState>, auth: Auth, idem: Idempotency, body: web::Json<TeamCreate>) -> Result<HttpResponse, ApiError> {
+pub async fn create(
+    state: web::Data<AppState>,
+    auth: Auth,
+    idem: Idempotency,
+    body: web::Json<TeamCreate>,
+) -> Result<HttpResponse, ApiError> {
     auth.require_own(Action::Create, Resource::Team, None)?;
     let b = body.into_inner();
     let name = text::optional_line("name", b.name.as_deref(), 100)?;
@@ -165,7 +189,15 @@ pub async fn create(state: web::Data<AppState>, auth: Auth, idem: Idempotency, b
             };
             create_once(conn, auth.user.id, &idem, "POST /teams", &b, |conn| {
                 let dto = Team::from(q::insert(conn, dept, &vals, zhucun_persistence::now())?);
-                audit::record(conn, &auth.audit(), "create", "team", dto.id, NONE, Some(&dto))?;
+                audit::record(
+                    conn,
+                    &auth.audit(),
+                    "create",
+                    "team",
+                    dto.id,
+                    NONE,
+                    Some(&dto),
+                )?;
                 let v = dto.version;
                 Ok((dto, v))
             })
@@ -178,7 +210,11 @@ pub async fn create(state: web::Data<AppState>, auth: Auth, idem: Idempotency, b
 #[utoipa::path(tag = "teams", operation_id = "get_team", params(("id" = i64, Path, description = "Team id")),
     responses((status = 200, description = "The team", body = Team)), security(("bearer" = [])))]
 #[get("/teams/{id}")]
-pub async fn read(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+pub async fn read(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let view = state.read(move |conn| Ok(q::get_view(conn, id)?)).await?;
     auth.require(Action::Read, Resource::Team, target(&view.team))?;
@@ -191,7 +227,13 @@ pub async fn read(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>) ->
     params(("id" = i64, Path, description = "Team id"), ("If-Match" = Option<String>, Header, description = "The ETag you loaded")),
     request_body = TeamPatch, responses((status = 200, description = "The changed team", body = Team)), security(("bearer" = [])))]
 #[patch("/teams/{id}")]
-pub async fn update(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>, if_match: IfMatch, body: web::Json<TeamPatch>) -> Result<HttpResponse, ApiError> {
+pub async fn update(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: web::Json<TeamPatch>,
+) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let p = body.into_inner();
     let dto = state
@@ -208,8 +250,19 @@ pub async fn update(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>, 
                 deactivated_at: deactivation(p.active, row.deactivated_at),
             };
             let before = Team::from(view);
-            let after = Team::from(q::update(conn, id, row.version, &vals, zhucun_persistence::now())?.ok_or(ApiError::PreconditionFailed)?);
-            audit::record(conn, &auth.audit(), "update", "team", id, Some(&before), Some(&after))?;
+            let after = Team::from(
+                q::update(conn, id, row.version, &vals, zhucun_persistence::now())?
+                    .ok_or(ApiError::PreconditionFailed)?,
+            );
+            audit::record(
+                conn,
+                &auth.audit(),
+                "update",
+                "team",
+                id,
+                Some(&before),
+                Some(&after),
+            )?;
             Ok(after)
         })
         .await?;
@@ -291,7 +344,12 @@ pub struct MemberQuery {
 }
 
 /// The team, checked for the action; with its round's dates.
-fn team_for(conn: &mut DbConnection, auth: &Auth, team_id: i64, action: Action) -> Result<(q::TeamRow, (NaiveDate, NaiveDate)), ApiError> {
+fn team_for(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    team_id: i64,
+    action: Action,
+) -> Result<(q::TeamRow, (NaiveDate, NaiveDate)), ApiError> {
     let team = q::get(conn, team_id)?;
     auth.require(action, Resource::TeamMember, target(&team))?;
     let round = zhucun_persistence::rounds::get(conn, team.round_id)?;
@@ -300,10 +358,18 @@ fn team_for(conn: &mut DbConnection, auth: &Auth, team_id: i64, action: Action) 
 
 /// Validates a membership: dates inside the round, and the cadre in no other team meanwhile
 /// (a cadre lives in one village at a time).
-fn check_membership(conn: &mut DbConnection, vals: &MemberValues, round: (NaiveDate, NaiveDate), except: Option<i64>) -> Result<(), ApiError> {
+fn check_membership(
+    conn: &mut DbConnection,
+    vals: &MemberValues,
+    round: (NaiveDate, NaiveDate),
+    except: Option<i64>,
+) -> Result<(), ApiError> {
     organisation::membership_dates(vals.from_date, vals.to_date, round)?;
     if q::overlapping_membership(conn, vals.cadre_id, vals.from_date, vals.to_date, except)? {
-        return Err(ApiError::field("from_date", "the cadre is already a member of a team during these dates"));
+        return Err(ApiError::field(
+            "from_date",
+            "the cadre is already a member of a team during these dates",
+        ));
     }
     Ok(())
 }
@@ -312,10 +378,21 @@ fn check_membership(conn: &mut DbConnection, vals: &MemberValues, round: (NaiveD
 #[utoipa::path(tag = "teams", operation_id = "list_team_members", params(("id" = i64, Path, description = "Team id"), MemberQuery),
     responses((status = 200, description = "The team's members", body = TeamMemberList)), security(("bearer" = [])))]
 #[get("/teams/{id}/members")]
-pub async fn list_members(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>, query: web::Query<MemberQuery>) -> Result<web::Json<TeamMemberList>, ApiError> {
+pub async fn list_members(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+    query: web::Query<MemberQuery>,
+) -> Result<web::Json<TeamMemberList>, ApiError> {
     let id = id.into_inner();
     let query = query.into_inner();
-    let req = ListRequest::parse(query.limit, None, query.cursor.as_deref(), &[("id", ())], ())?;
+    let req = ListRequest::parse(
+        query.limit,
+        None,
+        query.cursor.as_deref(),
+        &[("id", ())],
+        (),
+    )?;
     let (after, limit) = (after_id(req.after.clone()), req.limit);
     let page = state
         .read(move |conn| {
@@ -323,7 +400,9 @@ pub async fn list_members(state: web::Data<AppState>, auth: Auth, id: web::Path<
             Ok(q::list_members(conn, id, after, limit)?)
         })
         .await?;
-    let next_cursor = req.next(page.has_more, page.items.last(), |m| (String::new(), m.member.id));
+    let next_cursor = req.next(page.has_more, page.items.last(), |m| {
+        (String::new(), m.member.id)
+    });
     Ok(web::Json(TeamMemberList {
         items: page.items.into_iter().map(TeamMember::from).collect(),
         next_cursor,
@@ -335,7 +414,13 @@ pub async fn list_members(state: web::Data<AppState>, auth: Auth, id: web::Path<
     ("Idempotency-Key" = Option<String>, Header, description = "Repeat a create safely")),
     request_body = TeamMemberCreate, responses((status = 201, description = "Added", body = TeamMember)), security(("bearer" = [])))]
 #[post("/teams/{id}/members")]
-pub async fn add_member(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>, idem: Idempotency, body: web::Json<TeamMemberCreate>) -> Result<HttpResponse, ApiError> {
+pub async fn add_member(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+    idem: Idempotency,
+    body: web::Json<TeamMemberCreate>,
+) -> Result<HttpResponse, ApiError> {
     let team_id = id.into_inner();
     let b = body.into_inner();
     let created = state
@@ -351,8 +436,22 @@ pub async fn add_member(state: web::Data<AppState>, auth: Auth, id: web::Path<i6
             create_once(conn, auth.user.id, &idem, &what, &b, |conn| {
                 own_cadre(conn, team.department_id, Some(b.cadre_id), "cadre_id")?;
                 check_membership(conn, &vals, round, None)?;
-                let dto = TeamMember::from(q::insert_member(conn, team.department_id, team_id, &vals, zhucun_persistence::now())?);
-                audit::record(conn, &auth.audit(), "create", "team_member", dto.id, NONE, Some(&dto))?;
+                let dto = TeamMember::from(q::insert_member(
+                    conn,
+                    team.department_id,
+                    team_id,
+                    &vals,
+                    zhucun_persistence::now(),
+                )?);
+                audit::record(
+                    conn,
+                    &auth.audit(),
+                    "create",
+                    "team_member",
+                    dto.id,
+                    NONE,
+                    Some(&dto),
+                )?;
                 let v = dto.version;
                 Ok((dto, v))
             })
@@ -367,7 +466,13 @@ pub async fn add_member(state: web::Data<AppState>, auth: Auth, id: web::Path<i6
         ("If-Match" = Option<String>, Header, description = "The ETag you loaded")),
     request_body = TeamMemberPatch, responses((status = 200, description = "The changed membership", body = TeamMember)), security(("bearer" = [])))]
 #[patch("/teams/{id}/members/{member_id}")]
-pub async fn update_member(state: web::Data<AppState>, auth: Auth, path: web::Path<(i64, i64)>, if_match: IfMatch, body: web::Json<TeamMemberPatch>) -> Result<HttpResponse, ApiError> {
+pub async fn update_member(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<(i64, i64)>,
+    if_match: IfMatch,
+    body: web::Json<TeamMemberPatch>,
+) -> Result<HttpResponse, ApiError> {
     let (team_id, member_id) = path.into_inner();
     let p = body.into_inner();
     let dto = state
@@ -388,8 +493,19 @@ pub async fn update_member(state: web::Data<AppState>, auth: Auth, path: web::Pa
             check_membership(conn, &vals, round, Some(member_id))?;
             let version = m.version;
             let before = TeamMember::from(current);
-            let after = TeamMember::from(q::update_member(conn, member_id, version, &vals, zhucun_persistence::now())?.ok_or(ApiError::PreconditionFailed)?);
-            audit::record(conn, &auth.audit(), "update", "team_member", member_id, Some(&before), Some(&after))?;
+            let after = TeamMember::from(
+                q::update_member(conn, member_id, version, &vals, zhucun_persistence::now())?
+                    .ok_or(ApiError::PreconditionFailed)?,
+            );
+            audit::record(
+                conn,
+                &auth.audit(),
+                "update",
+                "team_member",
+                member_id,
+                Some(&before),
+                Some(&after),
+            )?;
             Ok(after)
         })
         .await?;

@@ -19,7 +19,11 @@ use zhucun_persistence::users::{self as q, UserFilter, UserRow, UserValues};
 use zhucun_persistence::{sessions, DbConnection};
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list).service(create).service(read).service(update).service(reset_password);
+    cfg.service(list)
+        .service(create)
+        .service(read)
+        .service(update)
+        .service(reset_password);
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -124,7 +128,12 @@ pub struct UserQuery {
 }
 
 fn role(raw: &str) -> Result<Role, Invalid> {
-    Role::parse(raw.trim()).ok_or_else(|| Invalid::single("role", "must be one of admin, department, team, village_committee, regional"))
+    Role::parse(raw.trim()).ok_or_else(|| {
+        Invalid::single(
+            "role",
+            "must be one of admin, department, team, village_committee, regional",
+        )
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -141,7 +150,8 @@ fn values(
     let display_name = inv.check(text::name("display_name", display_name, 50));
     let role = match role(role_raw) {
         Ok(r) => {
-            inv.errors.extend(rules::role_links(r, village_id, cadre_id));
+            inv.errors
+                .extend(rules::role_links(r, village_id, cadre_id));
             Some(r)
         }
         Err(e) => {
@@ -167,7 +177,11 @@ fn values(
     ))
 }
 
-fn check_links(conn: &mut DbConnection, department_id: i64, v: &UserValues) -> Result<(), ApiError> {
+fn check_links(
+    conn: &mut DbConnection,
+    department_id: i64,
+    v: &UserValues,
+) -> Result<(), ApiError> {
     own_office(conn, department_id, v.office_id, "office_id")?;
     own_village(conn, department_id, v.village_id, "village_id")?;
     own_cadre(conn, department_id, v.cadre_id, "cadre_id")
@@ -177,10 +191,20 @@ fn check_links(conn: &mut DbConnection, department_id: i64, v: &UserValues) -> R
 #[utoipa::path(tag = "users", operation_id = "list_users", params(UserQuery),
     responses((status = 200, description = "One page of users", body = UserList)), security(("bearer" = [])))]
 #[get("/users")]
-pub async fn list(state: web::Data<AppState>, auth: Auth, query: web::Query<UserQuery>) -> Result<web::Json<UserList>, ApiError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    auth: Auth,
+    query: web::Query<UserQuery>,
+) -> Result<web::Json<UserList>, ApiError> {
     let query = query.into_inner();
     let scope = list_scope(&auth.actor, Resource::User).map_err(ApiError::from)?;
-    let req = ListRequest::parse(query.limit, query.sort.as_deref(), query.cursor.as_deref(), &[("username", ())], ())?;
+    let req = ListRequest::parse(
+        query.limit,
+        query.sort.as_deref(),
+        query.cursor.as_deref(),
+        &[("username", ())],
+        (),
+    )?;
     if let Some(r) = query.role.as_deref().filter(|s| !s.is_empty()) {
         role(r)?;
     }
@@ -190,11 +214,19 @@ pub async fn list(state: web::Data<AppState>, auth: Auth, query: web::Query<User
         office_id: query.office_id,
         village_id: query.village_id,
         disabled: query.disabled,
-        search: query.q.as_deref().and_then(text::search_query).map(|s| text::like_contains(&s)),
+        search: query
+            .q
+            .as_deref()
+            .and_then(text::search_query)
+            .map(|s| text::like_contains(&s)),
     };
     let (descending, after, limit) = (req.descending, req.after.clone(), req.limit);
-    let page = state.read(move |conn| Ok(q::list(conn, &filter, descending, after, limit)?)).await?;
-    let next_cursor = req.next(page.has_more, page.items.last(), |r| (r.username.clone(), r.id));
+    let page = state
+        .read(move |conn| Ok(q::list(conn, &filter, descending, after, limit)?))
+        .await?;
+    let next_cursor = req.next(page.has_more, page.items.last(), |r| {
+        (r.username.clone(), r.id)
+    });
     Ok(web::Json(UserList {
         items: page.items.into_iter().map(User::from).collect(),
         next_cursor,
@@ -206,13 +238,26 @@ pub async fn list(state: web::Data<AppState>, auth: Auth, query: web::Query<User
     params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a create safely")),
     responses((status = 201, description = "Created", body = User)), security(("bearer" = [])))]
 #[post("/users")]
-pub async fn create(state: web::Data<AppState>, auth: Auth, idem: Idempotency, body: web::Json<UserCreate>) -> Result<HttpResponse, ApiError> {
+pub async fn create(
+    state: web::Data<AppState>,
+    auth: Auth,
+    idem: Idempotency,
+    body: web::Json<UserCreate>,
+) -> Result<HttpResponse, ApiError> {
     auth.require_own(Action::Create, Resource::User, None)?;
     let b = body.into_inner();
     let mut inv = Invalid::new();
     let username = inv.check(rules::username(&b.username));
     inv.check(rules::new_password("password", &b.password, &b.username));
-    let vals = match values(b.username.trim(), &b.display_name, &b.role, b.office_id, b.village_id, b.cadre_id, None) {
+    let vals = match values(
+        b.username.trim(),
+        &b.display_name,
+        &b.role,
+        b.office_id,
+        b.village_id,
+        b.cadre_id,
+        None,
+    ) {
         Ok((_, v)) => Some(v),
         Err(e) => {
             inv.errors.extend(e.errors);
@@ -229,8 +274,23 @@ pub async fn create(state: web::Data<AppState>, auth: Auth, idem: Idempotency, b
         .write(move |conn| {
             check_links(conn, auth.department_id(), &vals)?;
             create_once(conn, auth.user.id, &idem, "POST /users", &b, |conn| {
-                let dto = User::from(q::insert(conn, auth.department_id(), &username, &hash, &vals, zhucun_persistence::now())?);
-                audit::record(conn, &auth.audit(), "create", "user", dto.id, NONE, Some(&dto))?;
+                let dto = User::from(q::insert(
+                    conn,
+                    auth.department_id(),
+                    &username,
+                    &hash,
+                    &vals,
+                    zhucun_persistence::now(),
+                )?);
+                audit::record(
+                    conn,
+                    &auth.audit(),
+                    "create",
+                    "user",
+                    dto.id,
+                    NONE,
+                    Some(&dto),
+                )?;
                 let v = dto.version;
                 Ok((dto, v))
             })
@@ -250,7 +310,11 @@ fn target(row: &UserRow) -> Target {
 #[utoipa::path(tag = "users", operation_id = "get_user", params(("id" = i64, Path, description = "User id")),
     responses((status = 200, description = "The user", body = User)), security(("bearer" = [])))]
 #[get("/users/{id}")]
-pub async fn read(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+pub async fn read(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let row = state.read(move |conn| Ok(q::get(conn, id)?)).await?;
     auth.require(Action::Read, Resource::User, target(&row))?;
@@ -263,7 +327,13 @@ pub async fn read(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>) ->
     params(("id" = i64, Path, description = "User id"), ("If-Match" = Option<String>, Header, description = "The ETag you loaded")),
     request_body = UserPatch, responses((status = 200, description = "The changed user", body = User)), security(("bearer" = [])))]
 #[patch("/users/{id}")]
-pub async fn update(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>, if_match: IfMatch, body: web::Json<UserPatch>) -> Result<HttpResponse, ApiError> {
+pub async fn update(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: web::Json<UserPatch>,
+) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let p = body.into_inner();
     let dto = state
@@ -288,19 +358,37 @@ pub async fn update(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>, 
             let was_active_admin = row.role == Role::Admin.as_str() && row.disabled_at.is_none();
             let stays_active_admin = new_role == Role::Admin && disabled_at.is_none();
             if id == auth.user.id && !stays_active_admin {
-                return Err(ApiError::Conflict("you cannot disable or demote yourself; ask another admin".to_owned()));
+                return Err(ApiError::Conflict(
+                    "you cannot disable or demote yourself; ask another admin".to_owned(),
+                ));
             }
-            if was_active_admin && !stays_active_admin && q::active_admins(conn, row.department_id)? <= 1 {
-                return Err(ApiError::Conflict("this is the department's last active admin".to_owned()));
+            if was_active_admin
+                && !stays_active_admin
+                && q::active_admins(conn, row.department_id)? <= 1
+            {
+                return Err(ApiError::Conflict(
+                    "this is the department's last active admin".to_owned(),
+                ));
             }
             check_links(conn, row.department_id, &vals)?;
             let now = zhucun_persistence::now();
             let before = User::from(row.clone());
-            let after = User::from(q::update(conn, id, row.version, &vals, now)?.ok_or(ApiError::PreconditionFailed)?);
+            let after = User::from(
+                q::update(conn, id, row.version, &vals, now)?
+                    .ok_or(ApiError::PreconditionFailed)?,
+            );
             if after.disabled && !before.disabled {
                 sessions::revoke_all_of_user(conn, id, "user disabled", now)?;
             }
-            audit::record(conn, &auth.audit(), "update", "user", id, Some(&before), Some(&after))?;
+            audit::record(
+                conn,
+                &auth.audit(),
+                "update",
+                "user",
+                id,
+                Some(&before),
+                Some(&after),
+            )?;
             Ok(after)
         })
         .await?;
@@ -312,7 +400,12 @@ pub async fn update(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>, 
 #[utoipa::path(tag = "users", operation_id = "reset_user_password", params(("id" = i64, Path, description = "User id")),
     request_body = PasswordReset, responses((status = 204, description = "Password set; the user's logins have ended")), security(("bearer" = [])))]
 #[post("/users/{id}/password")]
-pub async fn reset_password(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>, body: web::Json<PasswordReset>) -> Result<HttpResponse, ApiError> {
+pub async fn reset_password(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+    body: web::Json<PasswordReset>,
+) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let password = body.into_inner().new_password;
     let row = state.read(move |conn| Ok(q::get(conn, id)?)).await?;
@@ -324,7 +417,15 @@ pub async fn reset_password(state: web::Data<AppState>, auth: Auth, id: web::Pat
             let now = zhucun_persistence::now();
             q::set_password(conn, id, &hash, now)?;
             sessions::revoke_all_of_user(conn, id, "password reset by admin", now)?;
-            audit::record(conn, &auth.audit(), "reset_password", "user", id, NONE, NONE)?;
+            audit::record(
+                conn,
+                &auth.audit(),
+                "reset_password",
+                "user",
+                id,
+                NONE,
+                NONE,
+            )?;
             Ok(())
         })
         .await?;

@@ -14,10 +14,15 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use zhucun_domain::{list_scope, organisation, paging, text, Action, Invalid, Resource, Target};
-use zhucun_persistence::villages::{self as q, VillageFilter, VillageRow, VillageSort, VillageValues};
+use zhucun_persistence::villages::{
+    self as q, VillageFilter, VillageRow, VillageSort, VillageValues,
+};
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list).service(create).service(read).service(update);
+    cfg.service(list)
+        .service(create)
+        .service(read)
+        .service(update);
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -144,17 +149,33 @@ const SORTS: [(&str, VillageSort); 3] = [
     ("id", VillageSort::Id),
 ];
 
-/// Validates every field at once and builds the stored values.
-fn values(
-    name: &str,
-    name_bo: Option<&str>,
-    prefecture: &str,
-    county: &str,
-    township: Option<&str>,
-    code: Option<&str>,
-    coords: (Option<f64>, Option<f64>),
+/// A village's fields as a request leaves them (after merging a patch).
+struct Fields<'a> {
+    name: &'a str,
+    name_bo: Option<&'a str>,
+    prefecture: &'a str,
+    county: &'a str,
+    township: Option<&'a str>,
+    code: Option<&'a str>,
+    latitude: Option<f64>,
+    longitude: Option<f64>,
     deactivated_at: Option<chrono::NaiveDateTime>,
-) -> Result<VillageValues, Invalid> {
+}
+
+/// Validates every field at once and builds the stored values.
+fn values(f: Fields<'_>) -> Result<VillageValues, Invalid> {
+    let Fields {
+        name,
+        name_bo,
+        prefecture,
+        county,
+        township,
+        code,
+        latitude,
+        longitude,
+        deactivated_at,
+    } = f;
+    let coords = (latitude, longitude);
     let mut inv = Invalid::new();
     let name = inv.check(text::name("name", name, 100));
     let name_bo = inv.check(text::tibetan_name("name_bo", name_bo, 200));
@@ -209,7 +230,14 @@ pub async fn list(
     let scope = list_scope(&auth.actor, Resource::Village).map_err(ApiError::from)?;
     let limit = paging::limit(query.limit)?;
     let sort = paging::sort(query.sort.as_deref(), &SORTS, VillageSort::Name)?;
-    let sort_key = sort_name(sort.descending, SORTS.iter().find(|(_, f)| *f == sort.field).map(|(n, _)| *n).unwrap_or("name"));
+    let sort_key = sort_name(
+        sort.descending,
+        SORTS
+            .iter()
+            .find(|(_, f)| *f == sort.field)
+            .map(|(n, _)| *n)
+            .unwrap_or("name"),
+    );
     let after = decode_cursor(query.cursor.as_deref(), &sort_key)?;
     let filter = VillageFilter {
         department_id: scope.department_id,
@@ -218,10 +246,23 @@ pub async fn list(
         county: query.county.filter(|s| !s.is_empty()),
         township: query.township.filter(|s| !s.is_empty()),
         active: query.active,
-        search: query.q.as_deref().and_then(text::search_query).map(|s| text::like_contains(&s)),
+        search: query
+            .q
+            .as_deref()
+            .and_then(text::search_query)
+            .map(|s| text::like_contains(&s)),
     };
     let page = state
-        .read(move |conn| Ok(q::list(conn, &filter, sort.field, sort.descending, after, limit)?))
+        .read(move |conn| {
+            Ok(q::list(
+                conn,
+                &filter,
+                sort.field,
+                sort.descending,
+                after,
+                limit,
+            )?)
+        })
         .await?;
     let next_cursor = if page.has_more {
         page.items.last().map(|last| {
@@ -259,22 +300,31 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     auth.require_own(Action::Create, Resource::Village, None)?;
     let b = body.into_inner();
-    let vals = values(
-        &b.name,
-        b.name_bo.as_deref(),
-        &b.prefecture,
-        &b.county,
-        b.township.as_deref(),
-        b.code.as_deref(),
-        (b.latitude, b.longitude),
-        None,
-    )?;
+    let vals = values(Fields {
+        name: &b.name,
+        name_bo: b.name_bo.as_deref(),
+        prefecture: &b.prefecture,
+        county: &b.county,
+        township: b.township.as_deref(),
+        code: b.code.as_deref(),
+        latitude: b.latitude,
+        longitude: b.longitude,
+        deactivated_at: None,
+    })?;
     let created = state
         .write(move |conn| {
             create_once(conn, auth.user.id, &idem, "POST /villages", &b, |conn| {
                 let row = q::insert(conn, auth.department_id(), &vals, zhucun_persistence::now())?;
                 let dto = Village::from(row);
-                audit::record(conn, &auth.audit(), "create", "village", dto.id, NONE, Some(&dto))?;
+                audit::record(
+                    conn,
+                    &auth.audit(),
+                    "create",
+                    "village",
+                    dto.id,
+                    NONE,
+                    Some(&dto),
+                )?;
                 let version = dto.version;
                 Ok((dto, version))
             })
@@ -299,7 +349,11 @@ fn target(row: &VillageRow) -> Target {
     security(("bearer" = []))
 )]
 #[get("/villages/{id}")]
-pub async fn read(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+pub async fn read(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let row = state.read(move |conn| Ok(q::get(conn, id)?)).await?;
     auth.require(Action::Read, Resource::Village, target(&row))?;
@@ -334,21 +388,35 @@ pub async fn update(
             let row = q::get(conn, id)?;
             auth.require(Action::Update, Resource::Village, target(&row))?;
             if_match.check(row.version)?;
-            let vals = values(
-                p.name.as_deref().unwrap_or(&row.name),
-                patch(&p.name_bo, &row.name_bo).as_deref(),
-                p.prefecture.as_deref().unwrap_or(&row.prefecture),
-                p.county.as_deref().unwrap_or(&row.county),
-                patch(&p.township, &row.township).as_deref(),
-                patch(&p.code, &row.code).as_deref(),
-                (patch(&p.latitude, &row.latitude), patch(&p.longitude, &row.longitude)),
-                deactivation(p.active, row.deactivated_at),
-            )?;
+            let (name_bo, township, code) = (
+                patch(&p.name_bo, &row.name_bo),
+                patch(&p.township, &row.township),
+                patch(&p.code, &row.code),
+            );
+            let vals = values(Fields {
+                name: p.name.as_deref().unwrap_or(&row.name),
+                name_bo: name_bo.as_deref(),
+                prefecture: p.prefecture.as_deref().unwrap_or(&row.prefecture),
+                county: p.county.as_deref().unwrap_or(&row.county),
+                township: township.as_deref(),
+                code: code.as_deref(),
+                latitude: patch(&p.latitude, &row.latitude),
+                longitude: patch(&p.longitude, &row.longitude),
+                deactivated_at: deactivation(p.active, row.deactivated_at),
+            })?;
             let before = Village::from(row.clone());
             let updated = q::update(conn, id, row.version, &vals, zhucun_persistence::now())?
                 .ok_or(ApiError::PreconditionFailed)?;
             let after = Village::from(updated);
-            audit::record(conn, &auth.audit(), "update", "village", id, Some(&before), Some(&after))?;
+            audit::record(
+                conn,
+                &auth.audit(),
+                "update",
+                "village",
+                id,
+                Some(&before),
+                Some(&after),
+            )?;
             Ok(after)
         })
         .await?;

@@ -1,0 +1,11 @@
+//! Black-box tests of the API, in-process, every one on SQLite and on PostgreSQL.
+
+// Tests fail by panicking; that is what they are for.
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+
+mod access;
+mod auth;
+mod common;
+mod conventions;
+mod organisation;
+mod problems;

@@ -1,0 +1,241 @@
+//! Every kind of bad input gets a clear problem+json 4xx and changes nothing.
+
+use crate::both_backends;
+use crate::common::*;
+use actix_web::test::TestRequest;
+use serde_json::json;
+
+fn auth(token: &str) -> (&'static str, String) {
+    ("authorization", format!("Bearer {token}"))
+}
+
+async fn village_count(app: &TestApp, token: &str) -> usize {
+    app.get("/api/v1/villages?limit=500", token).await.json()["items"]
+        .as_array()
+        .map(Vec::len)
+        .unwrap_or(0)
+}
+
+both_backends!(
+    bad_input_is_a_problem_and_writes_nothing,
+    |app: TestApp| async move {
+        let admin = app.login("admin").await;
+        let before = village_count(&app, &admin).await;
+
+        let r = app
+            .send(
+                TestRequest::post()
+                    .uri("/api/v1/villages")
+                    .insert_header(auth(&admin))
+                    .insert_header(("content-type", "application/json"))
+                    .set_payload("{\"name\": "),
+            )
+            .await;
+        r.assert_problem(400, "bad-request");
+
+        let r = app
+            .send(
+                TestRequest::post()
+                    .uri("/api/v1/villages")
+                    .insert_header(auth(&admin))
+                    .insert_header(("content-type", "text/plain"))
+                    .set_payload("name=x"),
+            )
+            .await;
+        r.assert_problem(415, "unsupported-media-type");
+
+        let huge = "村".repeat(40_000);
+        let r = app
+            .post(
+                "/api/v1/villages",
+                &admin,
+                &json!({"name": huge, "prefecture": "a", "county": "b"}),
+            )
+            .await;
+        r.assert_problem(413, "payload-too-large");
+
+        let r = app
+            .post(
+                "/api/v1/villages",
+                &admin,
+                &json!({"prefecture": "拉萨市", "county": "城关区"}),
+            )
+            .await;
+        let p = r.assert_problem(400, "validation");
+        assert_eq!(p["errors"][0]["field"], "name");
+        assert_eq!(p["errors"][0]["message"], "is required");
+
+        let r = app
+            .post(
+                "/api/v1/villages",
+                &admin,
+                &json!({"name": "村", "prefecture": "拉萨市", "county": "城关区", "nmae": 1}),
+            )
+            .await;
+        assert_eq!(
+            r.assert_problem(400, "validation")["errors"][0]["field"],
+            "nmae"
+        );
+
+        let r = app
+            .post(
+                "/api/v1/villages",
+                &admin,
+                &json!({"name": 5, "prefecture": "拉萨市", "county": "城关区"}),
+            )
+            .await;
+        r.assert_problem(400, "validation");
+
+        // Several field errors at once, each named.
+        let r = app
+        .post("/api/v1/villages", &admin, &json!({"name": " ", "prefecture": "", "county": "城关区", "code": "12ab", "latitude": 95.0, "longitude": 1.0}))
+        .await;
+        let p = r.assert_problem(400, "validation");
+        let fields: Vec<&str> = p["errors"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|e| e["field"].as_str()).collect())
+            .unwrap_or_default();
+        assert_eq!(
+            fields,
+            vec!["name", "prefecture", "code", "latitude"],
+            "{p}"
+        );
+
+        let r = app
+            .post(
+                "/api/v1/villages",
+                &admin,
+                &json!({"name": "村\u{0}名", "prefecture": "拉萨市", "county": "城关区"}),
+            )
+            .await;
+        r.assert_problem(400, "validation");
+
+        assert_eq!(
+            village_count(&app, &admin).await,
+            before,
+            "nothing was written"
+        );
+        let audit = app.get("/api/v1/audit?entity=village", &admin).await.json();
+        assert_eq!(
+            audit["items"].as_array().map(Vec::len),
+            Some(0),
+            "nothing was audited"
+        );
+    }
+);
+
+both_backends!(routes_methods_and_paths, |app: TestApp| async move {
+    let admin = app.login("admin").await;
+    app.get("/api/v1/nothing-here", &admin)
+        .await
+        .assert_problem(404, "not-found");
+    app.get("/api/v2/villages", &admin)
+        .await
+        .assert_problem(404, "not-found");
+    app.get("/api/v1/villages/999999", &admin)
+        .await
+        .assert_problem(404, "not-found");
+    app.get("/api/v1/villages/abc", &admin)
+        .await
+        .assert_problem(404, "not-found");
+    app.get("/api/v1/villages/99999999999999999999999", &admin)
+        .await
+        .assert_problem(404, "not-found");
+    let r = app
+        .send(
+            TestRequest::delete()
+                .uri("/api/v1/villages/1")
+                .insert_header(auth(&admin)),
+        )
+        .await;
+    r.assert_problem(405, "method-not-allowed");
+    assert_eq!(r.header("allow").as_deref(), Some("GET, PATCH"));
+    let r = app
+        .send(
+            TestRequest::put()
+                .uri("/api/v1/villages")
+                .insert_header(auth(&admin)),
+        )
+        .await;
+    assert_eq!(r.assert_problem(405, "method-not-allowed")["status"], 405);
+    let r = app.get("/api/v1/audit?since=yesterday", &admin).await;
+    r.assert_problem(400, "bad-request");
+    let r = app.get("/api/v1/villages?active=maybe", &admin).await;
+    r.assert_problem(400, "bad-request");
+    let r = app
+        .send(
+            TestRequest::post()
+                .uri("/api/v1/villages")
+                .insert_header(auth(&admin))
+                .insert_header(("idempotency-key", "x".repeat(300)))
+                .set_json(json!({})),
+        )
+        .await;
+    r.assert_problem(400, "validation");
+});
+
+both_backends!(
+    request_ids_are_echoed_and_health_answers,
+    |app: TestApp| async move {
+        let r = app
+            .send(
+                TestRequest::get()
+                    .uri("/healthz")
+                    .insert_header(("x-request-id", "abc-123")),
+            )
+            .await;
+        assert_eq!(r.status, 200);
+        assert_eq!(r.header("x-request-id").as_deref(), Some("abc-123"));
+        let r = app
+            .send(
+                TestRequest::get()
+                    .uri("/readyz")
+                    .insert_header(("x-request-id", "bad id with spaces")),
+            )
+            .await;
+        assert_eq!(r.status, 200);
+        let id = r.header("x-request-id").unwrap_or_default();
+        assert_eq!(id.len(), 36, "a fresh UUID replaces an unusable id");
+        let r = app
+            .send(
+                TestRequest::get()
+                    .uri("/api/v1/villages")
+                    .insert_header(("x-request-id", "req-7")),
+            )
+            .await;
+        r.assert_problem(401, "unauthorized");
+        assert_eq!(
+            r.header("x-request-id").as_deref(),
+            Some("req-7"),
+            "errors carry the id too"
+        );
+    }
+);
+
+both_backends!(
+    responses_are_compressed_when_asked,
+    |app: TestApp| async move {
+        let admin = app.login("admin").await;
+        let r = app
+            .send(
+                TestRequest::get()
+                    .uri("/api/v1/villages?limit=500")
+                    .insert_header(auth(&admin))
+                    .insert_header(("accept-encoding", "gzip")),
+            )
+            .await;
+        assert_eq!(r.status, 200);
+        assert_eq!(r.header("content-encoding").as_deref(), Some("gzip"));
+        let docs = app.send(TestRequest::get().uri("/docs/")).await;
+        assert_eq!(docs.status, 200);
+        assert!(
+            docs.text().contains("swagger"),
+            "the docs page is served locally"
+        );
+        let spec = app
+            .send(TestRequest::get().uri("/api/v1/openapi.json"))
+            .await;
+        assert_eq!(spec.status, 200);
+        assert_eq!(spec.json()["openapi"], "3.1.0");
+    }
+);
