@@ -192,11 +192,13 @@ pub fn prepare(config: &Config, demo: bool) -> Result<AppState, Box<dyn std::err
     let db = Db::open(url, config.pool_size)?;
     {
         let mut conn = db.writer()?;
-        let applied = zhucun_persistence::migrations::run_pending(&mut conn)?;
-        if !applied.is_empty() {
-            tracing::info!(migrations = ?applied, "applied migrations");
-        }
-        crate::seed::bootstrap(&mut conn, config, demo)?;
+        zhucun_persistence::migrations::with_setup_lock(&mut conn, |conn| -> Result<(), Box<dyn std::error::Error>> {
+            let applied = zhucun_persistence::migrations::run_pending(conn)?;
+            if !applied.is_empty() {
+                tracing::info!(migrations = ?applied, "applied migrations");
+            }
+            crate::seed::bootstrap(conn, config, demo)
+        })?;
     }
     let jwt = JwtKeys::load(config.jwt_secret.as_deref(), &config.data_dir)?;
     Ok(AppState {

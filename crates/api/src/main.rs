@@ -109,7 +109,9 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Command::Migrate => {
             let db = zhucun_persistence::Db::open(url, 1)?;
             let mut conn = db.writer()?;
-            let applied = zhucun_persistence::migrations::run_pending(&mut conn)?;
+            let applied = zhucun_persistence::migrations::with_setup_lock(&mut conn, |c| {
+                zhucun_persistence::migrations::run_pending(c)
+            })?;
             println!(
                 "applied {} migration(s): {}",
                 applied.len(),

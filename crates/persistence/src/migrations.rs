@@ -6,6 +6,29 @@ use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 const SQLITE: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
+/// Runs `f` while holding the installation-wide set-up lock: on PostgreSQL an advisory lock, so
+/// instances starting together migrate and seed one after another; SQLite's single writer
+/// connection already serialises them.
+pub fn with_setup_lock<T, E: From<DbError>>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E> {
+    use diesel::connection::SimpleConnection;
+    const KEY: &str = "7261626";
+    let is_pg = matches!(conn, DbConnection::Pg(_));
+    if is_pg {
+        conn.batch_execute(&format!("SELECT pg_advisory_lock({KEY})"))
+            .map_err(|e| E::from(DbError::Setup(e)))?;
+    }
+    let result = f(conn);
+    if is_pg {
+        if let Err(e) = conn.batch_execute(&format!("SELECT pg_advisory_unlock({KEY})")) {
+            tracing::warn!(error = %e, "could not release the set-up lock; it ends with the connection");
+        }
+    }
+    result
+}
+
 /// Applies every pending migration; returns the names applied.
 pub fn run_pending(conn: &mut DbConnection) -> Result<Vec<String>, DbError> {
     let applied = match conn {

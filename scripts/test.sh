@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Runs every test of zhucun: Rust (unit and in-process API tests on SQLite and PostgreSQL), the
+# OpenAPI drift check, and the SPA (types, lint, unit tests, build with bundle budget, browser
+# tests against a real `zhucun serve --demo`). Installs what a fresh machine lacks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+# PostgreSQL: the API tests need it (they fail, never skip, when it is unreachable).
+export ZHUCUN_TEST_PG="${ZHUCUN_TEST_PG:-postgres://postgres@127.0.0.1:5432/test}"
+if command -v pg_isready >/dev/null && ! pg_isready -q -h 127.0.0.1 -p 5432; then
+    if command -v pg_ctlcluster >/dev/null; then
+        step "starting PostgreSQL"
+        pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
+        for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+    fi
+fi
+
+# Chromium for the browser tests (Debian's; no browser download).
+if [ ! -x /usr/bin/chromium ]; then
+    step "installing chromium"
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk fonts-noto-core >/dev/null
+    else
+        echo "browser tests need /usr/bin/chromium: apt-get install chromium fonts-noto-cjk fonts-noto-core" >&2
+        exit 1
+    fi
+fi
+
+step "domain crate stays free of I/O crates"
+for crate in diesel actix-web; do
+    if cargo tree -p zhucun-domain -e normal --prefix none | grep -q "^$crate "; then
+        echo "zhucun-domain must not depend on $crate" >&2
+        exit 1
+    fi
+done
+
+step "Rust tests (SQLite and PostgreSQL)"
+cargo test --workspace --locked
+
+step "building the zhucun binary for the browser tests"
+cargo build -p zhucun-api --locked
+export ZHUCUN_BIN="$PWD/target/debug/zhucun"
+
+step "frontend: generated client, types, lint, unit tests, build, browser tests"
+cd frontend
+npm ci --no-audit --no-fund --loglevel=error
+npm test
