@@ -110,6 +110,7 @@ pub fn app(
     if let Some(dir) = &shared.static_dir {
         app = app.service(
             actix_files::Files::new("/", dir)
+                .guard(actix_web::guard::Any(actix_web::guard::Get()).or(actix_web::guard::Head()))
                 .index_file("index.html")
                 .prefer_utf8(true)
                 .default_handler(web::to(fallback)),
@@ -139,6 +140,12 @@ pub fn app(
                 if path.starts_with("/api/") && !res.headers().contains_key(header::CACHE_CONTROL) {
                     res.headers_mut()
                         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                } else if path.starts_with("/assets/") && res.status().is_success() {
+                    // Vite names assets by content hash: a phone on a weak link fetches each once.
+                    res.headers_mut().insert(
+                        header::CACHE_CONTROL,
+                        HeaderValue::from_static("public, max-age=31536000, immutable"),
+                    );
                 }
                 tracing::info!(
                     request_id = %id,
@@ -192,13 +199,16 @@ pub fn prepare(config: &Config, demo: bool) -> Result<AppState, Box<dyn std::err
     let db = Db::open(url, config.pool_size)?;
     {
         let mut conn = db.writer()?;
-        zhucun_persistence::migrations::with_setup_lock(&mut conn, |conn| -> Result<(), Box<dyn std::error::Error>> {
-            let applied = zhucun_persistence::migrations::run_pending(conn)?;
-            if !applied.is_empty() {
-                tracing::info!(migrations = ?applied, "applied migrations");
-            }
-            crate::seed::bootstrap(conn, config, demo)
-        })?;
+        zhucun_persistence::migrations::with_setup_lock(
+            &mut conn,
+            |conn| -> Result<(), Box<dyn std::error::Error>> {
+                let applied = zhucun_persistence::migrations::run_pending(conn)?;
+                if !applied.is_empty() {
+                    tracing::info!(migrations = ?applied, "applied migrations");
+                }
+                crate::seed::bootstrap(conn, config, demo)
+            },
+        )?;
     }
     let jwt = JwtKeys::load(config.jwt_secret.as_deref(), &config.data_dir)?;
     Ok(AppState {

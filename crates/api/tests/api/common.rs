@@ -101,6 +101,14 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> TestApp {
+        Self::spawn_with_spa(backend, None).await
+    }
+
+    /// The app serving a built SPA from `static_dir`.
+    pub async fn spawn_with_spa(
+        backend: Backend,
+        static_dir: Option<std::path::PathBuf>,
+    ) -> TestApp {
         let id = uuid::Uuid::new_v4().simple().to_string();
         let dir = std::env::temp_dir().join(format!("zhucun-test-{id}"));
         let (database_url, schema) = match backend {
@@ -143,7 +151,7 @@ impl TestApp {
             workers: Some(1),
         };
         let state = prepare(&config, true).unwrap_or_else(|e| panic!("prepare: {e}"));
-        let svc = Rc::new(test::init_service(app(Shared::new(state, None))).await);
+        let svc = Rc::new(test::init_service(app(Shared::new(state, static_dir))).await);
         let call: Call = Rc::new(move |req| {
             let svc = svc.clone();
             Box::pin(async move {

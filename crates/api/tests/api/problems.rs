@@ -239,3 +239,43 @@ both_backends!(
         assert_eq!(spec.json()["openapi"], "3.1.0");
     }
 );
+
+#[actix_rt::test]
+async fn the_spa_is_served_beside_the_api() {
+    let dir = std::env::temp_dir().join(format!("zhucun-spa-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(dir.join("assets")).unwrap();
+    std::fs::write(
+        dir.join("index.html"),
+        "<!doctype html><title>zhucun</title>",
+    )
+    .unwrap();
+    std::fs::write(dir.join("assets/app-1a2b.js"), "console.log(1)").unwrap();
+    let app = TestApp::spawn_with_spa(Backend::Sqlite, Some(dir.clone())).await;
+    let root = app.send(TestRequest::get().uri("/")).await;
+    assert_eq!(root.status, 200);
+    assert!(root.text().contains("<title>zhucun</title>"));
+    // Client-side routes fall back to index.html …
+    let route = app.send(TestRequest::get().uri("/villages/3/edit")).await;
+    assert_eq!(route.status, 200);
+    assert!(route.text().contains("<title>zhucun</title>"));
+    // … assets are cached for good (their names change with their content) …
+    let asset = app
+        .send(TestRequest::get().uri("/assets/app-1a2b.js"))
+        .await;
+    assert_eq!(asset.status, 200);
+    assert_eq!(
+        asset.header("cache-control").as_deref(),
+        Some("public, max-age=31536000, immutable")
+    );
+    // … and the API keeps answering problems, never the page.
+    app.send(TestRequest::get().uri("/api/v1/nope"))
+        .await
+        .assert_problem(404, "not-found");
+    app.send(TestRequest::get().uri("/api/nope"))
+        .await
+        .assert_problem(404, "not-found");
+    app.send(TestRequest::post().uri("/somewhere"))
+        .await
+        .assert_problem(404, "not-found");
+    let _ = std::fs::remove_dir_all(dir);
+}
