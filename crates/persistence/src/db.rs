@@ -165,10 +165,14 @@ impl Db {
             }
         }
         let manager = Manager::new(url.clone());
+        // A PostgreSQL connection can die with its server or the network: test it when it is
+        // taken from the pool. A SQLite connection is a file handle in this process.
+        let test_on_check_out = matches!(url, DatabaseUrl::Postgres(_));
         let build = |size: u32| {
             r2d2::Pool::builder()
                 .max_size(size.max(1))
                 .min_idle(Some(1))
+                .test_on_check_out(test_on_check_out)
                 .connection_timeout(Duration::from_secs(5))
                 .build(manager.clone())
         };

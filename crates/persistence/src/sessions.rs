@@ -1,7 +1,7 @@
 //! Logins (sessions), their rotating refresh tokens, and the failed-login throttle.
 
 use crate::db::DbConnection;
-use crate::schema::{login_throttle, refresh_tokens, sessions, users};
+use crate::schema::{departments, login_throttle, refresh_tokens, sessions, users};
 use crate::users::UserRow;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -135,11 +135,16 @@ pub fn revoke_all_of_user(
 pub fn session_user(
     conn: &mut DbConnection,
     session_id: &str,
-) -> QueryResult<Option<(SessionRow, UserRow)>> {
+) -> QueryResult<Option<(SessionRow, UserRow, i32)>> {
+    // One query: the session is live, the user is who they were, the department's operator flag.
     sessions::table
-        .inner_join(users::table)
+        .inner_join(users::table.inner_join(departments::table))
         .filter(sessions::id.eq(session_id))
-        .select((SessionRow::as_select(), UserRow::as_select()))
+        .select((
+            SessionRow::as_select(),
+            UserRow::as_select(),
+            departments::is_operator,
+        ))
         .first(conn)
         .optional()
 }

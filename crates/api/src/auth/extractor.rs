@@ -8,7 +8,7 @@ use futures_util::future::LocalBoxFuture;
 use zhucun_domain::access::scope_for;
 use zhucun_domain::{decide, Action, Actor, Resource, Role, Target};
 use zhucun_persistence::users::UserRow;
-use zhucun_persistence::{departments, sessions, teams};
+use zhucun_persistence::{sessions, teams};
 
 /// The authenticated user of a request. Every request re-checks that the login (session) is live
 /// and the user enabled, so logout, a password change and disabling take effect at once.
@@ -134,7 +134,7 @@ impl FromRequest for Auth {
                 .read(move |conn| {
                     let revoked =
                         || ApiError::Unauthorized("this login has ended; log in again".to_owned());
-                    let (session, user) =
+                    let (session, user, operator) =
                         sessions::session_user(conn, &sid)?.ok_or_else(revoked)?;
                     if session.revoked_at.is_some()
                         || user.disabled_at.is_some()
@@ -144,9 +144,8 @@ impl FromRequest for Auth {
                     }
                     let role = Role::parse(&user.role)
                         .ok_or_else(|| ApiError::internal("unknown role stored"))?;
-                    let department = departments::get(conn, user.department_id)?;
                     let villages = linked_villages(conn, &user, role)?;
-                    Ok((user, role, department.is_operator == 1, villages))
+                    Ok((user, role, operator == 1, villages))
                 })
                 .await?;
             let actor = Actor {
