@@ -96,7 +96,11 @@ impl FromRequest for Idempotency {
         let key = match req.headers().get("idempotency-key") {
             None => Ok(None),
             Some(v) => match v.to_str() {
-                Ok(s) if !s.trim().is_empty() && s.len() <= 255 => Ok(Some(s.trim().to_owned())),
+                Ok(s)
+                    if (1..=255).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_graphic()) =>
+                {
+                    Ok(Some(s.to_owned()))
+                }
                 _ => Err(ApiError::field(
                     "Idempotency-Key",
                     "must be 1 to 255 visible ASCII characters",

@@ -93,6 +93,10 @@ impl Modify for Conventions {
                         .entry(code.to_owned())
                         .or_insert_with(|| problem_response(text));
                 };
+                if op.request_body.is_some() {
+                    add("413", "The body is larger than the API accepts (64 KiB)");
+                    add("415", "The body is not sent as application/json");
+                }
                 if path.starts_with("/api/") {
                     add("400", "Invalid input: field messages in `errors`");
                     add("500", "Unexpected error (logged; no details are given)");

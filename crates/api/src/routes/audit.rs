@@ -33,10 +33,10 @@ pub struct AuditEntry {
     #[schema(example = "3")]
     pub entity_id: String,
     /// The row before the change (`null` for creates).
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub before: Option<serde_json::Value>,
-    /// The row after the change.
-    #[schema(value_type = Object)]
+    /// The row after the change (`null` for logins and password changes).
+    #[schema(value_type = Option<Object>)]
     pub after: Option<serde_json::Value>,
     pub at: DateTime<Utc>,
     pub request_id: String,
@@ -66,6 +66,7 @@ crate::list_type!(AuditList, AuditEntry);
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// Page size, 1–500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
     pub entity: Option<String>,

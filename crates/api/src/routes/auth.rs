@@ -117,8 +117,8 @@ fn tokens(
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Logged in", body = TokenResponse),
-        (status = 401, description = "Wrong username or password", body = crate::error::Problem),
-        (status = 429, description = "Too many failed attempts for this username", body = crate::error::Problem)
+        (status = 401, description = "Wrong username or password", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts for this username", body = crate::error::Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/auth/login")]
@@ -201,7 +201,7 @@ enum Rotation {
     request_body = RefreshRequest,
     responses(
         (status = 200, description = "New tokens; the old refresh token is spent", body = TokenResponse),
-        (status = 401, description = "Unknown, expired, reused or revoked refresh token", body = crate::error::Problem)
+        (status = 401, description = "Unknown, expired, reused or revoked refresh token", body = crate::error::Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/auth/refresh")]

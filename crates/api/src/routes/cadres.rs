@@ -102,6 +102,7 @@ pub struct CadrePatch {
 #[into_params(parameter_in = Query)]
 pub struct CadreQuery {
     /// Page size, 1–500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
     /// `name` or `-name`.
@@ -203,7 +204,7 @@ pub async fn list(
 
 /// Register a cadre (admin).
 #[utoipa::path(tag = "cadres", operation_id = "create_cadre", request_body = CadreCreate,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a create safely")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a create safely", pattern = "^[!-~]{1,255}$")),
     responses((status = 201, description = "Created", body = Cadre)), security(("bearer" = [])))]
 #[post("/cadres")]
 pub async fn create(
@@ -274,7 +275,7 @@ pub async fn read(
 
 /// Change a cadre (admin).
 #[utoipa::path(tag = "cadres", operation_id = "update_cadre",
-    params(("id" = i64, Path, description = "Cadre id"), ("If-Match" = Option<String>, Header, description = "The ETag you loaded")),
+    params(("id" = i64, Path, description = "Cadre id"), ("If-Match" = Option<String>, Header, description = "The ETag you loaded", pattern = r#"^(\*|(W/)?"?[0-9]+"?(, *(W/)?"?[0-9]+"?)*)$"#)),
     request_body = CadrePatch, responses((status = 200, description = "The changed cadre", body = Cadre)), security(("bearer" = [])))]
 #[patch("/cadres/{id}")]
 pub async fn update(

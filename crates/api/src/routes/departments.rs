@@ -158,7 +158,7 @@ pub async fn list(
 
 /// Create a department with its first admin (admins of the operator department only).
 #[utoipa::path(tag = "departments", operation_id = "create_department", request_body = DepartmentCreate,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a create safely")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a create safely", pattern = "^[!-~]{1,255}$")),
     responses((status = 201, description = "Created", body = Department)), security(("bearer" = [])))]
 #[post("/departments")]
 pub async fn create(
@@ -278,7 +278,7 @@ pub async fn read(
 
 /// Change your department's name or settings (admin).
 #[utoipa::path(tag = "departments", operation_id = "update_department",
-    params(("id" = i64, Path, description = "Department id"), ("If-Match" = Option<String>, Header, description = "The ETag you loaded")),
+    params(("id" = i64, Path, description = "Department id"), ("If-Match" = Option<String>, Header, description = "The ETag you loaded", pattern = r#"^(\*|(W/)?"?[0-9]+"?(, *(W/)?"?[0-9]+"?)*)$"#)),
     request_body = DepartmentPatch, responses((status = 200, description = "The changed department", body = Department)), security(("bearer" = [])))]
 #[patch("/departments/{id}")]
 pub async fn update(

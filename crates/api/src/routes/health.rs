@@ -18,7 +18,7 @@ pub async fn healthz() -> web::Json<Health> {
 }
 
 /// Readiness: the database answers.
-#[utoipa::path(tag = "health", responses((status = 200, body = Health), (status = 503, body = crate::error::Problem)))]
+#[utoipa::path(tag = "health", responses((status = 200, body = Health), (status = 503, body = crate::error::Problem, content_type = "application/problem+json")))]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<Health>, ApiError> {
     state

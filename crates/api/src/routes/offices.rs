@@ -69,6 +69,7 @@ pub struct OfficePatch {
 #[into_params(parameter_in = Query)]
 pub struct OfficeQuery {
     /// Page size, 1–500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
     /// `name` or `-name`.
@@ -130,7 +131,7 @@ pub async fn list(
 
 /// Create an office (admin).
 #[utoipa::path(tag = "offices", operation_id = "create_office", request_body = OfficeCreate,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a create safely")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a create safely", pattern = "^[!-~]{1,255}$")),
     responses((status = 201, description = "Created", body = Office)), security(("bearer" = [])))]
 #[post("/offices")]
 pub async fn create(
@@ -193,7 +194,7 @@ pub async fn read(
 
 /// Rename or (de)activate an office (admin).
 #[utoipa::path(tag = "offices", operation_id = "update_office",
-    params(("id" = i64, Path, description = "Office id"), ("If-Match" = Option<String>, Header, description = "The ETag you loaded")),
+    params(("id" = i64, Path, description = "Office id"), ("If-Match" = Option<String>, Header, description = "The ETag you loaded", pattern = r#"^(\*|(W/)?"?[0-9]+"?(, *(W/)?"?[0-9]+"?)*)$"#)),
     request_body = OfficePatch, responses((status = 200, description = "The changed office", body = Office)), security(("bearer" = [])))]
 #[patch("/offices/{id}")]
 pub async fn update(

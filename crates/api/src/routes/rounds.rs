@@ -91,6 +91,7 @@ pub struct RoundPatch {
 #[into_params(parameter_in = Query)]
 pub struct RoundQuery {
     /// Page size, 1–500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
     /// `number` or `-number` (default `-number`, newest first).
@@ -172,7 +173,7 @@ pub async fn list(
 
 /// Create a round (admin).
 #[utoipa::path(tag = "rounds", operation_id = "create_round", request_body = RoundCreate,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a create safely")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a create safely", pattern = "^[!-~]{1,255}$")),
     responses((status = 201, description = "Created", body = Round)), security(("bearer" = [])))]
 #[post("/rounds")]
 pub async fn create(
@@ -235,7 +236,7 @@ pub async fn read(
 
 /// Change a round (admin).
 #[utoipa::path(tag = "rounds", operation_id = "update_round",
-    params(("id" = i64, Path, description = "Round id"), ("If-Match" = Option<String>, Header, description = "The ETag you loaded")),
+    params(("id" = i64, Path, description = "Round id"), ("If-Match" = Option<String>, Header, description = "The ETag you loaded", pattern = r#"^(\*|(W/)?"?[0-9]+"?(, *(W/)?"?[0-9]+"?)*)$"#)),
     request_body = RoundPatch, responses((status = 200, description = "The changed round", body = Round)), security(("bearer" = [])))]
 #[patch("/rounds/{id}")]
 pub async fn update(

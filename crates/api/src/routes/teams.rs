@@ -95,6 +95,7 @@ pub struct TeamPatch {
 #[into_params(parameter_in = Query)]
 pub struct TeamQuery {
     /// Page size, 1–500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
     /// `round`, `village` or `id`; prefix `-` for descending. Default `-round`.
@@ -164,7 +165,7 @@ pub async fn list(
 
 /// Create the team of a village for a round (admin).
 #[utoipa::path(tag = "teams", operation_id = "create_team", request_body = TeamCreate,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a create safely")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a create safely", pattern = "^[!-~]{1,255}$")),
     responses((status = 201, description = "Created", body = Team)), security(("bearer" = [])))]
 #[post("/teams")]
 pub async fn create(
@@ -224,7 +225,7 @@ pub async fn read(
 
 /// Rename or (de)activate a team (admin). Its round and village are fixed once created.
 #[utoipa::path(tag = "teams", operation_id = "update_team",
-    params(("id" = i64, Path, description = "Team id"), ("If-Match" = Option<String>, Header, description = "The ETag you loaded")),
+    params(("id" = i64, Path, description = "Team id"), ("If-Match" = Option<String>, Header, description = "The ETag you loaded", pattern = r#"^(\*|(W/)?"?[0-9]+"?(, *(W/)?"?[0-9]+"?)*)$"#)),
     request_body = TeamPatch, responses((status = 200, description = "The changed team", body = Team)), security(("bearer" = [])))]
 #[patch("/teams/{id}")]
 pub async fn update(
@@ -339,6 +340,7 @@ pub struct TeamMemberPatch {
 #[into_params(parameter_in = Query)]
 pub struct MemberQuery {
     /// Page size, 1–500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
@@ -411,7 +413,7 @@ pub async fn list_members(
 
 /// Add a cadre to a team (admin).
 #[utoipa::path(tag = "teams", operation_id = "add_team_member", params(("id" = i64, Path, description = "Team id"),
-    ("Idempotency-Key" = Option<String>, Header, description = "Repeat a create safely")),
+    ("Idempotency-Key" = Option<String>, Header, description = "Repeat a create safely", pattern = "^[!-~]{1,255}$")),
     request_body = TeamMemberCreate, responses((status = 201, description = "Added", body = TeamMember)), security(("bearer" = [])))]
 #[post("/teams/{id}/members")]
 pub async fn add_member(
@@ -463,7 +465,7 @@ pub async fn add_member(
 /// Change a membership's dates or leader flag (admin). End a membership by setting `to_date`.
 #[utoipa::path(tag = "teams", operation_id = "update_team_member",
     params(("id" = i64, Path, description = "Team id"), ("member_id" = i64, Path, description = "Membership id"),
-        ("If-Match" = Option<String>, Header, description = "The ETag you loaded")),
+        ("If-Match" = Option<String>, Header, description = "The ETag you loaded", pattern = r#"^(\*|(W/)?"?[0-9]+"?(, *(W/)?"?[0-9]+"?)*)$"#)),
     request_body = TeamMemberPatch, responses((status = 200, description = "The changed membership", body = TeamMember)), security(("bearer" = [])))]
 #[patch("/teams/{id}/members/{member_id}")]
 pub async fn update_member(

@@ -115,6 +115,7 @@ pub struct PasswordReset {
 #[into_params(parameter_in = Query)]
 pub struct UserQuery {
     /// Page size, 1–500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
     /// `username` or `-username`.
@@ -235,7 +236,7 @@ pub async fn list(
 
 /// Create a user (admin).
 #[utoipa::path(tag = "users", operation_id = "create_user", request_body = UserCreate,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a create safely")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a create safely", pattern = "^[!-~]{1,255}$")),
     responses((status = 201, description = "Created", body = User)), security(("bearer" = [])))]
 #[post("/users")]
 pub async fn create(
@@ -324,7 +325,7 @@ pub async fn read(
 
 /// Change a user's name, role, links, or disable them (admin). Disabling ends their logins.
 #[utoipa::path(tag = "users", operation_id = "update_user",
-    params(("id" = i64, Path, description = "User id"), ("If-Match" = Option<String>, Header, description = "The ETag you loaded")),
+    params(("id" = i64, Path, description = "User id"), ("If-Match" = Option<String>, Header, description = "The ETag you loaded", pattern = r#"^(\*|(W/)?"?[0-9]+"?(, *(W/)?"?[0-9]+"?)*)$"#)),
     request_body = UserPatch, responses((status = 200, description = "The changed user", body = User)), security(("bearer" = [])))]
 #[patch("/users/{id}")]
 pub async fn update(

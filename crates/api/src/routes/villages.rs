@@ -129,6 +129,7 @@ pub struct VillagePatch {
 #[into_params(parameter_in = Query)]
 pub struct VillageQuery {
     /// Page size, 1–500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -287,7 +288,7 @@ pub async fn list(
     tag = "villages",
     operation_id = "create_village",
     request_body = VillageCreate,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a create safely: the same key and body answer the first response again")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a create safely: the same key and body answer the first response again", pattern = "^[!-~]{1,255}$")),
     responses((status = 201, description = "Created; `ETag` carries the version", body = Village)),
     security(("bearer" = []))
 )]
@@ -367,7 +368,7 @@ pub async fn read(
     operation_id = "update_village",
     params(
         ("id" = i64, Path, description = "Village id"),
-        ("If-Match" = Option<String>, Header, description = "The ETag you loaded; a stale one is a 412")
+        ("If-Match" = Option<String>, Header, description = "The ETag you loaded; a stale one is a 412", pattern = r#"^(\*|(W/)?"?[0-9]+"?(, *(W/)?"?[0-9]+"?)*)$"#)
     ),
     request_body = VillagePatch,
     responses((status = 200, description = "The changed village", body = Village)),
