@@ -43,6 +43,9 @@ step "building the zhucun binary for the browser tests"
 cargo build -p zhucun-api --locked
 export ZHUCUN_BIN="$PWD/target/debug/zhucun"
 
+step "fuzzing the running API from its OpenAPI document (no 5xx, answers match the document)"
+bash tests/fuzz/run.sh
+
 step "frontend: generated client, types, lint, unit tests, build, browser tests"
 cd frontend
 npm ci --no-audit --no-fund --loglevel=error
