@@ -130,7 +130,7 @@ pub fn app(
             let method = req.method().to_string();
             let path = req.path().to_owned();
             let started = std::time::Instant::now();
-            let fut = srv.call(req);
+            let fut = crate::error::CURRENT_REQUEST_ID.scope(id.clone(), srv.call(req));
             async move {
                 let mut res = fut.await?;
                 if let Ok(v) = HeaderValue::from_str(&id) {

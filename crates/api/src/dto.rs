@@ -33,3 +33,15 @@ pub fn deactivation(active: Option<bool>, current: Option<NaiveDateTime>) -> Opt
         (_, current) => current,
     }
 }
+
+/// The five roles, as the API names them (documentation of `role` fields; the rules live in
+/// `zhucun_domain::Role`).
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RoleName {
+    Admin,
+    Department,
+    Team,
+    VillageCommittee,
+    Regional,
+}

@@ -34,6 +34,15 @@ pub struct Problem {
     /// Field-level messages of a validation problem.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ProblemField>,
+    /// The request's id (also in the `X-Request-Id` header): quote it when reporting a problem.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "6f1d2c5e-8a0b-4a51-9a3e-2b7c1d0e4f55")]
+    pub request_id: Option<String>,
+}
+
+tokio::task_local! {
+    /// The id of the request being answered, set around every request by the app's middleware.
+    pub static CURRENT_REQUEST_ID: String;
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -155,6 +164,7 @@ impl ApiError {
             status: self.status_code().as_u16(),
             detail,
             errors,
+            request_id: CURRENT_REQUEST_ID.try_with(Clone::clone).ok(),
         }
     }
 }
@@ -180,7 +190,10 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         if let ApiError::Internal(cause) = self {
-            tracing::error!(cause = %cause, "internal error");
+            let request_id = CURRENT_REQUEST_ID
+                .try_with(Clone::clone)
+                .unwrap_or_default();
+            tracing::error!(cause = %cause, request_id = %request_id, "internal error");
         }
         let mut res = HttpResponse::build(self.status_code());
         res.insert_header((header::CONTENT_TYPE, "application/problem+json"));

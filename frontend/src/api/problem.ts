@@ -1,20 +1,10 @@
 // RFC 9457 problem+json as the API sends it, and the mapping of its per-field messages onto a form.
+import type { components } from "./schema";
 
 export const PROBLEM_BASE = "https://zhucun.example/problems/";
 
-export interface FieldMessage {
-  field: string;
-  message: string;
-}
-
-export interface Problem {
-  type?: string;
-  title?: string;
-  status?: number;
-  detail?: string;
-  request_id?: string;
-  errors?: FieldMessage[];
-}
+/** What arrives may be incomplete (a proxy's error page, an older server): every field is optional. */
+export type Problem = Partial<components["schemas"]["Problem"]>;
 
 export type FieldPath = (string | number)[];
 

@@ -17,7 +17,7 @@ function harness() {
   let serial = 0;
   const issued = (): TokenPair => {
     serial += 1;
-    return { access_token: `access-${serial}`, refresh_token: `refresh-${serial}`, expires_in: 900 };
+    return { access_token: `access-${serial}`, refresh_token: `refresh-${serial}`, token_type: "Bearer", expires_in: 900 };
   };
   const validAccess = new Set<string>();
   const handlers: Record<string, (req: Request, body: string) => Response | Promise<Response>> = {

@@ -1,14 +1,12 @@
 // The login session: tokens in localStorage, a refresh shortly before the access token expires,
 // one shared refresh when several requests meet a 401 at once, and each such request retried once.
 //
-// This module only knows the token endpoints' minimal shapes; everything else goes through the
-// generated client, which calls `session.fetch`.
+// The token endpoints are called here with plain fetch (they must not go through the 401 retry);
+// everything else goes through the generated client, which calls `session.fetch`.
+import type { components } from "../api/schema";
 
-export interface TokenPair {
-  access_token: string;
-  refresh_token: string;
-  expires_in: number;
-}
+type Schemas = components["schemas"];
+export type TokenPair = Schemas["TokenResponse"];
 
 export type LogoutReason = "logout" | "expired";
 
@@ -62,6 +60,8 @@ export class Session {
   private readonly clearTimer: (handle: unknown) => void;
   private readonly withLock: <T>(fn: () => Promise<T>) => Promise<T>;
   private timer: unknown = null;
+  /** Why the last session ended in this page (null while logged in or never logged in). */
+  endedBy: LogoutReason | null = null;
   private inFlight: Promise<boolean> | null = null;
   private readonly listeners = new Set<(reason: LogoutReason) => void>();
   private readonly changeListeners = new Set<() => void>();
@@ -114,7 +114,7 @@ export class Session {
   }
 
   async login(username: string, password: string): Promise<void> {
-    const response = await this.doFetch(this.jsonRequest("/api/v1/auth/login", { username, password }));
+    const response = await this.doFetch(this.jsonRequest("/api/v1/auth/login", { username, password } satisfies Schemas["LoginRequest"]));
     if (!response.ok) {
       throw new LoginFailed(response.status, await readJson(response));
     }
@@ -127,7 +127,7 @@ export class Session {
     this.clear();
     if (refresh) {
       try {
-        const request = this.jsonRequest("/api/v1/auth/logout", { refresh_token: refresh });
+        const request = this.jsonRequest("/api/v1/auth/logout", { refresh_token: refresh } satisfies Schemas["RefreshRequest"]);
         if (access) request.headers.set("Authorization", `Bearer ${access}`);
         await this.doFetch(request);
       } catch {
@@ -172,7 +172,7 @@ export class Session {
     }
     let response: Response;
     try {
-      response = await this.doFetch(this.jsonRequest("/api/v1/auth/refresh", { refresh_token: stored.refresh }));
+      response = await this.doFetch(this.jsonRequest("/api/v1/auth/refresh", { refresh_token: stored.refresh } satisfies Schemas["RefreshRequest"]));
     } catch (error) {
       this.scheduleIn(NETWORK_RETRY_MS);
       throw error;
@@ -217,6 +217,7 @@ export class Session {
     this.storage.setItem(KEY_ACCESS, tokens.access_token);
     this.storage.setItem(KEY_REFRESH, tokens.refresh_token);
     this.storage.setItem(KEY_EXPIRES, String(expiresAt));
+    this.endedBy = null;
     this.cancelTimer();
     this.scheduleIn(Math.max(0, tokens.expires_in * 1000 - refreshLeadMs(tokens.expires_in)));
     this.emitChange();
@@ -247,6 +248,7 @@ export class Session {
   }
 
   private emitLogout(reason: LogoutReason): void {
+    this.endedBy = reason;
     for (const listener of this.listeners) listener(reason);
   }
 

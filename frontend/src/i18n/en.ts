@@ -30,7 +30,13 @@ const en: Messages = {
     expired: "Your session has expired, please sign in again",
     required: "Required",
   },
-  auth: { logout: "Sign out", changePassword: "Change password" },
+  auth: {
+    logout: "Sign out",
+    changePassword: "Change password",
+    currentPassword: "Current password",
+    newPassword: "New password (at least 10 characters)",
+    passwordChanged: "Password changed; please sign in again",
+  },
   common: {
     create: "New",
     edit: "Edit",

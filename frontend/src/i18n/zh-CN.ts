@@ -28,7 +28,13 @@ const zhCN = {
     expired: "登录已过期，请重新登录",
     required: "请填写",
   },
-  auth: { logout: "退出登录", changePassword: "修改密码" },
+  auth: {
+    logout: "退出登录",
+    changePassword: "修改密码",
+    currentPassword: "当前密码",
+    newPassword: "新密码（至少 10 个字符）",
+    passwordChanged: "密码已修改，请重新登录",
+  },
   common: {
     create: "新建",
     edit: "编辑",

@@ -1,3 +1,6 @@
+import { cleanup } from "@testing-library/react";
+import { afterEach } from "vitest";
+
 // antd needs these browser APIs, which jsdom lacks.
 if (!window.matchMedia) {
   window.matchMedia = (query: string) =>
@@ -21,3 +24,6 @@ if (!("ResizeObserver" in window)) {
   }
   (window as unknown as { ResizeObserver: unknown }).ResizeObserver = ResizeObserverStub;
 }
+
+// Vitest runs without globals, so testing-library cannot register its own cleanup.
+afterEach(() => cleanup());

@@ -33,10 +33,10 @@ pub struct AuditEntry {
     #[schema(example = "3")]
     pub entity_id: String,
     /// The row before the change (`null` for creates).
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<serde_json::Value>)]
     pub before: Option<serde_json::Value>,
     /// The row after the change (`null` for logins and password changes).
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<serde_json::Value>)]
     pub after: Option<serde_json::Value>,
     pub at: DateTime<Utc>,
     pub request_id: String,

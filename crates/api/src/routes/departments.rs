@@ -100,6 +100,7 @@ pub struct DepartmentCreate {
     #[schema(example = "管理员")]
     pub admin_display_name: String,
     /// At least 10 characters; not stored, only its argon2id hash.
+    #[schema(write_only, example = "a long admin password")]
     pub admin_password: String,
 }
 
@@ -199,55 +200,67 @@ pub async fn create(
     let hash = state.passwords.hash(b.admin_password.clone()).await?;
     let created = state
         .write(move |conn| {
-            create_once(conn, auth.user.id, &idem, "POST /departments", &b, |conn| {
-                let now = zhucun_persistence::now();
-                let row = q::insert(conn, &vals, false, now)?;
-                let admin = users::insert(
-                    conn,
-                    row.id,
-                    &username,
-                    &hash,
-                    &UserValues {
-                        display_name: display.clone(),
-                        role: Role::Admin.as_str().to_owned(),
-                        office_id: None,
-                        village_id: None,
-                        cadre_id: None,
-                        search_text: text::search_key([
-                            Some(username.as_str()),
-                            Some(display.as_str()),
-                        ]),
-                        disabled_at: None,
-                    },
-                    now,
-                )?;
-                let dto = Department::from(row);
-                audit::record(
-                    conn,
-                    &auth.audit(),
-                    "create",
-                    "department",
-                    dto.id,
-                    NONE,
-                    Some(&dto),
-                )?;
-                // The new tenant's trail starts with its first admin.
-                let ctx = AuditCtx {
-                    department_id: dto.id,
-                    ..auth.audit()
-                };
-                audit::record(
-                    conn,
-                    &ctx,
-                    "create",
-                    "user",
-                    admin.id,
-                    NONE,
-                    Some(&crate::routes::users::User::from(admin)),
-                )?;
-                let v = dto.version;
-                Ok((dto, v))
-            })
+            // The password takes no part in the stored request fingerprint.
+            let mut fingerprint = serde_json::to_value(&b).map_err(ApiError::internal)?;
+            if let Some(o) = fingerprint.as_object_mut() {
+                o.remove("admin_password");
+            }
+            create_once(
+                conn,
+                auth.user.id,
+                &idem,
+                "POST /departments",
+                &fingerprint,
+                |conn| {
+                    let now = zhucun_persistence::now();
+                    let row = q::insert(conn, &vals, false, now)?;
+                    let admin = users::insert(
+                        conn,
+                        row.id,
+                        &username,
+                        &hash,
+                        &UserValues {
+                            display_name: display.clone(),
+                            role: Role::Admin.as_str().to_owned(),
+                            office_id: None,
+                            village_id: None,
+                            cadre_id: None,
+                            search_text: text::search_key([
+                                Some(username.as_str()),
+                                Some(display.as_str()),
+                            ]),
+                            disabled_at: None,
+                        },
+                        now,
+                    )?;
+                    let dto = Department::from(row);
+                    audit::record(
+                        conn,
+                        &auth.audit(),
+                        "create",
+                        "department",
+                        dto.id,
+                        NONE,
+                        Some(&dto),
+                    )?;
+                    // The new tenant's trail starts with its first admin.
+                    let ctx = AuditCtx {
+                        department_id: dto.id,
+                        ..auth.audit()
+                    };
+                    audit::record(
+                        conn,
+                        &ctx,
+                        "create",
+                        "user",
+                        admin.id,
+                        NONE,
+                        Some(&crate::routes::users::User::from(admin)),
+                    )?;
+                    let v = dto.version;
+                    Ok((dto, v))
+                },
+            )
         })
         .await?;
     Ok(created.into_response())

@@ -42,7 +42,7 @@ pub struct Me {
     pub username: String,
     #[schema(example = "次仁")]
     pub display_name: String,
-    #[schema(value_type = String, example = "team")]
+    #[schema(value_type = crate::dto::RoleName, example = "team")]
     pub role: Role,
     pub department: NamedRef,
     pub office: Option<NamedRef>,

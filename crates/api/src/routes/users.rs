@@ -35,6 +35,7 @@ pub struct User {
     #[schema(example = "次仁")]
     pub display_name: String,
     #[schema(example = "team")]
+    #[schema(value_type = crate::dto::RoleName)]
     pub role: String,
     pub office_id: Option<i64>,
     pub village_id: Option<i64>,
@@ -76,9 +77,10 @@ pub struct UserCreate {
     pub display_name: String,
     /// `admin`, `department`, `team`, `village_committee` or `regional`.
     #[schema(example = "team")]
+    #[schema(value_type = crate::dto::RoleName)]
     pub role: String,
     /// At least 10 characters. Only its argon2id hash is kept.
-    #[serde(skip_serializing)]
+    #[schema(write_only, example = "a long password")]
     pub password: String,
     pub office_id: Option<i64>,
     /// Required for `village_committee`.
@@ -91,6 +93,7 @@ pub struct UserCreate {
 #[serde(deny_unknown_fields)]
 pub struct UserPatch {
     pub display_name: Option<String>,
+    #[schema(value_type = Option<crate::dto::RoleName>)]
     pub role: Option<String>,
     #[serde(default, deserialize_with = "some")]
     #[schema(value_type = Option<i64>, nullable)]
@@ -122,6 +125,7 @@ pub struct UserQuery {
     pub sort: Option<String>,
     /// Text in the username or display name.
     pub q: Option<String>,
+    #[param(value_type = Option<crate::dto::RoleName>)]
     pub role: Option<String>,
     pub office_id: Option<i64>,
     pub village_id: Option<i64>,
@@ -269,32 +273,43 @@ pub async fn create(
     let (Some(username), Some(vals)) = (username, vals) else {
         return Err(inv.into());
     };
-    // The body's hash for idempotency must include the password's effect without keeping it.
     let hash = state.passwords.hash(b.password.clone()).await?;
     let created = state
         .write(move |conn| {
             check_links(conn, auth.department_id(), &vals)?;
-            create_once(conn, auth.user.id, &idem, "POST /users", &b, |conn| {
-                let dto = User::from(q::insert(
-                    conn,
-                    auth.department_id(),
-                    &username,
-                    &hash,
-                    &vals,
-                    zhucun_persistence::now(),
-                )?);
-                audit::record(
-                    conn,
-                    &auth.audit(),
-                    "create",
-                    "user",
-                    dto.id,
-                    NONE,
-                    Some(&dto),
-                )?;
-                let v = dto.version;
-                Ok((dto, v))
-            })
+            // The password takes no part in the stored request fingerprint.
+            let mut fingerprint = serde_json::to_value(&b).map_err(ApiError::internal)?;
+            if let Some(o) = fingerprint.as_object_mut() {
+                o.remove("password");
+            }
+            create_once(
+                conn,
+                auth.user.id,
+                &idem,
+                "POST /users",
+                &fingerprint,
+                |conn| {
+                    let dto = User::from(q::insert(
+                        conn,
+                        auth.department_id(),
+                        &username,
+                        &hash,
+                        &vals,
+                        zhucun_persistence::now(),
+                    )?);
+                    audit::record(
+                        conn,
+                        &auth.audit(),
+                        "create",
+                        "user",
+                        dto.id,
+                        NONE,
+                        Some(&dto),
+                    )?;
+                    let v = dto.version;
+                    Ok((dto, v))
+                },
+            )
         })
         .await?;
     Ok(created.into_response())

@@ -1,0 +1,46 @@
+import { Button, Result, Spin } from "antd";
+import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { Navigate, useLocation } from "react-router-dom";
+import { session } from "../api/client";
+import { loginPath, useAuth, type Role } from "../auth/AuthContext";
+
+/** Pages behind the login: without a session, go to the login page and come back afterwards. */
+export function RequireAuth({ children }: { children: ReactNode }) {
+  const { loggedIn, me, meError } = useAuth();
+  const location = useLocation();
+  const { t } = useTranslation();
+  if (!loggedIn) {
+    // After a deliberate logout start afresh; after an expired session come back here.
+    const to = session.endedBy === "logout" ? "/login" : loginPath(location.pathname + location.search, session.endedBy === "expired");
+    return <Navigate to={to} replace />;
+  }
+  if (!me && meError) {
+    return (
+      <Result
+        status="warning"
+        title={t("common.loadFailed")}
+        extra={
+          <Button onClick={() => window.location.reload()}>
+            {t("common.retry")}
+          </Button>
+        }
+      />
+    );
+  }
+  if (!me) return <Spin style={{ display: "block", margin: "20vh auto" }} />;
+  return children;
+}
+
+export function RequireRole({ roles, children }: { roles: Role[]; children: ReactNode }) {
+  const { role } = useAuth();
+  const { t } = useTranslation();
+  if (!role || !roles.includes(role)) {
+    return (
+      <div data-testid="forbidden">
+        <Result status="403" title="403" subTitle={t("common.forbidden")} />
+      </div>
+    );
+  }
+  return children;
+}

@@ -1,0 +1,32 @@
+import type { Role } from "../auth/AuthContext";
+
+export type NavKey = "users" | "offices" | "cadres" | "villages" | "rounds" | "teams" | "audit" | "statistics";
+
+/** What each role finds in the menu; the server enforces the same rules on every request. */
+export const NAV_BY_ROLE: Record<Role, NavKey[]> = {
+  admin: ["users", "offices", "cadres", "villages", "rounds", "teams", "audit"],
+  department: ["villages", "rounds", "teams", "cadres"],
+  team: [],
+  village_committee: [],
+  regional: ["statistics"],
+};
+
+export const NAV_PATH: Record<NavKey, string> = {
+  users: "/users",
+  offices: "/offices",
+  cadres: "/cadres",
+  villages: "/villages",
+  rounds: "/rounds",
+  teams: "/teams",
+  audit: "/audit",
+  statistics: "/statistics",
+};
+
+export const ADMIN: Role[] = ["admin"];
+export const STAFF: Role[] = ["admin", "department"];
+export const VILLAGE_USERS: Role[] = ["admin", "department", "team", "village_committee"];
+
+/** Team and committee users work in their own village(s) only. */
+export function isVillageUser(role: Role | undefined): boolean {
+  return role === "team" || role === "village_committee";
+}

@@ -1,0 +1,59 @@
+import { PlusOutlined } from "@ant-design/icons";
+import { Button, Input } from "antd";
+import type { ColumnsType } from "antd/es/table";
+import { useTranslation } from "react-i18next";
+import { Link } from "react-router-dom";
+import { api, unwrap, type Schemas } from "../../api/client";
+import { ActiveTag } from "../../components/ActiveTag";
+import { CursorTable } from "../../components/CursorTable";
+import { PageTitle } from "../../components/PageTitle";
+import { OfficeSelect, useOfficeNames } from "../../components/pickers";
+import { useCursorList } from "../../components/useCursorList";
+import { useSearchState } from "../../components/useSearchState";
+
+type Cadre = Schemas["Cadre"];
+
+export default function CadreListPage() {
+  const { t } = useTranslation();
+  const search = useSearchState();
+  const officeNames = useOfficeNames();
+  const officeParam = search.get("office_id");
+  const filters = { q: search.get("q"), sort: search.get("sort") ?? "name", office_id: officeParam ? Number(officeParam) : undefined };
+  const list = useCursorList<Cadre>(["cadres", filters], (cursor) =>
+    unwrap(api.GET("/api/v1/cadres", { params: { query: { ...filters, cursor, limit: 50 } } })),
+  );
+  const columns: ColumnsType<Cadre> = [
+    { title: t("cadre.name"), dataIndex: "name", sorter: true },
+    { title: t("cadre.name_bo"), dataIndex: "name_bo", render: (v: string | null) => <span lang="bo" className="bo">{v}</span> },
+    { title: t("cadre.office"), dataIndex: "office_id", render: (id: number | null) => (id ? officeNames.get(id) ?? id : "") },
+    { title: t("cadre.position"), dataIndex: "position" },
+    { title: t("cadre.phone"), dataIndex: "phone" },
+    { title: t("user.status"), dataIndex: "active", render: (a: boolean) => <ActiveTag active={a} /> },
+    { title: t("common.actions"), key: "actions", render: (_: unknown, c) => <Link to={`/cadres/${c.id}/edit`}>{t("common.edit")}</Link> },
+  ];
+  return (
+    <>
+      <PageTitle
+        extra={
+          <Link to="/cadres/new">
+            <Button type="primary" icon={<PlusOutlined />}>
+              {t("cadre.new")}
+            </Button>
+          </Link>
+        }
+      >
+        {t("cadre.list")}
+      </PageTitle>
+      <div className="page-toolbar">
+        <Input.Search allowClear defaultValue={filters.q} onSearch={(q) => search.set({ q: q.trim().normalize("NFC") })} style={{ maxWidth: 320 }} />
+        <OfficeSelect
+          placeholder={t("cadre.office")}
+          value={filters.office_id}
+          onChange={(v) => search.set({ office_id: v ? String(v) : null })}
+          style={{ minWidth: 180 }}
+        />
+      </div>
+      <CursorTable<Cadre> rowKey="id" list={list} columns={columns} sort={filters.sort} onSortChange={(s) => search.set({ sort: s })} />
+    </>
+  );
+}

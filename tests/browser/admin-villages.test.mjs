@@ -1,0 +1,82 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { login, startBrowser, startServer, withPage } from "./harness.mjs";
+
+test("admin creates a village with a Tibetan name and finds it by part of that name", async (t) => {
+  const server = await startServer(t);
+  const browser = await startBrowser(t);
+  await withPage(t, browser, { viewport: { width: 1280, height: 900 } }, async (page) => {
+    await login(page, server.baseUrl, "admin", server.adminPassword);
+
+    // The header says who is logged in, in which role and department.
+    await page.getByTestId("user-role").getByText("系统管理员").waitFor();
+    await page.getByTestId("user-department").getByText("西藏自治区财政厅").waitFor();
+    // The admin menu is there.
+    for (const key of ["users", "offices", "cadres", "villages", "rounds", "teams", "audit"]) {
+      await page.getByTestId(`nav-${key}`).waitFor();
+    }
+
+    await page.getByTestId("nav-villages").click();
+    await page.getByTestId("village-table").getByText("马格达村").waitFor();
+    await page.getByTestId("village-new").click();
+
+    const form = page.getByTestId("village-form");
+    await form.getByTestId("field-name").fill("扎西岗村");
+    await form.getByTestId("field-name_bo").fill("བཀྲ་ཤིས་སྒང་");
+    await form.getByTestId("field-prefecture").fill("日喀则市");
+    await form.getByTestId("field-county").fill("南木林县");
+    await form.getByTestId("form-save").click();
+
+    // Saved: the detail page shows both names.
+    await page.getByTestId("village-title").getByText("扎西岗村").waitFor();
+    await page.getByTestId("village-title").getByText("བཀྲ་ཤིས་སྒང་").waitFor();
+    assert.match(page.url(), /\/villages\/\d+$/);
+
+    // Search by a part of the Tibetan name only.
+    await page.getByTestId("nav-villages").click();
+    const search = page.getByTestId("village-search");
+    await search.fill("ཤིས་སྒང");
+    await search.press("Enter");
+    const table = page.getByTestId("village-table");
+    await table.getByText("扎西岗村").waitFor();
+    await table.getByText("马格达村").waitFor({ state: "detached" });
+    assert.equal(await table.locator("tbody tr.ant-table-row").count(), 1);
+    assert.match(page.url(), /q=/);
+
+    // The Tibetan text is rendered with glyphs, not as empty boxes: its width is non-trivial.
+    const width = await table.locator('[lang="bo"]').first().evaluate((el) => el.getBoundingClientRect().width);
+    assert.ok(width > 20, `Tibetan name rendered ${width}px wide`);
+
+    // The creation is in the audit log, filtered by entity and action.
+    await page.getByTestId("nav-audit").click();
+    await page.getByTestId("audit-filter-entity").fill("village");
+    await page.getByTestId("audit-filter-entity").press("Enter");
+    await page.getByTestId("audit-filter-action").fill("create");
+    await page.getByTestId("audit-filter-action").press("Enter");
+    const audit = page.getByTestId("audit-table");
+    const entry = audit.locator("tr.ant-table-row", { hasText: "create" });
+    await entry.first().waitFor();
+    assert.equal(await audit.locator("tr.ant-table-row", { hasText: "login" }).count(), 0);
+    await entry.first().locator(".ant-table-row-expand-icon").click();
+    await audit.getByText("扎西岗村", { exact: false }).first().waitFor();
+  });
+});
+
+test("server field errors appear next to the fields", async (t) => {
+  const server = await startServer(t);
+  const browser = await startBrowser(t);
+  await withPage(t, browser, { viewport: { width: 1280, height: 900 } }, async (page) => {
+    await login(page, server.baseUrl, "admin", server.adminPassword, { path: "/villages/new" });
+    const form = page.getByTestId("village-form");
+    await form.getByTestId("field-name").fill("错误坐标村");
+    await form.getByTestId("field-prefecture").fill("那曲市");
+    await form.getByTestId("field-county").fill("班戈县");
+    // A code the server rejects (not 12 digits) — the message comes back per field.
+    await form.getByTestId("field-code").fill("abc");
+    await form.getByTestId("form-save").click();
+    const item = form.locator(".ant-form-item", { has: page.getByTestId("field-code") });
+    await item.locator(".ant-form-item-explain-error").waitFor();
+    // What was typed is kept.
+    assert.equal(await form.getByTestId("field-name").inputValue(), "错误坐标村");
+  });
+});

@@ -1,0 +1,158 @@
+// Shared set-up for the browser tests: a real zhucun server on a free port with its own temporary
+// database and demo data, headless Chromium through playwright-core, and a screenshot on failure.
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const repo = resolve(here, "..", "..");
+const frontend = join(repo, "frontend");
+// playwright-core is a devDependency of frontend/; resolve it from there.
+const { chromium } = createRequire(join(frontend, "package.json"))("playwright-core");
+
+const BIN = process.env.ZHUCUN_BIN ?? join(repo, "target", "debug", "zhucun");
+const STATIC_DIR = process.env.ZHUCUN_STATIC_DIR ?? join(frontend, "dist");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const READY_TIMEOUT_MS = 60_000;
+export const RESULTS_DIR = join(frontend, "test-results");
+
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+const delay = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Starts `zhucun serve --demo` and resolves once /readyz answers 200. Stops it when `t` ends. */
+export async function startServer(t) {
+  if (!existsSync(BIN)) throw new Error(`server binary not found at ${BIN}: build it (cargo build) or set ZHUCUN_BIN`);
+  if (!existsSync(join(STATIC_DIR, "index.html"))) throw new Error(`no built SPA in ${STATIC_DIR}: run npm run build`);
+  const dir = mkdtempSync(join(tmpdir(), "zhucun-browser-"));
+  const port = await freePort();
+  const adminPassword = `admin-${randomBytes(9).toString("hex")}`;
+  const demoPassword = `demo-${randomBytes(9).toString("hex")}`;
+  const output = [];
+  const child = spawn(BIN, ["serve", "--demo", "--bind", `127.0.0.1:${port}`], {
+    env: {
+      ...process.env,
+      DATABASE_URL: `sqlite://${join(dir, "z.db")}`,
+      ZHUCUN_DATA_DIR: dir,
+      ZHUCUN_ADMIN_PASSWORD: adminPassword,
+      ZHUCUN_DEMO_PASSWORD: demoPassword,
+      ZHUCUN_STATIC_DIR: STATIC_DIR,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout.on("data", (d) => output.push(d));
+  child.stderr.on("data", (d) => output.push(d));
+  const exited = new Promise((r) => child.once("exit", r));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  t.after(stop);
+
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    if (child.exitCode !== null) {
+      throw new Error(`server exited with ${child.exitCode}:\n${Buffer.concat(output).toString().slice(-4000)}`);
+    }
+    try {
+      const res = await fetch(`${baseUrl}/readyz`);
+      if (res.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`server not ready after ${READY_TIMEOUT_MS} ms:\n${Buffer.concat(output).toString().slice(-4000)}`);
+    }
+    await delay(200);
+  }
+  return { baseUrl, adminPassword, demoPassword, logs: () => Buffer.concat(output).toString() };
+}
+
+/** Launches Chromium for the test and closes it when `t` ends. */
+export async function startBrowser(t) {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+    ],
+  });
+  t.after(() => browser.close());
+  return browser;
+}
+
+/**
+ * Opens a fresh browser context (own localStorage) and runs `body(page)`; on failure saves a
+ * screenshot under frontend/test-results/ named after the test.
+ */
+export async function withPage(t, browser, options, body) {
+  const context = await browser.newContext({ locale: "zh-CN", timezoneId: "Europe/London", ...options });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e));
+  try {
+    await body(page);
+    if (errors.length > 0) throw new Error(`uncaught errors in the page: ${errors.map(String).join("; ")}`);
+  } catch (error) {
+    console.error(`# ${t.name}: failed at ${page.url()}`);
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    const name = t.name.replace(/[^\p{L}\p{N}]+/gu, "-").slice(0, 80);
+    await page.screenshot({ path: join(RESULTS_DIR, `${name}.png`), fullPage: true }).catch(() => undefined);
+    throw error;
+  } finally {
+    await context.close();
+  }
+}
+
+/** Logs in through the login form and waits for the header to show who is logged in. */
+export async function login(page, baseUrl, username, password, { path = "/" } = {}) {
+  await page.goto(`${baseUrl}${path}`);
+  await page.getByTestId("login-username").fill(username);
+  await page.getByTestId("login-password").fill(password);
+  await page.getByTestId("login-submit").click();
+  await page.getByTestId("user-name").waitFor();
+}
+
+/** Logs in through the API (for changing records behind the page's back). */
+export async function apiLogin(baseUrl, username, password) {
+  const res = await fetch(`${baseUrl}/api/v1/auth/login`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ username, password }),
+  });
+  if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status} ${await res.text()}`);
+  const { access_token } = await res.json();
+  return (path, init = {}) =>
+    fetch(`${baseUrl}/api/v1${path}`, {
+      ...init,
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${access_token}`, ...(init.headers ?? {}) },
+    });
+}
