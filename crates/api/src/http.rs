@@ -218,6 +218,49 @@ where
     })
 }
 
+/// Whether two views of a row show the same content (ignoring the version and update time).
+pub fn same_content<T: Serialize>(a: &T, b: &T) -> bool {
+    let strip = |v: &T| {
+        let mut j = serde_json::to_value(v).unwrap_or_default();
+        if let Some(o) = j.as_object_mut() {
+            o.remove("version");
+            o.remove("updated_at");
+        }
+        j
+    };
+    strip(a) == strip(b)
+}
+
+/// Runs an update in a savepoint and keeps it only when it changed what clients see: saving a
+/// form without changes neither bumps the version (which would give other editors a needless
+/// 412) nor writes an audit entry. `None` means nothing changed.
+pub fn update_if_changed<T, F>(
+    conn: &mut DbConnection,
+    before: &T,
+    update: F,
+) -> Result<Option<T>, ApiError>
+where
+    T: Serialize,
+    F: FnOnce(&mut DbConnection) -> Result<T, ApiError>,
+{
+    use diesel::Connection;
+    let mut unchanged = false;
+    let result = conn.transaction::<T, ApiError, _>(|c| {
+        let after = update(c)?;
+        if same_content(before, &after) {
+            unchanged = true;
+            // Rolls the savepoint back; the outer transaction goes on.
+            return Err(ApiError::Conflict("unchanged".to_owned()));
+        }
+        Ok(after)
+    });
+    match result {
+        Ok(after) => Ok(Some(after)),
+        Err(_) if unchanged => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,7 @@ use crate::audit::{self, NONE};
 use crate::auth::Auth;
 use crate::dto::{deactivation, patch, some, utc};
 use crate::error::ApiError;
-use crate::http::{create_once, json_with_etag, Idempotency, IfMatch};
+use crate::http::{create_once, json_with_etag, update_if_changed, Idempotency, IfMatch};
 use crate::paging::ListRequest;
 use crate::routes::common::own_office;
 use crate::state::AppState;
@@ -304,10 +304,15 @@ pub async fn update(
                 own_office(conn, auth.department_id(), vals.office_id, "office_id")?;
             }
             let before = Cadre::from(row.clone());
-            let after = Cadre::from(
-                q::update(conn, id, row.version, &vals, zhucun_persistence::now())?
-                    .ok_or(ApiError::PreconditionFailed)?,
-            );
+            let Some(after) = update_if_changed(conn, &before, |conn| {
+                Ok(Cadre::from(
+                    q::update(conn, id, row.version, &vals, zhucun_persistence::now())?
+                        .ok_or(ApiError::PreconditionFailed)?,
+                ))
+            })?
+            else {
+                return Ok(before);
+            };
             audit::record(
                 conn,
                 &auth.audit(),

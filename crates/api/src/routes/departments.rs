@@ -5,7 +5,7 @@ use crate::audit::{self, AuditCtx, NONE};
 use crate::auth::Auth;
 use crate::dto::{deactivation, patch, some, utc};
 use crate::error::ApiError;
-use crate::http::{create_once, json_with_etag, Idempotency, IfMatch};
+use crate::http::{create_once, json_with_etag, update_if_changed, Idempotency, IfMatch};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpResponse};
@@ -322,10 +322,15 @@ pub async fn update(
                 settings,
                 deactivation(p.active, row.deactivated_at),
             )?;
-            let after = Department::from(
-                q::update(conn, id, row.version, &vals, zhucun_persistence::now())?
-                    .ok_or(ApiError::PreconditionFailed)?,
-            );
+            let Some(after) = update_if_changed(conn, &current, |conn| {
+                Ok(Department::from(
+                    q::update(conn, id, row.version, &vals, zhucun_persistence::now())?
+                        .ok_or(ApiError::PreconditionFailed)?,
+                ))
+            })?
+            else {
+                return Ok(current);
+            };
             audit::record(
                 conn,
                 &auth.audit(),

@@ -4,7 +4,7 @@ use crate::audit::{self, NONE};
 use crate::auth::Auth;
 use crate::dto::{deactivation, utc};
 use crate::error::ApiError;
-use crate::http::{create_once, json_with_etag, Idempotency, IfMatch};
+use crate::http::{create_once, json_with_etag, update_if_changed, Idempotency, IfMatch};
 use crate::paging::ListRequest;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -216,10 +216,15 @@ pub async fn update(
                 deactivation(p.active, row.deactivated_at),
             )?;
             let before = Office::from(row.clone());
-            let after = Office::from(
-                q::update(conn, id, row.version, &vals, zhucun_persistence::now())?
-                    .ok_or(ApiError::PreconditionFailed)?,
-            );
+            let Some(after) = update_if_changed(conn, &before, |conn| {
+                Ok(Office::from(
+                    q::update(conn, id, row.version, &vals, zhucun_persistence::now())?
+                        .ok_or(ApiError::PreconditionFailed)?,
+                ))
+            })?
+            else {
+                return Ok(before);
+            };
             audit::record(
                 conn,
                 &auth.audit(),

@@ -4,7 +4,7 @@ use crate::audit::{self, NONE};
 use crate::auth::Auth;
 use crate::dto::{deactivation, patch, some, utc};
 use crate::error::ApiError;
-use crate::http::{create_once, json_with_etag, Idempotency, IfMatch};
+use crate::http::{create_once, json_with_etag, update_if_changed, Idempotency, IfMatch};
 use crate::paging::{after_id, ListRequest};
 use crate::routes::common::{own_cadre, own_round, own_village};
 use crate::state::AppState;
@@ -251,10 +251,15 @@ pub async fn update(
                 deactivated_at: deactivation(p.active, row.deactivated_at),
             };
             let before = Team::from(view);
-            let after = Team::from(
-                q::update(conn, id, row.version, &vals, zhucun_persistence::now())?
-                    .ok_or(ApiError::PreconditionFailed)?,
-            );
+            let Some(after) = update_if_changed(conn, &before, |conn| {
+                Ok(Team::from(
+                    q::update(conn, id, row.version, &vals, zhucun_persistence::now())?
+                        .ok_or(ApiError::PreconditionFailed)?,
+                ))
+            })?
+            else {
+                return Ok(before);
+            };
             audit::record(
                 conn,
                 &auth.audit(),
@@ -495,10 +500,15 @@ pub async fn update_member(
             check_membership(conn, &vals, round, Some(member_id))?;
             let version = m.version;
             let before = TeamMember::from(current);
-            let after = TeamMember::from(
-                q::update_member(conn, member_id, version, &vals, zhucun_persistence::now())?
-                    .ok_or(ApiError::PreconditionFailed)?,
-            );
+            let Some(after) = update_if_changed(conn, &before, |conn| {
+                Ok(TeamMember::from(
+                    q::update_member(conn, member_id, version, &vals, zhucun_persistence::now())?
+                        .ok_or(ApiError::PreconditionFailed)?,
+                ))
+            })?
+            else {
+                return Ok(before);
+            };
             audit::record(
                 conn,
                 &auth.audit(),

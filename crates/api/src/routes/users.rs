@@ -4,7 +4,7 @@ use crate::audit::{self, NONE};
 use crate::auth::Auth;
 use crate::dto::{patch, some, utc};
 use crate::error::ApiError;
-use crate::http::{create_once, json_with_etag, Idempotency, IfMatch};
+use crate::http::{create_once, json_with_etag, update_if_changed, Idempotency, IfMatch};
 use crate::paging::ListRequest;
 use crate::routes::common::{own_cadre, own_office, own_village};
 use crate::state::AppState;
@@ -389,10 +389,15 @@ pub async fn update(
             check_links(conn, row.department_id, &vals)?;
             let now = zhucun_persistence::now();
             let before = User::from(row.clone());
-            let after = User::from(
-                q::update(conn, id, row.version, &vals, now)?
-                    .ok_or(ApiError::PreconditionFailed)?,
-            );
+            let Some(after) = update_if_changed(conn, &before, |conn| {
+                Ok(User::from(
+                    q::update(conn, id, row.version, &vals, now)?
+                        .ok_or(ApiError::PreconditionFailed)?,
+                ))
+            })?
+            else {
+                return Ok(before);
+            };
             if after.disabled && !before.disabled {
                 sessions::revoke_all_of_user(conn, id, "user disabled", now)?;
             }

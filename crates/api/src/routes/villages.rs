@@ -4,7 +4,7 @@ use crate::audit::{self, NONE};
 use crate::auth::Auth;
 use crate::dto::{deactivation, patch, some, utc};
 use crate::error::ApiError;
-use crate::http::{create_once, json_with_etag, Idempotency, IfMatch};
+use crate::http::{create_once, json_with_etag, update_if_changed, Idempotency, IfMatch};
 use crate::paging::{decode_cursor, encode_cursor, sort_name};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -406,9 +406,14 @@ pub async fn update(
                 deactivated_at: deactivation(p.active, row.deactivated_at),
             })?;
             let before = Village::from(row.clone());
-            let updated = q::update(conn, id, row.version, &vals, zhucun_persistence::now())?
-                .ok_or(ApiError::PreconditionFailed)?;
-            let after = Village::from(updated);
+            let Some(after) = update_if_changed(conn, &before, |conn| {
+                let updated = q::update(conn, id, row.version, &vals, zhucun_persistence::now())?
+                    .ok_or(ApiError::PreconditionFailed)?;
+                Ok(Village::from(updated))
+            })?
+            else {
+                return Ok(before);
+            };
             audit::record(
                 conn,
                 &auth.audit(),

@@ -448,3 +448,58 @@ both_backends!(concurrent_writes_are_all_kept, |app: TestApp| async move {
         results.iter().map(|r| r.status).collect::<Vec<_>>()
     );
 });
+
+both_backends!(
+    saving_without_changes_changes_nothing,
+    |app: TestApp| async move {
+        let admin = app.login("admin").await;
+        let id = app
+            .find_id("/api/v1/villages", &admin, "name", "下地村")
+            .await;
+        let r = app.get(&format!("/api/v1/villages/{id}"), &admin).await;
+        let etag = r.header("etag").unwrap_or_default();
+        let v = r.json();
+        let same = app
+            .patch(
+                &format!("/api/v1/villages/{id}"),
+                &admin,
+                Some(&etag),
+                &json!({"name": v["name"], "county": v["county"], "township": v["township"]}),
+            )
+            .await;
+        assert_eq!(same.status, 200, "{}", same.text());
+        assert_eq!(same.header("etag"), Some(etag.clone()), "the version stays");
+        assert_eq!(same.json()["updated_at"], v["updated_at"]);
+        let trail = app
+            .get(
+                &format!("/api/v1/audit?entity=village&entity_id={id}"),
+                &admin,
+            )
+            .await
+            .json();
+        assert_eq!(
+            trail["items"].as_array().map(Vec::len),
+            Some(0),
+            "nothing to audit"
+        );
+        // A real change still goes through, once.
+        let changed = app
+            .patch(
+                &format!("/api/v1/villages/{id}"),
+                &admin,
+                Some(&etag),
+                &json!({"township": "门当乡"}),
+            )
+            .await;
+        assert_eq!(changed.status, 200);
+        assert_ne!(changed.header("etag"), Some(etag));
+        let trail = app
+            .get(
+                &format!("/api/v1/audit?entity=village&entity_id={id}"),
+                &admin,
+            )
+            .await
+            .json();
+        assert_eq!(trail["items"].as_array().map(Vec::len), Some(1));
+    }
+);
