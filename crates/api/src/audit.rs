@@ -22,7 +22,6 @@ pub fn record<B: Serialize, A: Serialize>(
     before: Option<&B>,
     after: Option<&A>,
 ) -> Result<(), ApiError> {
-    let to_json = |v: Option<String>| v;
     let before = before
         .map(serde_json::to_string)
         .transpose()
@@ -40,8 +39,8 @@ pub fn record<B: Serialize, A: Serialize>(
             action,
             entity,
             entity_id: entity_id.to_string(),
-            before_json: to_json(before),
-            after_json: to_json(after),
+            before_json: before,
+            after_json: after,
             at: zhucun_persistence::now(),
             request_id: &ctx.request_id,
         },

@@ -63,7 +63,7 @@ macro_rules! list_type {
     };
 }
 
-/// `true`/`false` query flags.
+/// The name of a sort as clients write it: `field`, or `-field` for descending.
 pub fn sort_name(descending: bool, name: &str) -> String {
     if descending {
         format!("-{name}")

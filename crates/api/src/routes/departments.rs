@@ -178,9 +178,9 @@ pub async fn create(
     )?;
     let b = body.into_inner();
     let settings: DepartmentSettings = b.settings.map(Into::into).unwrap_or_default();
-    let mut inv = match values(&b.name, b.short_name.as_deref(), settings, None) {
-        Ok(_) => Invalid::new(),
-        Err(inv) => inv,
+    let (vals, mut inv) = match values(&b.name, b.short_name.as_deref(), settings, None) {
+        Ok(v) => (Some(v), Invalid::new()),
+        Err(inv) => (None, inv),
     };
     let username = inv.check(rules::username(&b.admin_username).map_err(|mut e| {
         e.field = "admin_username".to_owned();
@@ -193,10 +193,9 @@ pub async fn create(
         &b.admin_username,
     ));
     inv.clone().into_result()?;
-    let (Some(username), Some(display)) = (username, display) else {
+    let (Some(vals), Some(username), Some(display)) = (vals, username, display) else {
         return Err(inv.into());
     };
-    let vals = values(&b.name, b.short_name.as_deref(), settings, None)?;
     let hash = state.passwords.hash(b.admin_password.clone()).await?;
     let created = state
         .write(move |conn| {

@@ -5,7 +5,7 @@ use crate::auth::Auth;
 use crate::dto::{deactivation, patch, some, utc};
 use crate::error::ApiError;
 use crate::http::{create_once, json_with_etag, update_if_changed, Idempotency, IfMatch};
-use crate::paging::{decode_cursor, encode_cursor, sort_name};
+use crate::paging::ListRequest;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpResponse};
@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
-use zhucun_domain::{list_scope, organisation, paging, text, Action, Invalid, Resource, Target};
+use zhucun_domain::{list_scope, organisation, text, Action, Invalid, Resource, Target};
 use zhucun_persistence::villages::{
     self as q, VillageFilter, VillageRow, VillageSort, VillageValues,
 };
@@ -229,17 +229,13 @@ pub async fn list(
 ) -> Result<web::Json<VillageList>, ApiError> {
     let query = query.into_inner();
     let scope = list_scope(&auth.actor, Resource::Village).map_err(ApiError::from)?;
-    let limit = paging::limit(query.limit)?;
-    let sort = paging::sort(query.sort.as_deref(), &SORTS, VillageSort::Name)?;
-    let sort_key = sort_name(
-        sort.descending,
-        SORTS
-            .iter()
-            .find(|(_, f)| *f == sort.field)
-            .map(|(n, _)| *n)
-            .unwrap_or("name"),
-    );
-    let after = decode_cursor(query.cursor.as_deref(), &sort_key)?;
+    let req = ListRequest::parse(
+        query.limit,
+        query.sort.as_deref(),
+        query.cursor.as_deref(),
+        &SORTS,
+        VillageSort::Name,
+    )?;
     let filter = VillageFilter {
         department_id: scope.department_id,
         only: scope.villages,
@@ -253,30 +249,19 @@ pub async fn list(
             .and_then(text::search_query)
             .map(|s| text::like_contains(&s)),
     };
+    let (field, descending, after, limit) =
+        (req.field, req.descending, req.after.clone(), req.limit);
     let page = state
-        .read(move |conn| {
-            Ok(q::list(
-                conn,
-                &filter,
-                sort.field,
-                sort.descending,
-                after,
-                limit,
-            )?)
-        })
+        .read(move |conn| Ok(q::list(conn, &filter, field, descending, after, limit)?))
         .await?;
-    let next_cursor = if page.has_more {
-        page.items.last().map(|last| {
-            let value = match sort.field {
-                VillageSort::Name => last.name.clone(),
-                VillageSort::County => last.county.clone(),
-                VillageSort::Id => String::new(),
-            };
-            encode_cursor(&sort_key, &value, last.id)
-        })
-    } else {
-        None
-    };
+    let next_cursor = req.next(page.has_more, page.items.last(), |last| {
+        let value = match field {
+            VillageSort::Name => last.name.clone(),
+            VillageSort::County => last.county.clone(),
+            VillageSort::Id => String::new(),
+        };
+        (value, last.id)
+    });
     Ok(web::Json(VillageList {
         items: page.items.into_iter().map(Village::from).collect(),
         next_cursor,
