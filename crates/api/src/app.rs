@@ -38,6 +38,7 @@ where
             .configure(routes::villages::configure)
             .configure(routes::rounds::configure)
             .configure(routes::teams::configure)
+            .configure(routes::team_members::configure)
             .configure(routes::audit::configure),
     )
     .service(routes::health::healthz)

@@ -10,6 +10,7 @@ pub mod error;
 pub mod http;
 pub mod openapi;
 pub mod paging;
+pub mod record;
 pub mod routes;
 pub mod seed;
 pub mod state;

@@ -1,53 +1,63 @@
-//! List requests: opaque cursors over (sort value, id), page bounds, and the list envelope.
+//! List requests: opaque cursors over (typed sort key, id), page bounds, and the list envelope.
+//! The sorts themselves (names, key kinds, keys of rows) live beside their queries in
+//! `zhucun_persistence` (`SortBy`); this only parses and encodes.
 
 use crate::error::ApiError;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
-use zhucun_persistence::keyset::After;
+use zhucun_persistence::keyset::{After, Key, PageRequest, SortBy};
 
 #[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct CursorData {
-    /// Which sort the cursor belongs to; a cursor of another sort is rejected.
+    /// Which sort (with direction) the cursor belongs to; a cursor of another sort is rejected.
     s: String,
-    v: String,
+    k: Key,
     i: i64,
 }
 
-pub fn encode_cursor(sort: &str, value: &str, id: i64) -> String {
+fn encode_cursor(sort: &str, key: Key, id: i64) -> String {
     let data = CursorData {
         s: sort.to_owned(),
-        v: value.to_owned(),
+        k: key,
         i: id,
     };
     let json = serde_json::to_vec(&data).unwrap_or_default();
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json)
 }
 
-pub fn decode_cursor(raw: Option<&str>, sort: &str) -> Result<After<String>, ApiError> {
-    let Some(raw) = raw.filter(|s| !s.is_empty()) else {
-        return Ok(After::Start);
-    };
-    let bad = || {
-        ApiError::field(
-            "cursor",
-            "is not a cursor of this list with this sort; start again without it",
-        )
-    };
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(raw)
-        .map_err(|_| bad())?;
-    let data: CursorData = serde_json::from_slice(&bytes).map_err(|_| bad())?;
-    if data.s != sort {
-        return Err(bad());
-    }
-    Ok(After::Row(data.v, data.i))
+fn bad_cursor() -> ApiError {
+    ApiError::field(
+        "cursor",
+        "is not a cursor of this list with this sort; start again without it",
+    )
 }
 
-pub fn after_id(after: After<String>) -> Option<i64> {
-    match after {
-        After::Row(_, id) => Some(id),
-        After::Start => None,
+fn decode_cursor<S: SortBy>(
+    raw: Option<&str>,
+    sort_key: &str,
+    sort: S,
+) -> Result<After<Key>, ApiError> {
+    let Some(raw) = raw else {
+        return Ok(After::Start);
+    };
+    if raw.is_empty() || raw.len() > 2048 {
+        return Err(bad_cursor());
     }
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(raw)
+        .map_err(|_| bad_cursor())?;
+    let data: CursorData = serde_json::from_slice(&bytes).map_err(|_| bad_cursor())?;
+    if data.s != sort_key || data.k.kind() != sort.kind() {
+        return Err(bad_cursor());
+    }
+    if let Key::Text(t) = &data.k {
+        // A forged cursor must not smuggle what text fields refuse (NUL breaks PostgreSQL).
+        if t.contains('\0') || t.len() > 1000 {
+            return Err(bad_cursor());
+        }
+    }
+    Ok(After::Row(data.k, data.i))
 }
 
 /// Declares the list envelope of a resource, so each list has its own named schema.
@@ -63,80 +73,139 @@ macro_rules! list_type {
     };
 }
 
-/// The name of a sort as clients write it: `field`, or `-field` for descending.
-pub fn sort_name(descending: bool, name: &str) -> String {
-    if descending {
-        format!("-{name}")
-    } else {
-        name.to_owned()
-    }
+/// The parsed common list parameters of a list sorted by `S`.
+pub struct ListRequest<S: SortBy> {
+    pub page: PageRequest<S>,
+    /// `name` or `-name`: the sort as the client wrote it, stored in cursors.
+    sort_key: String,
 }
 
-/// The parsed common list parameters of a resource sorted by fields of type `F`.
-pub struct ListRequest<F> {
-    pub limit: i64,
-    pub field: F,
-    pub descending: bool,
-    pub sort_key: String,
-    pub after: After<String>,
-}
-
-impl<F: Copy + PartialEq> ListRequest<F> {
+impl<S: SortBy> ListRequest<S> {
     pub fn parse(
         limit: Option<i64>,
         sort: Option<&str>,
         cursor: Option<&str>,
-        allowed: &[(&str, F)],
-        default: F,
     ) -> Result<Self, ApiError> {
         let limit = zhucun_domain::paging::limit(limit)?;
-        let s = zhucun_domain::paging::sort(sort, allowed, default)?;
-        let name = allowed
-            .iter()
-            .find(|(_, f)| *f == s.field)
-            .map(|(n, _)| *n)
-            .unwrap_or("id");
-        let sort_key = sort_name(s.descending, name);
-        let after = decode_cursor(cursor, &sort_key)?;
+        let (default_name, default) = S::NAMES
+            .first()
+            .copied()
+            .ok_or_else(|| ApiError::internal("a list without sorts"))?;
+        let (name, field, descending) = match sort.map(str::trim).filter(|s| !s.is_empty()) {
+            None => (default_name, default, S::DEFAULT_DESCENDING),
+            Some(raw) => {
+                let (descending, wanted) = match raw.strip_prefix('-') {
+                    Some(rest) => (true, rest),
+                    None => (false, raw),
+                };
+                let (name, field) = S::NAMES
+                    .iter()
+                    .copied()
+                    .find(|(n, _)| *n == wanted)
+                    .ok_or_else(|| {
+                        let names: Vec<&str> = S::NAMES.iter().map(|(n, _)| *n).collect();
+                        ApiError::field(
+                            "sort",
+                            format!(
+                                "must be one of {} (prefix with - for descending)",
+                                names.join(", ")
+                            ),
+                        )
+                    })?;
+                (name, field, descending)
+            }
+        };
+        let sort_key = if descending {
+            format!("-{name}")
+        } else {
+            name.to_owned()
+        };
+        let after = decode_cursor(cursor, &sort_key, field)?;
         Ok(Self {
-            limit,
-            field: s.field,
-            descending: s.descending,
+            page: PageRequest {
+                sort: field,
+                descending,
+                after,
+                limit,
+            },
             sort_key,
-            after,
         })
     }
 
-    /// The cursor after `last` when more rows follow.
-    pub fn next<T>(
-        &self,
-        has_more: bool,
-        last: Option<&T>,
-        key: impl Fn(&T) -> (String, i64),
-    ) -> Option<String> {
+    /// The cursor after the page's last row when more rows follow.
+    pub fn next_cursor(&self, has_more: bool, last: Option<&S::Row>) -> Option<String> {
         if !has_more {
             return None;
         }
-        last.map(|row| {
-            let (value, id) = key(row);
-            encode_cursor(&self.sort_key, &value, id)
-        })
+        last.map(|row| encode_cursor(&self.sort_key, self.page.sort.key(row), S::row_id(row)))
+    }
+
+    /// The list envelope's parts: the items as the API shows them and the next cursor.
+    pub fn finish<T: From<S::Row>>(
+        &self,
+        page: zhucun_persistence::Page<S::Row>,
+    ) -> (Vec<T>, Option<String>) {
+        let next = self.next_cursor(page.has_more, page.items.last());
+        (page.items.into_iter().map(T::from).collect(), next)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use zhucun_persistence::keyset::KeyKind;
+
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    enum S {
+        Name,
+        Number,
+    }
+    impl SortBy for S {
+        type Row = (String, i64, i64);
+        const NAMES: &'static [(&'static str, Self)] = &[("name", S::Name), ("number", S::Number)];
+        fn kind(self) -> KeyKind {
+            match self {
+                S::Name => KeyKind::Text,
+                S::Number => KeyKind::Int,
+            }
+        }
+        fn key(self, row: &Self::Row) -> Key {
+            match self {
+                S::Name => Key::Text(row.0.clone()),
+                S::Number => Key::Int(row.1),
+            }
+        }
+        fn row_id(row: &Self::Row) -> i64 {
+            row.2
+        }
+    }
+
+    fn cursor_after(sort: Option<&str>, row: (String, i64, i64)) -> Option<String> {
+        let req = ListRequest::<S>::parse(Some(1), sort, None).ok()?;
+        req.next_cursor(true, Some(&row))
+    }
 
     #[test]
     fn cursors_round_trip_and_reject_foreign_sorts() {
-        let c = encode_cursor("name", "马格达村", 4);
-        assert_eq!(
-            decode_cursor(Some(&c), "name").ok(),
-            Some(After::Row("马格达村".to_owned(), 4))
-        );
-        assert!(decode_cursor(Some(&c), "-name").is_err());
-        assert!(decode_cursor(Some("garbage!"), "name").is_err());
-        assert_eq!(decode_cursor(None, "name").ok(), Some(After::Start));
+        let c = cursor_after(None, ("马格达村".into(), 3, 4));
+        let back = ListRequest::<S>::parse(Some(1), None, c.as_deref()).map(|r| r.page.after);
+        assert_eq!(back.ok(), Some(After::Row(Key::Text("马格达村".into()), 4)));
+        assert!(ListRequest::<S>::parse(Some(1), Some("-name"), c.as_deref()).is_err());
+        assert!(ListRequest::<S>::parse(Some(1), Some("number"), c.as_deref()).is_err());
+        assert!(ListRequest::<S>::parse(Some(1), None, Some("garbage!")).is_err());
+        assert!(ListRequest::<S>::parse(Some(1), None, Some("")).is_err());
+        assert!(ListRequest::<S>::parse(Some(1), Some("password"), None).is_err());
+    }
+
+    #[test]
+    fn forged_cursors_are_refused() {
+        let forge = |json: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
+        // The right sort name with a key of the wrong kind.
+        let wrong_kind = forge(r#"{"s":"number","k":{"Text":"x"},"i":1}"#);
+        assert!(ListRequest::<S>::parse(Some(1), Some("number"), Some(&wrong_kind)).is_err());
+        let nul = forge(r#"{"s":"name","k":{"Text":"a\u0000"},"i":1}"#);
+        assert!(ListRequest::<S>::parse(Some(1), None, Some(&nul)).is_err());
+        let ok = forge(r#"{"s":"number","k":{"Int":7},"i":1}"#);
+        assert!(ListRequest::<S>::parse(Some(1), Some("number"), Some(&ok)).is_ok());
     }
 }

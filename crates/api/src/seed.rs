@@ -10,9 +10,10 @@ use diesel::Connection;
 use zhucun_domain::{text, Role};
 use zhucun_persistence::cadres::{self, CadreValues};
 use zhucun_persistence::departments::{self, DepartmentValues};
+use zhucun_persistence::members::{self, MemberValues};
 use zhucun_persistence::offices::{self, OfficeValues};
 use zhucun_persistence::rounds::{self, RoundValues};
-use zhucun_persistence::teams::{self, MemberValues, TeamValues};
+use zhucun_persistence::teams::{self, TeamValues};
 use zhucun_persistence::users::{self, UserValues};
 use zhucun_persistence::villages::{self, VillageValues};
 use zhucun_persistence::DbConnection;
@@ -238,12 +239,13 @@ fn member(
     to: Option<NaiveDate>,
 ) -> Result<(), Error> {
     let v = MemberValues {
+        team_id,
         cadre_id,
         is_leader: i32::from(leader),
         from_date: from,
         to_date: to,
     };
-    teams::insert_member(conn, department_id, team_id, &v, now())?;
+    members::insert_member(conn, department_id, &v, now())?;
     Ok(())
 }
 
@@ -392,7 +394,7 @@ fn load_demo(
     let zhucun_office = office_ids.last().copied().unwrap_or_default();
 
     // Rounds: one a year from October 2011 up to the one running today.
-    let today = crate::auth::extractor::today_local();
+    let today = zhucun_domain::calendar::today_local();
     let running =
         chrono::Datelike::year(&today) - 2010 - i32::from(chrono::Datelike::month(&today) < 10);
     let mut round_ids = Vec::new();

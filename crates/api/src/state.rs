@@ -2,6 +2,7 @@
 
 use crate::auth::jwt::JwtKeys;
 use crate::auth::password::Passwords;
+use crate::auth::{Auth, Bearer};
 use crate::error::ApiError;
 use actix_web::web;
 use std::sync::Arc;
@@ -44,5 +45,35 @@ impl AppState {
             conn.transaction(f)
         })
         .await?
+    }
+}
+
+impl AppState {
+    /// [`AppState::read`] for an authenticated request: the login check and `f` share the trip
+    /// and the connection.
+    pub async fn read_as<T, F>(&self, bearer: Bearer, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection, &Auth) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.read(move |conn| {
+            let auth = bearer.load(conn)?;
+            f(conn, &auth)
+        })
+        .await
+    }
+
+    /// [`AppState::write`] for an authenticated request: the login check runs in the write's
+    /// transaction, so a login ended a moment ago cannot slip a write in.
+    pub async fn write_as<T, F>(&self, bearer: Bearer, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection, &Auth) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.write(move |conn| {
+            let auth = bearer.load(conn)?;
+            f(conn, &auth)
+        })
+        .await
     }
 }

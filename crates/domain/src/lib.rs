@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod auth;
+pub mod calendar;
 pub mod organisation;
 pub mod paging;
 pub mod role;

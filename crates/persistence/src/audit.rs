@@ -56,6 +56,27 @@ pub struct AuditFilter {
 }
 
 /// Newest first.
+/// The trail is read newest first, by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditSort {
+    Id,
+}
+
+impl crate::keyset::SortBy for AuditSort {
+    type Row = AuditRow;
+    const NAMES: &'static [(&'static str, Self)] = &[("id", AuditSort::Id)];
+    const DEFAULT_DESCENDING: bool = true;
+    fn kind(self) -> crate::keyset::KeyKind {
+        crate::keyset::KeyKind::Id
+    }
+    fn key(self, _: &AuditRow) -> crate::keyset::Key {
+        crate::keyset::Key::Id
+    }
+    fn row_id(row: &AuditRow) -> i64 {
+        row.id
+    }
+}
+
 pub fn list(
     conn: &mut DbConnection,
     filter: &AuditFilter,

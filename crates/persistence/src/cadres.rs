@@ -1,5 +1,5 @@
 use crate::db::DbConnection;
-use crate::keyset::After;
+use crate::keyset::{Key, KeyKind, PageRequest, SortBy};
 use crate::schema::cadres;
 use crate::Page;
 use chrono::NaiveDateTime;
@@ -22,7 +22,7 @@ pub struct CadreRow {
     pub updated_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Queryable, Selectable)]
 #[diesel(table_name = cadres, treat_none_as_null = true)]
 pub struct CadreValues {
     pub office_id: Option<i64>,
@@ -34,6 +34,8 @@ pub struct CadreValues {
     pub deactivated_at: Option<NaiveDateTime>,
 }
 
+crate::versioned_table!(Cadres, cadres, CadreRow, CadreValues);
+
 #[derive(Debug, Clone, Default)]
 pub struct CadreFilter {
     pub department_id: i64,
@@ -42,59 +44,30 @@ pub struct CadreFilter {
     pub search: Option<String>,
 }
 
-pub fn get(conn: &mut DbConnection, id: i64) -> QueryResult<CadreRow> {
-    cadres::table
-        .find(id)
-        .select(CadreRow::as_select())
-        .first(conn)
+/// The sorts of the list: by name (ties broken by id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CadreSort {
+    Name,
 }
 
-pub fn insert(
-    conn: &mut DbConnection,
-    department_id: i64,
-    values: &CadreValues,
-    now: NaiveDateTime,
-) -> QueryResult<CadreRow> {
-    let id: i64 = diesel::insert_into(cadres::table)
-        .values((
-            values,
-            cadres::department_id.eq(department_id),
-            cadres::version.eq(1),
-            cadres::created_at.eq(now),
-            cadres::updated_at.eq(now),
-        ))
-        .returning(cadres::id)
-        .get_result(conn)?;
-    get(conn, id)
-}
-
-pub fn update(
-    conn: &mut DbConnection,
-    id: i64,
-    version: i32,
-    values: &CadreValues,
-    now: NaiveDateTime,
-) -> QueryResult<Option<CadreRow>> {
-    let n =
-        diesel::update(cadres::table.filter(cadres::id.eq(id).and(cadres::version.eq(version))))
-            .set((
-                values,
-                cadres::version.eq(version + 1),
-                cadres::updated_at.eq(now),
-            ))
-            .execute(conn)?;
-    if n == 0 {
-        return Ok(None);
+impl SortBy for CadreSort {
+    type Row = CadreRow;
+    const NAMES: &'static [(&'static str, Self)] = &[("name", CadreSort::Name)];
+    fn kind(self) -> KeyKind {
+        KeyKind::Text
     }
-    get(conn, id).map(Some)
+    fn key(self, row: &CadreRow) -> Key {
+        Key::Text(row.name.clone())
+    }
+    fn row_id(row: &CadreRow) -> i64 {
+        row.id
+    }
 }
 
 pub fn list(
     conn: &mut DbConnection,
     filter: &CadreFilter,
-    descending: bool,
-    after: After<String>,
-    limit: i64,
+    page: &PageRequest<CadreSort>,
 ) -> QueryResult<Page<CadreRow>> {
     let mut q = cadres::table
         .filter(cadres::department_id.eq(filter.department_id))
@@ -111,7 +84,8 @@ pub fn list(
     if let Some(pattern) = &filter.search {
         q = q.filter(cadres::search_text.like(pattern.clone()).escape('\\'));
     }
+    let (after, descending) = (page.after.clone().text()?, page.descending);
     crate::keyset_page!(q, cadres::name, cadres::id, after, descending);
-    let rows = q.limit(limit + 1).load(conn)?;
-    Ok(Page::from_overfetch(rows, limit))
+    let rows = q.limit(page.limit + 1).load(conn)?;
+    Ok(Page::from_overfetch(rows, page.limit))
 }

@@ -20,7 +20,7 @@ pub struct DepartmentRow {
     pub updated_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Queryable, Selectable)]
 #[diesel(table_name = departments, treat_none_as_null = true)]
 pub struct DepartmentValues {
     pub name: String,
@@ -29,6 +29,39 @@ pub struct DepartmentValues {
     pub local_leave_max_days: i32,
     pub min_team_size: i32,
     pub deactivated_at: Option<NaiveDateTime>,
+}
+
+/// Departments as a versioned table (created with their first admin, see the API).
+pub struct Departments;
+
+impl crate::Versioned for Departments {
+    type Row = DepartmentRow;
+    type Values = DepartmentValues;
+
+    fn id(row: &DepartmentRow) -> i64 {
+        row.id
+    }
+    fn version(row: &DepartmentRow) -> i32 {
+        row.version
+    }
+    fn get(conn: &mut DbConnection, id: i64) -> QueryResult<DepartmentRow> {
+        get(conn, id)
+    }
+    fn stored(conn: &mut DbConnection, id: i64) -> QueryResult<DepartmentValues> {
+        departments::table
+            .find(id)
+            .select(DepartmentValues::as_select())
+            .first(conn)
+    }
+    fn update(
+        conn: &mut DbConnection,
+        id: i64,
+        version: i32,
+        values: &DepartmentValues,
+        now: NaiveDateTime,
+    ) -> QueryResult<Option<DepartmentRow>> {
+        update(conn, id, version, values, now)
+    }
 }
 
 pub fn get(conn: &mut DbConnection, id: i64) -> QueryResult<DepartmentRow> {

@@ -7,6 +7,7 @@ pub mod db;
 pub mod departments;
 pub mod idempotency;
 pub mod keyset;
+pub mod members;
 pub mod migrations;
 pub mod offices;
 pub mod rounds;
@@ -14,9 +15,11 @@ pub mod schema;
 pub mod sessions;
 pub mod teams;
 pub mod users;
+pub mod versioned;
 pub mod villages;
 
 pub use db::{DatabaseUrl, Db, DbConnection, DbError};
+pub use versioned::{Creatable, Versioned};
 
 /// Now, in UTC, at the precision both backends keep (microseconds).
 pub fn now() -> chrono::NaiveDateTime {

@@ -1,5 +1,5 @@
 use crate::db::DbConnection;
-use crate::keyset::After;
+use crate::keyset::{Key, KeyKind, PageRequest, SortBy};
 use crate::schema::offices;
 use crate::Page;
 use chrono::NaiveDateTime;
@@ -18,13 +18,15 @@ pub struct OfficeRow {
     pub updated_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Queryable, Selectable)]
 #[diesel(table_name = offices, treat_none_as_null = true)]
 pub struct OfficeValues {
     pub name: String,
     pub search_text: String,
     pub deactivated_at: Option<NaiveDateTime>,
 }
+
+crate::versioned_table!(Offices, offices, OfficeRow, OfficeValues);
 
 #[derive(Debug, Clone, Default)]
 pub struct OfficeFilter {
@@ -33,59 +35,30 @@ pub struct OfficeFilter {
     pub search: Option<String>,
 }
 
-pub fn get(conn: &mut DbConnection, id: i64) -> QueryResult<OfficeRow> {
-    offices::table
-        .find(id)
-        .select(OfficeRow::as_select())
-        .first(conn)
+/// The sorts of the list: by name (ties broken by id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OfficeSort {
+    Name,
 }
 
-pub fn insert(
-    conn: &mut DbConnection,
-    department_id: i64,
-    values: &OfficeValues,
-    now: NaiveDateTime,
-) -> QueryResult<OfficeRow> {
-    let id: i64 = diesel::insert_into(offices::table)
-        .values((
-            values,
-            offices::department_id.eq(department_id),
-            offices::version.eq(1),
-            offices::created_at.eq(now),
-            offices::updated_at.eq(now),
-        ))
-        .returning(offices::id)
-        .get_result(conn)?;
-    get(conn, id)
-}
-
-pub fn update(
-    conn: &mut DbConnection,
-    id: i64,
-    version: i32,
-    values: &OfficeValues,
-    now: NaiveDateTime,
-) -> QueryResult<Option<OfficeRow>> {
-    let n =
-        diesel::update(offices::table.filter(offices::id.eq(id).and(offices::version.eq(version))))
-            .set((
-                values,
-                offices::version.eq(version + 1),
-                offices::updated_at.eq(now),
-            ))
-            .execute(conn)?;
-    if n == 0 {
-        return Ok(None);
+impl SortBy for OfficeSort {
+    type Row = OfficeRow;
+    const NAMES: &'static [(&'static str, Self)] = &[("name", OfficeSort::Name)];
+    fn kind(self) -> KeyKind {
+        KeyKind::Text
     }
-    get(conn, id).map(Some)
+    fn key(self, row: &OfficeRow) -> Key {
+        Key::Text(row.name.clone())
+    }
+    fn row_id(row: &OfficeRow) -> i64 {
+        row.id
+    }
 }
 
 pub fn list(
     conn: &mut DbConnection,
     filter: &OfficeFilter,
-    descending: bool,
-    after: After<String>,
-    limit: i64,
+    page: &PageRequest<OfficeSort>,
 ) -> QueryResult<Page<OfficeRow>> {
     let mut q = offices::table
         .filter(offices::department_id.eq(filter.department_id))
@@ -99,9 +72,10 @@ pub fn list(
     if let Some(pattern) = &filter.search {
         q = q.filter(offices::search_text.like(pattern.clone()).escape('\\'));
     }
+    let (after, descending) = (page.after.clone().text()?, page.descending);
     crate::keyset_page!(q, offices::name, offices::id, after, descending);
-    let rows = q.limit(limit + 1).load(conn)?;
-    Ok(Page::from_overfetch(rows, limit))
+    let rows = q.limit(page.limit + 1).load(conn)?;
+    Ok(Page::from_overfetch(rows, page.limit))
 }
 
 pub fn names(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {

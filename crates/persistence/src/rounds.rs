@@ -1,5 +1,5 @@
 use crate::db::DbConnection;
-use crate::keyset::After;
+use crate::keyset::{Key, KeyKind, PageRequest, SortBy};
 use crate::schema::rounds;
 use crate::Page;
 use chrono::{NaiveDate, NaiveDateTime};
@@ -21,7 +21,7 @@ pub struct RoundRow {
     pub updated_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Queryable, Selectable)]
 #[diesel(table_name = rounds, treat_none_as_null = true)]
 pub struct RoundValues {
     pub number: i32,
@@ -31,6 +31,8 @@ pub struct RoundValues {
     pub deactivated_at: Option<NaiveDateTime>,
 }
 
+crate::versioned_table!(Rounds, rounds, RoundRow, RoundValues);
+
 #[derive(Debug, Clone, Default)]
 pub struct RoundFilter {
     pub department_id: i64,
@@ -39,59 +41,32 @@ pub struct RoundFilter {
     pub on: Option<NaiveDate>,
 }
 
-pub fn get(conn: &mut DbConnection, id: i64) -> QueryResult<RoundRow> {
-    rounds::table
-        .find(id)
-        .select(RoundRow::as_select())
-        .first(conn)
+/// The sorts of the list: by number (ties broken by id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoundSort {
+    Number,
 }
 
-pub fn insert(
-    conn: &mut DbConnection,
-    department_id: i64,
-    values: &RoundValues,
-    now: NaiveDateTime,
-) -> QueryResult<RoundRow> {
-    let id: i64 = diesel::insert_into(rounds::table)
-        .values((
-            values,
-            rounds::department_id.eq(department_id),
-            rounds::version.eq(1),
-            rounds::created_at.eq(now),
-            rounds::updated_at.eq(now),
-        ))
-        .returning(rounds::id)
-        .get_result(conn)?;
-    get(conn, id)
-}
-
-pub fn update(
-    conn: &mut DbConnection,
-    id: i64,
-    version: i32,
-    values: &RoundValues,
-    now: NaiveDateTime,
-) -> QueryResult<Option<RoundRow>> {
-    let n =
-        diesel::update(rounds::table.filter(rounds::id.eq(id).and(rounds::version.eq(version))))
-            .set((
-                values,
-                rounds::version.eq(version + 1),
-                rounds::updated_at.eq(now),
-            ))
-            .execute(conn)?;
-    if n == 0 {
-        return Ok(None);
+impl SortBy for RoundSort {
+    type Row = RoundRow;
+    const NAMES: &'static [(&'static str, Self)] = &[("number", RoundSort::Number)];
+    /// Newest first.
+    const DEFAULT_DESCENDING: bool = true;
+    fn kind(self) -> KeyKind {
+        KeyKind::Int
     }
-    get(conn, id).map(Some)
+    fn key(self, row: &RoundRow) -> Key {
+        Key::Int(i64::from(row.number))
+    }
+    fn row_id(row: &RoundRow) -> i64 {
+        row.id
+    }
 }
 
 pub fn list(
     conn: &mut DbConnection,
     filter: &RoundFilter,
-    descending: bool,
-    after: After<i32>,
-    limit: i64,
+    page: &PageRequest<RoundSort>,
 ) -> QueryResult<Page<RoundRow>> {
     let mut q = rounds::table
         .filter(rounds::department_id.eq(filter.department_id))
@@ -105,7 +80,8 @@ pub fn list(
     if let Some(day) = filter.on {
         q = q.filter(rounds::starts_on.le(day).and(rounds::ends_on.ge(day)));
     }
+    let (after, descending) = (page.after.clone().int32()?, page.descending);
     crate::keyset_page!(q, rounds::number, rounds::id, after, descending);
-    let rows = q.limit(limit + 1).load(conn)?;
-    Ok(Page::from_overfetch(rows, limit))
+    let rows = q.limit(page.limit + 1).load(conn)?;
+    Ok(Page::from_overfetch(rows, page.limit))
 }

@@ -1,6 +1,7 @@
 use crate::db::DbConnection;
-use crate::keyset::After;
-use crate::schema::{cadres, rounds, team_members, teams, villages};
+use crate::keyset::{Key, KeyKind, PageRequest, SortBy};
+use crate::schema::{rounds, team_members, teams, villages};
+use crate::versioned::{Creatable, Versioned};
 use crate::Page;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -30,7 +31,7 @@ pub struct TeamView {
     pub member_count: i64,
 }
 
-#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Queryable, Selectable)]
 #[diesel(table_name = teams, treat_none_as_null = true)]
 pub struct TeamValues {
     pub round_id: i64,
@@ -44,6 +45,65 @@ pub enum TeamSort {
     Round,
     Village,
     Id,
+}
+
+impl SortBy for TeamSort {
+    type Row = TeamView;
+    const NAMES: &'static [(&'static str, Self)] = &[
+        ("round", TeamSort::Round),
+        ("village", TeamSort::Village),
+        ("id", TeamSort::Id),
+    ];
+    fn kind(self) -> KeyKind {
+        match self {
+            TeamSort::Round => KeyKind::Int,
+            TeamSort::Village => KeyKind::Text,
+            TeamSort::Id => KeyKind::Id,
+        }
+    }
+    fn key(self, row: &TeamView) -> Key {
+        match self {
+            TeamSort::Round => Key::Int(i64::from(row.round_number)),
+            TeamSort::Village => Key::Text(row.village_name.clone()),
+            TeamSort::Id => Key::Id,
+        }
+    }
+    fn row_id(row: &TeamView) -> i64 {
+        row.team.id
+    }
+}
+
+/// Teams as a versioned table; rows are loaded with their round number and village name.
+pub struct Teams;
+
+impl Versioned for Teams {
+    type Row = TeamView;
+    type Values = TeamValues;
+
+    fn id(row: &TeamView) -> i64 {
+        row.team.id
+    }
+    fn version(row: &TeamView) -> i32 {
+        row.team.version
+    }
+    fn get(conn: &mut DbConnection, id: i64) -> QueryResult<TeamView> {
+        get_view(conn, id)
+    }
+    fn stored(conn: &mut DbConnection, id: i64) -> QueryResult<TeamValues> {
+        teams::table
+            .find(id)
+            .select(TeamValues::as_select())
+            .first(conn)
+    }
+    fn update(
+        conn: &mut DbConnection,
+        id: i64,
+        version: i32,
+        values: &TeamValues,
+        now: NaiveDateTime,
+    ) -> QueryResult<Option<TeamView>> {
+        update(conn, id, version, values, now)
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -126,11 +186,9 @@ pub fn update(
 pub fn list(
     conn: &mut DbConnection,
     filter: &TeamFilter,
-    sort: TeamSort,
-    descending: bool,
-    after: After<String>,
-    limit: i64,
+    page: &PageRequest<TeamSort>,
 ) -> QueryResult<Page<TeamView>> {
+    let (after, descending) = (page.after.clone(), page.descending);
     let mut q = view_query!()
         .filter(teams::department_id.eq(filter.department_id))
         .into_boxed();
@@ -148,158 +206,19 @@ pub fn list(
         Some(false) => q = q.filter(teams::deactivated_at.is_not_null()),
         None => {}
     }
-    match sort {
+    match page.sort {
         TeamSort::Round => {
-            let after = match after {
-                After::Row(v, id) => After::Row(v.parse::<i32>().unwrap_or_default(), id),
-                After::Start => After::Start,
-            };
+            let after = after.int32()?;
             crate::keyset_page!(q, rounds::number, teams::id, after, descending)
         }
-        TeamSort::Village => crate::keyset_page!(q, villages::name, teams::id, after, descending),
-        TeamSort::Id => {
-            let after = match after {
-                After::Row(_, id) => Some(id),
-                After::Start => None,
-            };
-            crate::keyset_by_id!(q, teams::id, after, descending)
+        TeamSort::Village => {
+            let after = after.text()?;
+            crate::keyset_page!(q, villages::name, teams::id, after, descending)
         }
+        TeamSort::Id => crate::keyset_by_id!(q, teams::id, after.id(), descending),
     }
-    let rows = q.limit(limit + 1).load(conn)?;
-    Ok(Page::from_overfetch(rows, limit))
-}
-
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Serialize)]
-#[diesel(table_name = team_members)]
-pub struct MemberRow {
-    pub id: i64,
-    pub department_id: i64,
-    pub team_id: i64,
-    pub cadre_id: i64,
-    pub is_leader: i32,
-    pub from_date: NaiveDate,
-    pub to_date: Option<NaiveDate>,
-    pub version: i32,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
-
-#[derive(Debug, Clone, PartialEq, Queryable, Serialize)]
-pub struct MemberView {
-    #[serde(flatten)]
-    pub member: MemberRow,
-    pub cadre_name: String,
-    pub cadre_name_bo: Option<String>,
-}
-
-#[derive(Debug, Clone, Insertable, AsChangeset)]
-#[diesel(table_name = team_members, treat_none_as_null = true)]
-pub struct MemberValues {
-    pub cadre_id: i64,
-    pub is_leader: i32,
-    pub from_date: NaiveDate,
-    pub to_date: Option<NaiveDate>,
-}
-
-macro_rules! member_query {
-    () => {
-        team_members::table.inner_join(cadres::table).select((
-            MemberRow::as_select(),
-            cadres::name,
-            cadres::name_bo,
-        ))
-    };
-}
-
-pub fn get_member(conn: &mut DbConnection, id: i64) -> QueryResult<MemberView> {
-    member_query!().filter(team_members::id.eq(id)).first(conn)
-}
-
-pub fn insert_member(
-    conn: &mut DbConnection,
-    department_id: i64,
-    team_id: i64,
-    values: &MemberValues,
-    now: NaiveDateTime,
-) -> QueryResult<MemberView> {
-    let id: i64 = diesel::insert_into(team_members::table)
-        .values((
-            values,
-            team_members::department_id.eq(department_id),
-            team_members::team_id.eq(team_id),
-            team_members::version.eq(1),
-            team_members::created_at.eq(now),
-            team_members::updated_at.eq(now),
-        ))
-        .returning(team_members::id)
-        .get_result(conn)?;
-    get_member(conn, id)
-}
-
-pub fn update_member(
-    conn: &mut DbConnection,
-    id: i64,
-    version: i32,
-    values: &MemberValues,
-    now: NaiveDateTime,
-) -> QueryResult<Option<MemberView>> {
-    let n = diesel::update(
-        team_members::table.filter(
-            team_members::id
-                .eq(id)
-                .and(team_members::version.eq(version)),
-        ),
-    )
-    .set((
-        values,
-        team_members::version.eq(version + 1),
-        team_members::updated_at.eq(now),
-    ))
-    .execute(conn)?;
-    if n == 0 {
-        return Ok(None);
-    }
-    get_member(conn, id).map(Some)
-}
-
-pub fn list_members(
-    conn: &mut DbConnection,
-    team_id: i64,
-    after: Option<i64>,
-    limit: i64,
-) -> QueryResult<Page<MemberView>> {
-    let mut q = member_query!()
-        .filter(team_members::team_id.eq(team_id))
-        .into_boxed();
-    crate::keyset_by_id!(q, team_members::id, after, false);
-    let rows = q.limit(limit + 1).load(conn)?;
-    Ok(Page::from_overfetch(rows, limit))
-}
-
-/// Whether the cadre has another membership (in any team) overlapping `from..=to`.
-pub fn overlapping_membership(
-    conn: &mut DbConnection,
-    cadre_id: i64,
-    from: NaiveDate,
-    to: Option<NaiveDate>,
-    except: Option<i64>,
-) -> QueryResult<bool> {
-    let mut q = team_members::table
-        .filter(team_members::cadre_id.eq(cadre_id))
-        .filter(
-            team_members::to_date
-                .is_null()
-                .or(team_members::to_date.ge(from)),
-        )
-        .select(team_members::id)
-        .into_boxed();
-    if let Some(to) = to {
-        q = q.filter(team_members::from_date.le(to));
-    }
-    if let Some(id) = except {
-        q = q.filter(team_members::id.ne(id));
-    }
-    Ok(q.first::<i64>(conn).optional()?.is_some())
+    let rows = q.limit(page.limit + 1).load(conn)?;
+    Ok(Page::from_overfetch(rows, page.limit))
 }
 
 /// The villages a cadre is stationed in on `day`: active teams whose membership covers the day.
@@ -323,4 +242,15 @@ pub fn villages_of_cadre_on(
     ids.sort_unstable();
     ids.dedup();
     Ok(ids)
+}
+
+impl Creatable for Teams {
+    fn insert(
+        conn: &mut DbConnection,
+        department_id: i64,
+        values: &TeamValues,
+        now: NaiveDateTime,
+    ) -> QueryResult<TeamView> {
+        insert(conn, department_id, values, now)
+    }
 }

@@ -1,6 +1,7 @@
 use crate::db::DbConnection;
-use crate::keyset::After;
+use crate::keyset::{Key, KeyKind, PageRequest, SortBy};
 use crate::schema::users;
+use crate::versioned::Versioned;
 use crate::Page;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -24,7 +25,7 @@ pub struct UserRow {
     pub updated_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Queryable, Selectable)]
 #[diesel(table_name = users, treat_none_as_null = true)]
 pub struct UserValues {
     pub display_name: String,
@@ -131,12 +132,63 @@ pub fn set_password(
     get(conn, id)
 }
 
+/// Users are listed by username.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserSort {
+    Username,
+}
+
+impl SortBy for UserSort {
+    type Row = UserRow;
+    const NAMES: &'static [(&'static str, Self)] = &[("username", UserSort::Username)];
+    fn kind(self) -> KeyKind {
+        KeyKind::Text
+    }
+    fn key(self, row: &UserRow) -> Key {
+        Key::Text(row.username.clone())
+    }
+    fn row_id(row: &UserRow) -> i64 {
+        row.id
+    }
+}
+
+/// Users as a versioned table (created through `insert`, with their credentials).
+pub struct Users;
+
+impl Versioned for Users {
+    type Row = UserRow;
+    type Values = UserValues;
+
+    fn id(row: &UserRow) -> i64 {
+        row.id
+    }
+    fn version(row: &UserRow) -> i32 {
+        row.version
+    }
+    fn get(conn: &mut DbConnection, id: i64) -> QueryResult<UserRow> {
+        get(conn, id)
+    }
+    fn stored(conn: &mut DbConnection, id: i64) -> QueryResult<UserValues> {
+        users::table
+            .find(id)
+            .select(UserValues::as_select())
+            .first(conn)
+    }
+    fn update(
+        conn: &mut DbConnection,
+        id: i64,
+        version: i32,
+        values: &UserValues,
+        now: NaiveDateTime,
+    ) -> QueryResult<Option<UserRow>> {
+        update(conn, id, version, values, now)
+    }
+}
+
 pub fn list(
     conn: &mut DbConnection,
     filter: &UserFilter,
-    descending: bool,
-    after: After<String>,
-    limit: i64,
+    page: &PageRequest<UserSort>,
 ) -> QueryResult<Page<UserRow>> {
     let mut q = users::table
         .filter(users::department_id.eq(filter.department_id))
@@ -159,9 +211,10 @@ pub fn list(
     if let Some(pattern) = &filter.search {
         q = q.filter(users::search_text.like(pattern.clone()).escape('\\'));
     }
+    let (after, descending) = (page.after.clone().text()?, page.descending);
     crate::keyset_page!(q, users::username, users::id, after, descending);
-    let rows = q.limit(limit + 1).load(conn)?;
-    Ok(Page::from_overfetch(rows, limit))
+    let rows = q.limit(page.limit + 1).load(conn)?;
+    Ok(Page::from_overfetch(rows, page.limit))
 }
 
 /// Active admins left in a department (the last one may not be demoted or disabled).

@@ -1,5 +1,5 @@
 use crate::db::DbConnection;
-use crate::keyset::After;
+use crate::keyset::{Key, KeyKind, PageRequest, SortBy};
 use crate::schema::villages;
 use crate::Page;
 use chrono::NaiveDateTime;
@@ -26,7 +26,7 @@ pub struct VillageRow {
 }
 
 /// Every column a create or an update writes.
-#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Queryable, Selectable)]
 #[diesel(table_name = villages, treat_none_as_null = true)]
 pub struct VillageValues {
     pub name: String,
@@ -41,11 +41,38 @@ pub struct VillageValues {
     pub deactivated_at: Option<NaiveDateTime>,
 }
 
+crate::versioned_table!(Villages, villages, VillageRow, VillageValues);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VillageSort {
     Name,
     County,
     Id,
+}
+
+impl SortBy for VillageSort {
+    type Row = VillageRow;
+    const NAMES: &'static [(&'static str, Self)] = &[
+        ("name", VillageSort::Name),
+        ("county", VillageSort::County),
+        ("id", VillageSort::Id),
+    ];
+    fn kind(self) -> KeyKind {
+        match self {
+            VillageSort::Name | VillageSort::County => KeyKind::Text,
+            VillageSort::Id => KeyKind::Id,
+        }
+    }
+    fn key(self, row: &VillageRow) -> Key {
+        match self {
+            VillageSort::Name => Key::Text(row.name.clone()),
+            VillageSort::County => Key::Text(row.county.clone()),
+            VillageSort::Id => Key::Id,
+        }
+    }
+    fn row_id(row: &VillageRow) -> i64 {
+        row.id
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -61,63 +88,12 @@ pub struct VillageFilter {
     pub search: Option<String>,
 }
 
-pub fn get(conn: &mut DbConnection, id: i64) -> QueryResult<VillageRow> {
-    villages::table
-        .find(id)
-        .select(VillageRow::as_select())
-        .first(conn)
-}
-
-pub fn insert(
-    conn: &mut DbConnection,
-    department_id: i64,
-    values: &VillageValues,
-    now: NaiveDateTime,
-) -> QueryResult<VillageRow> {
-    let id: i64 = diesel::insert_into(villages::table)
-        .values((
-            values,
-            villages::department_id.eq(department_id),
-            villages::version.eq(1),
-            villages::created_at.eq(now),
-            villages::updated_at.eq(now),
-        ))
-        .returning(villages::id)
-        .get_result(conn)?;
-    get(conn, id)
-}
-
-/// Writes the new values when the row still has `version`; `Ok(None)` when it changed meanwhile.
-pub fn update(
-    conn: &mut DbConnection,
-    id: i64,
-    version: i32,
-    values: &VillageValues,
-    now: NaiveDateTime,
-) -> QueryResult<Option<VillageRow>> {
-    let n = diesel::update(
-        villages::table.filter(villages::id.eq(id).and(villages::version.eq(version))),
-    )
-    .set((
-        values,
-        villages::version.eq(version + 1),
-        villages::updated_at.eq(now),
-    ))
-    .execute(conn)?;
-    if n == 0 {
-        return Ok(None);
-    }
-    get(conn, id).map(Some)
-}
-
 pub fn list(
     conn: &mut DbConnection,
     filter: &VillageFilter,
-    sort: VillageSort,
-    descending: bool,
-    after: After<String>,
-    limit: i64,
+    page: &PageRequest<VillageSort>,
 ) -> QueryResult<Page<VillageRow>> {
+    let (after, descending) = (page.after.clone(), page.descending);
     let mut q = villages::table
         .filter(villages::department_id.eq(filter.department_id))
         .select(VillageRow::as_select())
@@ -142,23 +118,21 @@ pub fn list(
     if let Some(pattern) = &filter.search {
         q = q.filter(villages::search_text.like(pattern.clone()).escape('\\'));
     }
-    match sort {
+    match page.sort {
         VillageSort::Name => {
+            let after = after.text()?;
             crate::keyset_page!(q, villages::name, villages::id, after, descending)
         }
         VillageSort::County => {
+            let after = after.text()?;
             crate::keyset_page!(q, villages::county, villages::id, after, descending)
         }
         VillageSort::Id => {
-            let after = match after {
-                After::Row(_, id) => Some(id),
-                After::Start => None,
-            };
-            crate::keyset_by_id!(q, villages::id, after, descending)
+            crate::keyset_by_id!(q, villages::id, after.id(), descending)
         }
     }
-    let rows = q.limit(limit + 1).load(conn)?;
-    Ok(Page::from_overfetch(rows, limit))
+    let rows = q.limit(page.limit + 1).load(conn)?;
+    Ok(Page::from_overfetch(rows, page.limit))
 }
 
 /// The names of villages, for embedding in other lists without a query per row.

@@ -1627,8 +1627,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Repeat a create safely */
-                "Idempotency-Key"?: string | null;
+                /** @description Repeat a create safely: the same key and body answer the first response again (with `Idempotent-Replayed: true`); the same key with another request is a 422 */
+                "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -1821,8 +1821,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The ETag you loaded */
-                "If-Match"?: string | null;
+                /** @description The `ETag` you loaded (e.g. `"3"`); a stale or foreign tag is a 412, `*` matches any version */
+                "If-Match"?: string;
             };
             path: {
                 /** @description Department id */
@@ -2024,8 +2024,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Repeat a create safely */
-                "Idempotency-Key"?: string | null;
+                /** @description Repeat a create safely: the same key and body answer the first response again (with `Idempotent-Replayed: true`); the same key with another request is a 422 */
+                "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -2218,8 +2218,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The ETag you loaded */
-                "If-Match"?: string | null;
+                /** @description The `ETag` you loaded (e.g. `"3"`); a stale or foreign tag is a 412, `*` matches any version */
+                "If-Match"?: string;
             };
             path: {
                 /** @description Office id */
@@ -2424,8 +2424,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Repeat a create safely */
-                "Idempotency-Key"?: string | null;
+                /** @description Repeat a create safely: the same key and body answer the first response again (with `Idempotent-Replayed: true`); the same key with another request is a 422 */
+                "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -2618,8 +2618,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The ETag you loaded */
-                "If-Match"?: string | null;
+                /** @description The `ETag` you loaded (e.g. `"3"`); a stale or foreign tag is a 412, `*` matches any version */
+                "If-Match"?: string;
             };
             path: {
                 /** @description User id */
@@ -2937,8 +2937,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Repeat a create safely */
-                "Idempotency-Key"?: string | null;
+                /** @description Repeat a create safely: the same key and body answer the first response again (with `Idempotent-Replayed: true`); the same key with another request is a 422 */
+                "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -3131,8 +3131,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The ETag you loaded */
-                "If-Match"?: string | null;
+                /** @description The `ETag` you loaded (e.g. `"3"`); a stale or foreign tag is a 412, `*` matches any version */
+                "If-Match"?: string;
             };
             path: {
                 /** @description Cadre id */
@@ -3339,8 +3339,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Repeat a create safely: the same key and body answer the first response again */
-                "Idempotency-Key"?: string | null;
+                /** @description Repeat a create safely: the same key and body answer the first response again (with `Idempotent-Replayed: true`); the same key with another request is a 422 */
+                "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -3533,8 +3533,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The ETag you loaded; a stale one is a 412 */
-                "If-Match"?: string | null;
+                /** @description The `ETag` you loaded (e.g. `"3"`); a stale or foreign tag is a 412, `*` matches any version */
+                "If-Match"?: string;
             };
             path: {
                 /** @description Village id */
@@ -3736,8 +3736,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Repeat a create safely */
-                "Idempotency-Key"?: string | null;
+                /** @description Repeat a create safely: the same key and body answer the first response again (with `Idempotent-Replayed: true`); the same key with another request is a 422 */
+                "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -3930,8 +3930,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The ETag you loaded */
-                "If-Match"?: string | null;
+                /** @description The `ETag` you loaded (e.g. `"3"`); a stale or foreign tag is a 412, `*` matches any version */
+                "If-Match"?: string;
             };
             path: {
                 /** @description Round id */
@@ -4133,8 +4133,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Repeat a create safely */
-                "Idempotency-Key"?: string | null;
+                /** @description Repeat a create safely: the same key and body answer the first response again (with `Idempotent-Replayed: true`); the same key with another request is a 422 */
+                "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -4327,8 +4327,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The ETag you loaded */
-                "If-Match"?: string | null;
+                /** @description The `ETag` you loaded (e.g. `"3"`); a stale or foreign tag is a 412, `*` matches any version */
+                "If-Match"?: string;
             };
             path: {
                 /** @description Team id */
@@ -4528,8 +4528,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Repeat a create safely */
-                "Idempotency-Key"?: string | null;
+                /** @description Repeat a create safely: the same key and body answer the first response again (with `Idempotent-Replayed: true`); the same key with another request is a 422 */
+                "Idempotency-Key"?: string;
             };
             path: {
                 /** @description Team id */
@@ -4648,8 +4648,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The ETag you loaded */
-                "If-Match"?: string | null;
+                /** @description The `ETag` you loaded (e.g. `"3"`); a stale or foreign tag is a 412, `*` matches any version */
+                "If-Match"?: string;
             };
             path: {
                 /** @description Team id */

@@ -4,7 +4,7 @@ use crate::state::AppState;
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
-use futures_util::future::LocalBoxFuture;
+use futures_util::future::{ready, LocalBoxFuture, Ready};
 use zhucun_domain::access::scope_for;
 use zhucun_domain::{decide, Action, Actor, Resource, Role, Target};
 use zhucun_persistence::users::UserRow;
@@ -66,13 +66,6 @@ impl Auth {
     }
 }
 
-/// The day in Asia/Shanghai (UTC+8, no daylight saving): memberships are dated in local days.
-pub fn today_local() -> chrono::NaiveDate {
-    let offset = chrono::FixedOffset::east_opt(8 * 3600)
-        .unwrap_or_else(|| chrono::FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()));
-    chrono::Utc::now().with_timezone(&offset).date_naive()
-}
-
 /// Loads the villages a user may see today.
 pub fn linked_villages(
     conn: &mut zhucun_persistence::DbConnection,
@@ -81,7 +74,9 @@ pub fn linked_villages(
 ) -> Result<Vec<i64>, ApiError> {
     Ok(match role {
         Role::Team => match user.cadre_id {
-            Some(cadre) => teams::villages_of_cadre_on(conn, cadre, today_local())?,
+            Some(cadre) => {
+                teams::villages_of_cadre_on(conn, cadre, zhucun_domain::calendar::today_local())?
+            }
             None => Vec::new(),
         },
         Role::VillageCommittee => user.village_id.into_iter().collect(),
@@ -109,59 +104,88 @@ fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
     }
 }
 
+/// A verified access token: who claims to call, not yet checked against the database. Handlers
+/// take a `Bearer` and pass it to [`AppState::read_as`] / [`AppState::write_as`], which check the
+/// login and load the [`Auth`] on the same connection as the handler's own queries: one trip to
+/// the blocking pool and one connection checkout per request.
+#[derive(Debug, Clone)]
+pub struct Bearer {
+    user_id: i64,
+    session_id: String,
+    request_id: String,
+}
+
+impl Bearer {
+    /// Checks that the login is live and the user enabled, and loads what the policy needs.
+    pub fn load(self, conn: &mut zhucun_persistence::DbConnection) -> Result<Auth, ApiError> {
+        let revoked = || ApiError::Unauthorized("this login has ended; log in again".to_owned());
+        let (session, user, operator) =
+            sessions::session_user(conn, &self.session_id)?.ok_or_else(revoked)?;
+        if session.revoked_at.is_some() || user.disabled_at.is_some() || user.id != self.user_id {
+            return Err(revoked());
+        }
+        let role =
+            Role::parse(&user.role).ok_or_else(|| ApiError::internal("unknown role stored"))?;
+        let villages = linked_villages(conn, &user, role)?;
+        let actor = Actor {
+            user_id: user.id,
+            role,
+            department_id: user.department_id,
+            operator: operator == 1,
+            villages: scope_for(role, villages),
+        };
+        Ok(Auth {
+            user,
+            role,
+            actor,
+            session_id: self.session_id,
+            request_id: self.request_id,
+        })
+    }
+}
+
+impl FromRequest for Bearer {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(bearer_of(req))
+    }
+}
+
+fn bearer_of(req: &HttpRequest) -> Result<Bearer, ApiError> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| ApiError::internal("app state missing"))?;
+    let claims = state.jwt.verify(&bearer(req)?)?;
+    let user_id: i64 = claims
+        .sub
+        .parse()
+        .map_err(|_| ApiError::Unauthorized("the access token is not valid".to_owned()))?;
+    let request_id = req
+        .extensions()
+        .get::<RequestId>()
+        .map(|r| r.0.clone())
+        .unwrap_or_default();
+    Ok(Bearer {
+        user_id,
+        session_id: claims.sid,
+        request_id,
+    })
+}
+
+/// The loaded `Auth` as an extractor, for handlers that do their own trips (login flows, `/me`).
 impl FromRequest for Auth {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
-        let token = bearer(req);
-        let request_id = req
-            .extensions()
-            .get::<RequestId>()
-            .map(|r| r.0.clone())
-            .unwrap_or_default();
+        let bearer = bearer_of(req);
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal("app state missing"))?;
-            let claims = state.jwt.verify(&token?)?;
-            let user_id: i64 = claims
-                .sub
-                .parse()
-                .map_err(|_| ApiError::Unauthorized("the access token is not valid".to_owned()))?;
-            let session_id = claims.sid;
-            let sid = session_id.clone();
-            let (user, role, operator, villages) = state
-                .read(move |conn| {
-                    let revoked =
-                        || ApiError::Unauthorized("this login has ended; log in again".to_owned());
-                    let (session, user, operator) =
-                        sessions::session_user(conn, &sid)?.ok_or_else(revoked)?;
-                    if session.revoked_at.is_some()
-                        || user.disabled_at.is_some()
-                        || user.id != user_id
-                    {
-                        return Err(revoked());
-                    }
-                    let role = Role::parse(&user.role)
-                        .ok_or_else(|| ApiError::internal("unknown role stored"))?;
-                    let villages = linked_villages(conn, &user, role)?;
-                    Ok((user, role, operator == 1, villages))
-                })
-                .await?;
-            let actor = Actor {
-                user_id: user.id,
-                role,
-                department_id: user.department_id,
-                operator,
-                villages: scope_for(role, villages),
-            };
-            Ok(Auth {
-                user,
-                role,
-                actor,
-                session_id,
-                request_id,
-            })
+            let bearer = bearer?;
+            state.read(move |conn| bearer.load(conn)).await
         })
     }
 }

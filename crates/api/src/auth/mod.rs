@@ -5,4 +5,4 @@ pub mod extractor;
 pub mod jwt;
 pub mod password;
 
-pub use extractor::Auth;
+pub use extractor::{Auth, Bearer};

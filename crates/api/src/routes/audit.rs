@@ -1,9 +1,9 @@
 //! Reading the audit trail (admin). Nothing here, or anywhere, changes or deletes an entry.
 
-use crate::auth::Auth;
+use crate::auth::Bearer;
 use crate::dto::utc;
 use crate::error::ApiError;
-use crate::paging::{after_id, ListRequest};
+use crate::paging::ListRequest;
 use crate::state::AppState;
 use actix_web::{get, web};
 use chrono::{DateTime, Utc};
@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use zhucun_domain::{list_scope, Resource};
-use zhucun_persistence::audit::{self as q, AuditFilter, AuditRow};
+use zhucun_persistence::audit::{self as q, AuditFilter, AuditRow, AuditSort};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list);
@@ -85,34 +85,27 @@ pub struct AuditQuery {
 #[get("/audit")]
 pub async fn list(
     state: web::Data<AppState>,
-    auth: Auth,
+    bearer: Bearer,
     query: web::Query<AuditQuery>,
 ) -> Result<web::Json<AuditList>, ApiError> {
     let query = query.into_inner();
-    let scope = list_scope(&auth.actor, Resource::Audit).map_err(ApiError::from)?;
-    let req = ListRequest::parse(
-        query.limit,
-        None,
-        query.cursor.as_deref(),
-        &[("id", ())],
-        (),
-    )?;
-    let filter = AuditFilter {
-        department_id: scope.department_id,
-        entity: query.entity.filter(|s| !s.is_empty()),
-        entity_id: query.entity_id.filter(|s| !s.is_empty()),
-        action: query.action.filter(|s| !s.is_empty()),
-        actor_id: query.actor_id,
-        since: query.since.map(|t| t.naive_utc()),
-        until: query.until.map(|t| t.naive_utc()),
-    };
-    let (after, limit) = (after_id(req.after.clone()), req.limit);
-    let page = state
-        .read(move |conn| Ok(q::list(conn, &filter, after, limit)?))
+    let req = ListRequest::<AuditSort>::parse(query.limit, None, query.cursor.as_deref())?;
+    let (after, limit) = (req.page.after.clone().id(), req.page.limit);
+    let rows = state
+        .read_as(bearer, move |conn, auth| {
+            let scope = list_scope(&auth.actor, Resource::Audit).map_err(ApiError::from)?;
+            let filter = AuditFilter {
+                department_id: scope.department_id,
+                entity: query.entity.filter(|s| !s.is_empty()),
+                entity_id: query.entity_id.filter(|s| !s.is_empty()),
+                action: query.action.filter(|s| !s.is_empty()),
+                actor_id: query.actor_id,
+                since: query.since.map(|t| t.naive_utc()),
+                until: query.until.map(|t| t.naive_utc()),
+            };
+            Ok(q::list(conn, &filter, after, limit)?)
+        })
         .await?;
-    let next_cursor = req.next(page.has_more, page.items.last(), |r| (String::new(), r.id));
-    Ok(web::Json(AuditList {
-        items: page.items.into_iter().map(AuditEntry::from).collect(),
-        next_cursor,
-    }))
+    let (items, next_cursor) = req.finish(rows);
+    Ok(web::Json(AuditList { items, next_cursor }))
 }

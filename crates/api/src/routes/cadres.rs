@@ -1,23 +1,22 @@
 //! Cadres (干部): the department's people who are sent to villages. Phones are personal data:
 //! only the department's own staff and admins read this register.
 
-use crate::audit::{self, NONE};
-use crate::auth::Auth;
+use crate::auth::Bearer;
 use crate::dto::{deactivation, patch, some, utc};
 use crate::error::ApiError;
-use crate::http::{create_once, json_with_etag, update_if_changed, Idempotency, IfMatch};
+use crate::http::{Idempotency, IfMatch};
 use crate::paging::ListRequest;
-use crate::routes::common::own_office;
+use crate::record::{self, own_opt, Linkable, Planned, Record};
+use crate::routes::offices::Offices;
 use crate::state::AppState;
-use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use zhucun_domain::validation::field_error;
-use zhucun_domain::{list_scope, text, Action, FieldError, Invalid, Resource, Target};
-use zhucun_persistence::cadres::{self as q, CadreFilter, CadreRow, CadreValues};
+use zhucun_domain::{list_scope, text, FieldError, Invalid, Resource, Target};
+use zhucun_persistence::cadres::{self as q, CadreFilter, CadreRow, CadreSort, CadreValues};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list)
@@ -131,7 +130,28 @@ fn phone(raw: Option<&str>) -> Result<Option<String>, FieldError> {
     Ok(Some(p))
 }
 
-fn values(
+/// Cadres as versioned records (see [`crate::record`]).
+pub struct Cadres;
+
+impl Record for Cadres {
+    type Table = q::Cadres;
+    type View = Cadre;
+    const RESOURCE: Resource = Resource::Cadre;
+    const ENTITY: &'static str = "cadre";
+
+    fn target(row: &CadreRow) -> Target {
+        Target {
+            department_id: row.department_id,
+            village_id: None,
+        }
+    }
+    fn active(row: &CadreRow) -> bool {
+        row.deactivated_at.is_none()
+    }
+}
+
+/// Validates and builds the stored values (API writes and demo data alike).
+pub fn values(
     name: &str,
     name_bo: Option<&str>,
     office_id: Option<i64>,
@@ -169,92 +189,73 @@ fn values(
 #[get("/cadres")]
 pub async fn list(
     state: web::Data<AppState>,
-    auth: Auth,
+    bearer: Bearer,
     query: web::Query<CadreQuery>,
 ) -> Result<web::Json<CadreList>, ApiError> {
     let query = query.into_inner();
-    let scope = list_scope(&auth.actor, Resource::Cadre).map_err(ApiError::from)?;
-    let req = ListRequest::parse(
+    let req = ListRequest::<CadreSort>::parse(
         query.limit,
         query.sort.as_deref(),
         query.cursor.as_deref(),
-        &[("name", ())],
-        (),
     )?;
-    let filter = CadreFilter {
-        department_id: scope.department_id,
-        office_id: query.office_id,
-        active: query.active,
-        search: query
-            .q
-            .as_deref()
-            .and_then(text::search_query)
-            .map(|s| text::like_contains(&s)),
-    };
-    let (descending, after, limit) = (req.descending, req.after.clone(), req.limit);
-    let page = state
-        .read(move |conn| Ok(q::list(conn, &filter, descending, after, limit)?))
+    let search = query
+        .q
+        .as_deref()
+        .and_then(text::search_query)
+        .map(|s| text::like_contains(&s));
+    let page = req.page.clone();
+    let rows = state
+        .read_as(bearer, move |conn, auth| {
+            let scope = list_scope(&auth.actor, Resource::Cadre).map_err(ApiError::from)?;
+            let filter = CadreFilter {
+                department_id: scope.department_id,
+                office_id: query.office_id,
+                active: query.active,
+                search,
+            };
+            Ok(q::list(conn, &filter, &page)?)
+        })
         .await?;
-    let next_cursor = req.next(page.has_more, page.items.last(), |r| (r.name.clone(), r.id));
-    Ok(web::Json(CadreList {
-        items: page.items.into_iter().map(Cadre::from).collect(),
-        next_cursor,
-    }))
+    let (items, next_cursor) = req.finish(rows);
+    Ok(web::Json(CadreList { items, next_cursor }))
 }
 
 /// Register a cadre (admin).
 #[utoipa::path(tag = "cadres", operation_id = "create_cadre", request_body = CadreCreate,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a create safely", pattern = "^[!-~]{1,255}$")),
+    params(Idempotency),
     responses((status = 201, description = "Created", body = Cadre)), security(("bearer" = [])))]
 #[post("/cadres")]
 pub async fn create(
     state: web::Data<AppState>,
-    auth: Auth,
+    bearer: Bearer,
     idem: Idempotency,
     body: web::Json<CadreCreate>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require_own(Action::Create, Resource::Cadre, None)?;
     let b = body.into_inner();
-    let vals = values(
+    let values = values(
         &b.name,
         b.name_bo.as_deref(),
         b.office_id,
         b.position.as_deref(),
         b.phone.as_deref(),
         None,
-    )?;
-    let created = state
-        .write(move |conn| {
-            own_office(conn, auth.department_id(), vals.office_id, "office_id")?;
-            create_once(conn, auth.user.id, &idem, "POST /cadres", &b, |conn| {
-                let dto = Cadre::from(q::insert(
-                    conn,
-                    auth.department_id(),
-                    &vals,
-                    zhucun_persistence::now(),
-                )?);
-                audit::record(
-                    conn,
-                    &auth.audit(),
-                    "create",
-                    "cadre",
-                    dto.id,
-                    NONE,
-                    Some(&dto),
-                )?;
-                let v = dto.version;
-                Ok((dto, v))
-            })
+    );
+    record::create::<Cadres, _, _>(&state, bearer, idem, b, move |conn, auth| {
+        let values = values?;
+        let dept = auth.department_id();
+        own_opt::<Offices>(
+            conn,
+            dept,
+            values.office_id,
+            "office_id",
+            Linkable::ActiveOnly,
+        )?;
+        Ok(Planned {
+            values,
+            village_id: None,
         })
-        .await?;
-    Ok(created.into_response())
-}
-
-fn target(row: &CadreRow) -> Target {
-    Target {
-        department_id: row.department_id,
-        village_id: None,
-    }
+    })
+    .await
 }
 
 /// One cadre.
@@ -263,36 +264,32 @@ fn target(row: &CadreRow) -> Target {
 #[get("/cadres/{id}")]
 pub async fn read(
     state: web::Data<AppState>,
-    auth: Auth,
+    bearer: Bearer,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let row = state.read(move |conn| Ok(q::get(conn, id)?)).await?;
-    auth.require(Action::Read, Resource::Cadre, target(&row))?;
-    let v = row.version;
-    json_with_etag(StatusCode::OK, &Cadre::from(row), v)
+    record::read::<Cadres>(&state, bearer, id.into_inner()).await
 }
 
 /// Change a cadre (admin).
 #[utoipa::path(tag = "cadres", operation_id = "update_cadre",
-    params(("id" = i64, Path, description = "Cadre id"), ("If-Match" = Option<String>, Header, description = "The ETag you loaded", pattern = r#"^(\*|(W/)?"?[0-9]+"?(, *(W/)?"?[0-9]+"?)*)$"#)),
+    params(("id" = i64, Path, description = "Cadre id"), IfMatch),
     request_body = CadrePatch, responses((status = 200, description = "The changed cadre", body = Cadre)), security(("bearer" = [])))]
 #[patch("/cadres/{id}")]
 pub async fn update(
     state: web::Data<AppState>,
-    auth: Auth,
+    bearer: Bearer,
     id: web::Path<i64>,
     if_match: IfMatch,
     body: web::Json<CadrePatch>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
     let p = body.into_inner();
-    let dto = state
-        .write(move |conn| {
-            let row = q::get(conn, id)?;
-            auth.require(Action::Update, Resource::Cadre, target(&row))?;
-            if_match.check(row.version)?;
-            let vals = values(
+    record::update::<Cadres, _>(
+        &state,
+        bearer,
+        if_match,
+        id.into_inner(),
+        move |conn, row| {
+            let values = values(
                 p.name.as_deref().unwrap_or(&row.name),
                 patch(&p.name_bo, &row.name_bo).as_deref(),
                 patch(&p.office_id, &row.office_id),
@@ -300,31 +297,22 @@ pub async fn update(
                 patch(&p.phone, &row.phone).as_deref(),
                 deactivation(p.active, row.deactivated_at),
             )?;
-            if vals.office_id != row.office_id {
-                own_office(conn, auth.department_id(), vals.office_id, "office_id")?;
+            // A link kept as it was stays valid even if that office was closed since.
+            if values.office_id != row.office_id {
+                let dept = row.department_id;
+                own_opt::<Offices>(
+                    conn,
+                    dept,
+                    values.office_id,
+                    "office_id",
+                    Linkable::ActiveOnly,
+                )?;
             }
-            let before = Cadre::from(row.clone());
-            let Some(after) = update_if_changed(conn, &before, |conn| {
-                Ok(Cadre::from(
-                    q::update(conn, id, row.version, &vals, zhucun_persistence::now())?
-                        .ok_or(ApiError::PreconditionFailed)?,
-                ))
-            })?
-            else {
-                return Ok(before);
-            };
-            audit::record(
-                conn,
-                &auth.audit(),
-                "update",
-                "cadre",
-                id,
-                Some(&before),
-                Some(&after),
-            )?;
-            Ok(after)
-        })
-        .await?;
-    let v = dto.version;
-    json_with_etag(StatusCode::OK, &dto, v)
+            Ok(Planned {
+                values,
+                village_id: None,
+            })
+        },
+    )
+    .await
 }

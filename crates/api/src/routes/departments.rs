@@ -2,12 +2,12 @@
 //! together with each one's first admin.
 
 use crate::audit::{self, AuditCtx, NONE};
-use crate::auth::Auth;
+use crate::auth::Bearer;
 use crate::dto::{deactivation, patch, some, utc};
 use crate::error::ApiError;
-use crate::http::{create_once, json_with_etag, update_if_changed, Idempotency, IfMatch};
+use crate::http::{create_once, Idempotency, IfMatch};
+use crate::record::{self, Planned, Record};
 use crate::state::AppState;
-use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -147,10 +147,13 @@ fn values(
 #[get("/departments")]
 pub async fn list(
     state: web::Data<AppState>,
-    auth: Auth,
+    bearer: Bearer,
 ) -> Result<web::Json<DepartmentList>, ApiError> {
-    let id = auth.department_id();
-    let row = state.read(move |conn| Ok(q::get(conn, id)?)).await?;
+    let row = state
+        .read_as(bearer, move |conn, auth| {
+            Ok(q::get(conn, auth.department_id())?)
+        })
+        .await?;
     Ok(web::Json(DepartmentList {
         items: vec![Department::from(row)],
         next_cursor: None,
@@ -159,23 +162,30 @@ pub async fn list(
 
 /// Create a department with its first admin (admins of the operator department only).
 #[utoipa::path(tag = "departments", operation_id = "create_department", request_body = DepartmentCreate,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a create safely", pattern = "^[!-~]{1,255}$")),
+    params(Idempotency),
     responses((status = 201, description = "Created", body = Department)), security(("bearer" = [])))]
 #[post("/departments")]
 pub async fn create(
     state: web::Data<AppState>,
-    auth: Auth,
+    bearer: Bearer,
     idem: Idempotency,
     body: web::Json<DepartmentCreate>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require(
-        Action::Create,
-        Resource::Department,
-        Target {
-            department_id: 0,
-            village_id: None,
-        },
-    )?;
+    let may_create = |auth: &crate::auth::Auth| {
+        auth.require(
+            Action::Create,
+            Resource::Department,
+            Target {
+                department_id: 0,
+                village_id: None,
+            },
+        )
+    };
+    // Refused before any password is hashed; checked again in the write.
+    let check = bearer.clone();
+    state
+        .read_as(check, move |_, auth| may_create(auth))
+        .await?;
     let b = body.into_inner();
     let settings: DepartmentSettings = b.settings.map(Into::into).unwrap_or_default();
     let (vals, mut inv) = match values(&b.name, b.short_name.as_deref(), settings, None) {
@@ -198,77 +208,85 @@ pub async fn create(
     };
     let hash = state.passwords.hash(b.admin_password.clone()).await?;
     let created = state
-        .write(move |conn| {
+        .write_as(bearer, move |conn, auth| {
+            may_create(auth)?;
             // The password takes no part in the stored request fingerprint.
             let mut fingerprint = serde_json::to_value(&b).map_err(ApiError::internal)?;
             if let Some(o) = fingerprint.as_object_mut() {
                 o.remove("admin_password");
             }
-            create_once(
-                conn,
-                auth.user.id,
-                &idem,
-                "POST /departments",
-                &fingerprint,
-                |conn| {
-                    let now = zhucun_persistence::now();
-                    let row = q::insert(conn, &vals, false, now)?;
-                    let admin = users::insert(
-                        conn,
-                        row.id,
-                        &username,
-                        &hash,
-                        &UserValues {
-                            display_name: display.clone(),
-                            role: Role::Admin.as_str().to_owned(),
-                            office_id: None,
-                            village_id: None,
-                            cadre_id: None,
-                            search_text: text::search_key([
-                                Some(username.as_str()),
-                                Some(display.as_str()),
-                            ]),
-                            disabled_at: None,
-                        },
-                        now,
-                    )?;
-                    let dto = Department::from(row);
-                    audit::record(
-                        conn,
-                        &auth.audit(),
-                        "create",
-                        "department",
-                        dto.id,
-                        NONE,
-                        Some(&dto),
-                    )?;
-                    // The new tenant's trail starts with its first admin.
-                    let ctx = AuditCtx {
-                        department_id: dto.id,
-                        ..auth.audit()
-                    };
-                    audit::record(
-                        conn,
-                        &ctx,
-                        "create",
-                        "user",
-                        admin.id,
-                        NONE,
-                        Some(&crate::routes::users::User::from(admin)),
-                    )?;
-                    let v = dto.version;
-                    Ok((dto, v))
-                },
-            )
+            create_once(conn, auth.user.id, &idem, &fingerprint, |conn| {
+                let now = zhucun_persistence::now();
+                let row = q::insert(conn, &vals, false, now)?;
+                let admin = users::insert(
+                    conn,
+                    row.id,
+                    &username,
+                    &hash,
+                    &UserValues {
+                        display_name: display.clone(),
+                        role: Role::Admin.as_str().to_owned(),
+                        office_id: None,
+                        village_id: None,
+                        cadre_id: None,
+                        search_text: text::search_key([
+                            Some(username.as_str()),
+                            Some(display.as_str()),
+                        ]),
+                        disabled_at: None,
+                    },
+                    now,
+                )?;
+                let dto = Department::from(row);
+                audit::record(
+                    conn,
+                    &auth.audit(),
+                    "create",
+                    "department",
+                    dto.id,
+                    NONE,
+                    Some(&dto),
+                )?;
+                // The new tenant's trail starts with its first admin.
+                let ctx = AuditCtx {
+                    department_id: dto.id,
+                    ..auth.audit()
+                };
+                audit::record(
+                    conn,
+                    &ctx,
+                    "create",
+                    "user",
+                    admin.id,
+                    NONE,
+                    Some(&crate::routes::users::User::from(admin)),
+                )?;
+                let v = dto.version;
+                Ok((dto, v))
+            })
         })
         .await?;
     Ok(created.into_response())
 }
 
-fn target(row: &DepartmentRow) -> Target {
-    Target {
-        department_id: row.id,
-        village_id: None,
+/// Departments as versioned records (see [`crate::record`]).
+pub struct Departments;
+
+impl Record for Departments {
+    type Table = q::Departments;
+    type View = Department;
+    const RESOURCE: Resource = Resource::Department;
+    const ENTITY: &'static str = "department";
+
+    /// A department is its own tenant.
+    fn target(row: &DepartmentRow) -> Target {
+        Target {
+            department_id: row.id,
+            village_id: None,
+        }
+    }
+    fn active(row: &DepartmentRow) -> bool {
+        row.deactivated_at.is_none()
     }
 }
 
@@ -278,70 +296,43 @@ fn target(row: &DepartmentRow) -> Target {
 #[get("/departments/{id}")]
 pub async fn read(
     state: web::Data<AppState>,
-    auth: Auth,
+    bearer: Bearer,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let row = state.read(move |conn| Ok(q::get(conn, id)?)).await?;
-    auth.require(Action::Read, Resource::Department, target(&row))?;
-    let v = row.version;
-    json_with_etag(StatusCode::OK, &Department::from(row), v)
+    record::read::<Departments>(&state, bearer, id.into_inner()).await
 }
 
 /// Change your department's name or settings (admin).
 #[utoipa::path(tag = "departments", operation_id = "update_department",
-    params(("id" = i64, Path, description = "Department id"), ("If-Match" = Option<String>, Header, description = "The ETag you loaded", pattern = r#"^(\*|(W/)?"?[0-9]+"?(, *(W/)?"?[0-9]+"?)*)$"#)),
+    params(("id" = i64, Path, description = "Department id"), IfMatch),
     request_body = DepartmentPatch, responses((status = 200, description = "The changed department", body = Department)), security(("bearer" = [])))]
 #[patch("/departments/{id}")]
 pub async fn update(
     state: web::Data<AppState>,
-    auth: Auth,
+    bearer: Bearer,
     id: web::Path<i64>,
     if_match: IfMatch,
     body: web::Json<DepartmentPatch>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
     let p = body.into_inner();
-    let dto = state
-        .write(move |conn| {
-            let row = q::get(conn, id)?;
-            auth.require(Action::Update, Resource::Department, target(&row))?;
-            if_match.check(row.version)?;
-            if p.active == Some(false) {
-                return Err(ApiError::field(
-                    "active",
-                    "you cannot deactivate your own department",
-                ));
-            }
-            let current = Department::from(row.clone());
-            let settings: DepartmentSettings = p.settings.unwrap_or(current.settings).into();
-            let vals = values(
+    record::update::<Departments, _>(&state, bearer, if_match, id.into_inner(), move |_, row| {
+        if p.active == Some(false) {
+            return Err(ApiError::field(
+                "active",
+                "you cannot deactivate your own department",
+            ));
+        }
+        let current = Department::from(row.clone());
+        let settings: DepartmentSettings = p.settings.unwrap_or(current.settings).into();
+        Ok(Planned {
+            values: values(
                 p.name.as_deref().unwrap_or(&row.name),
                 patch(&p.short_name, &row.short_name).as_deref(),
                 settings,
                 deactivation(p.active, row.deactivated_at),
-            )?;
-            let Some(after) = update_if_changed(conn, &current, |conn| {
-                Ok(Department::from(
-                    q::update(conn, id, row.version, &vals, zhucun_persistence::now())?
-                        .ok_or(ApiError::PreconditionFailed)?,
-                ))
-            })?
-            else {
-                return Ok(current);
-            };
-            audit::record(
-                conn,
-                &auth.audit(),
-                "update",
-                "department",
-                id,
-                Some(&current),
-                Some(&after),
-            )?;
-            Ok(after)
+            )?,
+            village_id: None,
         })
-        .await?;
-    let v = dto.version;
-    json_with_etag(StatusCode::OK, &dto, v)
+    })
+    .await
 }

@@ -1,12 +1,12 @@
 pub mod audit;
 pub mod auth;
 pub mod cadres;
-pub mod common;
 pub mod departments;
 pub mod health;
 pub mod me;
 pub mod offices;
 pub mod rounds;
+pub mod team_members;
 pub mod teams;
 pub mod users;
 pub mod villages;

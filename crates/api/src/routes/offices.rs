@@ -1,20 +1,19 @@
 //! Offices (处室) of a department.
 
-use crate::audit::{self, NONE};
-use crate::auth::Auth;
+use crate::auth::Bearer;
 use crate::dto::{deactivation, utc};
 use crate::error::ApiError;
-use crate::http::{create_once, json_with_etag, update_if_changed, Idempotency, IfMatch};
+use crate::http::{Idempotency, IfMatch};
 use crate::paging::ListRequest;
+use crate::record::{self, Planned, Record};
 use crate::state::AppState;
-use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
-use zhucun_domain::{list_scope, text, Action, Resource, Target};
-use zhucun_persistence::offices::{self as q, OfficeFilter, OfficeRow, OfficeValues};
+use zhucun_domain::{list_scope, text, Resource, Target};
+use zhucun_persistence::offices::{self as q, OfficeFilter, OfficeRow, OfficeSort, OfficeValues};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list)
@@ -79,7 +78,28 @@ pub struct OfficeQuery {
     pub active: Option<bool>,
 }
 
-fn values(
+/// Offices as versioned records (see [`crate::record`]).
+pub struct Offices;
+
+impl Record for Offices {
+    type Table = q::Offices;
+    type View = Office;
+    const RESOURCE: Resource = Resource::Office;
+    const ENTITY: &'static str = "office";
+
+    fn target(row: &OfficeRow) -> Target {
+        Target {
+            department_id: row.department_id,
+            village_id: None,
+        }
+    }
+    fn active(row: &OfficeRow) -> bool {
+        row.deactivated_at.is_none()
+    }
+}
+
+/// Validates and builds the stored values (API writes and demo data alike).
+pub fn values(
     name: &str,
     deactivated_at: Option<chrono::NaiveDateTime>,
 ) -> Result<OfficeValues, ApiError> {
@@ -97,83 +117,56 @@ fn values(
 #[get("/offices")]
 pub async fn list(
     state: web::Data<AppState>,
-    auth: Auth,
+    bearer: Bearer,
     query: web::Query<OfficeQuery>,
 ) -> Result<web::Json<OfficeList>, ApiError> {
     let query = query.into_inner();
-    let scope = list_scope(&auth.actor, Resource::Office).map_err(ApiError::from)?;
-    let req = ListRequest::parse(
+    let req = ListRequest::<OfficeSort>::parse(
         query.limit,
         query.sort.as_deref(),
         query.cursor.as_deref(),
-        &[("name", ())],
-        (),
     )?;
-    let filter = OfficeFilter {
-        department_id: scope.department_id,
-        active: query.active,
-        search: query
-            .q
-            .as_deref()
-            .and_then(text::search_query)
-            .map(|s| text::like_contains(&s)),
-    };
-    let (descending, after, limit) = (req.descending, req.after.clone(), req.limit);
-    let page = state
-        .read(move |conn| Ok(q::list(conn, &filter, descending, after, limit)?))
+    let search = query
+        .q
+        .as_deref()
+        .and_then(text::search_query)
+        .map(|s| text::like_contains(&s));
+    let page = req.page.clone();
+    let rows = state
+        .read_as(bearer, move |conn, auth| {
+            let scope = list_scope(&auth.actor, Resource::Office).map_err(ApiError::from)?;
+            let filter = OfficeFilter {
+                department_id: scope.department_id,
+                active: query.active,
+                search,
+            };
+            Ok(q::list(conn, &filter, &page)?)
+        })
         .await?;
-    let next_cursor = req.next(page.has_more, page.items.last(), |r| (r.name.clone(), r.id));
-    Ok(web::Json(OfficeList {
-        items: page.items.into_iter().map(Office::from).collect(),
-        next_cursor,
-    }))
+    let (items, next_cursor) = req.finish(rows);
+    Ok(web::Json(OfficeList { items, next_cursor }))
 }
 
 /// Create an office (admin).
 #[utoipa::path(tag = "offices", operation_id = "create_office", request_body = OfficeCreate,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a create safely", pattern = "^[!-~]{1,255}$")),
+    params(Idempotency),
     responses((status = 201, description = "Created", body = Office)), security(("bearer" = [])))]
 #[post("/offices")]
 pub async fn create(
     state: web::Data<AppState>,
-    auth: Auth,
+    bearer: Bearer,
     idem: Idempotency,
     body: web::Json<OfficeCreate>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require_own(Action::Create, Resource::Office, None)?;
     let b = body.into_inner();
-    let vals = values(&b.name, None)?;
-    let created = state
-        .write(move |conn| {
-            create_once(conn, auth.user.id, &idem, "POST /offices", &b, |conn| {
-                let dto = Office::from(q::insert(
-                    conn,
-                    auth.department_id(),
-                    &vals,
-                    zhucun_persistence::now(),
-                )?);
-                audit::record(
-                    conn,
-                    &auth.audit(),
-                    "create",
-                    "office",
-                    dto.id,
-                    NONE,
-                    Some(&dto),
-                )?;
-                let v = dto.version;
-                Ok((dto, v))
-            })
+    let values = values(&b.name, None);
+    record::create::<Offices, _, _>(&state, bearer, idem, b, move |_, _| {
+        Ok(Planned {
+            values: values?,
+            village_id: None,
         })
-        .await?;
-    Ok(created.into_response())
-}
-
-fn target(row: &OfficeRow) -> Target {
-    Target {
-        department_id: row.department_id,
-        village_id: None,
-    }
+    })
+    .await
 }
 
 /// One office.
@@ -182,61 +175,33 @@ fn target(row: &OfficeRow) -> Target {
 #[get("/offices/{id}")]
 pub async fn read(
     state: web::Data<AppState>,
-    auth: Auth,
+    bearer: Bearer,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let row = state.read(move |conn| Ok(q::get(conn, id)?)).await?;
-    auth.require(Action::Read, Resource::Office, target(&row))?;
-    let v = row.version;
-    json_with_etag(StatusCode::OK, &Office::from(row), v)
+    record::read::<Offices>(&state, bearer, id.into_inner()).await
 }
 
 /// Rename or (de)activate an office (admin).
 #[utoipa::path(tag = "offices", operation_id = "update_office",
-    params(("id" = i64, Path, description = "Office id"), ("If-Match" = Option<String>, Header, description = "The ETag you loaded", pattern = r#"^(\*|(W/)?"?[0-9]+"?(, *(W/)?"?[0-9]+"?)*)$"#)),
+    params(("id" = i64, Path, description = "Office id"), IfMatch),
     request_body = OfficePatch, responses((status = 200, description = "The changed office", body = Office)), security(("bearer" = [])))]
 #[patch("/offices/{id}")]
 pub async fn update(
     state: web::Data<AppState>,
-    auth: Auth,
+    bearer: Bearer,
     id: web::Path<i64>,
     if_match: IfMatch,
     body: web::Json<OfficePatch>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
     let p = body.into_inner();
-    let dto = state
-        .write(move |conn| {
-            let row = q::get(conn, id)?;
-            auth.require(Action::Update, Resource::Office, target(&row))?;
-            if_match.check(row.version)?;
-            let vals = values(
+    record::update::<Offices, _>(&state, bearer, if_match, id.into_inner(), move |_, row| {
+        Ok(Planned {
+            values: values(
                 p.name.as_deref().unwrap_or(&row.name),
                 deactivation(p.active, row.deactivated_at),
-            )?;
-            let before = Office::from(row.clone());
-            let Some(after) = update_if_changed(conn, &before, |conn| {
-                Ok(Office::from(
-                    q::update(conn, id, row.version, &vals, zhucun_persistence::now())?
-                        .ok_or(ApiError::PreconditionFailed)?,
-                ))
-            })?
-            else {
-                return Ok(before);
-            };
-            audit::record(
-                conn,
-                &auth.audit(),
-                "update",
-                "office",
-                id,
-                Some(&before),
-                Some(&after),
-            )?;
-            Ok(after)
+            )?,
+            village_id: None,
         })
-        .await?;
-    let v = dto.version;
-    json_with_etag(StatusCode::OK, &dto, v)
+    })
+    .await
 }

@@ -1,21 +1,19 @@
 //! Rounds (驻村批次): the yearly dispatches since October 2011.
 
-use crate::audit::{self, NONE};
-use crate::auth::Auth;
+use crate::auth::Bearer;
 use crate::dto::{deactivation, patch, some, utc};
 use crate::error::ApiError;
-use crate::http::{create_once, json_with_etag, update_if_changed, Idempotency, IfMatch};
+use crate::http::{Idempotency, IfMatch};
 use crate::paging::ListRequest;
+use crate::record::{self, Planned, Record};
 use crate::state::AppState;
-use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
-use zhucun_domain::{list_scope, organisation, text, Action, Invalid, Resource, Target};
-use zhucun_persistence::keyset::After;
-use zhucun_persistence::rounds::{self as q, RoundFilter, RoundRow, RoundValues};
+use zhucun_domain::{list_scope, organisation, text, Invalid, Resource, Target};
+use zhucun_persistence::rounds::{self as q, RoundFilter, RoundRow, RoundSort, RoundValues};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list)
@@ -101,7 +99,29 @@ pub struct RoundQuery {
     pub on: Option<NaiveDate>,
 }
 
-fn values(
+/// Rounds as versioned records (see [`crate::record`]).
+pub struct Rounds;
+
+impl Record for Rounds {
+    type Table = q::Rounds;
+    type View = Round;
+    const RESOURCE: Resource = Resource::Round;
+    const ENTITY: &'static str = "round";
+
+    fn target(row: &RoundRow) -> Target {
+        Target {
+            department_id: row.department_id,
+            village_id: None,
+        }
+    }
+    /// A closed (deactivated) round stays a round: history and late corrections point to it.
+    fn active(_: &RoundRow) -> bool {
+        true
+    }
+}
+
+/// Validates and builds the stored values (API writes and demo data alike).
+pub fn values(
     number: i32,
     name: Option<&str>,
     starts_on: NaiveDate,
@@ -132,90 +152,51 @@ fn values(
 #[get("/rounds")]
 pub async fn list(
     state: web::Data<AppState>,
-    auth: Auth,
+    bearer: Bearer,
     query: web::Query<RoundQuery>,
 ) -> Result<web::Json<RoundList>, ApiError> {
     let query = query.into_inner();
-    let scope = list_scope(&auth.actor, Resource::Round).map_err(ApiError::from)?;
-    let sort = query.sort.clone().or_else(|| Some("-number".to_owned()));
-    let req = ListRequest::parse(
+    let req = ListRequest::<RoundSort>::parse(
         query.limit,
-        sort.as_deref(),
+        query.sort.as_deref(),
         query.cursor.as_deref(),
-        &[("number", ())],
-        (),
     )?;
-    let after = match &req.after {
-        After::Row(v, id) => After::Row(
-            v.parse::<i32>()
-                .map_err(|_| ApiError::field("cursor", "is not a cursor of this list"))?,
-            *id,
-        ),
-        After::Start => After::Start,
-    };
-    let filter = RoundFilter {
-        department_id: scope.department_id,
-        active: query.active,
-        on: query.on,
-    };
-    let (descending, limit) = (req.descending, req.limit);
-    let page = state
-        .read(move |conn| Ok(q::list(conn, &filter, descending, after, limit)?))
+    let page = req.page.clone();
+    let rows = state
+        .read_as(bearer, move |conn, auth| {
+            let scope = list_scope(&auth.actor, Resource::Round).map_err(ApiError::from)?;
+            let filter = RoundFilter {
+                department_id: scope.department_id,
+                active: query.active,
+                on: query.on,
+            };
+            Ok(q::list(conn, &filter, &page)?)
+        })
         .await?;
-    let next_cursor = req.next(page.has_more, page.items.last(), |r| {
-        (r.number.to_string(), r.id)
-    });
-    Ok(web::Json(RoundList {
-        items: page.items.into_iter().map(Round::from).collect(),
-        next_cursor,
-    }))
+    let (items, next_cursor) = req.finish(rows);
+    Ok(web::Json(RoundList { items, next_cursor }))
 }
 
 /// Create a round (admin).
 #[utoipa::path(tag = "rounds", operation_id = "create_round", request_body = RoundCreate,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a create safely", pattern = "^[!-~]{1,255}$")),
+    params(Idempotency),
     responses((status = 201, description = "Created", body = Round)), security(("bearer" = [])))]
 #[post("/rounds")]
 pub async fn create(
     state: web::Data<AppState>,
-    auth: Auth,
+    bearer: Bearer,
     idem: Idempotency,
     body: web::Json<RoundCreate>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require_own(Action::Create, Resource::Round, None)?;
     let b = body.into_inner();
-    let vals = values(b.number, b.name.as_deref(), b.starts_on, b.ends_on, None)?;
-    let created = state
-        .write(move |conn| {
-            create_once(conn, auth.user.id, &idem, "POST /rounds", &b, |conn| {
-                let dto = Round::from(q::insert(
-                    conn,
-                    auth.department_id(),
-                    &vals,
-                    zhucun_persistence::now(),
-                )?);
-                audit::record(
-                    conn,
-                    &auth.audit(),
-                    "create",
-                    "round",
-                    dto.id,
-                    NONE,
-                    Some(&dto),
-                )?;
-                let v = dto.version;
-                Ok((dto, v))
-            })
+    let values = values(b.number, b.name.as_deref(), b.starts_on, b.ends_on, None);
+    record::create::<Rounds, _, _>(&state, bearer, idem, b, move |_, _| {
+        Ok(Planned {
+            values: values?,
+            village_id: None,
         })
-        .await?;
-    Ok(created.into_response())
-}
-
-fn target(row: &RoundRow) -> Target {
-    Target {
-        department_id: row.department_id,
-        village_id: None,
-    }
+    })
+    .await
 }
 
 /// One round.
@@ -224,64 +205,36 @@ fn target(row: &RoundRow) -> Target {
 #[get("/rounds/{id}")]
 pub async fn read(
     state: web::Data<AppState>,
-    auth: Auth,
+    bearer: Bearer,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let row = state.read(move |conn| Ok(q::get(conn, id)?)).await?;
-    auth.require(Action::Read, Resource::Round, target(&row))?;
-    let v = row.version;
-    json_with_etag(StatusCode::OK, &Round::from(row), v)
+    record::read::<Rounds>(&state, bearer, id.into_inner()).await
 }
 
 /// Change a round (admin).
 #[utoipa::path(tag = "rounds", operation_id = "update_round",
-    params(("id" = i64, Path, description = "Round id"), ("If-Match" = Option<String>, Header, description = "The ETag you loaded", pattern = r#"^(\*|(W/)?"?[0-9]+"?(, *(W/)?"?[0-9]+"?)*)$"#)),
+    params(("id" = i64, Path, description = "Round id"), IfMatch),
     request_body = RoundPatch, responses((status = 200, description = "The changed round", body = Round)), security(("bearer" = [])))]
 #[patch("/rounds/{id}")]
 pub async fn update(
     state: web::Data<AppState>,
-    auth: Auth,
+    bearer: Bearer,
     id: web::Path<i64>,
     if_match: IfMatch,
     body: web::Json<RoundPatch>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
     let p = body.into_inner();
-    let dto = state
-        .write(move |conn| {
-            let row = q::get(conn, id)?;
-            auth.require(Action::Update, Resource::Round, target(&row))?;
-            if_match.check(row.version)?;
-            let vals = values(
+    record::update::<Rounds, _>(&state, bearer, if_match, id.into_inner(), move |_, row| {
+        Ok(Planned {
+            values: values(
                 p.number.unwrap_or(row.number),
                 patch(&p.name, &row.name).as_deref(),
                 p.starts_on.unwrap_or(row.starts_on),
                 p.ends_on.unwrap_or(row.ends_on),
                 deactivation(p.active, row.deactivated_at),
-            )?;
-            let before = Round::from(row.clone());
-            let Some(after) = update_if_changed(conn, &before, |conn| {
-                Ok(Round::from(
-                    q::update(conn, id, row.version, &vals, zhucun_persistence::now())?
-                        .ok_or(ApiError::PreconditionFailed)?,
-                ))
-            })?
-            else {
-                return Ok(before);
-            };
-            audit::record(
-                conn,
-                &auth.audit(),
-                "update",
-                "round",
-                id,
-                Some(&before),
-                Some(&after),
-            )?;
-            Ok(after)
+            )?,
+            village_id: None,
         })
-        .await?;
-    let v = dto.version;
-    json_with_etag(StatusCode::OK, &dto, v)
+    })
+    .await
 }

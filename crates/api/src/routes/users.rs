@@ -1,21 +1,21 @@
 //! User accounts (admin): roles, links to office, village and cadre, disabling, password resets.
 
 use crate::audit::{self, NONE};
-use crate::auth::Auth;
+use crate::auth::Bearer;
 use crate::dto::{patch, some, utc};
 use crate::error::ApiError;
-use crate::http::{create_once, json_with_etag, update_if_changed, Idempotency, IfMatch};
+use crate::http::{create_once, Idempotency, IfMatch};
 use crate::paging::ListRequest;
-use crate::routes::common::{own_cadre, own_office, own_village};
+use crate::record::{self, own_opt, Linkable, Planned, Record};
+use crate::routes::{cadres::Cadres, offices::Offices, villages::Villages};
 use crate::state::AppState;
-use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use zhucun_domain::{auth as rules, list_scope, text, Action, Invalid, Resource, Role, Target};
-use zhucun_persistence::users::{self as q, UserFilter, UserRow, UserValues};
+use zhucun_persistence::users::{self as q, UserFilter, UserRow, UserSort, UserValues};
 use zhucun_persistence::{sessions, DbConnection};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -182,14 +182,36 @@ fn values(
     ))
 }
 
+/// Users as versioned records (see [`crate::record`]).
+pub struct Users;
+
+impl Record for Users {
+    type Table = q::Users;
+    type View = User;
+    const RESOURCE: Resource = Resource::User;
+    const ENTITY: &'static str = "user";
+
+    fn target(row: &UserRow) -> Target {
+        Target {
+            department_id: row.department_id,
+            village_id: None,
+        }
+    }
+    fn active(row: &UserRow) -> bool {
+        row.disabled_at.is_none()
+    }
+}
+
 fn check_links(
     conn: &mut DbConnection,
     department_id: i64,
     v: &UserValues,
 ) -> Result<(), ApiError> {
-    own_office(conn, department_id, v.office_id, "office_id")?;
-    own_village(conn, department_id, v.village_id, "village_id")?;
-    own_cadre(conn, department_id, v.cadre_id, "cadre_id")
+    let active = Linkable::ActiveOnly;
+    own_opt::<Offices>(conn, department_id, v.office_id, "office_id", active)?;
+    own_opt::<Villages>(conn, department_id, v.village_id, "village_id", active)?;
+    own_opt::<Cadres>(conn, department_id, v.cadre_id, "cadre_id", active)?;
+    Ok(())
 }
 
 /// List the department's users (admin).
@@ -198,58 +220,60 @@ fn check_links(
 #[get("/users")]
 pub async fn list(
     state: web::Data<AppState>,
-    auth: Auth,
+    bearer: Bearer,
     query: web::Query<UserQuery>,
 ) -> Result<web::Json<UserList>, ApiError> {
     let query = query.into_inner();
-    let scope = list_scope(&auth.actor, Resource::User).map_err(ApiError::from)?;
-    let req = ListRequest::parse(
+    let req = ListRequest::<UserSort>::parse(
         query.limit,
         query.sort.as_deref(),
         query.cursor.as_deref(),
-        &[("username", ())],
-        (),
     )?;
     if let Some(r) = query.role.as_deref().filter(|s| !s.is_empty()) {
         role(r)?;
     }
-    let filter = UserFilter {
-        department_id: scope.department_id,
-        role: query.role.filter(|s| !s.is_empty()),
-        office_id: query.office_id,
-        village_id: query.village_id,
-        disabled: query.disabled,
-        search: query
-            .q
-            .as_deref()
-            .and_then(text::search_query)
-            .map(|s| text::like_contains(&s)),
-    };
-    let (descending, after, limit) = (req.descending, req.after.clone(), req.limit);
-    let page = state
-        .read(move |conn| Ok(q::list(conn, &filter, descending, after, limit)?))
+    let search = query
+        .q
+        .as_deref()
+        .and_then(text::search_query)
+        .map(|s| text::like_contains(&s));
+    let page = req.page.clone();
+    let rows = state
+        .read_as(bearer, move |conn, auth| {
+            let scope = list_scope(&auth.actor, Resource::User).map_err(ApiError::from)?;
+            let filter = UserFilter {
+                department_id: scope.department_id,
+                role: query.role.filter(|s| !s.is_empty()),
+                office_id: query.office_id,
+                village_id: query.village_id,
+                disabled: query.disabled,
+                search,
+            };
+            Ok(q::list(conn, &filter, &page)?)
+        })
         .await?;
-    let next_cursor = req.next(page.has_more, page.items.last(), |r| {
-        (r.username.clone(), r.id)
-    });
-    Ok(web::Json(UserList {
-        items: page.items.into_iter().map(User::from).collect(),
-        next_cursor,
-    }))
+    let (items, next_cursor) = req.finish(rows);
+    Ok(web::Json(UserList { items, next_cursor }))
 }
 
 /// Create a user (admin).
 #[utoipa::path(tag = "users", operation_id = "create_user", request_body = UserCreate,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a create safely", pattern = "^[!-~]{1,255}$")),
+    params(Idempotency),
     responses((status = 201, description = "Created", body = User)), security(("bearer" = [])))]
 #[post("/users")]
 pub async fn create(
     state: web::Data<AppState>,
-    auth: Auth,
+    bearer: Bearer,
     idem: Idempotency,
     body: web::Json<UserCreate>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require_own(Action::Create, Resource::User, None)?;
+    // Refused before any password is hashed; checked again in the write.
+    let check = bearer.clone();
+    state
+        .read_as(check, |_, auth| {
+            auth.require_own(Action::Create, Resource::User, None)
+        })
+        .await?;
     let b = body.into_inner();
     let mut inv = Invalid::new();
     let username = inv.check(rules::username(&b.username));
@@ -275,51 +299,28 @@ pub async fn create(
     };
     let hash = state.passwords.hash(b.password.clone()).await?;
     let created = state
-        .write(move |conn| {
+        .write_as(bearer, move |conn, auth| {
+            auth.require_own(Action::Create, Resource::User, None)?;
             check_links(conn, auth.department_id(), &vals)?;
             // The password takes no part in the stored request fingerprint.
             let mut fingerprint = serde_json::to_value(&b).map_err(ApiError::internal)?;
             if let Some(o) = fingerprint.as_object_mut() {
                 o.remove("password");
             }
-            create_once(
-                conn,
-                auth.user.id,
-                &idem,
-                "POST /users",
-                &fingerprint,
-                |conn| {
-                    let dto = User::from(q::insert(
-                        conn,
-                        auth.department_id(),
-                        &username,
-                        &hash,
-                        &vals,
-                        zhucun_persistence::now(),
-                    )?);
-                    audit::record(
-                        conn,
-                        &auth.audit(),
-                        "create",
-                        "user",
-                        dto.id,
-                        NONE,
-                        Some(&dto),
-                    )?;
-                    let v = dto.version;
-                    Ok((dto, v))
-                },
-            )
+            create_once(conn, auth.user.id, &idem, &fingerprint, |conn| {
+                let row = q::insert(
+                    conn,
+                    auth.department_id(),
+                    &username,
+                    &hash,
+                    &vals,
+                    zhucun_persistence::now(),
+                )?;
+                record::created::<Users>(conn, auth, row)
+            })
         })
         .await?;
     Ok(created.into_response())
-}
-
-fn target(row: &UserRow) -> Target {
-    Target {
-        department_id: row.department_id,
-        village_id: None,
-    }
 }
 
 /// One user (admin).
@@ -328,93 +329,82 @@ fn target(row: &UserRow) -> Target {
 #[get("/users/{id}")]
 pub async fn read(
     state: web::Data<AppState>,
-    auth: Auth,
+    bearer: Bearer,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let row = state.read(move |conn| Ok(q::get(conn, id)?)).await?;
-    auth.require(Action::Read, Resource::User, target(&row))?;
-    let v = row.version;
-    json_with_etag(StatusCode::OK, &User::from(row), v)
+    record::read::<Users>(&state, bearer, id.into_inner()).await
 }
 
 /// Change a user's name, role, links, or disable them (admin). Disabling ends their logins.
 #[utoipa::path(tag = "users", operation_id = "update_user",
-    params(("id" = i64, Path, description = "User id"), ("If-Match" = Option<String>, Header, description = "The ETag you loaded", pattern = r#"^(\*|(W/)?"?[0-9]+"?(, *(W/)?"?[0-9]+"?)*)$"#)),
+    params(("id" = i64, Path, description = "User id"), IfMatch),
     request_body = UserPatch, responses((status = 200, description = "The changed user", body = User)), security(("bearer" = [])))]
 #[patch("/users/{id}")]
 pub async fn update(
     state: web::Data<AppState>,
-    auth: Auth,
+    bearer: Bearer,
     id: web::Path<i64>,
     if_match: IfMatch,
     body: web::Json<UserPatch>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let p = body.into_inner();
-    let dto = state
-        .write(move |conn| {
-            let row = q::get(conn, id)?;
-            auth.require(Action::Update, Resource::User, target(&row))?;
-            if_match.check(row.version)?;
-            let disabled_at = match (p.disabled, row.disabled_at) {
-                (Some(true), None) => Some(zhucun_persistence::now()),
-                (Some(false), _) => None,
-                (_, current) => current,
-            };
-            let (new_role, vals) = values(
-                &row.username,
-                p.display_name.as_deref().unwrap_or(&row.display_name),
-                p.role.as_deref().unwrap_or(&row.role),
-                patch(&p.office_id, &row.office_id),
-                patch(&p.village_id, &row.village_id),
-                patch(&p.cadre_id, &row.cadre_id),
-                disabled_at,
-            )?;
-            let was_active_admin = row.role == Role::Admin.as_str() && row.disabled_at.is_none();
-            let stays_active_admin = new_role == Role::Admin && disabled_at.is_none();
-            if id == auth.user.id && !stays_active_admin {
-                return Err(ApiError::Conflict(
-                    "you cannot disable or demote yourself; ask another admin".to_owned(),
-                ));
-            }
-            if was_active_admin
-                && !stays_active_admin
-                && q::active_admins(conn, row.department_id)? <= 1
+    let updated = state
+        .write_as(bearer, move |conn, auth| {
+            let caller = auth.user.id;
+            let updated = record::update_in::<Users, _>(conn, auth, &if_match, id, |conn, row| {
+                let disabled_at = match (p.disabled, row.disabled_at) {
+                    (Some(true), None) => Some(zhucun_persistence::now()),
+                    (Some(false), _) => None,
+                    (_, current) => current,
+                };
+                let (new_role, values) = values(
+                    &row.username,
+                    p.display_name.as_deref().unwrap_or(&row.display_name),
+                    p.role.as_deref().unwrap_or(&row.role),
+                    patch(&p.office_id, &row.office_id),
+                    patch(&p.village_id, &row.village_id),
+                    patch(&p.cadre_id, &row.cadre_id),
+                    disabled_at,
+                )?;
+                let was_active_admin =
+                    row.role == Role::Admin.as_str() && row.disabled_at.is_none();
+                let stays_active_admin = new_role == Role::Admin && disabled_at.is_none();
+                if id == caller && !stays_active_admin {
+                    return Err(ApiError::Conflict(
+                        "you cannot disable or demote yourself; ask another admin".to_owned(),
+                    ));
+                }
+                if was_active_admin
+                    && !stays_active_admin
+                    && q::active_admins(conn, row.department_id)? <= 1
+                {
+                    return Err(ApiError::Conflict(
+                        "this is the department's last active admin".to_owned(),
+                    ));
+                }
+                // Links kept as they were stay valid even if their target was closed since.
+                if (values.office_id, values.village_id, values.cadre_id)
+                    != (row.office_id, row.village_id, row.cadre_id)
+                {
+                    check_links(conn, row.department_id, &values)?;
+                }
+                Ok(Planned {
+                    values,
+                    village_id: None,
+                })
+            })?;
+            if updated.changed
+                && updated.before.disabled_at.is_none()
+                && updated.after.disabled_at.is_some()
             {
-                return Err(ApiError::Conflict(
-                    "this is the department's last active admin".to_owned(),
-                ));
-            }
-            check_links(conn, row.department_id, &vals)?;
-            let now = zhucun_persistence::now();
-            let before = User::from(row.clone());
-            let Some(after) = update_if_changed(conn, &before, |conn| {
-                Ok(User::from(
-                    q::update(conn, id, row.version, &vals, now)?
-                        .ok_or(ApiError::PreconditionFailed)?,
-                ))
-            })?
-            else {
-                return Ok(before);
-            };
-            if after.disabled && !before.disabled {
+                let now = zhucun_persistence::now();
                 sessions::revoke_all_of_user(conn, id, "user disabled", now)?;
             }
-            audit::record(
-                conn,
-                &auth.audit(),
-                "update",
-                "user",
-                id,
-                Some(&before),
-                Some(&after),
-            )?;
-            Ok(after)
+            Ok(updated)
         })
         .await?;
-    let v = dto.version;
-    json_with_etag(StatusCode::OK, &dto, v)
+    record::respond::<Users>(actix_web::http::StatusCode::OK, updated.after)
 }
 
 /// Set a new password for a user (admin). All their logins end.
@@ -423,18 +413,24 @@ pub async fn update(
 #[post("/users/{id}/password")]
 pub async fn reset_password(
     state: web::Data<AppState>,
-    auth: Auth,
+    bearer: Bearer,
     id: web::Path<i64>,
     body: web::Json<PasswordReset>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let password = body.into_inner().new_password;
-    let row = state.read(move |conn| Ok(q::get(conn, id)?)).await?;
-    auth.require(Action::Update, Resource::User, target(&row))?;
+    let check = bearer.clone();
+    let row = state
+        .read_as(check, move |conn, auth| {
+            record::load::<Users>(conn, auth, Action::Update, id)
+        })
+        .await?;
     rules::new_password("new_password", &password, &row.username)?;
     let hash = state.passwords.hash(password).await?;
     state
-        .write(move |conn| {
+        .write_as(bearer, move |conn, auth| {
+            // Checked again in the write: the admin's rights could have ended meanwhile.
+            record::load::<Users>(conn, auth, Action::Update, id)?;
             let now = zhucun_persistence::now();
             q::set_password(conn, id, &hash, now)?;
             sessions::revoke_all_of_user(conn, id, "password reset by admin", now)?;

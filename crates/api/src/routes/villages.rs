@@ -1,19 +1,18 @@
 //! Villages: where teams are stationed. Chinese and Tibetan names, place, administrative code.
 
-use crate::audit::{self, NONE};
-use crate::auth::Auth;
+use crate::auth::Bearer;
 use crate::dto::{deactivation, patch, some, utc};
 use crate::error::ApiError;
-use crate::http::{create_once, json_with_etag, update_if_changed, Idempotency, IfMatch};
+use crate::http::{Idempotency, IfMatch};
 use crate::paging::ListRequest;
+use crate::record::{self, Planned, Record};
 use crate::state::AppState;
-use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
-use zhucun_domain::{list_scope, organisation, text, Action, Invalid, Resource, Target};
+use zhucun_domain::{list_scope, organisation, text, Invalid, Resource, Target};
 use zhucun_persistence::villages::{
     self as q, VillageFilter, VillageRow, VillageSort, VillageValues,
 };
@@ -144,27 +143,41 @@ pub struct VillageQuery {
     pub active: Option<bool>,
 }
 
-const SORTS: [(&str, VillageSort); 3] = [
-    ("name", VillageSort::Name),
-    ("county", VillageSort::County),
-    ("id", VillageSort::Id),
-];
+/// Villages as versioned records (see [`crate::record`]).
+pub struct Villages;
 
-/// A village's fields as a request leaves them (after merging a patch).
-struct Fields<'a> {
-    name: &'a str,
-    name_bo: Option<&'a str>,
-    prefecture: &'a str,
-    county: &'a str,
-    township: Option<&'a str>,
-    code: Option<&'a str>,
-    latitude: Option<f64>,
-    longitude: Option<f64>,
-    deactivated_at: Option<chrono::NaiveDateTime>,
+impl Record for Villages {
+    type Table = q::Villages;
+    type View = Village;
+    const RESOURCE: Resource = Resource::Village;
+    const ENTITY: &'static str = "village";
+
+    fn target(row: &VillageRow) -> Target {
+        Target {
+            department_id: row.department_id,
+            village_id: Some(row.id),
+        }
+    }
+    fn active(row: &VillageRow) -> bool {
+        row.deactivated_at.is_none()
+    }
 }
 
-/// Validates every field at once and builds the stored values.
-fn values(f: Fields<'_>) -> Result<VillageValues, Invalid> {
+/// A village's fields as a request leaves them (after merging a patch).
+pub struct Fields<'a> {
+    pub name: &'a str,
+    pub name_bo: Option<&'a str>,
+    pub prefecture: &'a str,
+    pub county: &'a str,
+    pub township: Option<&'a str>,
+    pub code: Option<&'a str>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub deactivated_at: Option<chrono::NaiveDateTime>,
+}
+
+/// Validates every field at once and builds the stored values (API writes and demo data alike).
+pub fn values(f: Fields<'_>) -> Result<VillageValues, Invalid> {
     let Fields {
         name,
         name_bo,
@@ -224,48 +237,38 @@ fn values(f: Fields<'_>) -> Result<VillageValues, Invalid> {
 #[get("/villages")]
 pub async fn list(
     state: web::Data<AppState>,
-    auth: Auth,
+    bearer: Bearer,
     query: web::Query<VillageQuery>,
 ) -> Result<web::Json<VillageList>, ApiError> {
     let query = query.into_inner();
-    let scope = list_scope(&auth.actor, Resource::Village).map_err(ApiError::from)?;
-    let req = ListRequest::parse(
+    let req = ListRequest::<VillageSort>::parse(
         query.limit,
         query.sort.as_deref(),
         query.cursor.as_deref(),
-        &SORTS,
-        VillageSort::Name,
     )?;
-    let filter = VillageFilter {
-        department_id: scope.department_id,
-        only: scope.villages,
-        prefecture: query.prefecture.filter(|s| !s.is_empty()),
-        county: query.county.filter(|s| !s.is_empty()),
-        township: query.township.filter(|s| !s.is_empty()),
-        active: query.active,
-        search: query
-            .q
-            .as_deref()
-            .and_then(text::search_query)
-            .map(|s| text::like_contains(&s)),
-    };
-    let (field, descending, after, limit) =
-        (req.field, req.descending, req.after.clone(), req.limit);
-    let page = state
-        .read(move |conn| Ok(q::list(conn, &filter, field, descending, after, limit)?))
+    let search = query
+        .q
+        .as_deref()
+        .and_then(text::search_query)
+        .map(|s| text::like_contains(&s));
+    let page = req.page.clone();
+    let rows = state
+        .read_as(bearer, move |conn, auth| {
+            let scope = list_scope(&auth.actor, Resource::Village).map_err(ApiError::from)?;
+            let filter = VillageFilter {
+                department_id: scope.department_id,
+                only: scope.villages,
+                prefecture: query.prefecture.filter(|s| !s.is_empty()),
+                county: query.county.filter(|s| !s.is_empty()),
+                township: query.township.filter(|s| !s.is_empty()),
+                active: query.active,
+                search,
+            };
+            Ok(q::list(conn, &filter, &page)?)
+        })
         .await?;
-    let next_cursor = req.next(page.has_more, page.items.last(), |last| {
-        let value = match field {
-            VillageSort::Name => last.name.clone(),
-            VillageSort::County => last.county.clone(),
-            VillageSort::Id => String::new(),
-        };
-        (value, last.id)
-    });
-    Ok(web::Json(VillageList {
-        items: page.items.into_iter().map(Village::from).collect(),
-        next_cursor,
-    }))
+    let (items, next_cursor) = req.finish(rows);
+    Ok(web::Json(VillageList { items, next_cursor }))
 }
 
 /// Create a village (admin).
@@ -273,20 +276,19 @@ pub async fn list(
     tag = "villages",
     operation_id = "create_village",
     request_body = VillageCreate,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a create safely: the same key and body answer the first response again", pattern = "^[!-~]{1,255}$")),
+    params(Idempotency),
     responses((status = 201, description = "Created; `ETag` carries the version", body = Village)),
     security(("bearer" = []))
 )]
 #[post("/villages")]
 pub async fn create(
     state: web::Data<AppState>,
-    auth: Auth,
+    bearer: Bearer,
     idem: Idempotency,
     body: web::Json<VillageCreate>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require_own(Action::Create, Resource::Village, None)?;
     let b = body.into_inner();
-    let vals = values(Fields {
+    let values = values(Fields {
         name: &b.name,
         name_bo: b.name_bo.as_deref(),
         prefecture: &b.prefecture,
@@ -296,34 +298,14 @@ pub async fn create(
         latitude: b.latitude,
         longitude: b.longitude,
         deactivated_at: None,
-    })?;
-    let created = state
-        .write(move |conn| {
-            create_once(conn, auth.user.id, &idem, "POST /villages", &b, |conn| {
-                let row = q::insert(conn, auth.department_id(), &vals, zhucun_persistence::now())?;
-                let dto = Village::from(row);
-                audit::record(
-                    conn,
-                    &auth.audit(),
-                    "create",
-                    "village",
-                    dto.id,
-                    NONE,
-                    Some(&dto),
-                )?;
-                let version = dto.version;
-                Ok((dto, version))
-            })
+    });
+    record::create::<Villages, _, _>(&state, bearer, idem, b, move |_, _| {
+        Ok(Planned {
+            values: values?,
+            village_id: None,
         })
-        .await?;
-    Ok(created.into_response())
-}
-
-fn target(row: &VillageRow) -> Target {
-    Target {
-        department_id: row.department_id,
-        village_id: Some(row.id),
-    }
+    })
+    .await
 }
 
 /// One village.
@@ -337,24 +319,17 @@ fn target(row: &VillageRow) -> Target {
 #[get("/villages/{id}")]
 pub async fn read(
     state: web::Data<AppState>,
-    auth: Auth,
+    bearer: Bearer,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let row = state.read(move |conn| Ok(q::get(conn, id)?)).await?;
-    auth.require(Action::Read, Resource::Village, target(&row))?;
-    let version = row.version;
-    json_with_etag(StatusCode::OK, &Village::from(row), version)
+    record::read::<Villages>(&state, bearer, id.into_inner()).await
 }
 
 /// Change a village (admin). Send `If-Match` with the version you edited.
 #[utoipa::path(
     tag = "villages",
     operation_id = "update_village",
-    params(
-        ("id" = i64, Path, description = "Village id"),
-        ("If-Match" = Option<String>, Header, description = "The ETag you loaded; a stale one is a 412", pattern = r#"^(\*|(W/)?"?[0-9]+"?(, *(W/)?"?[0-9]+"?)*)$"#)
-    ),
+    params(("id" = i64, Path, description = "Village id"), IfMatch),
     request_body = VillagePatch,
     responses((status = 200, description = "The changed village", body = Village)),
     security(("bearer" = []))
@@ -362,55 +337,33 @@ pub async fn read(
 #[patch("/villages/{id}")]
 pub async fn update(
     state: web::Data<AppState>,
-    auth: Auth,
+    bearer: Bearer,
     id: web::Path<i64>,
     if_match: IfMatch,
     body: web::Json<VillagePatch>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
     let p = body.into_inner();
-    let dto = state
-        .write(move |conn| {
-            let row = q::get(conn, id)?;
-            auth.require(Action::Update, Resource::Village, target(&row))?;
-            if_match.check(row.version)?;
-            let (name_bo, township, code) = (
-                patch(&p.name_bo, &row.name_bo),
-                patch(&p.township, &row.township),
-                patch(&p.code, &row.code),
-            );
-            let vals = values(Fields {
-                name: p.name.as_deref().unwrap_or(&row.name),
-                name_bo: name_bo.as_deref(),
-                prefecture: p.prefecture.as_deref().unwrap_or(&row.prefecture),
-                county: p.county.as_deref().unwrap_or(&row.county),
-                township: township.as_deref(),
-                code: code.as_deref(),
-                latitude: patch(&p.latitude, &row.latitude),
-                longitude: patch(&p.longitude, &row.longitude),
-                deactivated_at: deactivation(p.active, row.deactivated_at),
-            })?;
-            let before = Village::from(row.clone());
-            let Some(after) = update_if_changed(conn, &before, |conn| {
-                let updated = q::update(conn, id, row.version, &vals, zhucun_persistence::now())?
-                    .ok_or(ApiError::PreconditionFailed)?;
-                Ok(Village::from(updated))
-            })?
-            else {
-                return Ok(before);
-            };
-            audit::record(
-                conn,
-                &auth.audit(),
-                "update",
-                "village",
-                id,
-                Some(&before),
-                Some(&after),
-            )?;
-            Ok(after)
+    record::update::<Villages, _>(&state, bearer, if_match, id.into_inner(), move |_, row| {
+        let (name_bo, township, code) = (
+            patch(&p.name_bo, &row.name_bo),
+            patch(&p.township, &row.township),
+            patch(&p.code, &row.code),
+        );
+        let values = values(Fields {
+            name: p.name.as_deref().unwrap_or(&row.name),
+            name_bo: name_bo.as_deref(),
+            prefecture: p.prefecture.as_deref().unwrap_or(&row.prefecture),
+            county: p.county.as_deref().unwrap_or(&row.county),
+            township: township.as_deref(),
+            code: code.as_deref(),
+            latitude: patch(&p.latitude, &row.latitude),
+            longitude: patch(&p.longitude, &row.longitude),
+            deactivated_at: deactivation(p.active, row.deactivated_at),
+        })?;
+        Ok(Planned {
+            values,
+            village_id: Some(row.id),
         })
-        .await?;
-    let version = dto.version;
-    json_with_etag(StatusCode::OK, &dto, version)
+    })
+    .await
 }

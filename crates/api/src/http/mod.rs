@@ -1,0 +1,11 @@
+//! HTTP conventions shared by every resource, one concern per file: request ids, versions as
+//! `ETag` with `If-Match`, and idempotent creates. Each extractor documents itself in OpenAPI
+//! (`params(IfMatch)`, `params(Idempotency)`), so a handler names it once.
+
+mod etag;
+mod idempotency;
+mod request_id;
+
+pub use etag::{etag, json_with_etag, IfMatch};
+pub use idempotency::{create_once, Created, Idempotency};
+pub use request_id::{request_id, request_id_for, RequestId, REQUEST_ID};

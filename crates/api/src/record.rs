@@ -1,0 +1,263 @@
+//! Guarded reads and writes of versioned records: the shape every resource's handlers share.
+//!
+//! A resource implements [`Record`] (its row, stored values and API view; its access resource and
+//! audit name; where a row sits for the access policy) and its handlers become one call each:
+//! [`read`], [`create`], [`update`]. Those own the order of checks (load → access → `If-Match` →
+//! validate → compare → write → audit → `ETag`), so no handler can forget one. Saving a form
+//! without changes compares the new values with the stored ones and writes nothing: no new
+//! version (which would give other editors a needless 412) and no audit entry.
+
+use crate::audit;
+use crate::auth::{Auth, Bearer};
+use crate::error::ApiError;
+use crate::http::{create_once, json_with_etag, Idempotency, IfMatch};
+use crate::state::AppState;
+use actix_web::http::StatusCode;
+use actix_web::HttpResponse;
+use serde::Serialize;
+use zhucun_domain::{Action, Resource, Target};
+use zhucun_persistence::{now, Creatable, DbConnection, Versioned};
+
+/// A versioned row of one table, as the API reads, shows and writes it.
+pub trait Record: 'static {
+    /// The table: loading, comparing and writing rows (see `zhucun_persistence::versioned`).
+    type Table: Versioned;
+    /// What the API answers.
+    type View: Serialize + From<Row<Self>> + Send + 'static;
+    /// The access policy's name for these rows.
+    const RESOURCE: Resource;
+    /// The audit trail's name for these rows.
+    const ENTITY: &'static str;
+
+    /// Where the row sits for the access policy (its department and, if any, its village).
+    fn target(row: &Row<Self>) -> Target;
+    /// Whether the row may be linked from new or changed rows (see [`own`]).
+    fn active(row: &Row<Self>) -> bool;
+}
+
+/// The row type of a record.
+pub type Row<R> = <<R as Record>::Table as Versioned>::Row;
+/// The values type of a record.
+pub type Values<R> = <<R as Record>::Table as Versioned>::Values;
+
+/// A JSON answer of a row's view with its version as `ETag`.
+pub fn respond<R: Record>(status: StatusCode, row: Row<R>) -> Result<HttpResponse, ApiError> {
+    let version = R::Table::version(&row);
+    json_with_etag(status, &R::View::from(row), version)
+}
+
+/// Loads a row the caller may read (else 404, or 403 for an action the role may not take).
+pub fn load<R: Record>(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    action: Action,
+    id: i64,
+) -> Result<Row<R>, ApiError> {
+    let row = R::Table::get(conn, id)?;
+    auth.require(action, R::RESOURCE, R::target(&row))?;
+    Ok(row)
+}
+
+/// `GET /things/{id}`: one trip, the row with its `ETag`.
+pub async fn read<R: Record>(
+    state: &AppState,
+    bearer: Bearer,
+    id: i64,
+) -> Result<HttpResponse, ApiError> {
+    let row = state
+        .read_as(bearer, move |conn, auth| {
+            load::<R>(conn, auth, Action::Read, id)
+        })
+        .await?;
+    respond::<R>(StatusCode::OK, row)
+}
+
+/// What a create or an update resolved to, before it is written.
+pub struct Planned<V> {
+    pub values: V,
+    /// The village the new row belongs to, for the access policy (`None` for department rows).
+    pub village_id: Option<i64>,
+}
+
+/// `POST /things`: checks the role may create at all, builds the values (validation and link
+/// checks, inside the transaction), checks the village, inserts, audits, and honours
+/// `Idempotency-Key`. `request` is what identifies the request for idempotency (the body, less
+/// any secret in it).
+pub async fn create<R, Q, F>(
+    state: &AppState,
+    bearer: Bearer,
+    idem: Idempotency,
+    request: Q,
+    plan: F,
+) -> Result<HttpResponse, ApiError>
+where
+    R: Record,
+    R::Table: Creatable,
+    Q: Serialize + Send + 'static,
+    F: FnOnce(&mut DbConnection, &Auth) -> Result<Planned<Values<R>>, ApiError> + Send + 'static,
+{
+    let created = state
+        .write_as(bearer, move |conn, auth| {
+            // The role first: a role that may never create these is told so before its input
+            // is judged.
+            auth.require_own(Action::Create, R::RESOURCE, None)?;
+            create_once(conn, auth.user.id, &idem, &request, |conn| {
+                let planned = plan(conn, auth)?;
+                auth.require_own(Action::Create, R::RESOURCE, planned.village_id)?;
+                let row = R::Table::insert(conn, auth.department_id(), &planned.values, now())?;
+                created::<R>(conn, auth, row)
+            })
+        })
+        .await?;
+    Ok(created.into_response())
+}
+
+/// Audits a new row and gives its view and version (for creates that insert their own way).
+pub fn created<R: Record>(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    row: Row<R>,
+) -> Result<(R::View, i32), ApiError> {
+    let version = R::Table::version(&row);
+    let id = R::Table::id(&row);
+    let view = R::View::from(row);
+    audit::record(
+        conn,
+        &auth.audit(),
+        "create",
+        R::ENTITY,
+        id,
+        audit::NONE,
+        Some(&view),
+    )?;
+    Ok((view, version))
+}
+
+/// An update's outcome: the row before and after (the same when nothing changed).
+pub struct Updated<R: Record> {
+    pub before: Row<R>,
+    pub after: Row<R>,
+    pub changed: bool,
+}
+
+/// The guarded update inside a transaction: load → may update → `If-Match` → new values from the
+/// row → unchanged? done : write with the version → audit before and after.
+pub fn update_in<R, F>(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    if_match: &IfMatch,
+    id: i64,
+    plan: F,
+) -> Result<Updated<R>, ApiError>
+where
+    R: Record,
+    F: FnOnce(&mut DbConnection, &Row<R>) -> Result<Planned<Values<R>>, ApiError>,
+{
+    let row = load::<R>(conn, auth, Action::Update, id)?;
+    if_match.check(R::Table::version(&row))?;
+    let planned = plan(conn, &row)?;
+    // Moving a row to another village needs the right there too.
+    if planned.village_id != R::target(&row).village_id {
+        auth.require(
+            Action::Update,
+            R::RESOURCE,
+            Target {
+                village_id: planned.village_id,
+                ..R::target(&row)
+            },
+        )?;
+    }
+    if R::Table::stored(conn, id)? == planned.values {
+        return Ok(Updated {
+            after: row.clone(),
+            before: row,
+            changed: false,
+        });
+    }
+    let after = R::Table::update(conn, id, R::Table::version(&row), &planned.values, now())?
+        .ok_or(ApiError::PreconditionFailed)?;
+    let (before_view, after_view) = (R::View::from(row.clone()), R::View::from(after.clone()));
+    audit::record(
+        conn,
+        &auth.audit(),
+        "update",
+        R::ENTITY,
+        id,
+        Some(&before_view),
+        Some(&after_view),
+    )?;
+    Ok(Updated {
+        before: row,
+        after,
+        changed: true,
+    })
+}
+
+/// `PATCH /things/{id}`: [`update_in`] in one write trip, answered with the row and its `ETag`.
+pub async fn update<R, F>(
+    state: &AppState,
+    bearer: Bearer,
+    if_match: IfMatch,
+    id: i64,
+    plan: F,
+) -> Result<HttpResponse, ApiError>
+where
+    R: Record,
+    F: FnOnce(&mut DbConnection, &Row<R>) -> Result<Planned<Values<R>>, ApiError> + Send + 'static,
+{
+    let updated = state
+        .write_as(bearer, move |conn, auth| {
+            update_in::<R, F>(conn, auth, &if_match, id, plan)
+        })
+        .await?;
+    respond::<R>(StatusCode::OK, updated.after)
+}
+
+/// Whether a deactivated row may still be referenced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Linkable {
+    /// Only active rows (new links to an office, village or cadre).
+    ActiveOnly,
+    /// Any row of the department (rounds: a closed round stays a round; history points to it).
+    Any,
+}
+
+/// A row referenced by `field` of a request: it must exist in the caller's department (and be
+/// active when `linkable` says so). Another department's row is answered exactly like a missing
+/// one, so ids of other tenants cannot be probed through references.
+pub fn own<R: Record>(
+    conn: &mut DbConnection,
+    department_id: i64,
+    id: i64,
+    field: &str,
+    linkable: Linkable,
+) -> Result<Row<R>, ApiError> {
+    match R::Table::get(conn, id) {
+        Ok(row)
+            if R::target(&row).department_id == department_id
+                && (linkable == Linkable::Any || R::active(&row)) =>
+        {
+            Ok(row)
+        }
+        Ok(_) | Err(diesel::result::Error::NotFound) => Err(ApiError::field(
+            field,
+            match linkable {
+                Linkable::ActiveOnly => format!("no such active {} in your department", R::ENTITY),
+                Linkable::Any => format!("no such {} in your department", R::ENTITY),
+            },
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// [`own`] for an optional reference.
+pub fn own_opt<R: Record>(
+    conn: &mut DbConnection,
+    department_id: i64,
+    id: Option<i64>,
+    field: &str,
+    linkable: Linkable,
+) -> Result<Option<Row<R>>, ApiError> {
+    id.map(|id| own::<R>(conn, department_id, id, field, linkable))
+        .transpose()
+}

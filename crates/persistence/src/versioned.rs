@@ -1,0 +1,147 @@
+//! Versioned tables: rows carry a `version` that every update bumps, so two people editing the
+//! same row cannot overwrite each other (the API turns versions into `ETag`/`If-Match`).
+//!
+//! [`Versioned`] is what the API's record kit needs of a table; [`versioned_table!`] writes it
+//! for the common shape (a department's rows with `id`, `department_id`, `version`, `created_at`,
+//! `updated_at`, and a `Values` struct of every column a create or an update writes).
+
+use crate::DbConnection;
+use chrono::NaiveDateTime;
+use diesel::QueryResult;
+
+pub trait Versioned {
+    /// The row as loaded.
+    type Row: Clone + Send + 'static;
+    /// Every column a create or an update writes; compared to tell "nothing changed".
+    type Values: PartialEq + Send + 'static;
+
+    fn id(row: &Self::Row) -> i64;
+    fn version(row: &Self::Row) -> i32;
+    fn get(conn: &mut DbConnection, id: i64) -> QueryResult<Self::Row>;
+    /// The values as stored now.
+    fn stored(conn: &mut DbConnection, id: i64) -> QueryResult<Self::Values>;
+    /// Writes when the row still has `version`; `Ok(None)` when someone changed it meanwhile.
+    fn update(
+        conn: &mut DbConnection,
+        id: i64,
+        version: i32,
+        values: &Self::Values,
+        now: NaiveDateTime,
+    ) -> QueryResult<Option<Self::Row>>;
+}
+
+/// A versioned table whose rows are created from their values alone (users are not: they are
+/// created with their credentials).
+pub trait Creatable: Versioned {
+    fn insert(
+        conn: &mut DbConnection,
+        department_id: i64,
+        values: &Self::Values,
+        now: NaiveDateTime,
+    ) -> QueryResult<Self::Row>;
+}
+
+/// Declares `pub struct $name` implementing [`Versioned`] for `$table`, plus the module-level
+/// functions `get`, `stored`, `insert` and `update` with the same meaning.
+#[macro_export]
+macro_rules! versioned_table {
+    ($name:ident, $table:ident, $row:ty, $values:ty) => {
+        /// This table as a versioned table (see `zhucun_persistence::versioned`).
+        pub struct $name;
+
+        impl $crate::versioned::Versioned for $name {
+            type Row = $row;
+            type Values = $values;
+
+            fn id(row: &$row) -> i64 {
+                row.id
+            }
+            fn version(row: &$row) -> i32 {
+                row.version
+            }
+            fn get(conn: &mut $crate::DbConnection, id: i64) -> diesel::QueryResult<$row> {
+                get(conn, id)
+            }
+            fn stored(conn: &mut $crate::DbConnection, id: i64) -> diesel::QueryResult<$values> {
+                stored(conn, id)
+            }
+            fn update(
+                conn: &mut $crate::DbConnection,
+                id: i64,
+                version: i32,
+                values: &$values,
+                now: chrono::NaiveDateTime,
+            ) -> diesel::QueryResult<Option<$row>> {
+                update(conn, id, version, values, now)
+            }
+        }
+
+        impl $crate::versioned::Creatable for $name {
+            fn insert(
+                conn: &mut $crate::DbConnection,
+                department_id: i64,
+                values: &$values,
+                now: chrono::NaiveDateTime,
+            ) -> diesel::QueryResult<$row> {
+                insert(conn, department_id, values, now)
+            }
+        }
+
+        pub fn get(conn: &mut $crate::DbConnection, id: i64) -> diesel::QueryResult<$row> {
+            use diesel::prelude::*;
+            $crate::schema::$table::table
+                .find(id)
+                .select(<$row>::as_select())
+                .first(conn)
+        }
+
+        /// The values as stored, to compare with an update's.
+        pub fn stored(conn: &mut $crate::DbConnection, id: i64) -> diesel::QueryResult<$values> {
+            use diesel::prelude::*;
+            $crate::schema::$table::table
+                .find(id)
+                .select(<$values>::as_select())
+                .first(conn)
+        }
+
+        pub fn insert(
+            conn: &mut $crate::DbConnection,
+            department_id: i64,
+            values: &$values,
+            now: chrono::NaiveDateTime,
+        ) -> diesel::QueryResult<$row> {
+            use diesel::prelude::*;
+            use $crate::schema::$table as t;
+            let id: i64 = diesel::insert_into(t::table)
+                .values((
+                    values,
+                    t::department_id.eq(department_id),
+                    t::version.eq(1),
+                    t::created_at.eq(now),
+                    t::updated_at.eq(now),
+                ))
+                .returning(t::id)
+                .get_result(conn)?;
+            get(conn, id)
+        }
+
+        /// Writes the new values when the row still has `version`; `Ok(None)` when it changed.
+        pub fn update(
+            conn: &mut $crate::DbConnection,
+            id: i64,
+            version: i32,
+            values: &$values,
+            now: chrono::NaiveDateTime,
+        ) -> diesel::QueryResult<Option<$row>> {
+            use diesel::prelude::*;
+            use $crate::schema::$table as t;
+            let n = diesel::update(t::table.filter(t::id.eq(id).and(t::version.eq(version))))
+                .set((values, t::version.eq(version + 1), t::updated_at.eq(now)))
+                .execute(conn)?;
+            if n == 0 {
+                return Ok(None);
+            }
+            get(conn, id).map(Some)
+        }
+    };
+}
