@@ -183,13 +183,16 @@ pub fn scope_for(role: Role, linked_villages: Vec<i64>) -> VillageScope {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use Action::{Create, Read, Update};
     use Decision::*;
+    use Resource::*;
 
     const OWN_DEPT: i64 = 1;
     const OTHER_DEPT: i64 = 2;
     const OWN_VILLAGE: i64 = 10;
     const OTHER_VILLAGE: i64 = 11;
 
+    /// A user of `OWN_DEPT` linked to `OWN_VILLAGE`; not of the operator department.
     fn actor(role: Role) -> Actor {
         Actor {
             user_id: 7,
@@ -207,116 +210,266 @@ mod tests {
         }
     }
 
-    /// Expected decisions per role for (own row, other village of own dept, other department), by
-    /// action, for every resource. `R`/`W` abbreviate the read and write expectations.
-    fn expected(role: Role, resource: Resource, action: Action) -> [Decision; 3] {
-        use Resource::*;
-        let allowed = match role {
-            Role::Admin => resource != Audit || action == Action::Read,
-            Role::Department => action == Action::Read && !matches!(resource, User | Audit),
-            Role::Team | Role::VillageCommittee => {
-                action == Action::Read
-                    && matches!(
-                        resource,
-                        Department | Office | Village | Round | Team | TeamMember
-                    )
+    const A: Decision = Allow;
+    const N: Decision = NotFound;
+    const F: Decision = Forbidden;
+    const ADMIN: Role = Role::Admin;
+    const DEPT: Role = Role::Department;
+    const TEAM: Role = Role::Team;
+    const CMTE: Role = Role::VillageCommittee;
+    const REGL: Role = Role::Regional;
+
+    /// The access policy written out as data, from PRODUCT.md "Users and roles" and the module
+    /// doc, not computed: for each role × resource × action the decisions for a row
+    /// `[of the actor's own village, of another village of the actor's department, of another
+    /// department]`. For resources that are not village-scoped the first two columns are the
+    /// same row (a row of the own department); a `Create` targets the row to be created.
+    ///
+    /// Reading the spec: `admin` sees everything of its department and writes the organisation
+    /// (offices, users, cadres, villages, rounds, teams and their members, its department);
+    /// `department` sees every village but no user accounts and no audit, and writes nothing
+    /// here; `team` / `village_committee` see only their own villages' village-scoped rows and
+    /// the department-wide office/round lists, never the cadre register (phones) nor users;
+    /// `regional` has no village and reads only its department row; nobody writes audit
+    /// entries. Another department's rows never exist (`N`); a row the role may not read is
+    /// hidden (`N`), a visible row the role may not write is refused (`F`).
+    ///
+    /// `Department/Create` (a new tenant) has no tenant to hide, so it is `F` in every column:
+    /// these actors are not of the operator department. The operator's admins, the one case that
+    /// is allowed, stay in `only_operator_admins_create_departments` below rather than widening
+    /// every row of this grid with an operator column that would differ in a single row.
+    #[rustfmt::skip]
+    const GRID: &[(Role, Resource, Action, [Decision; 3])] = &[
+        // role   resource     action   own village / other village / other department
+        (ADMIN, Department, Read,   [A, A, N]),
+        (ADMIN, Department, Create, [F, F, F]),
+        (ADMIN, Department, Update, [A, A, N]),
+        (ADMIN, Office,     Read,   [A, A, N]),
+        (ADMIN, Office,     Create, [A, A, N]),
+        (ADMIN, Office,     Update, [A, A, N]),
+        (ADMIN, User,       Read,   [A, A, N]),
+        (ADMIN, User,       Create, [A, A, N]),
+        (ADMIN, User,       Update, [A, A, N]),
+        (ADMIN, Cadre,      Read,   [A, A, N]),
+        (ADMIN, Cadre,      Create, [A, A, N]),
+        (ADMIN, Cadre,      Update, [A, A, N]),
+        (ADMIN, Village,    Read,   [A, A, N]),
+        (ADMIN, Village,    Create, [A, A, N]),
+        (ADMIN, Village,    Update, [A, A, N]),
+        (ADMIN, Round,      Read,   [A, A, N]),
+        (ADMIN, Round,      Create, [A, A, N]),
+        (ADMIN, Round,      Update, [A, A, N]),
+        (ADMIN, Team,       Read,   [A, A, N]),
+        (ADMIN, Team,       Create, [A, A, N]),
+        (ADMIN, Team,       Update, [A, A, N]),
+        (ADMIN, TeamMember, Read,   [A, A, N]),
+        (ADMIN, TeamMember, Create, [A, A, N]),
+        (ADMIN, TeamMember, Update, [A, A, N]),
+        (ADMIN, Audit,      Read,   [A, A, N]),
+        (ADMIN, Audit,      Create, [F, F, N]),
+        (ADMIN, Audit,      Update, [F, F, N]),
+
+        (DEPT,  Department, Read,   [A, A, N]),
+        (DEPT,  Department, Create, [F, F, F]),
+        (DEPT,  Department, Update, [F, F, N]),
+        (DEPT,  Office,     Read,   [A, A, N]),
+        (DEPT,  Office,     Create, [F, F, N]),
+        (DEPT,  Office,     Update, [F, F, N]),
+        (DEPT,  User,       Read,   [N, N, N]),
+        (DEPT,  User,       Create, [F, F, N]),
+        (DEPT,  User,       Update, [F, F, N]),
+        (DEPT,  Cadre,      Read,   [A, A, N]),
+        (DEPT,  Cadre,      Create, [F, F, N]),
+        (DEPT,  Cadre,      Update, [F, F, N]),
+        (DEPT,  Village,    Read,   [A, A, N]),
+        (DEPT,  Village,    Create, [F, F, N]),
+        (DEPT,  Village,    Update, [F, F, N]),
+        (DEPT,  Round,      Read,   [A, A, N]),
+        (DEPT,  Round,      Create, [F, F, N]),
+        (DEPT,  Round,      Update, [F, F, N]),
+        (DEPT,  Team,       Read,   [A, A, N]),
+        (DEPT,  Team,       Create, [F, F, N]),
+        (DEPT,  Team,       Update, [F, F, N]),
+        (DEPT,  TeamMember, Read,   [A, A, N]),
+        (DEPT,  TeamMember, Create, [F, F, N]),
+        (DEPT,  TeamMember, Update, [F, F, N]),
+        (DEPT,  Audit,      Read,   [N, N, N]),
+        (DEPT,  Audit,      Create, [F, F, N]),
+        (DEPT,  Audit,      Update, [F, F, N]),
+
+        (TEAM,  Department, Read,   [A, A, N]),
+        (TEAM,  Department, Create, [F, F, F]),
+        (TEAM,  Department, Update, [F, F, N]),
+        (TEAM,  Office,     Read,   [A, A, N]),
+        (TEAM,  Office,     Create, [F, F, N]),
+        (TEAM,  Office,     Update, [F, F, N]),
+        (TEAM,  User,       Read,   [N, N, N]),
+        (TEAM,  User,       Create, [F, F, N]),
+        (TEAM,  User,       Update, [F, F, N]),
+        (TEAM,  Cadre,      Read,   [N, N, N]),
+        (TEAM,  Cadre,      Create, [F, F, N]),
+        (TEAM,  Cadre,      Update, [F, F, N]),
+        (TEAM,  Village,    Read,   [A, N, N]),
+        (TEAM,  Village,    Create, [F, N, N]),
+        (TEAM,  Village,    Update, [F, N, N]),
+        (TEAM,  Round,      Read,   [A, A, N]),
+        (TEAM,  Round,      Create, [F, F, N]),
+        (TEAM,  Round,      Update, [F, F, N]),
+        (TEAM,  Team,       Read,   [A, N, N]),
+        (TEAM,  Team,       Create, [F, N, N]),
+        (TEAM,  Team,       Update, [F, N, N]),
+        (TEAM,  TeamMember, Read,   [A, N, N]),
+        (TEAM,  TeamMember, Create, [F, N, N]),
+        (TEAM,  TeamMember, Update, [F, N, N]),
+        (TEAM,  Audit,      Read,   [N, N, N]),
+        (TEAM,  Audit,      Create, [F, F, N]),
+        (TEAM,  Audit,      Update, [F, F, N]),
+
+        (CMTE,  Department, Read,   [A, A, N]),
+        (CMTE,  Department, Create, [F, F, F]),
+        (CMTE,  Department, Update, [F, F, N]),
+        (CMTE,  Office,     Read,   [A, A, N]),
+        (CMTE,  Office,     Create, [F, F, N]),
+        (CMTE,  Office,     Update, [F, F, N]),
+        (CMTE,  User,       Read,   [N, N, N]),
+        (CMTE,  User,       Create, [F, F, N]),
+        (CMTE,  User,       Update, [F, F, N]),
+        (CMTE,  Cadre,      Read,   [N, N, N]),
+        (CMTE,  Cadre,      Create, [F, F, N]),
+        (CMTE,  Cadre,      Update, [F, F, N]),
+        (CMTE,  Village,    Read,   [A, N, N]),
+        (CMTE,  Village,    Create, [F, N, N]),
+        (CMTE,  Village,    Update, [F, N, N]),
+        (CMTE,  Round,      Read,   [A, A, N]),
+        (CMTE,  Round,      Create, [F, F, N]),
+        (CMTE,  Round,      Update, [F, F, N]),
+        (CMTE,  Team,       Read,   [A, N, N]),
+        (CMTE,  Team,       Create, [F, N, N]),
+        (CMTE,  Team,       Update, [F, N, N]),
+        (CMTE,  TeamMember, Read,   [A, N, N]),
+        (CMTE,  TeamMember, Create, [F, N, N]),
+        (CMTE,  TeamMember, Update, [F, N, N]),
+        (CMTE,  Audit,      Read,   [N, N, N]),
+        (CMTE,  Audit,      Create, [F, F, N]),
+        (CMTE,  Audit,      Update, [F, F, N]),
+
+        (REGL,  Department, Read,   [A, A, N]),
+        (REGL,  Department, Create, [F, F, F]),
+        (REGL,  Department, Update, [F, F, N]),
+        (REGL,  Office,     Read,   [N, N, N]),
+        (REGL,  Office,     Create, [F, F, N]),
+        (REGL,  Office,     Update, [F, F, N]),
+        (REGL,  User,       Read,   [N, N, N]),
+        (REGL,  User,       Create, [F, F, N]),
+        (REGL,  User,       Update, [F, F, N]),
+        (REGL,  Cadre,      Read,   [N, N, N]),
+        (REGL,  Cadre,      Create, [F, F, N]),
+        (REGL,  Cadre,      Update, [F, F, N]),
+        (REGL,  Village,    Read,   [N, N, N]),
+        (REGL,  Village,    Create, [N, N, N]),
+        (REGL,  Village,    Update, [N, N, N]),
+        (REGL,  Round,      Read,   [N, N, N]),
+        (REGL,  Round,      Create, [F, F, N]),
+        (REGL,  Round,      Update, [F, F, N]),
+        (REGL,  Team,       Read,   [N, N, N]),
+        (REGL,  Team,       Create, [N, N, N]),
+        (REGL,  Team,       Update, [N, N, N]),
+        (REGL,  TeamMember, Read,   [N, N, N]),
+        (REGL,  TeamMember, Create, [N, N, N]),
+        (REGL,  TeamMember, Update, [N, N, N]),
+        (REGL,  Audit,      Read,   [N, N, N]),
+        (REGL,  Audit,      Create, [F, F, N]),
+        (REGL,  Audit,      Update, [F, F, N]),
+    ];
+
+    const ACTIONS: [Action; 3] = [Read, Create, Update];
+
+    #[test]
+    fn access_grid_matches_decide() {
+        let mut wrong = Vec::new();
+        for &(role, resource, action, expected) in GRID {
+            let a = actor(role);
+            let got = [
+                decide(&a, action, resource, &row(OWN_DEPT, resource, OWN_VILLAGE)),
+                decide(
+                    &a,
+                    action,
+                    resource,
+                    &row(OWN_DEPT, resource, OTHER_VILLAGE),
+                ),
+                decide(
+                    &a,
+                    action,
+                    resource,
+                    &row(OTHER_DEPT, resource, OWN_VILLAGE),
+                ),
+            ];
+            if got != expected {
+                wrong.push(format!(
+                    "{role:?} {resource:?} {action:?}: expected {expected:?}, decide says {got:?}"
+                ));
             }
-            Role::Regional => action == Action::Read && resource == Department,
-        };
-        let refused = if action == Action::Read {
-            NotFound
-        } else {
-            Forbidden
-        };
-        // A regional user is bound to no village at all: village rows never exist for them.
-        let own = if role == Role::Regional && resource.is_village_scoped() {
-            NotFound
-        } else if allowed {
-            Allow
-        } else {
-            refused
-        };
-        let village_bound = matches!(role, Role::Team | Role::VillageCommittee | Role::Regional);
-        let other_village = if resource.is_village_scoped() && village_bound {
-            NotFound
-        } else {
-            own
-        };
-        [own, other_village, NotFound]
+        }
+        assert!(
+            wrong.is_empty(),
+            "{} grid rows disagree with the policy:\n{}",
+            wrong.len(),
+            wrong.join("\n")
+        );
     }
 
     #[test]
-    fn access_table_every_role_resource_action() {
-        let mut checked = 0;
+    fn access_grid_covers_every_role_resource_action_once() {
+        let mut missing = Vec::new();
+        let mut repeated = Vec::new();
         for role in Role::ALL {
-            let a = actor(role);
             for resource in Resource::ALL {
-                if resource == Resource::Department {
-                    continue; // creation of tenants is tested separately below
-                }
-                for action in [Action::Read, Action::Create, Action::Update] {
-                    let got = [
-                        decide(&a, action, resource, &row(OWN_DEPT, resource, OWN_VILLAGE)),
-                        decide(
-                            &a,
-                            action,
-                            resource,
-                            &row(OWN_DEPT, resource, OTHER_VILLAGE),
-                        ),
-                        decide(
-                            &a,
-                            action,
-                            resource,
-                            &row(OTHER_DEPT, resource, OWN_VILLAGE),
-                        ),
-                    ];
-                    assert_eq!(
-                        got,
-                        expected(role, resource, action),
-                        "{role:?} {action:?} {resource:?}"
-                    );
-                    checked += 1;
+                for action in ACTIONS {
+                    let rows = GRID
+                        .iter()
+                        .filter(|&&(r, res, act, _)| (r, res, act) == (role, resource, action))
+                        .count();
+                    let name = format!("{role:?} {resource:?} {action:?}");
+                    match rows {
+                        0 => missing.push(name),
+                        1 => {}
+                        n => repeated.push(format!("{name} ({n} rows)")),
+                    }
                 }
             }
         }
-        assert_eq!(checked, 5 * 8 * 3);
+        assert!(
+            missing.is_empty() && repeated.is_empty(),
+            "the access grid must have exactly one row per role × resource × action;\n\
+             missing: {missing:?}\nrepeated: {repeated:?}"
+        );
+        assert_eq!(
+            GRID.len(),
+            Role::ALL.len() * Resource::ALL.len() * ACTIONS.len()
+        );
     }
 
+    /// `Resource::ALL` and `Role::ALL` are what the grid is checked against. These matches are
+    /// exhaustive on purpose (no `_` arm): a new variant does not compile until it is named here,
+    /// which is the reminder to add it to `ALL` (and so to the grid).
     #[test]
-    fn spot_checks_of_the_table() {
-        // Spelled out, so the table above cannot silently agree with a wrong policy.
-        let team = actor(Role::Team);
-        let own = row(OWN_DEPT, Resource::Village, OWN_VILLAGE);
-        let other = row(OWN_DEPT, Resource::Village, OTHER_VILLAGE);
-        assert_eq!(decide(&team, Action::Read, Resource::Village, &own), Allow);
-        assert_eq!(
-            decide(&team, Action::Read, Resource::Village, &other),
-            NotFound
-        );
-        assert_eq!(
-            decide(&team, Action::Update, Resource::Village, &own),
-            Forbidden
-        );
-        let admin = actor(Role::Admin);
-        assert_eq!(
-            decide(&admin, Action::Update, Resource::Village, &other),
-            Allow
-        );
-        assert_eq!(
-            decide(&admin, Action::Update, Resource::Audit, &own),
-            Forbidden
-        );
-        let foreign = row(OTHER_DEPT, Resource::Village, OWN_VILLAGE);
-        assert_eq!(
-            decide(&admin, Action::Read, Resource::Village, &foreign),
-            NotFound
-        );
-        let dept = actor(Role::Department);
-        assert_eq!(decide(&dept, Action::Read, Resource::User, &own), NotFound);
-        assert_eq!(
-            decide(&dept, Action::Create, Resource::Village, &own),
-            Forbidden
-        );
+    fn the_all_lists_name_every_variant_once() {
+        let resources = Resource::ALL.map(|r| match r {
+            Department | Office | User | Cadre | Village | Round | Team | TeamMember | Audit => r,
+        });
+        let roles = Role::ALL.map(|r| match r {
+            Role::Admin
+            | Role::Department
+            | Role::Team
+            | Role::VillageCommittee
+            | Role::Regional => r,
+        });
+        for (i, r) in resources.iter().enumerate() {
+            assert!(!resources[..i].contains(r), "{r:?} twice in Resource::ALL");
+        }
+        for (i, r) in roles.iter().enumerate() {
+            assert!(!roles[..i].contains(r), "{r:?} twice in Role::ALL");
+        }
     }
 
     #[test]
@@ -326,43 +479,29 @@ mod tests {
             village_id: None,
         };
         let mut admin = actor(Role::Admin);
-        assert_eq!(
-            decide(&admin, Action::Create, Resource::Department, &t),
-            Forbidden
-        );
+        assert_eq!(decide(&admin, Create, Department, &t), Forbidden);
         admin.operator = true;
-        assert_eq!(
-            decide(&admin, Action::Create, Resource::Department, &t),
-            Allow
-        );
-        let mut dept = actor(Role::Department);
-        dept.operator = true;
-        assert_eq!(
-            decide(&dept, Action::Create, Resource::Department, &t),
-            Forbidden
-        );
-        // Reading and updating a department follow tenancy like every other row.
-        assert_eq!(
-            decide(&admin, Action::Update, Resource::Department, &t),
-            NotFound
-        );
-        let own = Target {
-            department_id: OWN_DEPT,
-            village_id: None,
-        };
-        assert_eq!(
-            decide(&admin, Action::Update, Resource::Department, &own),
-            Allow
-        );
-        assert_eq!(
-            decide(
-                &actor(Role::Regional),
-                Action::Read,
-                Resource::Department,
-                &own
-            ),
-            Allow
-        );
+        assert_eq!(decide(&admin, Create, Department, &t), Allow);
+        // Even for a target in its own department (the grid's columns).
+        let own = row(OWN_DEPT, Department, OWN_VILLAGE);
+        assert_eq!(decide(&admin, Create, Department, &own), Allow);
+        for role in [
+            Role::Department,
+            Role::Team,
+            Role::VillageCommittee,
+            Role::Regional,
+        ] {
+            let mut other = actor(role);
+            other.operator = true;
+            assert_eq!(
+                decide(&other, Create, Department, &t),
+                Forbidden,
+                "{role:?}"
+            );
+        }
+        // Being the operator widens nothing else: other tenants' rows still do not exist.
+        assert_eq!(decide(&admin, Update, Department, &t), NotFound);
+        assert_eq!(decide(&admin, Read, Department, &t), NotFound);
     }
 
     #[test]

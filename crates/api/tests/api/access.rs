@@ -1,152 +1,542 @@
-//! The access table over HTTP: every role × own row / another village / another department.
+//! The access grid over HTTP, written as data: for every demo user and every organisation resource,
+//! the status of reading, updating and creating a row of their own village (马格达村), of another
+//! village of the same department (亚卡亚村) and of the other department (交通运输厅's 德吉村), and
+//! what the resource's list shows them. One driver walks the grid; a new resource is one more
+//! `Grid` (how to find its rows) with one row per user.
 
 use crate::both_backends;
 use crate::common::*;
-use serde_json::json;
+use serde_json::{json, Value};
+use std::collections::{BTreeSet, HashMap};
 
-const USERS: [&str; 6] = [
-    "admin",
-    "office_staff",
-    "team_magada",
-    "committee_magada",
-    "regional",
-    "jt_admin",
+/// Every demo user, with the admin of their department (who sees all of its rows).
+const USERS: [(&str, &str); 6] = [
+    ("admin", "admin"),
+    ("office_staff", "admin"),
+    ("team_magada", "admin"),
+    ("committee_magada", "admin"),
+    ("regional", "admin"),
+    ("jt_admin", "jt_admin"),
 ];
 
-both_backends!(village_access_table, |app: TestApp| async move {
-    let admin = app.login("admin").await;
-    let jt = app.login("jt_admin").await;
-    let magada = app
-        .find_id("/api/v1/villages", &admin, "name", "马格达村")
-        .await;
-    let yakaya = app
-        .find_id("/api/v1/villages", &admin, "name", "亚卡亚村")
-        .await;
-    let deji = app.find_id("/api/v1/villages", &jt, "name", "德吉村").await;
+/// The three places a row can be at, seen from 财政厅's users (the columns of the grid).
+const PLACES: [&str; 3] = [
+    "own village (马格达村)",
+    "other village (亚卡亚村)",
+    "other department (德吉村)",
+];
 
-    // (user, [read magada, read yakaya, read deji], [update magada, update yakaya, update deji])
-    let table: [(&str, [u16; 3], [u16; 3]); 6] = [
-        ("admin", [200, 200, 404], [200, 200, 404]),
-        ("office_staff", [200, 200, 404], [403, 403, 404]),
-        ("team_magada", [200, 404, 404], [403, 404, 404]),
-        ("committee_magada", [200, 404, 404], [403, 404, 404]),
-        ("regional", [404, 404, 404], [404, 404, 404]),
-        ("jt_admin", [404, 404, 200], [404, 404, 200]),
-    ];
-    for (user, reads, writes) in table {
-        let token = app.login(user).await;
-        for (i, id) in [magada, yakaya, deji].into_iter().enumerate() {
-            let r = app.get(&format!("/api/v1/villages/{id}"), &token).await;
-            assert_eq!(
-                r.status.as_u16(),
-                reads[i],
-                "{user} reads village {id}: {}",
-                r.text()
-            );
-            let r = app
-                .patch(
-                    &format!("/api/v1/villages/{id}"),
-                    &token,
-                    None,
-                    &json!({"township": "测试乡"}),
-                )
-                .await;
-            assert_eq!(
-                r.status.as_u16(),
-                writes[i],
-                "{user} updates village {id}: {}",
-                r.text()
-            );
+/// Who looks the rows of each place up: the admin of the place's department.
+const PLACE_ADMIN: [&str; 3] = ["admin", "admin", "jt_admin"];
+
+/// What a resource's list shows one user.
+#[derive(Debug, Clone, Copy)]
+enum L {
+    /// 200; per place, whether that place's row is in it. Every item is one the user's department
+    /// admin sees too; without the other village's row, every item is of the own village.
+    Sees(&'static [bool]),
+    /// Refused with this status.
+    No(u16),
+    /// The resource has no list of its own (team members: their GET is the team's list).
+    Unlisted,
+}
+
+const Y: bool = true;
+const N: bool = false;
+
+/// One user's expectations: (user, GET per place, PATCH per place, POST per create attempt, list).
+type Row = (
+    &'static str,
+    &'static [u16],
+    &'static [u16],
+    &'static [u16],
+    L,
+);
+
+/// Ids the create bodies refer to, per place.
+struct Fixtures {
+    village: [i64; 3],
+    /// The running team of the place's village.
+    team: [i64; 3],
+    /// The first day of that team's round.
+    team_start: [String; 3],
+    /// A round of the place's department in which its village has no team yet.
+    free_round: [i64; 3],
+    /// A cadre of the place's department in no team.
+    spare_cadre: [i64; 3],
+}
+
+/// The create attempts of a resource for one acting user: (path, body).
+type Creates = fn(&Fixtures, &str) -> Vec<(String, Value)>;
+
+struct Grid {
+    /// The collection; a row is `{path}/{id}`.
+    path: &'static str,
+    /// The field that names a row, and the row's name at each place (empty: no rows, list only).
+    key: &'static str,
+    at: &'static [&'static str],
+    /// The field a PATCH sets to its current value (a real write that changes nothing).
+    field: &'static str,
+    /// The row is the first member of the found team (`{path}/{id}/members[/{member_id}]`).
+    members: bool,
+    /// The list's field with an item's village, for the check of village-bound users.
+    village: Option<&'static str>,
+    creates: Creates,
+    rows: &'static [Row],
+}
+
+const PASSWORD: &str = "long enough password";
+
+/// The grid. Columns of GET/PATCH: [own village, other village, other department]; rows of
+/// resources that have no village (offices, users, cadres, rounds, departments) are at the first
+/// two places two rows of 财政厅. Derived from PRODUCT.md "Users and roles": only admins write the
+/// organisation, `department` staff read all of it except user accounts, `team` / committee users
+/// read their villages and the department-wide offices and rounds but neither the cadre register
+/// nor users, `regional` reads only its department; another department's rows never exist (404).
+/// A reference to another department's row in a create body is a validation error (400).
+#[rustfmt::skip]
+fn grids() -> Vec<Grid> {
+    vec![
+        Grid {
+            path: "/api/v1/departments", key: "name", field: "name", members: false, village: None,
+            at: &["西藏自治区财政厅", "西藏自治区财政厅", "西藏自治区交通运输厅"],
+            // Only the operator department's admin creates tenants.
+            creates: |_, user| vec![("/api/v1/departments".into(), json!({"name": format!("新部门{user}"),
+                "admin_username": format!("first_{user}"), "admin_display_name": "管理员", "admin_password": PASSWORD}))],
+            rows: &[
+                // user              GET               PATCH             POST    list
+                ("admin",            &[200, 200, 404], &[200, 200, 404], &[201], L::Sees(&[Y, Y, N])),
+                ("office_staff",     &[200, 200, 404], &[403, 403, 404], &[403], L::Sees(&[Y, Y, N])),
+                ("team_magada",      &[200, 200, 404], &[403, 403, 404], &[403], L::Sees(&[Y, Y, N])),
+                ("committee_magada", &[200, 200, 404], &[403, 403, 404], &[403], L::Sees(&[Y, Y, N])),
+                ("regional",         &[200, 200, 404], &[403, 403, 404], &[403], L::Sees(&[Y, Y, N])),
+                ("jt_admin",         &[404, 404, 200], &[404, 404, 200], &[403], L::Sees(&[N, N, Y])),
+            ],
+        },
+        Grid {
+            path: "/api/v1/offices", key: "name", field: "name", members: false, village: None,
+            at: &["驻村工作办公室", "预算处", "驻村工作办公室"],
+            creates: |_, user| vec![("/api/v1/offices".into(), json!({"name": format!("新处室{user}")}))],
+            rows: &[
+                ("admin",            &[200, 200, 404], &[200, 200, 404], &[201], L::Sees(&[Y, Y, N])),
+                ("office_staff",     &[200, 200, 404], &[403, 403, 404], &[403], L::Sees(&[Y, Y, N])),
+                ("team_magada",      &[200, 200, 404], &[403, 403, 404], &[403], L::Sees(&[Y, Y, N])),
+                ("committee_magada", &[200, 200, 404], &[403, 403, 404], &[403], L::Sees(&[Y, Y, N])),
+                ("regional",         &[404, 404, 404], &[403, 403, 404], &[403], L::No(403)),
+                ("jt_admin",         &[404, 404, 200], &[404, 404, 200], &[201], L::Sees(&[N, N, Y])),
+            ],
+        },
+        Grid {
+            path: "/api/v1/users", key: "username", field: "display_name", members: false, village: None,
+            at: &["committee_magada", "committee_yakaya", "jt_admin"],
+            // A committee user of each place's village.
+            creates: |f, user| (0..3).map(|p| ("/api/v1/users".into(), json!({"username": format!("new_{user}_{p}"),
+                "display_name": "新村委会", "role": "village_committee", "password": PASSWORD, "village_id": f.village[p]}))).collect(),
+            rows: &[
+                ("admin",            &[200, 200, 404], &[200, 200, 404], &[201, 201, 400], L::Sees(&[Y, Y, N])),
+                ("office_staff",     &[404, 404, 404], &[403, 403, 404], &[403, 403, 403], L::No(403)),
+                ("team_magada",      &[404, 404, 404], &[403, 403, 404], &[403, 403, 403], L::No(403)),
+                ("committee_magada", &[404, 404, 404], &[403, 403, 404], &[403, 403, 403], L::No(403)),
+                ("regional",         &[404, 404, 404], &[403, 403, 404], &[403, 403, 403], L::No(403)),
+                ("jt_admin",         &[404, 404, 200], &[404, 404, 200], &[400, 400, 201], L::Sees(&[N, N, Y])),
+            ],
+        },
+        Grid {
+            path: "/api/v1/cadres", key: "name", field: "name", members: false, village: None,
+            // The leaders of the running teams of the three villages.
+            at: &["次仁多吉", "达瓦", "顿珠"],
+            creates: |_, user| vec![("/api/v1/cadres".into(), json!({"name": format!("新干部{user}")}))],
+            rows: &[
+                ("admin",            &[200, 200, 404], &[200, 200, 404], &[201], L::Sees(&[Y, Y, N])),
+                ("office_staff",     &[200, 200, 404], &[403, 403, 404], &[403], L::Sees(&[Y, Y, N])),
+                ("team_magada",      &[404, 404, 404], &[403, 403, 404], &[403], L::No(403)),
+                ("committee_magada", &[404, 404, 404], &[403, 403, 404], &[403], L::No(403)),
+                ("regional",         &[404, 404, 404], &[403, 403, 404], &[403], L::No(403)),
+                ("jt_admin",         &[404, 404, 200], &[404, 404, 200], &[201], L::Sees(&[N, N, Y])),
+            ],
+        },
+        Grid {
+            path: "/api/v1/villages", key: "name", field: "name", members: false, village: Some("id"),
+            at: &["马格达村", "亚卡亚村", "德吉村"],
+            creates: |_, user| vec![("/api/v1/villages".into(), json!({"name": format!("新村{user}"),
+                "prefecture": "拉萨市", "county": "城关区"}))],
+            rows: &[
+                ("admin",            &[200, 200, 404], &[200, 200, 404], &[201], L::Sees(&[Y, Y, N])),
+                ("office_staff",     &[200, 200, 404], &[403, 403, 404], &[403], L::Sees(&[Y, Y, N])),
+                ("team_magada",      &[200, 404, 404], &[403, 404, 404], &[403], L::Sees(&[Y, N, N])),
+                ("committee_magada", &[200, 404, 404], &[403, 404, 404], &[403], L::Sees(&[Y, N, N])),
+                ("regional",         &[404, 404, 404], &[404, 404, 404], &[403], L::No(403)),
+                ("jt_admin",         &[404, 404, 200], &[404, 404, 200], &[201], L::Sees(&[N, N, Y])),
+            ],
+        },
+        Grid {
+            path: "/api/v1/rounds", key: "name", field: "name", members: false, village: None,
+            at: &["第8批", "第1批", "第1批"],
+            creates: |_, _| vec![("/api/v1/rounds".into(), json!({"number": 90, "starts_on": "2011-10-01", "ends_on": "2012-09-30"}))],
+            rows: &[
+                ("admin",            &[200, 200, 404], &[200, 200, 404], &[201], L::Sees(&[Y, Y, N])),
+                ("office_staff",     &[200, 200, 404], &[403, 403, 404], &[403], L::Sees(&[Y, Y, N])),
+                ("team_magada",      &[200, 200, 404], &[403, 403, 404], &[403], L::Sees(&[Y, Y, N])),
+                ("committee_magada", &[200, 200, 404], &[403, 403, 404], &[403], L::Sees(&[Y, Y, N])),
+                ("regional",         &[404, 404, 404], &[403, 403, 404], &[403], L::No(403)),
+                ("jt_admin",         &[404, 404, 200], &[404, 404, 200], &[201], L::Sees(&[N, N, Y])),
+            ],
+        },
+        Grid {
+            path: "/api/v1/teams", key: "name", field: "name", members: false, village: Some("village_id"),
+            at: &["驻马格达村工作队", "驻亚卡亚村工作队", "驻德吉村工作队"],
+            // A team for each place's village in a round it has none in. The handler checks the
+            // role before it looks at the village: village-bound users get 403 for any village.
+            creates: |f, _| (0..3).map(|p| ("/api/v1/teams".into(),
+                json!({"round_id": f.free_round[p], "village_id": f.village[p]}))).collect(),
+            rows: &[
+                ("admin",            &[200, 200, 404], &[200, 200, 404], &[201, 201, 400], L::Sees(&[Y, Y, N])),
+                ("office_staff",     &[200, 200, 404], &[403, 403, 404], &[403, 403, 403], L::Sees(&[Y, Y, N])),
+                ("team_magada",      &[200, 404, 404], &[403, 404, 404], &[403, 403, 403], L::Sees(&[Y, N, N])),
+                ("committee_magada", &[200, 404, 404], &[403, 404, 404], &[403, 403, 403], L::Sees(&[Y, N, N])),
+                ("regional",         &[404, 404, 404], &[404, 404, 404], &[403, 403, 403], L::No(403)),
+                ("jt_admin",         &[404, 404, 200], &[404, 404, 200], &[400, 400, 201], L::Sees(&[N, N, Y])),
+            ],
+        },
+        Grid {
+            // GET is the team's member list, PATCH its first member.
+            path: "/api/v1/teams", key: "name", field: "is_leader", members: true, village: None,
+            at: &["驻马格达村工作队", "驻亚卡亚村工作队", "驻德吉村工作队"],
+            creates: |f, _| (0..3).map(|p| (format!("/api/v1/teams/{}/members", f.team[p]),
+                json!({"cadre_id": f.spare_cadre[p], "from_date": f.team_start[p]}))).collect(),
+            rows: &[
+                ("admin",            &[200, 200, 404], &[200, 200, 404], &[201, 201, 404], L::Unlisted),
+                ("office_staff",     &[200, 200, 404], &[403, 403, 404], &[403, 403, 404], L::Unlisted),
+                ("team_magada",      &[200, 404, 404], &[403, 404, 404], &[403, 404, 404], L::Unlisted),
+                ("committee_magada", &[200, 404, 404], &[403, 404, 404], &[403, 404, 404], L::Unlisted),
+                ("regional",         &[404, 404, 404], &[404, 404, 404], &[404, 404, 404], L::Unlisted),
+                ("jt_admin",         &[404, 404, 200], &[404, 404, 200], &[404, 404, 201], L::Unlisted),
+            ],
+        },
+        Grid {
+            // Audit entries have no GET by id and no writes: the list only.
+            path: "/api/v1/audit", key: "", field: "", members: false, village: None,
+            at: &[],
+            creates: |_, _| Vec::new(),
+            rows: &[
+                ("admin",            &[], &[], &[], L::Sees(&[])),
+                ("office_staff",     &[], &[], &[], L::No(403)),
+                ("team_magada",      &[], &[], &[], L::No(403)),
+                ("committee_magada", &[], &[], &[], L::No(403)),
+                ("regional",         &[], &[], &[], L::No(403)),
+                ("jt_admin",         &[], &[], &[], L::Sees(&[])),
+            ],
+        },
+    ]
+}
+
+/// A row at one place: its id, where to read it, where to patch it, and a patch that keeps it.
+struct At {
+    id: i64,
+    read: String,
+    patch: String,
+    body: Value,
+}
+
+/// The item of `list` whose `key` is `value`, as `token`'s user sees it.
+async fn item(app: &TestApp, list: &str, token: &str, key: &str, value: &str) -> Value {
+    let r = app.get(&format!("{list}?limit=500"), token).await;
+    assert_eq!(r.status, 200, "{list}: {}", r.text());
+    r.json()["items"]
+        .as_array()
+        .and_then(|items| items.iter().find(|i| i[key] == value))
+        .cloned()
+        .unwrap_or_else(|| panic!("no {key} = {value} in {list}"))
+}
+
+/// The ids of a list as `token`'s user gets it (an empty set unless 200).
+async fn list_ids(app: &TestApp, path: &str, token: &str) -> (u16, BTreeSet<i64>, Vec<Value>) {
+    let r = app.get(&format!("{path}?limit=500"), token).await;
+    let items = r.json()["items"].as_array().cloned().unwrap_or_default();
+    let ids = items.iter().filter_map(|i| i["id"].as_i64()).collect();
+    (r.status.as_u16(), ids, items)
+}
+
+/// Sets `field` to the value it has in `row`.
+fn keep(row: &Value, field: &str) -> Value {
+    let mut body = serde_json::Map::new();
+    body.insert(field.to_owned(), row[field].clone());
+    Value::Object(body)
+}
+
+async fn locate(app: &TestApp, tokens: &HashMap<&str, String>, g: &Grid, place: usize) -> At {
+    let token = &tokens[PLACE_ADMIN[place]];
+    let row = item(app, g.path, token, g.key, g.at[place]).await;
+    let id = row["id"].as_i64().unwrap();
+    if g.members {
+        let members = format!("{}/{id}/members", g.path);
+        let r = app.get(&members, token).await;
+        let first = r.json()["items"][0].clone();
+        let member = first["id"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("{members}: {}", r.text()));
+        At {
+            id: member,
+            read: members.clone(),
+            patch: format!("{members}/{member}"),
+            body: keep(&first, g.field),
+        }
+    } else {
+        let path = format!("{}/{id}", g.path);
+        At {
+            id,
+            read: path.clone(),
+            patch: path,
+            body: keep(&row, g.field),
         }
     }
+}
+
+async fn created(app: &TestApp, token: &str, path: &str, body: Value) -> i64 {
+    let r = app.post(path, token, &body).await;
+    assert_eq!(r.status, 201, "setup POST {path}: {}", r.text());
+    r.json()["id"].as_i64().unwrap()
+}
+
+/// Gives 交通运输厅 what the demo data leaves out (rounds, cadres, a team with a member) and each
+/// department cadres in no team, then finds the ids the create bodies refer to.
+async fn fixtures(app: &TestApp, tokens: &HashMap<&str, String>) -> Fixtures {
+    let (fin, jt) = (&tokens["admin"], &tokens["jt_admin"]);
+    let jt_round = created(
+        app,
+        jt,
+        "/api/v1/rounds",
+        json!({"number": 1, "name": "第1批", "starts_on": "2020-10-01", "ends_on": "2021-09-30"}),
+    )
+    .await;
+    created(
+        app,
+        jt,
+        "/api/v1/rounds",
+        json!({"number": 2, "name": "第2批", "starts_on": "2021-10-01", "ends_on": "2022-09-30"}),
+    )
+    .await;
+    let deji = item(app, "/api/v1/villages", jt, "name", "德吉村").await["id"].clone();
+    let dunzhu = created(app, jt, "/api/v1/cadres", json!({"name": "顿珠"})).await;
+    let jt_team = created(
+        app,
+        jt,
+        "/api/v1/teams",
+        json!({"round_id": jt_round, "village_id": deji, "name": "驻德吉村工作队"}),
+    )
+    .await;
+    created(
+        app,
+        jt,
+        &format!("/api/v1/teams/{jt_team}/members"),
+        json!({"cadre_id": dunzhu, "is_leader": true, "from_date": "2020-10-01"}),
+    )
+    .await;
+    let spare_cadre = [
+        created(app, fin, "/api/v1/cadres", json!({"name": "候补甲"})).await,
+        created(app, fin, "/api/v1/cadres", json!({"name": "候补乙"})).await,
+        created(app, jt, "/api/v1/cadres", json!({"name": "候补丙"})).await,
+    ];
+
+    let mut village = [0; 3];
+    let mut team = [0; 3];
+    let mut team_start: [String; 3] = Default::default();
+    let mut free_round = [0; 3];
+    let team_names = ["驻马格达村工作队", "驻亚卡亚村工作队", "驻德吉村工作队"];
+    let village_names = ["马格达村", "亚卡亚村", "德吉村"];
+    for p in 0..3 {
+        let token = &tokens[PLACE_ADMIN[p]];
+        village[p] = app
+            .find_id("/api/v1/villages", token, "name", village_names[p])
+            .await;
+        let t = item(app, "/api/v1/teams", token, "name", team_names[p]).await;
+        team[p] = t["id"].as_i64().unwrap();
+        let round = app
+            .get(&format!("/api/v1/rounds/{}", t["round_id"]), token)
+            .await
+            .json();
+        team_start[p] = round["starts_on"].as_str().unwrap().to_owned();
+        let free = if p < 2 { "第1批" } else { "第2批" };
+        free_round[p] = app.find_id("/api/v1/rounds", token, "name", free).await;
+    }
+    Fixtures {
+        village,
+        team,
+        team_start,
+        free_round,
+        spare_cadre,
+    }
+}
+
+fn status_check(failures: &mut Vec<String>, what: String, expected: u16, r: &Resp) {
+    if r.status.as_u16() != expected {
+        failures.push(format!(
+            "{what}: expected {expected}, got {}: {}",
+            r.status.as_u16(),
+            r.text()
+        ));
+    }
+}
+
+both_backends!(access_grid, |app: TestApp| async move {
+    let mut tokens = HashMap::new();
+    for (user, _) in USERS {
+        tokens.insert(user, app.login(user).await);
+    }
+    let f = fixtures(&app, &tokens).await;
+    let grids = grids();
+    let mut at = Vec::new();
+    for g in &grids {
+        let mut rows = Vec::new();
+        for place in 0..g.at.len() {
+            rows.push(locate(&app, &tokens, g, place).await);
+        }
+        at.push(rows);
+    }
+    let mut failures = Vec::new();
+
+    // Lists first, while nothing has been created by the rows below.
+    for (g, at) in grids.iter().zip(&at) {
+        let (_, fin_ids, _) = list_ids(&app, g.path, &tokens["admin"]).await;
+        let (_, jt_ids, _) = list_ids(&app, g.path, &tokens["jt_admin"]).await;
+        for &(user, _, _, _, list) in g.rows {
+            let L::Sees(sees) = list else {
+                if let L::No(expected) = list {
+                    let r = app
+                        .get(&format!("{}?limit=500", g.path), &tokens[user])
+                        .await;
+                    status_check(
+                        &mut failures,
+                        format!("{user} GET {}", g.path),
+                        expected,
+                        &r,
+                    );
+                }
+                continue;
+            };
+            let (status, ids, items) = list_ids(&app, g.path, &tokens[user]).await;
+            let what = format!("{user} GET {}", g.path);
+            if status != 200 {
+                failures.push(format!("{what}: expected 200, got {status}"));
+                continue;
+            }
+            let (own, other) = if user == "jt_admin" {
+                (&jt_ids, &fin_ids)
+            } else {
+                (&fin_ids, &jt_ids)
+            };
+            if !ids.is_subset(own) || !ids.is_disjoint(other) {
+                failures.push(format!("{what}: rows outside the department: {ids:?}"));
+            }
+            for (place, (&expected, row)) in sees.iter().zip(at).enumerate() {
+                if ids.contains(&row.id) != expected {
+                    failures.push(format!(
+                        "{what}: the row of the {} should {}be listed",
+                        PLACES[place],
+                        if expected { "" } else { "not " }
+                    ));
+                }
+            }
+            if let (Some(field), [true, false, ..]) = (g.village, sees) {
+                if items.iter().any(|i| i[field] != f.village[0]) {
+                    failures.push(format!("{what}: rows of other villages: {items:?}"));
+                }
+            }
+        }
+    }
+
+    for (g, at) in grids.iter().zip(&at) {
+        for &(user, reads, updates, creates, _) in g.rows {
+            let token = &tokens[user];
+            for (place, row) in at.iter().enumerate() {
+                let r = app.get(&row.read, token).await;
+                let what = format!("{user} GET {} at {}", row.read, PLACES[place]);
+                status_check(&mut failures, what, reads[place], &r);
+                let r = app.patch(&row.patch, token, None, &row.body).await;
+                let what = format!(
+                    "{user} PATCH {} {} at {}",
+                    row.patch, row.body, PLACES[place]
+                );
+                status_check(&mut failures, what, updates[place], &r);
+            }
+            for (attempt, (path, body)) in (g.creates)(&f, user).into_iter().enumerate() {
+                let r = app.post(&path, token, &body).await;
+                let what = format!("{user} POST {path} {body} (attempt {attempt})");
+                status_check(&mut failures, what, creates[attempt], &r);
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} cells of the access grid disagree:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 });
 
-both_backends!(
-    lists_are_narrowed_to_what_each_role_sees,
-    |app: TestApp| async move {
-        for user in USERS {
-            let token = app.login(user).await;
-            let villages = app.get("/api/v1/villages?limit=500", &token).await;
-            let names: Vec<String> = villages.json()["items"]
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|v| v["name"].as_str().map(str::to_owned))
-                        .collect()
-                })
-                .unwrap_or_default();
-            match user {
-                "admin" | "office_staff" => {
-                    assert_eq!(villages.status, 200);
-                    assert_eq!(names.len(), 12, "{user}: {names:?}");
-                    assert!(!names.contains(&"德吉村".to_owned()));
-                }
-                "team_magada" | "committee_magada" => {
-                    assert_eq!(names, vec!["马格达村".to_owned()], "{user}")
-                }
-                "jt_admin" => assert_eq!(names, vec!["德吉村".to_owned()]),
-                _ => {
-                    villages.assert_problem(403, "forbidden");
-                }
-            };
-            let teams = app.get("/api/v1/teams?limit=500", &token).await;
-            if let Some(items) = teams.json()["items"].as_array() {
-                if user.ends_with("magada") {
-                    assert_eq!(items.len(), 2, "current and 2019 team of 马格达村");
-                    assert!(items.iter().all(|t| t["village_name"] == "马格达村"));
-                }
-            }
-            let expected = |allowed: &[&str]| if allowed.contains(&user) { 200 } else { 403 };
-            for (path, allowed) in [
-                ("/api/v1/users", &["admin", "jt_admin"][..]),
-                ("/api/v1/audit", &["admin", "jt_admin"][..]),
-                ("/api/v1/cadres", &["admin", "office_staff", "jt_admin"][..]),
-                (
-                    "/api/v1/rounds",
-                    &[
-                        "admin",
-                        "office_staff",
-                        "team_magada",
-                        "committee_magada",
-                        "jt_admin",
-                    ][..],
-                ),
-                (
-                    "/api/v1/offices",
-                    &[
-                        "admin",
-                        "office_staff",
-                        "team_magada",
-                        "committee_magada",
-                        "jt_admin",
-                    ][..],
-                ),
-            ] {
-                let r = app.get(path, &token).await;
-                assert_eq!(
-                    r.status.as_u16(),
-                    expected(allowed),
-                    "{user} GET {path}: {}",
-                    r.text()
-                );
-            }
-            // Nobody but the operator's admin creates departments.
-            let r = app
-            .post(
-                "/api/v1/departments",
-                &token,
-                &json!({"name": format!("新部门{user}"), "admin_username": format!("new_{user}"), "admin_display_name": "管理员", "admin_password": "long enough password"}),
-            )
-            .await;
+/// The grid's shape: every resource has exactly one row per demo user, and every row as many
+/// cells as the resource has places and create attempts.
+#[test]
+fn access_grid_has_a_row_per_user_and_a_cell_per_place() {
+    let f = Fixtures {
+        village: [1, 2, 3],
+        team: [4, 5, 6],
+        team_start: Default::default(),
+        free_round: [7, 8, 9],
+        spare_cadre: [10, 11, 12],
+    };
+    for g in grids() {
+        let users: Vec<&str> = g.rows.iter().map(|r| r.0).collect();
+        let all: Vec<&str> = USERS.iter().map(|u| u.0).collect();
+        assert_eq!(users, all, "{}: one row per user, in this order", g.path);
+        for &(user, reads, updates, creates, list) in g.rows {
+            let what = format!("{} {user}", g.path);
+            assert_eq!(reads.len(), g.at.len(), "{what}: GET cells");
+            assert_eq!(updates.len(), g.at.len(), "{what}: PATCH cells");
             assert_eq!(
-                r.status.as_u16(),
-                if user == "admin" { 201 } else { 403 },
-                "{user}: {}",
-                r.text()
+                creates.len(),
+                (g.creates)(&f, user).len(),
+                "{what}: POST cells"
             );
+            if let L::Sees(sees) = list {
+                assert_eq!(sees.len(), g.at.len(), "{what}: list cells");
+            }
         }
     }
-);
+}
+
+/// Every path of the API that reads or changes one organisation row is in the grid: a new
+/// resource's endpoints fail this until the resource has rows.
+#[test]
+fn access_grid_covers_every_row_endpoint() {
+    let spec: Value =
+        serde_json::from_str(include_str!("../../../../openapi/openapi.json")).unwrap();
+    let mut in_grid = BTreeSet::new();
+    for g in grids() {
+        if g.at.is_empty() {
+            in_grid.insert(format!("{} get", g.path));
+        } else if g.members {
+            in_grid.insert(format!("{}/{{id}}/members get", g.path));
+            in_grid.insert(format!("{}/{{id}}/members/{{member_id}} patch", g.path));
+        } else {
+            in_grid.insert(format!("{}/{{id}} get", g.path));
+            in_grid.insert(format!("{}/{{id}} patch", g.path));
+        }
+    }
+    let mut missing = Vec::new();
+    for (path, ops) in spec["paths"].as_object().unwrap() {
+        for method in ["get", "patch"] {
+            let key = format!("{path} {method}");
+            if path.contains('{') && ops.get(method).is_some() && !in_grid.contains(&key) {
+                missing.push(key);
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "endpoints without rows in the access grid: {missing:?}"
+    );
+}
 
 both_backends!(tenants_never_see_each_other, |app: TestApp| async move {
     let admin = app.login("admin").await;
