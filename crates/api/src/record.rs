@@ -112,6 +112,41 @@ where
     Ok(created.into_response())
 }
 
+/// `POST /parents/{id}/things`: like [`create`] for rows that belong to a parent row (members of
+/// a team). The parent is loaded first, so a parent of another department or village is a 404
+/// whatever the role; then the role; then `plan` builds the values with the parent at hand.
+pub async fn create_under<R, P, Q, F>(
+    state: &AppState,
+    bearer: Bearer,
+    idem: Idempotency,
+    parent_id: i64,
+    request: Q,
+    plan: F,
+) -> Result<HttpResponse, ApiError>
+where
+    R: Record,
+    R::Table: Creatable,
+    P: Record,
+    Q: Serialize + Send + 'static,
+    F: FnOnce(&mut DbConnection, &Auth, Row<P>) -> Result<Planned<Values<R>>, ApiError>
+        + Send
+        + 'static,
+{
+    let created = state
+        .write_as(bearer, move |conn, auth| {
+            let parent = load::<P>(conn, auth, Action::Read, parent_id)?;
+            auth.require(Action::Create, R::RESOURCE, P::target(&parent))?;
+            create_once(conn, auth.user.id, &idem, &request, |conn| {
+                let planned = plan(conn, auth, parent)?;
+                auth.require_own(Action::Create, R::RESOURCE, planned.village_id)?;
+                let row = R::Table::insert(conn, auth.department_id(), &planned.values, now())?;
+                created::<R>(conn, auth, row)
+            })
+        })
+        .await?;
+    Ok(created.into_response())
+}
+
 /// Audits a new row and gives its view and version (for creates that insert their own way).
 pub fn created<R: Record>(
     conn: &mut DbConnection,

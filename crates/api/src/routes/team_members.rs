@@ -194,21 +194,28 @@ pub async fn add_member(
         from_date: b.from_date,
         to_date: b.to_date,
     };
-    record::create::<Members, _, _>(&state, bearer, idem, b, move |conn, auth| {
-        let (village_id, round) = team_for(conn, auth, team_id, Action::Create)?;
-        own::<Cadres>(
-            conn,
-            auth.department_id(),
-            values.cadre_id,
-            "cadre_id",
-            Linkable::ActiveOnly,
-        )?;
-        check_membership(conn, &values, round, None)?;
-        Ok(Planned {
-            values,
-            village_id: Some(village_id),
-        })
-    })
+    record::create_under::<Members, Teams, _, _>(
+        &state,
+        bearer,
+        idem,
+        team_id,
+        b,
+        move |conn, auth, team| {
+            let round = zhucun_persistence::rounds::get(conn, team.team.round_id)?;
+            own::<Cadres>(
+                conn,
+                auth.department_id(),
+                values.cadre_id,
+                "cadre_id",
+                Linkable::ActiveOnly,
+            )?;
+            check_membership(conn, &values, (round.starts_on, round.ends_on), None)?;
+            Ok(Planned {
+                values,
+                village_id: Some(team.team.village_id),
+            })
+        },
+    )
     .await
 }
 
