@@ -79,6 +79,12 @@ pub enum ApiError {
     MethodNotAllowed(String),
     #[error("{0}")]
     Conflict(String),
+    /// A unique constraint: which field repeats which other row's value.
+    #[error("{message}")]
+    Duplicate {
+        field: &'static str,
+        message: &'static str,
+    },
     #[error("the record was changed by someone else since you loaded it; reload and try again")]
     PreconditionFailed,
     #[error("the request body is larger than allowed")]
@@ -112,7 +118,7 @@ impl ApiError {
             ApiError::Forbidden => "forbidden",
             ApiError::NotFound => "not-found",
             ApiError::MethodNotAllowed(_) => "method-not-allowed",
-            ApiError::Conflict(_) => "conflict",
+            ApiError::Conflict(_) | ApiError::Duplicate { .. } => "conflict",
             ApiError::PreconditionFailed => "precondition-failed",
             ApiError::PayloadTooLarge => "payload-too-large",
             ApiError::UnsupportedMediaType(_) => "unsupported-media-type",
@@ -131,7 +137,7 @@ impl ApiError {
             ApiError::Forbidden => "Forbidden",
             ApiError::NotFound => "Not found",
             ApiError::MethodNotAllowed(_) => "Method not allowed",
-            ApiError::Conflict(_) => "Conflict",
+            ApiError::Conflict(_) | ApiError::Duplicate { .. } => "Conflict",
             ApiError::PreconditionFailed => "Precondition failed",
             ApiError::PayloadTooLarge => "Payload too large",
             ApiError::UnsupportedMediaType(_) => "Unsupported media type",
@@ -150,6 +156,10 @@ impl ApiError {
                 .cloned()
                 .map(ProblemField::from)
                 .collect(),
+            ApiError::Duplicate { field, message } => vec![ProblemField {
+                field: (*field).to_owned(),
+                message: (*message).to_owned(),
+            }],
             _ => Vec::new(),
         };
         let detail = match self {
@@ -177,7 +187,7 @@ impl ResponseError for ApiError {
             ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Conflict(_) | ApiError::Duplicate { .. } => StatusCode::CONFLICT,
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -246,7 +256,18 @@ impl From<diesel::result::Error> for ApiError {
         match e {
             E::NotFound => ApiError::NotFound,
             E::DatabaseError(K::UniqueViolation, info) => {
-                ApiError::Conflict(unique_message(info.message(), info.constraint_name()))
+                match zhucun_persistence::constraints::unique_rule(info.as_ref()) {
+                    Some(rule) => ApiError::Duplicate {
+                        field: rule.field,
+                        message: rule.message,
+                    },
+                    None => {
+                        tracing::warn!(constraint = ?info.constraint_name(), "unique violation without a rule");
+                        ApiError::Conflict(
+                            "another record with the same values already exists".to_owned(),
+                        )
+                    }
+                }
             }
             E::DatabaseError(K::ForeignKeyViolation, _) => ApiError::Conflict(
                 "the record refers to a row that does not exist, or is still referred to"
@@ -262,23 +283,6 @@ impl From<diesel::result::Error> for ApiError {
 
 fn is_busy(message: &str) -> bool {
     message.contains("database is locked") || message.contains("database is busy")
-}
-
-/// Names the duplicated thing without leaking SQL.
-fn unique_message(message: &str, constraint: Option<&str>) -> String {
-    let text = format!("{message} {}", constraint.unwrap_or_default());
-    let what = [
-        ("username", "username"),
-        ("code", "administrative code"),
-        ("number", "round number"),
-        ("round_id", "team for this round and village"),
-        ("name", "name"),
-    ]
-    .into_iter()
-    .find(|(needle, _)| text.contains(needle))
-    .map(|(_, what)| what)
-    .unwrap_or("value");
-    format!("another record with the same {what} already exists")
 }
 
 impl From<zhucun_persistence::DbError> for ApiError {

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod cadres;
+pub mod constraints;
 pub mod db;
 pub mod departments;
 pub mod idempotency;

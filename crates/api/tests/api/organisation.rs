@@ -36,7 +36,11 @@ both_backends!(rounds_teams_and_members, |app: TestApp| async move {
             &json!({"number": 1, "starts_on": "2030-10-01", "ends_on": "2031-09-30"}),
         )
         .await;
-    dup.assert_problem(409, "conflict");
+    // Named constraints map to the field, on both backends.
+    assert_eq!(
+        dup.assert_problem(409, "conflict")["errors"][0]["field"],
+        "number"
+    );
     let r = app.post("/api/v1/rounds", &admin, &json!({"number": 40, "name": "第四十批", "starts_on": "2050-10-01", "ends_on": "2051-09-30"})).await;
     assert_eq!(r.status, 201, "{}", r.text());
     let round_id = r.json()["id"].as_i64().unwrap_or(0);
@@ -47,7 +51,10 @@ both_backends!(rounds_teams_and_members, |app: TestApp| async move {
     assert_eq!(village.status, 201, "{}", village.text());
     let village_id = village.json()["id"].as_i64().unwrap_or(0);
     let dup_code = app.post("/api/v1/villages", &admin, &json!({"name": "重码村", "prefecture": "林芝市", "county": "巴宜区", "code": "540402100201"})).await;
-    dup_code.assert_problem(409, "conflict");
+    assert_eq!(
+        dup_code.assert_problem(409, "conflict")["errors"][0]["field"],
+        "code"
+    );
 
     let team = app
         .post(
@@ -60,13 +67,17 @@ both_backends!(rounds_teams_and_members, |app: TestApp| async move {
     assert_eq!(team.json()["round_number"], 40);
     assert_eq!(team.json()["village_name"], "新驻点村");
     let team_id = team.json()["id"].as_i64().unwrap_or(0);
-    app.post(
-        "/api/v1/teams",
-        &admin,
-        &json!({"round_id": round_id, "village_id": village_id}),
-    )
-    .await
-    .assert_problem(409, "conflict");
+    let dup_team = app
+        .post(
+            "/api/v1/teams",
+            &admin,
+            &json!({"round_id": round_id, "village_id": village_id}),
+        )
+        .await;
+    assert_eq!(
+        dup_team.assert_problem(409, "conflict")["errors"][0]["field"],
+        "village_id"
+    );
     let bad_ref = app
         .post(
             "/api/v1/teams",
@@ -252,9 +263,12 @@ both_backends!(users_offices_and_departments, |app: TestApp| async move {
     assert_eq!(u.status, 201, "{}", u.text());
     assert_eq!(u.json()["username"], "cwh_new");
     assert!(u.json().get("password").is_none() && u.json().get("password_hash").is_none());
-    app.post("/api/v1/users", &admin, &json!({"username": "cwh_new", "display_name": "重名", "role": "department", "password": "long enough password"}))
-        .await
-        .assert_problem(409, "conflict");
+    let dup_user = app.post("/api/v1/users", &admin, &json!({"username": "cwh_new", "display_name": "重名", "role": "department", "password": "long enough password"}))
+        .await;
+    assert_eq!(
+        dup_user.assert_problem(409, "conflict")["errors"][0]["field"],
+        "username"
+    );
     let t = app.login_full("cwh_new", "long enough password").await;
     assert_eq!(t.status, 200);
     let filtered = app
