@@ -10,14 +10,29 @@ use zhucun_persistence::keyset::{After, Key, PageRequest, SortBy};
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CursorData {
+    /// Which list the cursor belongs to (a short digest of the list's sort type).
+    l: String,
     /// Which sort (with direction) the cursor belongs to; a cursor of another sort is rejected.
     s: String,
     k: Key,
     i: i64,
 }
 
-fn encode_cursor(sort: &str, key: Key, id: i64) -> String {
+/// A short name of the list sorted by `S`, so a cursor of one list is refused by another that
+/// happens to have a sort of the same name and kind.
+fn list_tag<S: SortBy>() -> String {
+    // FNV-1a over the type's name: stable within a build, which is all a cursor needs.
+    let mut h: u32 = 0x811c_9dc5;
+    for b in std::any::type_name::<S>().bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    format!("{h:08x}")
+}
+
+fn encode_cursor<S: SortBy>(sort: &str, key: Key, id: i64) -> String {
     let data = CursorData {
+        l: list_tag::<S>(),
         s: sort.to_owned(),
         k: key,
         i: id,
@@ -48,7 +63,7 @@ fn decode_cursor<S: SortBy>(
         .decode(raw)
         .map_err(|_| bad_cursor())?;
     let data: CursorData = serde_json::from_slice(&bytes).map_err(|_| bad_cursor())?;
-    if data.s != sort_key || data.k.kind() != sort.kind() {
+    if data.l != list_tag::<S>() || data.s != sort_key || data.k.kind() != sort.kind() {
         return Err(bad_cursor());
     }
     if let Key::Text(t) = &data.k {
@@ -137,7 +152,7 @@ impl<S: SortBy> ListRequest<S> {
         if !has_more {
             return None;
         }
-        last.map(|row| encode_cursor(&self.sort_key, self.page.sort.key(row), S::row_id(row)))
+        last.map(|row| encode_cursor::<S>(&self.sort_key, self.page.sort.key(row), S::row_id(row)))
     }
 
     /// The list envelope's parts: the items as the API shows them and the next cursor.
@@ -201,11 +216,20 @@ mod tests {
     fn forged_cursors_are_refused() {
         let forge = |json: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
         // The right sort name with a key of the wrong kind.
-        let wrong_kind = forge(r#"{"s":"number","k":{"Text":"x"},"i":1}"#);
+        let tag = list_tag::<S>();
+        let wrong_kind = forge(&format!(
+            r#"{{"l":"{tag}","s":"number","k":{{"Text":"x"}},"i":1}}"#
+        ));
         assert!(ListRequest::<S>::parse(Some(1), Some("number"), Some(&wrong_kind)).is_err());
-        let nul = forge(r#"{"s":"name","k":{"Text":"a\u0000"},"i":1}"#);
+        let nul = forge(&format!(
+            r#"{{"l":"{tag}","s":"name","k":{{"Text":"a\u0000"}},"i":1}}"#
+        ));
         assert!(ListRequest::<S>::parse(Some(1), None, Some(&nul)).is_err());
-        let ok = forge(r#"{"s":"number","k":{"Int":7},"i":1}"#);
+        let ok = forge(&format!(
+            r#"{{"l":"{tag}","s":"number","k":{{"Int":7}},"i":1}}"#
+        ));
         assert!(ListRequest::<S>::parse(Some(1), Some("number"), Some(&ok)).is_ok());
+        let other_list = forge(r#"{"l":"00000000","s":"number","k":{"Int":7},"i":1}"#);
+        assert!(ListRequest::<S>::parse(Some(1), Some("number"), Some(&other_list)).is_err());
     }
 }

@@ -503,3 +503,209 @@ both_backends!(
         assert_eq!(trail["items"].as_array().map(Vec::len), Some(1));
     }
 );
+
+both_backends!(
+    if_match_follows_rfc_9110_strong_comparison,
+    |app: TestApp| async move {
+        let admin = app.login("admin").await;
+        let id = app
+            .find_id("/api/v1/villages", &admin, "name", "下地村")
+            .await;
+        let path = format!("/api/v1/villages/{id}");
+        let version = app.get(&path, &admin).await.json()["version"]
+            .as_i64()
+            .unwrap_or(0);
+        let current = format!("\"{version}\"");
+        // Well-formed tags that are not the current strong tag: 412, nothing written.
+        for tag in [
+            "\"abc\"".to_owned(),
+            format!("W/{current}"),
+            format!("\"{}\"", version + 1),
+            "\"1,2\"".to_owned(),
+        ] {
+            app.patch(&path, &admin, Some(&tag), &json!({"township": "不该写入"}))
+                .await
+                .assert_problem(412, "precondition-failed");
+        }
+        assert_ne!(app.get(&path, &admin).await.json()["township"], "不该写入");
+        // Only a header that is not a list of entity-tags is a 400.
+        for broken in ["abc", "3", "\"3", "W/3"] {
+            let r = app
+                .patch(
+                    &path,
+                    &admin,
+                    Some(broken),
+                    &json!({"township": "不该写入"}),
+                )
+                .await;
+            let p = r.assert_problem(400, "validation");
+            assert_eq!(p["errors"][0]["field"], "If-Match", "{broken}: {p}");
+        }
+        // A list holding the current tag matches; so does `*`.
+        let list = format!("\"0\", {current}");
+        let r = app
+            .patch(&path, &admin, Some(&list), &json!({"township": "列表乡"}))
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        let r = app
+            .patch(&path, &admin, Some("*"), &json!({"township": "星号乡"}))
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        assert_eq!(r.json()["township"], "星号乡");
+    }
+);
+
+both_backends!(
+    saving_without_changes_writes_nothing,
+    |app: TestApp| async move {
+        let admin = app.login("admin").await;
+        let id = app
+            .find_id("/api/v1/villages", &admin, "name", "亚卡亚村")
+            .await;
+        let path = format!("/api/v1/villages/{id}");
+        let before = app.get(&path, &admin).await;
+        let etag = before.header("etag");
+        let audit_before = app
+            .get(
+                &format!("/api/v1/audit?entity=village&entity_id={id}"),
+                &admin,
+            )
+            .await
+            .json()["items"]
+            .as_array()
+            .map(Vec::len);
+        let same = before.json();
+        let r = app
+            .patch(
+                &path,
+                &admin,
+                etag.as_deref(),
+                &json!({"name": same["name"], "county": same["county"], "active": true}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        assert_eq!(r.header("etag"), etag, "the version stays");
+        assert_eq!(r.json()["updated_at"], same["updated_at"]);
+        let audit_after = app
+            .get(
+                &format!("/api/v1/audit?entity=village&entity_id={id}"),
+                &admin,
+            )
+            .await
+            .json()["items"]
+            .as_array()
+            .map(Vec::len);
+        assert_eq!(audit_before, audit_after, "no audit entry for no change");
+    }
+);
+
+both_backends!(
+    cursors_belong_to_their_list_and_sort,
+    |app: TestApp| async move {
+        let admin = app.login("admin").await;
+        let page = app
+            .get("/api/v1/villages?limit=2&sort=name", &admin)
+            .await
+            .json();
+        let cursor = page["next_cursor"].as_str().unwrap_or_default().to_owned();
+        assert!(!cursor.is_empty());
+        let ok = app
+            .get(
+                &format!("/api/v1/villages?limit=2&sort=name&cursor={cursor}"),
+                &admin,
+            )
+            .await;
+        assert_eq!(ok.status, 200, "{}", ok.text());
+        // The same cursor with another sort, on another list, forged or holding NUL: 400.
+        let forge = |json: &str| {
+            use base64::Engine;
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json)
+        };
+        let forged_kind = forge(r#"{"s":"name","k":{"Int":3},"i":1}"#);
+        let forged_nul = forge(r#"{"s":"name","k":{"Text":"a\u0000"},"i":1}"#);
+        for url in [
+            format!("/api/v1/villages?sort=-name&cursor={cursor}"),
+            format!("/api/v1/villages?sort=county&cursor={cursor}"),
+            format!("/api/v1/offices?cursor={cursor}"),
+            format!("/api/v1/villages?cursor={forged_kind}"),
+            format!("/api/v1/villages?cursor={forged_nul}"),
+            "/api/v1/villages?cursor=".to_owned(),
+            "/api/v1/villages?cursor=%%%".to_owned(),
+        ] {
+            let r = app.get(&url, &admin).await;
+            let p = r.assert_problem(400, "validation");
+            assert_eq!(p["errors"][0]["field"], "cursor", "{url}: {p}");
+        }
+    }
+);
+
+both_backends!(
+    references_to_closed_rows_follow_each_resources_rule,
+    |app: TestApp| async move {
+        let admin = app.login("admin").await;
+        // A closed office cannot be linked from a new cadre.
+        let office = app
+            .post("/api/v1/offices", &admin, &json!({"name": "将撤销处"}))
+            .await
+            .json();
+        let office_id = office["id"].as_i64().unwrap_or(0);
+        let r = app
+            .patch(
+                &format!("/api/v1/offices/{office_id}"),
+                &admin,
+                None,
+                &json!({"active": false}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        let p = app
+            .post(
+                "/api/v1/cadres",
+                &admin,
+                &json!({"name": "新干部", "office_id": office_id}),
+            )
+            .await
+            .assert_problem(400, "validation");
+        assert_eq!(p["errors"][0]["field"], "office_id");
+        // A closed round stays a round: history (a team of a past round) may still be entered.
+        let round = app
+            .post(
+                "/api/v1/rounds",
+                &admin,
+                &json!({"number": 77, "starts_on": "2040-10-01", "ends_on": "2041-09-30"}),
+            )
+            .await
+            .json();
+        let round_id = round["id"].as_i64().unwrap_or(0);
+        app.patch(
+            &format!("/api/v1/rounds/{round_id}"),
+            &admin,
+            None,
+            &json!({"active": false}),
+        )
+        .await;
+        let village = app
+            .find_id("/api/v1/villages", &admin, "name", "马格达村")
+            .await;
+        let t = app
+            .post(
+                "/api/v1/teams",
+                &admin,
+                &json!({"round_id": round_id, "village_id": village}),
+            )
+            .await;
+        assert_eq!(t.status, 201, "{}", t.text());
+        // Another department's row is answered like a missing one.
+        let jt = app.login("jt_admin").await;
+        let deji = app.find_id("/api/v1/villages", &jt, "name", "德吉村").await;
+        let p = app
+            .post(
+                "/api/v1/teams",
+                &admin,
+                &json!({"round_id": round_id, "village_id": deji}),
+            )
+            .await
+            .assert_problem(400, "validation");
+        assert_eq!(p["errors"][0]["field"], "village_id");
+    }
+);
