@@ -75,3 +75,11 @@ pub fn field_error(field: &str, message: impl Into<String>) -> FieldError {
         message: message.into(),
     }
 }
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+impl std::error::Error for FieldError {}

@@ -115,7 +115,8 @@ pub struct DepartmentPatch {
     pub active: Option<bool>,
 }
 
-fn values(
+/// Validates and builds the stored values (API writes and demo data alike).
+pub fn values(
     name: &str,
     short_name: Option<&str>,
     settings: DepartmentSettings,

@@ -118,6 +118,21 @@ impl Record for Teams {
     }
 }
 
+/// Validates and builds the stored values (API writes and demo data alike).
+pub fn values(
+    round_id: i64,
+    village_id: i64,
+    name: Option<&str>,
+    deactivated_at: Option<chrono::NaiveDateTime>,
+) -> Result<TeamValues, zhucun_domain::FieldError> {
+    Ok(TeamValues {
+        round_id,
+        village_id,
+        name: text::optional_line("name", name, 100)?,
+        deactivated_at,
+    })
+}
+
 /// List teams the caller may see.
 #[utoipa::path(tag = "teams", operation_id = "list_teams", params(TeamQuery),
     responses((status = 200, description = "One page of teams", body = TeamList)), security(("bearer" = [])))]
@@ -161,21 +176,21 @@ pub async fn create(
     body: web::Json<TeamCreate>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.into_inner();
-    let name = text::optional_line("name", b.name.as_deref(), 100);
-    let (round_id, village_id) = (b.round_id, b.village_id);
+    let values = values(b.round_id, b.village_id, b.name.as_deref(), None);
     record::create::<Teams, _, _>(&state, bearer, idem, b, move |conn, auth| {
-        let name = name?;
+        let values = values?;
         let dept = auth.department_id();
-        own::<Rounds>(conn, dept, round_id, "round_id", Linkable::Any)?;
-        own::<Villages>(conn, dept, village_id, "village_id", Linkable::ActiveOnly)?;
+        own::<Rounds>(conn, dept, values.round_id, "round_id", Linkable::Any)?;
+        own::<Villages>(
+            conn,
+            dept,
+            values.village_id,
+            "village_id",
+            Linkable::ActiveOnly,
+        )?;
         Ok(Planned {
-            values: TeamValues {
-                round_id,
-                village_id,
-                name,
-                deactivated_at: None,
-            },
-            village_id: Some(village_id),
+            village_id: Some(values.village_id),
+            values,
         })
     })
     .await
@@ -208,14 +223,13 @@ pub async fn update(
     let p = body.into_inner();
     record::update::<Teams, _>(&state, bearer, if_match, id.into_inner(), move |_, view| {
         let row = &view.team;
-        let name = text::optional_line("name", patch(&p.name, &row.name).as_deref(), 100)?;
         Ok(Planned {
-            values: TeamValues {
-                round_id: row.round_id,
-                village_id: row.village_id,
-                name,
-                deactivated_at: deactivation(p.active, row.deactivated_at),
-            },
+            values: values(
+                row.round_id,
+                row.village_id,
+                patch(&p.name, &row.name).as_deref(),
+                deactivation(p.active, row.deactivated_at),
+            )?,
             village_id: Some(row.village_id),
         })
     })

@@ -142,7 +142,8 @@ fn role(raw: &str) -> Result<Role, Invalid> {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn values(
+/// Validates and builds the stored values (API writes and demo data alike).
+pub fn values(
     username: &str,
     display_name: &str,
     role_raw: &str,

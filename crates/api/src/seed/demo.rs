@@ -1,105 +1,14 @@
-//! First start: the first department and its admin; with `--demo`, the source article's world.
-//!
-//! Passwords come from `ZHUCUN_ADMIN_PASSWORD` / `ZHUCUN_DEMO_PASSWORD`, or are generated and
-//! printed once, here, at the start that created them. None is ever written into the code.
+//! The demo world (`zhucun serve --demo`): the finance department of the source article with its
+//! offices, cadres, current and earlier villages, rounds since October 2011 and their teams, users
+//! of every role, and a second department so tenancy shows. Every row goes through the same
+//! validation and the same search keys as an API write (the resources' `values` functions).
 
-use crate::auth::password::{generate_password, hash_blocking};
-use crate::config::Config;
+use super::{department, user, Error, Logins, PasswordSource};
+use crate::routes;
 use chrono::NaiveDate;
-use diesel::Connection;
-use zhucun_domain::{text, Role};
-use zhucun_persistence::cadres::{self, CadreValues};
-use zhucun_persistence::departments::{self, DepartmentValues};
+use zhucun_domain::Role;
 use zhucun_persistence::members::{self, MemberValues};
-use zhucun_persistence::offices::{self, OfficeValues};
-use zhucun_persistence::rounds::{self, RoundValues};
-use zhucun_persistence::teams::{self, TeamValues};
-use zhucun_persistence::users::{self, UserValues};
-use zhucun_persistence::villages::{self, VillageValues};
-use zhucun_persistence::DbConnection;
-
-type Error = Box<dyn std::error::Error>;
-
-struct Logins {
-    lines: Vec<(String, String, String)>,
-}
-
-impl Logins {
-    fn print(&self) {
-        println!();
-        println!("zhucun: accounts created at this first start (passwords are shown only now):");
-        for (user, role, password) in &self.lines {
-            println!("  {user:<20} {role:<18} {password}");
-        }
-        println!();
-    }
-}
-
-/// Passwords for new accounts: one from the environment for all, or a new one each.
-struct PasswordSource {
-    fixed: Option<(String, String)>,
-}
-
-impl PasswordSource {
-    fn new(fixed: Option<&str>) -> Result<Self, Error> {
-        Ok(Self {
-            fixed: match fixed {
-                Some(p) => Some((
-                    hash_blocking(p).map_err(|e| e.to_string())?,
-                    "(from the environment)".to_owned(),
-                )),
-                None => None,
-            },
-        })
-    }
-
-    /// (hash, what to print)
-    fn next(&self) -> Result<(String, String), Error> {
-        match &self.fixed {
-            Some((hash, shown)) => Ok((hash.clone(), shown.clone())),
-            None => {
-                let p = generate_password();
-                Ok((hash_blocking(&p).map_err(|e| e.to_string())?, p))
-            }
-        }
-    }
-}
-
-pub fn bootstrap(conn: &mut DbConnection, config: &Config, demo: bool) -> Result<(), Error> {
-    if departments::count(conn)? > 0 {
-        if demo {
-            tracing::info!(
-                "the database is not empty: demo data is only loaded into an empty database"
-            );
-        }
-        return Ok(());
-    }
-    let admin_pw = PasswordSource::new(config.admin_password.as_deref())?;
-    let demo_pw = PasswordSource::new(config.demo_password.as_deref())?;
-    let mut logins = Logins { lines: Vec::new() };
-    conn.transaction::<_, Error, _>(|conn| {
-        if demo {
-            load_demo(conn, &admin_pw, &demo_pw, &mut logins)
-        } else {
-            let d = department(conn, "zhucun", None, true)?;
-            user(
-                conn,
-                &mut logins,
-                &admin_pw,
-                d,
-                "admin",
-                "系统管理员",
-                Role::Admin,
-                None,
-                None,
-                None,
-            )?;
-            Ok(())
-        }
-    })?;
-    logins.print();
-    Ok(())
-}
+use zhucun_persistence::{cadres, offices, rounds, teams, villages, DbConnection};
 
 fn now() -> chrono::NaiveDateTime {
     zhucun_persistence::now()
@@ -109,59 +18,8 @@ fn date(y: i32, m: u32, d: u32) -> Result<NaiveDate, Error> {
     NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| "bad demo date".into())
 }
 
-fn department(
-    conn: &mut DbConnection,
-    name: &str,
-    short: Option<&str>,
-    operator: bool,
-) -> Result<i64, Error> {
-    let v = DepartmentValues {
-        name: name.to_owned(),
-        short_name: short.map(str::to_owned),
-        min_days_in_village: 20,
-        local_leave_max_days: 3,
-        min_team_size: 3,
-        deactivated_at: None,
-    };
-    Ok(departments::insert(conn, &v, operator, now())?.id)
-}
-
-#[allow(clippy::too_many_arguments)]
-fn user(
-    conn: &mut DbConnection,
-    logins: &mut Logins,
-    passwords: &PasswordSource,
-    department_id: i64,
-    username: &str,
-    display: &str,
-    role: Role,
-    office_id: Option<i64>,
-    village_id: Option<i64>,
-    cadre_id: Option<i64>,
-) -> Result<i64, Error> {
-    let (hash, shown) = passwords.next()?;
-    let v = UserValues {
-        display_name: display.to_owned(),
-        role: role.as_str().to_owned(),
-        office_id,
-        village_id,
-        cadre_id,
-        search_text: text::search_key([Some(username), Some(display)]),
-        disabled_at: None,
-    };
-    let id = users::insert(conn, department_id, username, &hash, &v, now())?.id;
-    logins
-        .lines
-        .push((username.to_owned(), role.as_str().to_owned(), shown));
-    Ok(id)
-}
-
 fn office(conn: &mut DbConnection, department_id: i64, name: &str) -> Result<i64, Error> {
-    let v = OfficeValues {
-        name: name.to_owned(),
-        search_text: text::search_key([Some(name)]),
-        deactivated_at: None,
-    };
+    let v = routes::offices::values(name, None)?;
     Ok(offices::insert(conn, department_id, &v, now())?.id)
 }
 
@@ -174,23 +32,17 @@ struct Place<'a> {
 }
 
 fn village(conn: &mut DbConnection, department_id: i64, p: &Place<'_>) -> Result<i64, Error> {
-    let v = VillageValues {
-        name: p.name.to_owned(),
-        name_bo: Some(p.name_bo.to_owned()),
-        prefecture: p.prefecture.to_owned(),
-        county: p.county.to_owned(),
+    let v = routes::villages::values(routes::villages::Fields {
+        name: p.name,
+        name_bo: Some(p.name_bo),
+        prefecture: p.prefecture,
+        county: p.county,
         township: None,
         code: None,
         latitude: None,
         longitude: None,
-        search_text: text::search_key([
-            Some(p.name),
-            Some(p.name_bo),
-            Some(p.prefecture),
-            Some(p.county),
-        ]),
         deactivated_at: if p.active { None } else { Some(now()) },
-    };
+    })?;
     Ok(villages::insert(conn, department_id, &v, now())?.id)
 }
 
@@ -201,15 +53,7 @@ fn cadre(
     office_id: i64,
     position: &str,
 ) -> Result<i64, Error> {
-    let v = CadreValues {
-        office_id: Some(office_id),
-        name: name.to_owned(),
-        name_bo: None,
-        position: Some(position.to_owned()),
-        phone: None,
-        search_text: text::search_key([Some(name), Some(position)]),
-        deactivated_at: None,
-    };
+    let v = routes::cadres::values(name, None, Some(office_id), Some(position), None, None)?;
     Ok(cadres::insert(conn, department_id, &v, now())?.id)
 }
 
@@ -220,12 +64,7 @@ fn team(
     village_id: i64,
     name: &str,
 ) -> Result<i64, Error> {
-    let v = TeamValues {
-        round_id,
-        village_id,
-        name: Some(name.to_owned()),
-        deactivated_at: None,
-    };
+    let v = routes::teams::values(round_id, village_id, Some(name), None)?;
     Ok(teams::insert(conn, department_id, &v, now())?.team.id)
 }
 
@@ -373,7 +212,7 @@ const CADRES: [&str; 16] = [
     "洛桑",
 ];
 
-fn load_demo(
+pub(super) fn load(
     conn: &mut DbConnection,
     admin_pw: &PasswordSource,
     demo_pw: &PasswordSource,
@@ -401,13 +240,7 @@ fn load_demo(
     for n in 1..=running.max(9) {
         let start = date(2010 + n, 10, 1)?;
         let end = date(2011 + n, 9, 30)?;
-        let v = RoundValues {
-            number: n,
-            name: Some(format!("第{n}批")),
-            starts_on: start,
-            ends_on: end,
-            deactivated_at: None,
-        };
+        let v = routes::rounds::values(n, Some(&format!("第{n}批")), start, end, None)?;
         round_ids.push((rounds::insert(conn, fin, &v, now())?.id, start, end));
     }
 
