@@ -16,44 +16,12 @@ use std::net::TcpListener;
 use std::path::PathBuf;
 use std::sync::Arc;
 use utoipa::openapi::OpenApi;
-use utoipa_actix_web::{scope, AppExt, UtoipaApp};
+use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 use zhucun_persistence::{DatabaseUrl, Db};
 
 /// Largest JSON body accepted (the organisation module's bodies are small).
 pub const JSON_LIMIT: usize = 64 * 1024;
-
-fn with_api<T>(app: UtoipaApp<T>) -> UtoipaApp<T>
-where
-    T: ServiceFactory<ServiceRequest, Config = (), Error = actix_web::Error, InitError = ()>,
-{
-    app.service(
-        scope("/api/v1")
-            .configure(routes::auth::configure)
-            .configure(routes::me::configure)
-            .configure(routes::departments::configure)
-            .configure(routes::offices::configure)
-            .configure(routes::users::configure)
-            .configure(routes::cadres::configure)
-            .configure(routes::villages::configure)
-            .configure(routes::rounds::configure)
-            .configure(routes::teams::configure)
-            .configure(routes::team_members::configure)
-            .configure(routes::audit::configure),
-    )
-    .service(routes::health::healthz)
-    .service(routes::health::readyz)
-}
-
-/// The OpenAPI document the code produces (what `zhucun openapi` prints and CI compares).
-pub fn collect_openapi() -> OpenApi {
-    let (_, api) =
-        with_api(App::new().into_utoipa_app().openapi(crate::openapi::base())).split_for_parts();
-    // Modifiers run on the base document only; apply them to the collected paths too.
-    let mut api = api;
-    utoipa::Modify::modify(&crate::openapi::ConventionsPublic, &mut api);
-    api
-}
 
 /// Everything a running app shares.
 #[derive(Clone)]
@@ -66,7 +34,7 @@ pub struct Shared {
 
 impl Shared {
     pub fn new(state: AppState, static_dir: Option<PathBuf>) -> Self {
-        let openapi = collect_openapi();
+        let openapi = crate::openapi::document();
         let routes = RouteTable::from_openapi(&openapi);
         let static_dir = static_dir.filter(|d| d.join("index.html").is_file());
         Self {
@@ -96,7 +64,7 @@ pub fn app(
             SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", (*shared.openapi).clone()),
         )
         .service(web::redirect("/docs", "/docs/"));
-    let (app, _) = with_api(docs.into_utoipa_app()).split_for_parts();
+    let (app, _) = routes::register(docs.into_utoipa_app()).split_for_parts();
     let mut app = app
         .app_data(shared.state.clone())
         .app_data(web::Data::new(shared.routes.clone()))

@@ -4,7 +4,9 @@
 //! 1. another department's row does not exist for the actor (404, never 403: tenants must not even
 //!    learn which ids exist elsewhere);
 //! 2. a village-scoped row outside the actor's villages also does not exist for them (404);
-//! 3. then the role decides whether the action is allowed (403 when it is not).
+//! 3. then the role decides: a write the role may not make is a 403; a row of a kind the role may
+//!    never read is hidden like a missing one (404), so ids cannot be probed. A *list* of such a
+//!    kind is a 403 (`list_scope`): there is no id to hide, and the client learns it has no access.
 
 use crate::role::Role;
 

@@ -1,3 +1,8 @@
+//! One module per resource; `register` puts them all under `/api/v1`.
+
+use actix_web::dev::{ServiceFactory, ServiceRequest};
+use utoipa_actix_web::{scope, UtoipaApp};
+
 pub mod audit;
 pub mod auth;
 pub mod cadres;
@@ -10,3 +15,27 @@ pub mod team_members;
 pub mod teams;
 pub mod users;
 pub mod villages;
+
+/// Registers every API route. Only handlers registered with `service(...)` reach the OpenAPI
+/// document; the document and the running app both come from here.
+pub fn register<T>(app: UtoipaApp<T>) -> UtoipaApp<T>
+where
+    T: ServiceFactory<ServiceRequest, Config = (), Error = actix_web::Error, InitError = ()>,
+{
+    app.service(
+        scope("/api/v1")
+            .configure(auth::configure)
+            .configure(me::configure)
+            .configure(departments::configure)
+            .configure(offices::configure)
+            .configure(users::configure)
+            .configure(cadres::configure)
+            .configure(villages::configure)
+            .configure(rounds::configure)
+            .configure(teams::configure)
+            .configure(team_members::configure)
+            .configure(audit::configure),
+    )
+    .service(health::healthz)
+    .service(health::readyz)
+}

@@ -1,0 +1,98 @@
+//! What every operation of the document shares, added in one place instead of per handler.
+
+use utoipa::openapi::path::{HttpMethod, Operation};
+use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, OpenApi, Ref};
+use utoipa::Modify;
+
+/// The conventions every operation follows: the bearer scheme, and the problem responses each
+/// can give (by whether it has a body, is secured, and its method).
+pub struct Conventions;
+
+fn problem_response(
+    description: &str,
+) -> utoipa::openapi::RefOr<utoipa::openapi::response::Response> {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/problem+json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build()
+        .into()
+}
+
+impl Modify for Conventions {
+    fn modify(&self, api: &mut OpenApi) {
+        if let Some(components) = api.components.as_mut() {
+            components.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(
+                    HttpBuilder::new()
+                        .scheme(HttpAuthScheme::Bearer)
+                        .bearer_format("JWT")
+                        .description(Some("Access token from /api/v1/auth/login (15 minutes)"))
+                        .build(),
+                ),
+            );
+        }
+        for (path, item) in api.paths.paths.iter_mut() {
+            let ops: [(HttpMethod, &mut Option<Operation>); 4] = [
+                (HttpMethod::Get, &mut item.get),
+                (HttpMethod::Post, &mut item.post),
+                (HttpMethod::Patch, &mut item.patch),
+                (HttpMethod::Delete, &mut item.delete),
+            ];
+            for (method, op) in ops {
+                let Some(op) = op.as_mut() else { continue };
+                let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+                let mut add = |code: &str, text: &str| {
+                    op.responses
+                        .responses
+                        .entry(code.to_owned())
+                        .or_insert_with(|| problem_response(text));
+                };
+                if op.request_body.is_some() {
+                    add("413", "The body is larger than the API accepts (64 KiB)");
+                    add("415", "The body is not sent as application/json");
+                }
+                if path.starts_with("/api/") {
+                    add("400", "Invalid input: field messages in `errors`");
+                    add("500", "Unexpected error (logged; no details are given)");
+                    add(
+                        "503",
+                        "The database is busy or unavailable; retry after `Retry-After` seconds",
+                    );
+                }
+                if secured {
+                    add("401", "Missing, expired or revoked access token");
+                    add("403", "Your role may not do this");
+                    add(
+                        "404",
+                        "No such row, or it belongs to another department or village",
+                    );
+                }
+                match method {
+                    HttpMethod::Patch => {
+                        add("409", "Conflicts with another row (e.g. a duplicate)");
+                        add(
+                            "412",
+                            "Stale `If-Match`: someone changed the row since you loaded it",
+                        );
+                    }
+                    HttpMethod::Post if secured => {
+                        add("409", "Conflicts with another row (e.g. a duplicate)");
+                        add(
+                            "422",
+                            "The `Idempotency-Key` was used with a different request",
+                        );
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+}

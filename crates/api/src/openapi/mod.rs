@@ -1,0 +1,114 @@
+//! The OpenAPI document: handlers registered with `service(...)` add themselves; this adds the
+//! description, the bearer scheme and the problem responses every operation can give.
+
+mod conventions;
+
+use crate::error::Problem;
+use actix_web::App;
+use conventions::Conventions;
+use utoipa::openapi::OpenApi;
+use utoipa::OpenApi as _;
+use utoipa_actix_web::AppExt;
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(
+        title = "zhucun API",
+        description = "Village-stationed work teams (驻村工作队): organisation, people and villages of a department.\n\n\
+Log in with `POST /api/v1/auth/login`, then send `Authorization: Bearer <access_token>`. \
+Errors are RFC 9457 `application/problem+json`. Lists take `limit` (≤ 500) and `cursor`. \
+Updates take `If-Match` with the `ETag` you loaded; creates take an optional `Idempotency-Key`.",
+        version = "1.0.0",
+        license(name = "Apache-2.0")
+    ),
+    components(schemas(Problem)),
+    modifiers(&Conventions),
+    tags(
+        (name = "auth", description = "Log in, refresh, log out"),
+        (name = "me", description = "The logged-in user"),
+        (name = "departments", description = "Departments (tenants)"),
+        (name = "offices", description = "Offices (处室) of a department"),
+        (name = "users", description = "User accounts (admin)"),
+        (name = "cadres", description = "Cadres (干部)"),
+        (name = "villages", description = "Villages where teams are stationed"),
+        (name = "rounds", description = "Yearly rounds (驻村批次)"),
+        (name = "teams", description = "Work teams and their members"),
+        (name = "audit", description = "The audit trail (admin)"),
+        (name = "health", description = "Liveness and readiness")
+    )
+)]
+pub struct ApiDoc;
+
+/// The document as served and committed: the base, the paths the routes register, and the
+/// conventions applied to every operation.
+pub fn document() -> OpenApi {
+    let (_, mut api) =
+        crate::routes::register(App::new().into_utoipa_app().openapi(base())).split_for_parts();
+    // Modifiers of the derive run on the base document only; apply them to the collected paths.
+    utoipa::Modify::modify(&Conventions, &mut api);
+    api
+}
+
+pub fn base() -> OpenApi {
+    ApiDoc::openapi()
+}
+
+/// Paths and methods of the API, to tell "wrong method" (405) from "no such route" (404).
+#[derive(Debug, Clone, Default)]
+pub struct RouteTable {
+    routes: Vec<(Vec<String>, Vec<&'static str>)>,
+}
+
+impl RouteTable {
+    pub fn from_openapi(api: &OpenApi) -> Self {
+        let routes = api
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let segments = path.split('/').map(str::to_owned).collect();
+                let mut methods = Vec::new();
+                if item.get.is_some() {
+                    methods.push("GET");
+                }
+                if item.post.is_some() {
+                    methods.push("POST");
+                }
+                if item.put.is_some() {
+                    methods.push("PUT");
+                }
+                if item.patch.is_some() {
+                    methods.push("PATCH");
+                }
+                if item.delete.is_some() {
+                    methods.push("DELETE");
+                }
+                (segments, methods)
+            })
+            .collect();
+        Self { routes }
+    }
+
+    /// The methods allowed on `path`, if it is a route of the API.
+    pub fn allowed(&self, path: &str) -> Option<String> {
+        let parts: Vec<&str> = path.split('/').collect();
+        let mut allowed: Vec<&str> = Vec::new();
+        for (segments, methods) in &self.routes {
+            let matches = segments.len() == parts.len()
+                && segments
+                    .iter()
+                    .zip(&parts)
+                    .all(|(s, p)| (s.starts_with('{') && !p.is_empty()) || s == p);
+            if matches {
+                allowed.extend(methods.iter().copied());
+            }
+        }
+        if allowed.is_empty() {
+            None
+        } else {
+            allowed.sort_unstable();
+            allowed.dedup();
+            Some(allowed.join(", "))
+        }
+    }
+}
