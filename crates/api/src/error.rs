@@ -253,6 +253,10 @@ impl From<Decision> for ApiError {
 impl From<diesel::result::Error> for ApiError {
     fn from(e: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind as K, Error as E};
+        if zhucun_persistence::connection_lost(&e) {
+            tracing::warn!(error = %e, "database connection lost");
+            return ApiError::Unavailable("the database connection was lost; try again".to_owned());
+        }
         match e {
             E::NotFound => ApiError::NotFound,
             E::DatabaseError(K::UniqueViolation, info) => {

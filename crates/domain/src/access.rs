@@ -21,10 +21,12 @@ pub enum Resource {
     Team,
     TeamMember,
     Audit,
+    /// 村情调研: a village's figures for a year.
+    Survey,
 }
 
 impl Resource {
-    pub const ALL: [Resource; 9] = [
+    pub const ALL: [Resource; 10] = [
         Resource::Department,
         Resource::Office,
         Resource::User,
@@ -34,13 +36,14 @@ impl Resource {
         Resource::Team,
         Resource::TeamMember,
         Resource::Audit,
+        Resource::Survey,
     ];
 
     /// Rows of these belong to one village; village-bound roles see only their villages' rows.
     pub fn is_village_scoped(self) -> bool {
         matches!(
             self,
-            Resource::Village | Resource::Team | Resource::TeamMember
+            Resource::Village | Resource::Team | Resource::TeamMember | Resource::Survey
         )
     }
 }
@@ -101,6 +104,15 @@ pub enum Decision {
 fn role_allows(role: Role, action: Action, resource: Resource) -> bool {
     use Action::*;
     use Resource::*;
+    // Village work: teams record it for their villages, the department reads it all and may
+    // correct it, the committee reads its village's, the administrator only reads.
+    if is_village_work(resource) {
+        return match role {
+            Role::Team | Role::Department => true,
+            Role::Admin | Role::VillageCommittee => action == Read,
+            Role::Regional => false,
+        };
+    }
     match role {
         Role::Admin => match resource {
             Audit => action == Read,
@@ -118,6 +130,11 @@ fn role_allows(role: Role, action: Action, resource: Resource) -> bool {
         }
         Role::Regional => action == Read && resource == Department,
     }
+}
+
+/// The records of the teams' work in villages (as opposed to the organisation that sends them).
+fn is_village_work(resource: Resource) -> bool {
+    matches!(resource, Resource::Survey)
 }
 
 /// The decision for one row.
@@ -270,6 +287,9 @@ mod tests {
         (ADMIN, Audit,      Read,   [A, A, N]),
         (ADMIN, Audit,      Create, [F, F, N]),
         (ADMIN, Audit,      Update, [F, F, N]),
+        (ADMIN, Survey,     Read,   [A, A, N]),
+        (ADMIN, Survey,     Create, [F, F, N]),
+        (ADMIN, Survey,     Update, [F, F, N]),
 
         (DEPT,  Department, Read,   [A, A, N]),
         (DEPT,  Department, Create, [F, F, F]),
@@ -298,6 +318,9 @@ mod tests {
         (DEPT,  Audit,      Read,   [N, N, N]),
         (DEPT,  Audit,      Create, [F, F, N]),
         (DEPT,  Audit,      Update, [F, F, N]),
+        (DEPT,  Survey,     Read,   [A, A, N]),
+        (DEPT,  Survey,     Create, [A, A, N]),
+        (DEPT,  Survey,     Update, [A, A, N]),
 
         (TEAM,  Department, Read,   [A, A, N]),
         (TEAM,  Department, Create, [F, F, F]),
@@ -326,6 +349,9 @@ mod tests {
         (TEAM,  Audit,      Read,   [N, N, N]),
         (TEAM,  Audit,      Create, [F, F, N]),
         (TEAM,  Audit,      Update, [F, F, N]),
+        (TEAM,  Survey,     Read,   [A, N, N]),
+        (TEAM,  Survey,     Create, [A, N, N]),
+        (TEAM,  Survey,     Update, [A, N, N]),
 
         (CMTE,  Department, Read,   [A, A, N]),
         (CMTE,  Department, Create, [F, F, F]),
@@ -354,6 +380,9 @@ mod tests {
         (CMTE,  Audit,      Read,   [N, N, N]),
         (CMTE,  Audit,      Create, [F, F, N]),
         (CMTE,  Audit,      Update, [F, F, N]),
+        (CMTE,  Survey,     Read,   [A, N, N]),
+        (CMTE,  Survey,     Create, [F, N, N]),
+        (CMTE,  Survey,     Update, [F, N, N]),
 
         (REGL,  Department, Read,   [A, A, N]),
         (REGL,  Department, Create, [F, F, F]),
@@ -382,6 +411,9 @@ mod tests {
         (REGL,  Audit,      Read,   [N, N, N]),
         (REGL,  Audit,      Create, [F, F, N]),
         (REGL,  Audit,      Update, [F, F, N]),
+        (REGL,  Survey,     Read,   [N, N, N]),
+        (REGL,  Survey,     Create, [N, N, N]),
+        (REGL,  Survey,     Update, [N, N, N]),
     ];
 
     const ACTIONS: [Action; 3] = [Read, Create, Update];
@@ -457,7 +489,8 @@ mod tests {
     #[test]
     fn the_all_lists_name_every_variant_once() {
         let resources = Resource::ALL.map(|r| match r {
-            Department | Office | User | Cadre | Village | Round | Team | TeamMember | Audit => r,
+            Department | Office | User | Cadre | Village | Round | Team | TeamMember | Audit
+            | Survey => r,
         });
         let roles = Role::ALL.map(|r| match r {
             Role::Admin

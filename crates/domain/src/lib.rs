@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod organisation;
 pub mod paging;
 pub mod role;
+pub mod survey;
 pub mod text;
 pub mod validation;
 

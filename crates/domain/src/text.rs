@@ -68,6 +68,30 @@ fn check_line(field: &str, v: &str, max: usize) -> Result<(), FieldError> {
     Ok(())
 }
 
+/// Optional free text of several lines (a report, notes): line breaks and tabs are kept, other
+/// control characters refused; empty becomes `None`. Line ends are stored as `\n`.
+pub fn optional_text(
+    field: &str,
+    raw: Option<&str>,
+    max: usize,
+) -> Result<Option<String>, FieldError> {
+    let Some(raw) = raw else { return Ok(None) };
+    let v = clean(&raw.replace("\r\n", "\n"));
+    if v.is_empty() {
+        return Ok(None);
+    }
+    if v.chars().count() > max {
+        return Err(field_error(
+            field,
+            format!("must be at most {max} characters"),
+        ));
+    }
+    if v.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Err(field_error(field, "must not contain control characters"));
+    }
+    Ok(Some(v))
+}
+
 /// The text a search matches against: every searchable part, NFC, lower-cased, separated.
 pub fn search_key<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> String {
     let mut out = String::new();

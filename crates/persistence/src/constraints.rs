@@ -62,6 +62,13 @@ pub const UNIQUE: &[UniqueRule] = &[
         field: "username",
         message: "this username is taken (usernames are unique across the installation)",
     },
+    UniqueRule {
+        constraint: "village_surveys_village_id_year_key",
+        table: "village_surveys",
+        columns: &["village_id", "year"],
+        field: "year",
+        message: "this village already has a survey for this year; change that one instead",
+    },
 ];
 
 /// The rule a unique violation broke, if it is one a request can run into.

@@ -14,12 +14,13 @@ pub mod offices;
 pub mod rounds;
 pub mod schema;
 pub mod sessions;
+pub mod surveys;
 pub mod teams;
 pub mod users;
 pub mod versioned;
 pub mod villages;
 
-pub use db::{DatabaseUrl, Db, DbConnection, DbError};
+pub use db::{connection_lost, DatabaseUrl, Db, DbConnection, DbError};
 pub use versioned::{Creatable, Versioned};
 
 /// Now, in UTC, at the precision both backends keep (microseconds).

@@ -187,6 +187,33 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    village_surveys (id) {
+        id -> BigInt,
+        department_id -> BigInt,
+        village_id -> BigInt,
+        year -> Integer,
+        population -> BigInt,
+        households -> BigInt,
+        poor_households -> BigInt,
+        marginal_households -> BigInt,
+        pasture_mu_tenths -> BigInt,
+        cultivated_mu_tenths -> BigInt,
+        yaks -> BigInt,
+        sheep -> BigInt,
+        goats -> BigInt,
+        horses -> BigInt,
+        other_livestock -> BigInt,
+        per_capita_income_fen -> BigInt,
+        collective_income_fen -> BigInt,
+        main_industries -> Nullable<Text>,
+        report -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(offices -> departments (department_id));
 diesel::joinable!(cadres -> offices (office_id));
 diesel::joinable!(villages -> departments (department_id));
@@ -195,6 +222,7 @@ diesel::joinable!(teams -> rounds (round_id));
 diesel::joinable!(teams -> villages (village_id));
 diesel::joinable!(team_members -> teams (team_id));
 diesel::joinable!(team_members -> cadres (cadre_id));
+diesel::joinable!(village_surveys -> villages (village_id));
 diesel::joinable!(users -> departments (department_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
@@ -214,4 +242,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_throttle,
     idempotency_keys,
     audit_entries,
+    village_surveys,
 );

@@ -399,6 +399,62 @@ export interface paths {
         patch: operations["update_team_member"];
         trace?: never;
     };
+    "/api/v1/surveys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List surveys of the villages the caller may see. */
+        get: operations["list_surveys"];
+        put?: never;
+        /**
+         * Record a village's survey for a year (team of the village, or the department). A second
+         *     survey of the same village and year is a 409: change the first instead.
+         */
+        post: operations["create_survey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/surveys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One survey. */
+        get: operations["get_survey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Correct a survey (team of the village, or the department). */
+        patch: operations["update_survey"];
+        trace?: never;
+    };
+    "/api/v1/villages/{id}/surveys/compare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A village's surveys side by side, ready for a chart. */
+        get: operations["compare_village_surveys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -596,6 +652,31 @@ export interface components {
         Health: {
             /** @example ok */
             status: string;
+        };
+        /** @description Head counts by kind of animal. */
+        Livestock: {
+            /**
+             * Format: int64
+             * @example 3200
+             */
+            yaks?: number;
+            /**
+             * Format: int64
+             * @example 8600
+             */
+            sheep?: number;
+            /**
+             * Format: int64
+             * @example 1500
+             */
+            goats?: number;
+            /**
+             * Format: int64
+             * @example 120
+             */
+            horses?: number;
+            /** Format: int64 */
+            other?: number;
         };
         LoginRequest: {
             /** @example admin */
@@ -812,6 +893,186 @@ export interface components {
              * @example 3
              */
             min_team_size: number;
+        };
+        Survey: {
+            /**
+             * Format: int64
+             * @example 3
+             */
+            id: number;
+            /** Format: int64 */
+            village_id: number;
+            /** @example 亚卡亚村 */
+            village_name: string;
+            /**
+             * Format: int32
+             * @example 2019
+             */
+            year: number;
+            /**
+             * Format: int64
+             * @example 1120
+             */
+            population: number;
+            /**
+             * Format: int64
+             * @example 236
+             */
+            households: number;
+            /**
+             * Format: int64
+             * @description 建档立卡贫困户.
+             * @example 61
+             */
+            poor_households: number;
+            /**
+             * Format: int64
+             * @description 边缘户.
+             * @example 9
+             */
+            marginal_households: number;
+            /**
+             * @description Pasture in 亩, one decimal, as a decimal string (exact).
+             * @example 186000.5
+             */
+            pasture_mu: string;
+            /**
+             * @description Cultivated land in 亩, one decimal, as a decimal string (exact).
+             * @example 1250
+             */
+            cultivated_mu: string;
+            livestock: components["schemas"]["Livestock"];
+            /**
+             * Format: int64
+             * @description 人均可支配收入, fen a year.
+             * @example 980000
+             */
+            per_capita_income_fen: number;
+            /**
+             * Format: int64
+             * @description 村集体经济收入, fen a year.
+             * @example 12000000
+             */
+            collective_income_fen: number;
+            /** @example 牦牛养殖、人工种草 */
+            main_industries?: string | null;
+            /** @description The free-text survey report. */
+            report?: string | null;
+            /**
+             * Format: int32
+             * @example 1
+             */
+            version: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /**
+         * @description A village's figures year by year: `years[i]` is the year of the i-th value of every series.
+         *     Only years with a survey appear.
+         */
+        SurveyComparison: {
+            /** Format: int64 */
+            village_id: number;
+            /**
+             * @example [
+             *       2017,
+             *       2018,
+             *       2019
+             *     ]
+             */
+            years: number[];
+            population: number[];
+            households: number[];
+            poor_households: number[];
+            marginal_households: number[];
+            /** @description Tenths of a 亩 (divide by 10 for 亩), exact. */
+            pasture_mu_tenths: number[];
+            cultivated_mu_tenths: number[];
+            yaks: number[];
+            sheep: number[];
+            goats: number[];
+            horses: number[];
+            other_livestock: number[];
+            per_capita_income_fen: number[];
+            collective_income_fen: number[];
+        };
+        SurveyCreate: {
+            /** Format: int64 */
+            village_id: number;
+            /**
+             * Format: int32
+             * @example 2019
+             */
+            year: number;
+            /**
+             * Format: int64
+             * @example 1120
+             */
+            population: number;
+            /**
+             * Format: int64
+             * @example 236
+             */
+            households: number;
+            /**
+             * Format: int64
+             * @example 61
+             */
+            poor_households: number;
+            /**
+             * Format: int64
+             * @example 9
+             */
+            marginal_households: number;
+            /**
+             * @description 亩 with at most one decimal.
+             * @example 186000.5
+             */
+            pasture_mu: string;
+            /** @example 1250 */
+            cultivated_mu: string;
+            livestock?: components["schemas"]["Livestock"];
+            /**
+             * Format: int64
+             * @example 980000
+             */
+            per_capita_income_fen: number;
+            /**
+             * Format: int64
+             * @example 12000000
+             */
+            collective_income_fen: number;
+            main_industries?: string | null;
+            report?: string | null;
+        };
+        SurveyList: {
+            items: components["schemas"]["Survey"][];
+            /** @description Pass as `cursor` to get the next page; `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description Only the fields sent change; `null` clears an optional text. The village is fixed. */
+        SurveyPatch: {
+            /** Format: int32 */
+            year?: number | null;
+            /** Format: int64 */
+            population?: number | null;
+            /** Format: int64 */
+            households?: number | null;
+            /** Format: int64 */
+            poor_households?: number | null;
+            /** Format: int64 */
+            marginal_households?: number | null;
+            pasture_mu?: string | null;
+            cultivated_mu?: string | null;
+            livestock?: null | components["schemas"]["Livestock"];
+            /** Format: int64 */
+            per_capita_income_fen?: number | null;
+            /** Format: int64 */
+            collective_income_fen?: number | null;
+            main_industries?: string | null;
+            report?: string | null;
         };
         Team: {
             /**
@@ -4739,6 +5000,484 @@ export interface operations {
             };
             /** @description The body is not sent as application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_surveys: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–500 (default 50). */
+                limit?: number;
+                cursor?: string;
+                /** @description `year` or `village`; prefix `-` for descending. Default `-year` (newest first). */
+                sort?: string;
+                village_id?: number;
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of surveys */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyList"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_survey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a create safely: the same key and body answer the first response again (with `Idempotent-Replayed: true`); the same key with another request is a 422 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SurveyCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Survey"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with another row (e.g. a duplicate) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (64 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_survey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Survey id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The survey */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Survey"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_survey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` you loaded (e.g. `"3"`); a stale or foreign tag is a 412, `*` matches any version */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description Survey id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SurveyPatch"];
+            };
+        };
+        responses: {
+            /** @description The changed survey */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Survey"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with another row (e.g. a duplicate) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Stale `If-Match`: someone changed the row since you loaded it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (64 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    compare_village_surveys: {
+        parameters: {
+            query?: {
+                /** @description First year (default: 10 years before `to`). */
+                from?: number;
+                /** @description Last year (default: this year). */
+                to?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Village id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Each figure by year */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyComparison"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

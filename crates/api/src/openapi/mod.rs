@@ -33,6 +33,7 @@ Updates take `If-Match` with the `ETag` you loaded; creates take an optional `Id
         (name = "villages", description = "Villages where teams are stationed"),
         (name = "rounds", description = "Yearly rounds (驻村批次)"),
         (name = "teams", description = "Work teams and their members"),
+        (name = "surveys", description = "Village surveys (村情调研), one per village per year"),
         (name = "audit", description = "The audit trail (admin)"),
         (name = "health", description = "Liveness and readiness")
     )

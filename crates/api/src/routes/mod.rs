@@ -11,6 +11,7 @@ pub mod health;
 pub mod me;
 pub mod offices;
 pub mod rounds;
+pub mod surveys;
 pub mod team_members;
 pub mod teams;
 pub mod users;
@@ -34,6 +35,7 @@ where
             .configure(rounds::configure)
             .configure(teams::configure)
             .configure(team_members::configure)
+            .configure(surveys::configure)
             .configure(audit::configure),
     )
     .service(health::healthz)

@@ -9,3 +9,4 @@ mod common;
 mod conventions;
 mod organisation;
 mod problems;
+mod surveys;
