@@ -13,6 +13,7 @@ pub mod rounds;
 pub mod schema;
 pub mod sessions;
 pub mod teams;
+pub mod throttle;
 pub mod users;
 pub mod villages;
 

@@ -15,7 +15,8 @@ export interface paths {
         put?: never;
         /**
          * Log in. Wrong username and wrong password get the same answer in the same time; repeated
-         *     failures for one username are answered 429 with `Retry-After`.
+         *     failures for one username are answered 429 with `Retry-After` (counted before the password is
+         *     checked, so parallel guesses are bounded too).
          */
         post: operations["login"];
         delete?: never;
@@ -1522,6 +1523,15 @@ export interface operations {
             };
             /** @description The `Idempotency-Key` was used with a different request */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many wrong current passwords for this username */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

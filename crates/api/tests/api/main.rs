@@ -7,5 +7,6 @@ mod access;
 mod auth;
 mod common;
 mod conventions;
+mod hardening;
 mod organisation;
 mod problems;
