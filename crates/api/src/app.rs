@@ -117,6 +117,7 @@ pub fn app(
         );
     }
     app.default_service(web::to(fallback))
+        .wrap(middleware::from_fn(crate::input_guard::refuse_nul))
         .wrap(middleware::Compress::default())
         .wrap(
             middleware::DefaultHeaders::new()

@@ -8,6 +8,7 @@ pub mod config;
 pub mod dto;
 pub mod error;
 pub mod http;
+pub mod input_guard;
 pub mod openapi;
 pub mod paging;
 pub mod routes;

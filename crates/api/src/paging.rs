@@ -37,7 +37,7 @@ pub fn decode_cursor(raw: Option<&str>, sort: &str) -> Result<After<String>, Api
         .decode(raw)
         .map_err(|_| bad())?;
     let data: CursorData = serde_json::from_slice(&bytes).map_err(|_| bad())?;
-    if data.s != sort {
+    if data.s != sort || data.v.contains('\0') {
         return Err(bad());
     }
     Ok(After::Row(data.v, data.i))

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod auth;
+pub mod chars;
 pub mod organisation;
 pub mod paging;
 pub mod role;

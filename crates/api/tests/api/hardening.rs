@@ -1,7 +1,10 @@
-//! What an attacker probing the running server found (issue 6), each on SQLite and PostgreSQL.
+//! What an attacker probing the running server found (issue 6), each on SQLite and PostgreSQL:
+//! parallel password guessing, NUL and invisible characters.
 
 use crate::both_backends;
 use crate::common::*;
+use actix_web::test::TestRequest;
+use base64::Engine;
 use futures_util::future::{join, join_all};
 use serde_json::json;
 use std::cell::Cell;
@@ -121,5 +124,178 @@ both_backends!(
         let r = app.post("/api/v1/me/password", &token, &right).await;
         assert_eq!(r.status, 204, "{}", r.text());
         assert_eq!(throttle_row(&mut conn, "regional"), None);
+    }
+);
+
+// 4. NUL in any text input is a 400 problem, on both backends, and writes nothing.
+
+fn nul_cursor() -> String {
+    let data = json!({"s": "name", "v": "a\u{0}", "i": 1});
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(data.to_string())
+}
+
+both_backends!(
+    nul_anywhere_is_refused_with_a_problem,
+    |app: TestApp| async move {
+        let r = app
+            .send(
+                TestRequest::post()
+                    .uri("/api/v1/auth/login")
+                    .set_json(json!({"username": "admin\u{0}", "password": "x"})),
+            )
+            .await;
+        assert_eq!(
+            r.assert_problem(400, "validation")["errors"][0]["field"],
+            "body"
+        );
+        let admin = app.login("admin").await;
+        for (path, field) in [
+            ("/api/v1/villages?q=%00", "q"),
+            ("/api/v1/villages?limit=5&county=a%00", "county"),
+            ("/api/v1/audit?entity=a%00", "entity"),
+            ("/api/v1/villages/%00", "path"),
+            ("/api/v1/villages?q=%E9%A9%AC%00", "q"),
+        ] {
+            let p = app
+                .get(path, &admin)
+                .await
+                .assert_problem(400, "validation");
+            assert_eq!(p["errors"][0]["field"], field, "{path}");
+        }
+        let p = app
+            .get(
+                &format!("/api/v1/villages?sort=name&cursor={}", nul_cursor()),
+                &admin,
+            )
+            .await
+            .assert_problem(400, "validation");
+        assert_eq!(p["errors"][0]["field"], "cursor");
+        // Bodies: nothing is written.
+        let before = app.get("/api/v1/villages?limit=500", &admin).await.json()["items"]
+            .as_array()
+            .map(Vec::len);
+        let body = json!({"name": "零\u{0}村", "prefecture": "林芝市", "county": "巴宜区"});
+        app.post("/api/v1/villages", &admin, &body)
+            .await
+            .assert_problem(400, "validation");
+        let gz = gzip(body.to_string().as_bytes());
+        app.send(
+            TestRequest::post()
+                .uri("/api/v1/villages")
+                .insert_header(("authorization", format!("Bearer {admin}")))
+                .insert_header(("content-type", "application/json"))
+                .insert_header(("content-encoding", "gzip"))
+                .set_payload(gz),
+        )
+        .await
+        .assert_problem(400, "validation");
+        let after = app.get("/api/v1/villages?limit=500", &admin).await.json()["items"]
+            .as_array()
+            .map(Vec::len);
+        assert_eq!(before, after);
+        // A backslash followed by the text "u0000" is no NUL; a gzip body without NUL still works.
+        app.send(
+            TestRequest::post()
+                .uri("/api/v1/auth/login")
+                .set_json(json!({"username": "admin\\u0000", "password": "x"})),
+        )
+        .await
+        .assert_problem(401, "unauthorized");
+        let fine = json!({"name": "压缩村", "prefecture": "林芝市", "county": "巴宜区"});
+        let r = app
+            .send(
+                TestRequest::post()
+                    .uri("/api/v1/villages")
+                    .insert_header(("authorization", format!("Bearer {admin}")))
+                    .insert_header(("content-type", "application/json"))
+                    .insert_header(("content-encoding", "gzip"))
+                    .set_payload(gzip(fine.to_string().as_bytes())),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        // Headers cannot carry NUL at all.
+        assert!(actix_web::http::header::HeaderValue::from_bytes(b"k\0").is_err());
+    }
+);
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(bytes).expect("gzip");
+    e.finish().expect("gzip")
+}
+
+// 5. Display text: bidi controls and the BOM refused, break hints removed, Tibetan intact.
+
+both_backends!(
+    display_text_refuses_bidi_controls_and_keeps_tibetan,
+    |app: TestApp| async move {
+        let admin = app.login("admin").await;
+        let village = |name: &str, name_bo: Option<&str>| json!({"name": name, "name_bo": name_bo, "prefecture": "日喀则市", "county": "南木林县"});
+        let p = app
+            .post("/api/v1/villages", &admin, &village("琼果\u{202E}村", None))
+            .await
+            .assert_problem(400, "validation");
+        assert_eq!(p["errors"][0]["field"], "name");
+        assert!(
+            p["errors"][0]["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("U+202E"),
+            "{p}"
+        );
+        let p = app
+            .post(
+                "/api/v1/villages",
+                &admin,
+                &village("琼果村", Some("\u{FEFF}ཆུང་སྐོར")),
+            )
+            .await
+            .assert_problem(400, "validation");
+        assert_eq!(p["errors"][0]["field"], "name_bo");
+        for c in ['\u{2066}', '\u{2069}', '\u{202A}'] {
+            app.post(
+                "/api/v1/villages",
+                &admin,
+                &village(&format!("琼{c}果村"), None),
+            )
+            .await
+            .assert_problem(400, "validation");
+        }
+        // Zero-width break hints and joiners that join nothing are removed, not refused.
+        let r = app
+            .post(
+                "/api/v1/villages",
+                &admin,
+                &village("拉\u{200B}萨\u{200D}村\u{2060}", Some("ལྷ་ས།\u{200B}")),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        assert_eq!(r.json()["name"], "拉萨村");
+        assert_eq!(r.json()["name_bo"], "ལྷ་ས།");
+        // Tibetan with tsheg, shad and stacked consonants goes in, comes out and is found.
+        for (name, name_bo) in [
+            ("宗成村", "བསྒྲུབས་གླིང་།"),
+            ("扎西村", "བཀྲ་ཤིས་སྐྱིད།"),
+            ("吉隆村", "སྐྱིད་གྲོང་།"),
+        ] {
+            let r = app
+                .post("/api/v1/villages", &admin, &village(name, Some(name_bo)))
+                .await;
+            assert_eq!(r.status, 201, "{}", r.text());
+            assert_eq!(r.json()["name_bo"], name_bo);
+            let id = r.json()["id"].as_i64().unwrap_or_default();
+            let read = app.get(&format!("/api/v1/villages/{id}"), &admin).await;
+            assert_eq!(read.json()["name_bo"], name_bo);
+            assert_eq!(read.json()["name"], name);
+        }
+        let q = "%E0%BD%96%E0%BD%A6%E0%BE%92%E0%BE%B2%E0%BD%B4%E0%BD%96%E0%BD%A6"; // བསྒྲུབས
+        let found = app.get(&format!("/api/v1/villages?q={q}"), &admin).await;
+        assert_eq!(found.status, 200, "{}", found.text());
+        let names: Vec<String> = found.json()["items"]
+            .as_array()
+            .map(|a| a.iter().map(|v| v["name"].to_string()).collect())
+            .unwrap_or_default();
+        assert_eq!(names, vec!["\"宗成村\"".to_owned()]);
     }
 );
