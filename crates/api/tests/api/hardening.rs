@@ -1,5 +1,5 @@
 //! What an attacker probing the running server found (issue 6), each on SQLite and PostgreSQL:
-//! parallel password guessing, NUL and invisible characters.
+//! parallel password guessing, NUL and invisible characters, tokens from the future.
 
 use crate::both_backends;
 use crate::common::*;
@@ -297,5 +297,66 @@ both_backends!(
             .map(|a| a.iter().map(|v| v["name"].to_string()).collect())
             .unwrap_or_default();
         assert_eq!(names, vec!["\"宗成村\"".to_owned()]);
+    }
+);
+
+// 6. Tokens from the future are refused.
+
+fn forge(claims: &serde_json::Value) -> String {
+    let key = jsonwebtoken::EncodingKey::from_secret(JWT_SECRET.as_bytes());
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        claims,
+        &key,
+    )
+    .expect("sign")
+}
+
+both_backends!(
+    tokens_issued_in_the_future_are_refused,
+    |app: TestApp| async move {
+        let token = app.login("admin").await;
+        let payload = token.split('.').nth(1).unwrap_or_default();
+        let real: serde_json::Value = serde_json::from_slice(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(payload)
+                .unwrap_or_default(),
+        )
+        .unwrap_or_default();
+        assert_eq!(real["nbf"], real["iat"], "issued tokens carry nbf");
+        let now = chrono::Utc::now().timestamp();
+        let claims = |iat: i64, nbf: Option<i64>| {
+            let mut c = json!({
+                "sub": real["sub"], "sid": real["sid"], "iss": "zhucun", "aud": "zhucun-api",
+                "iat": iat, "exp": now + 900,
+            });
+            if let Some(nbf) = nbf {
+                c["nbf"] = json!(nbf);
+            }
+            c
+        };
+        // The forger's key works: a well-formed forged token is accepted …
+        assert_eq!(
+            app.get("/api/v1/me", &forge(&claims(now, None)))
+                .await
+                .status,
+            200
+        );
+        assert_eq!(
+            app.get("/api/v1/me", &forge(&claims(now, Some(now))))
+                .await
+                .status,
+            200
+        );
+        // … but not one valid only from later, or issued later.
+        app.get("/api/v1/me", &forge(&claims(now, Some(now + 600))))
+            .await
+            .assert_problem(401, "unauthorized");
+        app.get("/api/v1/me", &forge(&claims(now + 600, None)))
+            .await
+            .assert_problem(401, "unauthorized");
+        app.get("/api/v1/me", &forge(&claims(now + 600, Some(now + 600))))
+            .await
+            .assert_problem(401, "unauthorized");
     }
 );
