@@ -118,6 +118,7 @@ pub fn app(
     }
     app.default_service(web::to(fallback))
         .wrap(middleware::from_fn(crate::input_guard::refuse_nul))
+        .wrap(middleware::from_fn(crate::ratelimit::limit_public))
         .wrap(middleware::Compress::default())
         .wrap(
             middleware::DefaultHeaders::new()
@@ -216,6 +217,10 @@ pub fn prepare(config: &Config, demo: bool) -> Result<AppState, Box<dyn std::err
         db,
         jwt: Arc::new(jwt),
         passwords: Passwords::new()?,
+        public_limiter: Arc::new(crate::ratelimit::PublicLimiter::new(
+            &config.limits.public_rate,
+            config.limits.trusted_proxies.clone(),
+        )),
     })
 }
 

@@ -16,7 +16,8 @@ export interface paths {
         /**
          * Log in. Wrong username and wrong password get the same answer in the same time; repeated
          *     failures for one username are answered 429 with `Retry-After` (counted before the password is
-         *     checked, so parallel guesses are bounded too).
+         *     checked, so parallel guesses are bounded too), and so is a client address sending more than
+         *     its rate to the endpoints open without a login.
          */
         post: operations["login"];
         delete?: never;
@@ -1190,7 +1191,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed attempts for this username */
+            /** @description Too many failed attempts for this username, or too many requests from this client */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1277,6 +1278,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected error (logged; no details are given) */
             500: {
                 headers: {
@@ -1337,6 +1347,15 @@ export interface operations {
             };
             /** @description The body is not sent as application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -103,7 +103,8 @@ fn tokens(
 
 /// Log in. Wrong username and wrong password get the same answer in the same time; repeated
 /// failures for one username are answered 429 with `Retry-After` (counted before the password is
-/// checked, so parallel guesses are bounded too).
+/// checked, so parallel guesses are bounded too), and so is a client address sending more than
+/// its rate to the endpoints open without a login.
 #[utoipa::path(
     tag = "auth",
     operation_id = "login",
@@ -111,7 +112,7 @@ fn tokens(
     responses(
         (status = 200, description = "Logged in", body = TokenResponse),
         (status = 401, description = "Wrong username or password", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed attempts for this username", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 429, description = "Too many failed attempts for this username, or too many requests from this client", body = crate::error::Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/auth/login")]
@@ -181,7 +182,8 @@ enum Rotation {
     request_body = RefreshRequest,
     responses(
         (status = 200, description = "New tokens; the old refresh token is spent", body = TokenResponse),
-        (status = 401, description = "Unknown, expired, reused or revoked refresh token", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 401, description = "Unknown, expired, reused or revoked refresh token", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests from this client", body = crate::error::Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/auth/refresh")]
@@ -235,7 +237,8 @@ pub async fn refresh(
     operation_id = "logout",
     request_body = RefreshRequest,
     responses(
-        (status = 204, description = "Logged out (also when the token was already spent or unknown)")
+        (status = 204, description = "Logged out (also when the token was already spent or unknown)"),
+        (status = 429, description = "Too many requests from this client", body = crate::error::Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/auth/logout")]

@@ -1,5 +1,5 @@
 //! What an attacker probing the running server found (issue 6), each on SQLite and PostgreSQL:
-//! parallel password guessing, NUL and invisible characters, tokens from the future.
+//! parallel password guessing, login floods, NUL and invisible characters, tokens from the future.
 
 use crate::both_backends;
 use crate::common::*;
@@ -8,9 +8,43 @@ use base64::Engine;
 use futures_util::future::{join, join_all};
 use serde_json::json;
 use std::cell::Cell;
+use std::net::SocketAddr;
+use std::time::Duration;
+use zhucun_api::config::Config;
+use zhucun_api::ratelimit::{RateSettings, TrustedProxies};
 use zhucun_domain::auth::FREE_FAILURES;
 use zhucun_persistence::sessions::{self, ThrottleRow};
 use zhucun_persistence::{DatabaseUrl, DbConnection};
+
+/// Declares a test on both backends with the app's configuration changed by `$configure`.
+macro_rules! both_backends_with {
+    ($name:ident, $configure:expr, $body:expr) => {
+        mod $name {
+            use super::*;
+
+            #[actix_rt::test]
+            async fn sqlite() {
+                let app = TestApp::spawn_with(Backend::Sqlite, None, $configure).await;
+                ($body)(app).await;
+            }
+
+            #[actix_rt::test]
+            async fn postgres() {
+                let app = TestApp::spawn_with(Backend::Postgres, None, $configure).await;
+                ($body)(app).await;
+            }
+        }
+    };
+}
+
+/// Limits high enough that bursts in a test reach the per-username throttle, not the per-client
+/// rate limit (requests without a peer address share one key).
+fn roomy(c: &mut Config) {
+    c.limits.public_rate = RateSettings {
+        burst: 1000,
+        replenish_every: Duration::from_secs(1),
+    };
+}
 
 /// Guesses checked in a burst before the username locks.
 const CHECKED_IN_A_BURST: usize = FREE_FAILURES as usize + 1;
@@ -36,10 +70,18 @@ fn count(results: &[Resp], status: u16) -> usize {
     results.iter().filter(|r| r.status == status).count()
 }
 
+fn login_from(addr: &str, username: &str, password: &str) -> TestRequest {
+    TestRequest::post()
+        .uri("/api/v1/auth/login")
+        .peer_addr(addr.parse::<SocketAddr>().expect("addr"))
+        .set_json(json!({"username": username, "password": password}))
+}
+
 // 1. Parallel guesses: only the allowed number is checked, whatever the concurrency.
 
-both_backends!(
+both_backends_with!(
     parallel_wrong_passwords_are_checked_only_up_to_the_budget,
+    roomy,
     |app: TestApp| async move {
         let burst = (0..24).map(|_| app.login_full("office_staff", "wrong password"));
         let results = join_all(burst).await;
@@ -59,8 +101,9 @@ both_backends!(
     }
 );
 
-both_backends!(
+both_backends_with!(
     a_right_password_after_the_budget_in_a_burst_is_refused,
+    roomy,
     |app: TestApp| async move {
         let mut conn = db_conn(&app);
         let burst_done = Cell::new(false);
@@ -92,8 +135,9 @@ both_backends!(
 
 // 2. Guessing the current password on the change-password form counts too.
 
-both_backends!(
+both_backends_with!(
     current_password_guesses_count_against_the_login_throttle,
+    roomy,
     |app: TestApp| async move {
         let token = app.login("office_staff").await;
         let guess = json!({"current_password": "not my password", "new_password": "a brand new passphrase"});
@@ -124,6 +168,107 @@ both_backends!(
         let r = app.post("/api/v1/me/password", &token, &right).await;
         assert_eq!(r.status, 204, "{}", r.text());
         assert_eq!(throttle_row(&mut conn, "regional"), None);
+    }
+);
+
+// 3. Per-client rate limit on the endpoints open without a login.
+
+both_backends_with!(
+    a_flooding_client_is_refused_before_hashing_and_others_still_log_in,
+    |c: &mut Config| {
+        c.limits.public_rate = RateSettings {
+            burst: 3,
+            replenish_every: Duration::from_secs(3600),
+        };
+    },
+    |app: TestApp| async move {
+        let flooder = "203.0.113.7:40000";
+        for _ in 0..3 {
+            app.send(login_from(flooder, "nobody_here", "guess"))
+                .await
+                .assert_problem(401, "unauthorized");
+        }
+        let r = app.send(login_from(flooder, "nobody_here", "guess")).await;
+        r.assert_problem(429, "too-many-requests");
+        assert!(retry_after(&r) > 60, "{}", retry_after(&r));
+        // Refused before the throttle counted it, i.e. before any password work.
+        let mut conn = db_conn(&app);
+        assert_eq!(
+            throttle_row(&mut conn, "nobody_here").map(|r| r.failures),
+            Some(3)
+        );
+        // Other public endpoints share the client's allowance.
+        app.send(
+            TestRequest::post()
+                .uri("/api/v1/auth/refresh")
+                .peer_addr(flooder.parse().expect("addr"))
+                .set_json(json!({"refresh_token": "x"})),
+        )
+        .await
+        .assert_problem(429, "too-many-requests");
+        // A forwarding header from an untrusted peer changes nothing.
+        app.send(
+            login_from(flooder, "nobody_here", "guess")
+                .insert_header(("x-forwarded-for", "198.51.100.99")),
+        )
+        .await
+        .assert_problem(429, "too-many-requests");
+        // Another address logs in, and the flooder's logged-in requests are not limited.
+        let ok = app
+            .send(login_from("198.51.100.2:40000", "admin", ADMIN_PASSWORD))
+            .await;
+        assert_eq!(ok.status, 200, "{}", ok.text());
+        let token = ok.json()["access_token"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let me = app
+            .send(
+                TestRequest::get()
+                    .uri("/api/v1/me")
+                    .peer_addr(flooder.parse().expect("addr"))
+                    .insert_header(("authorization", format!("Bearer {token}"))),
+            )
+            .await;
+        assert_eq!(me.status, 200);
+    }
+);
+
+both_backends_with!(
+    behind_a_trusted_proxy_the_forwarded_client_is_limited,
+    |c: &mut Config| {
+        c.limits.public_rate = RateSettings {
+            burst: 2,
+            replenish_every: Duration::from_secs(3600),
+        };
+        c.limits.trusted_proxies = TrustedProxies::parse("10.0.0.0/8").expect("proxies");
+    },
+    |app: TestApp| async move {
+        let proxy = "10.0.0.5:50000";
+        let via_proxy = |client: &'static str, user: &str, password: &str| {
+            login_from(proxy, user, password).insert_header(("x-forwarded-for", client))
+        };
+        for _ in 0..2 {
+            app.send(via_proxy("203.0.113.7", "nobody_here", "guess"))
+                .await
+                .assert_problem(401, "unauthorized");
+        }
+        app.send(via_proxy("203.0.113.7", "nobody_here", "guess"))
+            .await
+            .assert_problem(429, "too-many-requests");
+        // The flooder cannot escape by writing its own X-Forwarded-For: the proxy appends.
+        app.send(via_proxy(
+            "198.51.100.50, 203.0.113.7",
+            "nobody_here",
+            "guess",
+        ))
+        .await
+        .assert_problem(429, "too-many-requests");
+        // Another client behind the same proxy is not affected.
+        let ok = app
+            .send(via_proxy("198.51.100.2", "admin", ADMIN_PASSWORD))
+            .await;
+        assert_eq!(ok.status, 200, "{}", ok.text());
     }
 );
 
