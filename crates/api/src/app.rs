@@ -213,6 +213,7 @@ pub fn prepare(config: &Config, demo: bool) -> Result<AppState, Box<dyn std::err
         )?;
     }
     let jwt = JwtKeys::load(config.jwt_secret.as_deref(), &config.data_dir)?;
+    zhucun_persistence::idempotency_expiry::set_ttl(config.limits.idempotency_ttl);
     Ok(AppState {
         db,
         jwt: Arc::new(jwt),
@@ -235,6 +236,7 @@ impl Application {
         let state = prepare(config, demo)?;
         let listener = TcpListener::bind(&config.bind)?;
         let port = listener.local_addr()?.port();
+        crate::housekeeping::start(state.clone());
         let shared = Shared::new(state, config.static_dir.clone());
         if shared.static_dir.is_none() {
             tracing::warn!(

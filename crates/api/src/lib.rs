@@ -7,6 +7,7 @@ pub mod auth;
 pub mod config;
 pub mod dto;
 pub mod error;
+pub mod housekeeping;
 pub mod http;
 pub mod input_guard;
 pub mod limits;

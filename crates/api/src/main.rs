@@ -67,6 +67,9 @@ struct LimitArgs {
     /// Then this many a minute.
     #[arg(long, env = "ZHUCUN_PUBLIC_RATE_PER_MINUTE", default_value_t = 30)]
     public_rate_per_minute: u32,
+    /// How long a create's first answer is replayed for its Idempotency-Key.
+    #[arg(long, env = "ZHUCUN_IDEMPOTENCY_TTL_HOURS", default_value_t = 24)]
+    idempotency_ttl_hours: u32,
 }
 
 impl LimitArgs {
@@ -78,6 +81,9 @@ impl LimitArgs {
                     .to_owned(),
             );
         }
+        if self.idempotency_ttl_hours == 0 {
+            return Err("ZHUCUN_IDEMPOTENCY_TTL_HOURS must be at least 1".to_owned());
+        }
         Ok(zhucun_api::limits::Limits {
             public_rate: RateSettings::per_minute(
                 self.public_rate_burst,
@@ -85,6 +91,7 @@ impl LimitArgs {
             ),
             trusted_proxies: TrustedProxies::parse(&self.trusted_proxies)
                 .map_err(|e| format!("ZHUCUN_TRUSTED_PROXIES: {e}"))?,
+            idempotency_ttl: chrono::Duration::hours(i64::from(self.idempotency_ttl_hours)),
         })
     }
 }

@@ -6,6 +6,7 @@ pub mod cadres;
 pub mod db;
 pub mod departments;
 pub mod idempotency;
+pub mod idempotency_expiry;
 pub mod keyset;
 pub mod migrations;
 pub mod offices;

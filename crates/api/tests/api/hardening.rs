@@ -1,5 +1,6 @@
 //! What an attacker probing the running server found (issue 6), each on SQLite and PostgreSQL:
-//! parallel password guessing, login floods, NUL and invisible characters, tokens from the future.
+//! parallel password guessing, login floods, NUL and invisible characters, tokens from the future,
+//! and records that were never cleaned up.
 
 use crate::both_backends;
 use crate::common::*;
@@ -14,7 +15,7 @@ use zhucun_api::config::Config;
 use zhucun_api::ratelimit::{RateSettings, TrustedProxies};
 use zhucun_domain::auth::FREE_FAILURES;
 use zhucun_persistence::sessions::{self, ThrottleRow};
-use zhucun_persistence::{DatabaseUrl, DbConnection};
+use zhucun_persistence::{DatabaseUrl, Db, DbConnection};
 
 /// Declares a test on both backends with the app's configuration changed by `$configure`.
 macro_rules! both_backends_with {
@@ -503,5 +504,81 @@ both_backends!(
         app.get("/api/v1/me", &forge(&claims(now + 600, Some(now + 600))))
             .await
             .assert_problem(401, "unauthorized");
+    }
+);
+
+// 7. Throttle rows and idempotency records expire and are pruned without a cron.
+
+both_backends!(
+    spent_throttle_rows_and_expired_idempotency_records_are_pruned,
+    |app: TestApp| async move {
+        use diesel::prelude::*;
+        use zhucun_persistence::schema::idempotency_keys as ik;
+        let mut conn = db_conn(&app);
+        let now = zhucun_persistence::now();
+        let day_ago = now - chrono::Duration::days(1);
+        let row = |username: &str, started, locked_until| ThrottleRow {
+            username: username.to_owned(),
+            failures: 9,
+            window_started_at: started,
+            locked_until,
+        };
+        for r in [
+            row("spent_user", day_ago, Some(day_ago)),
+            row(
+                "still_locked",
+                day_ago,
+                Some(now + chrono::Duration::minutes(30)),
+            ),
+            row("recent_user", now, None),
+        ] {
+            sessions::save_throttle(&mut conn, &r).expect("save");
+        }
+
+        // An idempotency key replays (or refuses another body) until it expires …
+        let admin = app.login("admin").await;
+        let create = |key: &'static str, name: &str| {
+            TestRequest::post()
+                .uri("/api/v1/villages")
+                .insert_header(("authorization", format!("Bearer {admin}")))
+                .insert_header(("idempotency-key", key))
+                .set_json(json!({"name": name, "prefecture": "林芝市", "county": "巴宜区"}))
+        };
+        assert_eq!(app.send(create("k-old", "过期一村")).await.status, 201);
+        let again = app.send(create("k-old", "过期一村")).await;
+        assert_eq!(again.header("idempotent-replayed").as_deref(), Some("true"));
+        app.send(create("k-old", "过期二村"))
+            .await
+            .assert_problem(422, "unprocessable");
+        let age = |key: &str, conn: &mut DbConnection| {
+            diesel::update(ik::table.filter(ik::idem_key.eq(key)))
+                .set(ik::created_at.eq(now - chrono::Duration::hours(25)))
+                .execute(conn)
+                .expect("age")
+        };
+        assert_eq!(age("k-old", &mut conn), 1);
+        // … then the key is free again: a new request, not a replay.
+        let fresh = app.send(create("k-old", "过期二村")).await;
+        assert_eq!(fresh.status, 201, "{}", fresh.text());
+        assert_eq!(fresh.header("idempotent-replayed"), None);
+        assert_eq!(fresh.json()["name"], "过期二村");
+
+        assert_eq!(app.send(create("k-aged", "过期三村")).await.status, 201);
+        assert_eq!(app.send(create("k-live", "过期四村")).await.status, 201);
+        assert_eq!(age("k-aged", &mut conn), 1);
+
+        let db = Db::open(DatabaseUrl::parse(&app.database_url).expect("url"), 1).expect("db");
+        let pruned = zhucun_api::housekeeping::prune(db).await.expect("prune");
+        assert_eq!(pruned.throttle_rows, 1);
+        assert_eq!(pruned.idempotency_records, 1);
+        assert_eq!(throttle_row(&mut conn, "spent_user"), None);
+        assert!(throttle_row(&mut conn, "still_locked").is_some());
+        assert!(throttle_row(&mut conn, "recent_user").is_some());
+        let keys: Vec<String> = ik::table
+            .select(ik::idem_key)
+            .order(ik::idem_key)
+            .load(&mut conn)
+            .expect("keys");
+        assert_eq!(keys, vec!["k-live".to_owned(), "k-old".to_owned()]);
     }
 );
