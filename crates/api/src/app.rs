@@ -86,6 +86,8 @@ pub fn app(
         );
     }
     app.default_service(web::to(fallback))
+        .wrap(middleware::from_fn(crate::input_guard::refuse_nul))
+        .wrap(middleware::from_fn(crate::ratelimit::limit_public))
         .wrap(middleware::Compress::default())
         .wrap(
             middleware::DefaultHeaders::new()
@@ -180,10 +182,15 @@ pub fn prepare(config: &Config, demo: bool) -> Result<AppState, Box<dyn std::err
         )?;
     }
     let jwt = JwtKeys::load(config.jwt_secret.as_deref(), &config.data_dir)?;
+    zhucun_persistence::idempotency_expiry::set_ttl(config.limits.idempotency_ttl);
     Ok(AppState {
         db,
         jwt: Arc::new(jwt),
         passwords: Passwords::new()?,
+        public_limiter: Arc::new(crate::ratelimit::PublicLimiter::new(
+            &config.limits.public_rate,
+            config.limits.trusted_proxies.clone(),
+        )),
     })
 }
 
@@ -198,6 +205,7 @@ impl Application {
         let state = prepare(config, demo)?;
         let listener = TcpListener::bind(&config.bind)?;
         let port = listener.local_addr()?.port();
+        crate::housekeeping::start(state.clone());
         let shared = Shared::new(state, config.static_dir.clone());
         if shared.static_dir.is_none() {
             tracing::warn!(

@@ -15,6 +15,7 @@ pub struct Config {
     pub static_dir: Option<PathBuf>,
     pub pool_size: u32,
     pub workers: Option<usize>,
+    pub limits: crate::limits::Limits,
 }
 
 impl std::fmt::Debug for Config {
@@ -29,6 +30,7 @@ impl std::fmt::Debug for Config {
             .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "<set>"))
             .field("static_dir", &self.static_dir)
             .field("pool_size", &self.pool_size)
+            .field("limits", &self.limits)
             .finish_non_exhaustive()
     }
 }

@@ -45,11 +45,55 @@ enum Command {
         static_dir: PathBuf,
         #[arg(long, env = "ZHUCUN_WORKERS")]
         workers: Option<usize>,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Apply pending migrations and exit.
     Migrate,
     /// Print the OpenAPI document.
     Openapi,
+}
+
+/// See the security notes of the README.
+#[derive(clap::Args)]
+struct LimitArgs {
+    /// Proxies (IPs or CIDR networks, comma-separated) whose X-Forwarded-For/Forwarded name the
+    /// client; default none: the TCP peer is the client.
+    #[arg(long, env = "ZHUCUN_TRUSTED_PROXIES", default_value = "")]
+    trusted_proxies: String,
+    /// Requests one client address may send at once to the endpoints open without a login.
+    #[arg(long, env = "ZHUCUN_PUBLIC_RATE_BURST", default_value_t = 30)]
+    public_rate_burst: u32,
+    /// Then this many a minute.
+    #[arg(long, env = "ZHUCUN_PUBLIC_RATE_PER_MINUTE", default_value_t = 30)]
+    public_rate_per_minute: u32,
+    /// How long a create's first answer is replayed for its Idempotency-Key.
+    #[arg(long, env = "ZHUCUN_IDEMPOTENCY_TTL_HOURS", default_value_t = 24)]
+    idempotency_ttl_hours: u32,
+}
+
+impl LimitArgs {
+    fn limits(&self) -> Result<zhucun_api::limits::Limits, String> {
+        use zhucun_api::ratelimit::{RateSettings, TrustedProxies};
+        if self.public_rate_burst == 0 || self.public_rate_per_minute == 0 {
+            return Err(
+                "ZHUCUN_PUBLIC_RATE_BURST and ZHUCUN_PUBLIC_RATE_PER_MINUTE must be at least 1"
+                    .to_owned(),
+            );
+        }
+        if self.idempotency_ttl_hours == 0 {
+            return Err("ZHUCUN_IDEMPOTENCY_TTL_HOURS must be at least 1".to_owned());
+        }
+        Ok(zhucun_api::limits::Limits {
+            public_rate: RateSettings::per_minute(
+                self.public_rate_burst,
+                self.public_rate_per_minute,
+            ),
+            trusted_proxies: TrustedProxies::parse(&self.trusted_proxies)
+                .map_err(|e| format!("ZHUCUN_TRUSTED_PROXIES: {e}"))?,
+            idempotency_ttl: chrono::Duration::hours(i64::from(self.idempotency_ttl_hours)),
+        })
+    }
 }
 
 fn init_logs(format: &str) {
@@ -104,6 +148,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         static_dir: None,
         pool_size: cli.pool_size,
         workers: None,
+        limits: zhucun_api::limits::Limits::default(),
     };
     match cli.command {
         Command::Migrate => {
@@ -124,7 +169,9 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             demo,
             static_dir,
             workers,
+            limits,
         } => {
+            config.limits = limits.limits()?;
             config.bind = bind;
             config.static_dir = Some(static_dir);
             config.workers = workers;

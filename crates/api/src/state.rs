@@ -13,6 +13,7 @@ pub struct AppState {
     pub db: Db,
     pub jwt: Arc<JwtKeys>,
     pub passwords: Passwords,
+    pub public_limiter: Arc<crate::ratelimit::PublicLimiter>,
 }
 
 impl AppState {

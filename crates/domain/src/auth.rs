@@ -78,9 +78,7 @@ pub fn after_failure(state: Option<&Throttle>, now: NaiveDateTime) -> Throttle {
         locked_until: None,
     };
     let Some(s) = state else { return fresh };
-    let window_over = now - s.window_started_at > Duration::minutes(WINDOW_MINUTES)
-        && s.locked_until.is_none_or(|u| u <= now);
-    if window_over {
+    if is_spent(s, now) {
         return fresh;
     }
     let failures = s.failures.saturating_add(1);
@@ -96,6 +94,25 @@ pub fn after_failure(state: Option<&Throttle>, now: NaiveDateTime) -> Throttle {
         window_started_at: s.window_started_at,
         locked_until,
     }
+}
+
+/// One more guess at a password, counted *before* the password is checked so that parallel guesses
+/// cannot all slip through: `Err(seconds)` while the username is locked (nothing is counted),
+/// otherwise the state to store if the guess turns out wrong — which is stored at once. A right
+/// guess then clears the state, as a successful login always has. At most `FREE_FAILURES + 1`
+/// passwords are thus checked in a burst, then one per lock.
+pub fn claim(state: Option<&Throttle>, now: NaiveDateTime) -> Result<Throttle, u64> {
+    match locked_for(state, now) {
+        Some(secs) => Err(secs),
+        None => Ok(after_failure(state, now)),
+    }
+}
+
+/// Whether the state no longer matters: its window is over and any lock has passed, so the next
+/// failure starts afresh exactly as if there were no state (it may be deleted).
+pub fn is_spent(state: &Throttle, now: NaiveDateTime) -> bool {
+    now - state.window_started_at > Duration::minutes(WINDOW_MINUTES)
+        && state.locked_until.is_none_or(|u| u <= now)
 }
 
 #[cfg(test)]
@@ -144,6 +161,44 @@ mod tests {
         let later = now + Duration::hours(2);
         assert_eq!(locked_for(s.as_ref(), later), None);
         assert_eq!(after_failure(s.as_ref(), later).failures, 1);
+    }
+
+    #[test]
+    fn claims_count_before_the_check_and_stop_at_the_lock() {
+        let now = t0();
+        let mut s: Option<Throttle> = None;
+        let mut checked = 0;
+        for _ in 0..24 {
+            if let Ok(next) = claim(s.as_ref(), now) {
+                checked += 1;
+                s = Some(next);
+            }
+        }
+        assert_eq!(checked, FREE_FAILURES + 1);
+        assert_eq!(claim(s.as_ref(), now), Err(60));
+        // The lock passes: one more guess, then a longer lock.
+        let later = now + Duration::seconds(61);
+        let next = claim(s.as_ref(), later);
+        assert!(next.is_ok());
+        assert_eq!(claim(next.ok().as_ref(), later), Err(120));
+    }
+
+    #[test]
+    fn state_is_spent_when_window_and_lock_are_over() {
+        let now = t0();
+        let s = after_failure(None, now);
+        assert!(!is_spent(&s, now + Duration::minutes(WINDOW_MINUTES)));
+        assert!(is_spent(&s, now + Duration::minutes(WINDOW_MINUTES + 1)));
+        let locked = Throttle {
+            failures: 30,
+            window_started_at: now,
+            locked_until: Some(now + Duration::minutes(MAX_LOCK_MINUTES)),
+        };
+        assert!(!is_spent(
+            &locked,
+            now + Duration::minutes(WINDOW_MINUTES + 1)
+        ));
+        assert!(is_spent(&locked, now + Duration::minutes(MAX_LOCK_MINUTES)));
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod auth;
 pub mod calendar;
+pub mod chars;
 pub mod organisation;
 pub mod paging;
 pub mod role;

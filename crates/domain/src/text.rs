@@ -49,7 +49,9 @@ pub fn tibetan_name(
 }
 
 fn clean(raw: &str) -> String {
-    raw.nfc().collect::<String>().trim().to_owned()
+    crate::chars::strip_invisible(&raw.nfc().collect::<String>())
+        .trim()
+        .to_owned()
 }
 
 fn check_line(field: &str, v: &str, max: usize) -> Result<(), FieldError> {
@@ -64,6 +66,9 @@ fn check_line(field: &str, v: &str, max: usize) -> Result<(), FieldError> {
             field,
             "must not contain control characters or line breaks",
         ));
+    }
+    if let Some(why) = crate::chars::refused(v) {
+        return Err(field_error(field, why));
     }
     Ok(())
 }
@@ -88,6 +93,9 @@ pub fn optional_text(
     }
     if v.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
         return Err(field_error(field, "must not contain control characters"));
+    }
+    if let Some(why) = crate::chars::refused(&v) {
+        return Err(field_error(field, why));
     }
     Ok(Some(v))
 }

@@ -23,6 +23,7 @@ pub fn find(
     user_id: i64,
     key: &str,
 ) -> QueryResult<Option<StoredResponse>> {
+    crate::idempotency_expiry::drop_expired(conn, user_id, key, crate::now())?;
     idempotency_keys::table
         .find((user_id, key))
         .select(StoredResponse::as_select())

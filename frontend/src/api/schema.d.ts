@@ -15,7 +15,9 @@ export interface paths {
         put?: never;
         /**
          * Log in. Wrong username and wrong password get the same answer in the same time; repeated
-         *     failures for one username are answered 429 with `Retry-After`.
+         *     failures for one username are answered 429 with `Retry-After` (counted before the password is
+         *     checked, so parallel guesses are bounded too), and so is a client address sending more than
+         *     its rate to the endpoints open without a login.
          */
         post: operations["login"];
         delete?: never;
@@ -1450,7 +1452,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed attempts for this username */
+            /** @description Too many failed attempts for this username, or too many requests from this client */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1537,6 +1539,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected error (logged; no details are given) */
             500: {
                 headers: {
@@ -1597,6 +1608,15 @@ export interface operations {
             };
             /** @description The body is not sent as application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1783,6 +1803,15 @@ export interface operations {
             };
             /** @description The `Idempotency-Key` was used with a different request */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many wrong current passwords for this username */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

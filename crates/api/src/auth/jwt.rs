@@ -16,8 +16,14 @@ pub struct Claims {
     pub iss: String,
     pub aud: String,
     pub iat: i64,
+    /// Not before: checked when present (tokens issued here carry it, equal to `iat`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
     pub exp: i64,
 }
+
+/// Seconds a token's clock may be ahead of or behind this instance's.
+pub const LEEWAY_SECS: u64 = 5;
 
 pub struct JwtKeys {
     encoding: EncodingKey,
@@ -51,8 +57,10 @@ impl JwtKeys {
         validation.set_issuer(&[ISSUER]);
         validation.set_audience(&[AUDIENCE]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-        validation.leeway = 5;
+        validation.leeway = LEEWAY_SECS;
         validation.validate_exp = true;
+        // `nbf` is checked when present; `iat` is required by `Claims` and checked in `verify`.
+        validation.validate_nbf = true;
         Ok(Self {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
@@ -94,6 +102,7 @@ impl JwtKeys {
             iss: ISSUER.to_owned(),
             aud: AUDIENCE.to_owned(),
             iat: now,
+            nbf: Some(now),
             exp: now + ACCESS_TTL_SECS,
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
@@ -101,8 +110,22 @@ impl JwtKeys {
     }
 
     pub fn verify(&self, token: &str) -> Result<Claims, ApiError> {
+        self.verify_at(token, chrono::Utc::now().timestamp())
+    }
+
+    /// Like [`verify`](Self::verify), with `now` given. A token issued in the future (beyond the
+    /// leeway) is refused: only a wrong clock or a forger makes one.
+    pub fn verify_at(&self, token: &str, now: i64) -> Result<Claims, ApiError> {
+        let leeway = i64::try_from(LEEWAY_SECS).unwrap_or(0);
         jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map(|d| d.claims)
+            .and_then(|c| {
+                if c.iat > now + leeway {
+                    Err(jsonwebtoken::errors::ErrorKind::ImmatureSignature.into())
+                } else {
+                    Ok(c)
+                }
+            })
             .map_err(|e| {
                 use jsonwebtoken::errors::ErrorKind;
                 match e.kind() {
@@ -167,6 +190,42 @@ mod tests {
         let unsigned = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiI1Iiwic2lkIjoiczEiLCJpc3MiOiJ6aHVjdW4iLCJhdWQiOiJ6aHVjdW4tYXBpIiwiaWF0IjoxLCJleHAiOjk5OTk5OTk5OTl9.";
         assert!(k.verify(unsigned).is_err());
         assert!(JwtKeys::from_secret(b"short").is_err());
+    }
+
+    fn sign(claims: &serde_json::Value) -> String {
+        let key = EncodingKey::from_secret(&[7u8; 32]);
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &key).unwrap_or_default()
+    }
+
+    #[test]
+    fn tokens_from_the_future_fail() {
+        let k = keys();
+        let now = chrono::Utc::now().timestamp();
+        let base = serde_json::json!({
+            "sub": "5", "sid": "s1", "iss": ISSUER, "aud": AUDIENCE, "iat": now, "exp": now + 900,
+        });
+        assert!(k.verify(&sign(&base)).is_ok(), "no nbf is fine");
+        let mut nbf_ahead = base.clone();
+        nbf_ahead["nbf"] = serde_json::json!(now + 600);
+        assert!(k.verify(&sign(&nbf_ahead)).is_err());
+        let mut nbf_now = base.clone();
+        nbf_now["nbf"] = serde_json::json!(now + 2);
+        assert!(k.verify(&sign(&nbf_now)).is_ok(), "within the leeway");
+        let mut iat_ahead = base.clone();
+        iat_ahead["iat"] = serde_json::json!(now + 600);
+        assert!(k.verify(&sign(&iat_ahead)).is_err());
+        let mut no_iat = base.clone();
+        if let Some(o) = no_iat.as_object_mut() {
+            o.remove("iat");
+        }
+        assert!(k.verify(&sign(&no_iat)).is_err());
+        // A token issued here carries nbf = iat.
+        let t = k.issue(5, "s1", now).unwrap_or_default();
+        assert!(k.verify(&t).map(|c| c.nbf == Some(now)).unwrap_or(false));
+        assert!(
+            k.verify_at(&t, now - 60).is_err(),
+            "seen from a clock a minute behind"
+        );
     }
 
     #[test]

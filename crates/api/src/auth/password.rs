@@ -8,7 +8,7 @@ use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use std::sync::Arc;
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 fn argon2() -> Result<Argon2<'static>, ApiError> {
     let params = Params::new(19 * 1024, 2, 1, None).map_err(ApiError::internal)?;
@@ -64,17 +64,36 @@ impl Passwords {
         })
     }
 
+    // The permit moves into the blocking closure: a client that hangs up while its password is
+    // hashed must not free the permit before the hash (which runs on regardless) has finished,
+    // or a flood of abandoned logins would run any number of hashes at once.
+    async fn permit(&self) -> Result<OwnedSemaphorePermit, ApiError> {
+        self.permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(ApiError::internal)
+    }
+
     pub async fn hash(&self, password: String) -> Result<String, ApiError> {
-        let _permit = self.permits.acquire().await.map_err(ApiError::internal)?;
-        web::block(move || hash_blocking(&password)).await?
+        let permit = self.permit().await?;
+        web::block(move || {
+            let _permit = permit;
+            hash_blocking(&password)
+        })
+        .await?
     }
 
     /// Verifies against `hash`, or against the dummy when there is none, in the same time.
     pub async fn verify(&self, password: String, hash: Option<String>) -> Result<bool, ApiError> {
-        let _permit = self.permits.acquire().await.map_err(ApiError::internal)?;
+        let permit = self.permit().await?;
         let known = hash.is_some();
         let hash = hash.unwrap_or_else(|| self.dummy.as_str().to_owned());
-        let ok = web::block(move || verify_blocking(&password, &hash)).await?;
+        let ok = web::block(move || {
+            let _permit = permit;
+            verify_blocking(&password, &hash)
+        })
+        .await?;
         Ok(ok && known)
     }
 }

@@ -12,9 +12,9 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
-use zhucun_domain::auth::{self as rules, Throttle};
-use zhucun_persistence::sessions::{self, ThrottleRow};
-use zhucun_persistence::users;
+use zhucun_domain::auth as rules;
+use zhucun_persistence::throttle::{self, Attempt};
+use zhucun_persistence::{sessions, users};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(login).service(refresh).service(logout);
@@ -65,14 +65,6 @@ fn invalid_login() -> ApiError {
     ApiError::Unauthorized("wrong username or password".to_owned())
 }
 
-fn throttle_of(row: Option<ThrottleRow>) -> Option<Throttle> {
-    row.map(|r| Throttle {
-        failures: r.failures,
-        window_started_at: r.window_started_at,
-        locked_until: r.locked_until,
-    })
-}
-
 /// Starts a login for `user_id` inside a write transaction; returns the tokens.
 pub fn start_session(
     conn: &mut zhucun_persistence::DbConnection,
@@ -110,7 +102,9 @@ fn tokens(
 }
 
 /// Log in. Wrong username and wrong password get the same answer in the same time; repeated
-/// failures for one username are answered 429 with `Retry-After`.
+/// failures for one username are answered 429 with `Retry-After` (counted before the password is
+/// checked, so parallel guesses are bounded too), and so is a client address sending more than
+/// its rate to the endpoints open without a login.
 #[utoipa::path(
     tag = "auth",
     operation_id = "login",
@@ -118,7 +112,7 @@ fn tokens(
     responses(
         (status = 200, description = "Logged in", body = TokenResponse),
         (status = 401, description = "Wrong username or password", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed attempts for this username", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 429, description = "Too many failed attempts for this username, or too many requests from this client", body = crate::error::Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/auth/login")]
@@ -133,11 +127,18 @@ pub async fn login(
     }
     let key = body.username.trim().to_ascii_lowercase();
     let k = key.clone();
-    let (throttle, creds) = state
-        .read(move |conn| Ok((sessions::throttle(conn, &k)?, users::credentials(conn, &k)?)))
+    // The attempt is counted before the password is checked (see `throttle::claim`).
+    let (attempt, creds) = state
+        .write(move |conn| {
+            let attempt = throttle::claim(conn, &k, zhucun_persistence::now())?;
+            let creds = match attempt {
+                Attempt::Counted => users::credentials(conn, &k)?,
+                Attempt::Locked(_) => None,
+            };
+            Ok((attempt, creds))
+        })
         .await?;
-    let now = zhucun_persistence::now();
-    if let Some(secs) = rules::locked_for(throttle_of(throttle.clone()).as_ref(), now) {
+    if let Attempt::Locked(secs) = attempt {
         return Err(ApiError::TooManyRequests(secs));
     }
     let usable = creds.filter(|(user, _)| user.disabled_at.is_none());
@@ -163,28 +164,8 @@ pub async fn login(
                 .await?;
             Ok(web::Json(t))
         }
-        _ => {
-            state
-                .write(move |conn| {
-                    let current = sessions::throttle(conn, &key)?;
-                    let next = rules::after_failure(
-                        throttle_of(current).as_ref(),
-                        zhucun_persistence::now(),
-                    );
-                    sessions::save_throttle(
-                        conn,
-                        &ThrottleRow {
-                            username: key,
-                            failures: next.failures,
-                            window_started_at: next.window_started_at,
-                            locked_until: next.locked_until,
-                        },
-                    )?;
-                    Ok(())
-                })
-                .await?;
-            Err(invalid_login())
-        }
+        // Already counted as a failure.
+        _ => Err(invalid_login()),
     }
 }
 
@@ -201,7 +182,8 @@ enum Rotation {
     request_body = RefreshRequest,
     responses(
         (status = 200, description = "New tokens; the old refresh token is spent", body = TokenResponse),
-        (status = 401, description = "Unknown, expired, reused or revoked refresh token", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 401, description = "Unknown, expired, reused or revoked refresh token", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests from this client", body = crate::error::Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/auth/refresh")]
@@ -254,7 +236,10 @@ pub async fn refresh(
     tag = "auth",
     operation_id = "logout",
     request_body = RefreshRequest,
-    responses((status = 204, description = "Logged out (also when the token was already spent or unknown)"))
+    responses(
+        (status = 204, description = "Logged out (also when the token was already spent or unknown)"),
+        (status = 429, description = "Too many requests from this client", body = crate::error::Problem, content_type = "application/problem+json")
+    )
 )]
 #[post("/auth/logout")]
 pub async fn logout(

@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use zhucun_domain::auth as rules;
 use zhucun_domain::{Role, VillageScope};
+use zhucun_persistence::throttle::{self, Attempt};
 use zhucun_persistence::{departments, offices, sessions, users, villages};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -110,7 +111,10 @@ pub struct PasswordChange {
     tag = "me",
     operation_id = "change_my_password",
     request_body = PasswordChange,
-    responses((status = 204, description = "Changed; all your logins have ended")),
+    responses(
+        (status = 204, description = "Changed; all your logins have ended"),
+        (status = 429, description = "Too many wrong current passwords for this username", body = crate::error::Problem, content_type = "application/problem+json")
+    ),
     security(("bearer" = []))
 )]
 #[post("/me/password")]
@@ -128,9 +132,18 @@ pub async fn change_password(
         ));
     }
     let uid = auth.user.id;
-    let hash = state
-        .read(move |conn| Ok(users::password_hash(conn, uid)?))
+    // Guesses of the current password count against the login throttle of this username.
+    let username = auth.user.username.to_ascii_lowercase();
+    let name = username.clone();
+    let (attempt, hash) = state
+        .write(move |conn| {
+            let attempt = throttle::claim(conn, &name, zhucun_persistence::now())?;
+            Ok((attempt, users::password_hash(conn, uid)?))
+        })
         .await?;
+    if let Attempt::Locked(secs) = attempt {
+        return Err(ApiError::TooManyRequests(secs));
+    }
     if !state
         .passwords
         .verify(body.current_password, Some(hash))
@@ -146,6 +159,7 @@ pub async fn change_password(
         .write(move |conn| {
             let now = zhucun_persistence::now();
             users::set_password(conn, uid, &new_hash, now)?;
+            sessions::clear_throttle(conn, &username)?;
             sessions::revoke_all_of_user(conn, uid, "password changed", now)?;
             audit::record(
                 conn,

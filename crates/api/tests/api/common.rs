@@ -109,6 +109,15 @@ impl TestApp {
         backend: Backend,
         static_dir: Option<std::path::PathBuf>,
     ) -> TestApp {
+        Self::spawn_with(backend, static_dir, |_| {}).await
+    }
+
+    /// The app with its configuration changed by `configure` (limits, for instance).
+    pub async fn spawn_with(
+        backend: Backend,
+        static_dir: Option<std::path::PathBuf>,
+        configure: impl FnOnce(&mut Config),
+    ) -> TestApp {
         let id = uuid::Uuid::new_v4().simple().to_string();
         let dir = std::env::temp_dir().join(format!("zhucun-test-{id}"));
         let (database_url, schema) = match backend {
@@ -139,7 +148,7 @@ impl TestApp {
             schema,
             dir: dir.clone(),
         };
-        let config = Config {
+        let mut config = Config {
             database_url: database_url.clone(),
             bind: "127.0.0.1:0".to_owned(),
             data_dir: dir,
@@ -149,7 +158,9 @@ impl TestApp {
             static_dir: None,
             pool_size: 4,
             workers: Some(1),
+            limits: Default::default(),
         };
+        configure(&mut config);
         let state = prepare(&config, true).unwrap_or_else(|e| panic!("prepare: {e}"));
         let svc = Rc::new(test::init_service(app(Shared::new(state, static_dir))).await);
         let call: Call = Rc::new(move |req| {

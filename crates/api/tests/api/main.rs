@@ -7,6 +7,7 @@ mod access;
 mod auth;
 mod common;
 mod conventions;
+mod hardening;
 mod organisation;
 mod problems;
 mod surveys;

@@ -1,0 +1,27 @@
+//! Settings that bound what clients can make an instance do and what it keeps for them: the rate
+//! of the public endpoints, whose forwarding headers to believe, and how long idempotency records
+//! live. See the security notes of the README.
+
+use crate::ratelimit::{RateSettings, TrustedProxies};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Per client address, on the endpoints that answer without a login.
+    pub public_rate: RateSettings,
+    /// Proxies whose `X-Forwarded-For`/`Forwarded` name the client (`ZHUCUN_TRUSTED_PROXIES`).
+    pub trusted_proxies: TrustedProxies,
+    /// How long a create's first answer is replayed for its `Idempotency-Key`.
+    pub idempotency_ttl: chrono::Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            public_rate: RateSettings::default(),
+            trusted_proxies: TrustedProxies::default(),
+            idempotency_ttl: chrono::Duration::hours(
+                zhucun_persistence::idempotency_expiry::DEFAULT_TTL_HOURS,
+            ),
+        }
+    }
+}
