@@ -7,7 +7,7 @@
 #   BENCH_BACKENDS=postgres bench/profile.sh
 #   BENCH_PROFILE_PATH=/api/v1/villages?limit=50 bench/profile.sh
 #
-# Prints the top self-time symbols and the inclusive time of the stages of a request; the raw
+# Prints the top self-time symbols and the share of each stage of a request; the raw
 # profile stays in bench/perf.data (not committed) for `perf report -i bench/perf.data`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,11 +47,8 @@ perf record -q -e cpu-clock -F 1999 --call-graph dwarf,16384 -p "$server" -o ben
     -- sleep "$SECONDS_PROFILED" 2>/dev/null
 wait "$wrk"
 grep Requests/sec "$tmp/wrk.out"
-echo "== self time, top 40 symbols"
-perf report -i bench/perf.data --no-children --sort symbol --stdio -q --percent-limit 0.7 2>/dev/null |
-    grep -v '^$' | grep -E '^ +[0-9]' | head -40
-echo "== inclusive time of request stages (share of all samples of the server)"
-perf report -i bench/perf.data --children --sort symbol --stdio -q -g none 2>/dev/null |
-    grep -E '^ +[0-9]' |
-    grep -E 'session_user|villages::get|linked_villages|JwtKeys::verify|jsonwebtoken::decode|serde_json::ser|to_string|r2d2::Pool.*get|PooledConnection.*drop|is_valid|sqlite3_step|sqlite3_prepare|PQexec|PQgetResult|PQsendQuery|pqGetResult|web::block|blocking|futex|epoll_wait|__send|__recv|writev|read$|Compress|Encoder|tracing|DefaultHeaders|request_id_for|RouteTable|ResourceDef|FromRequest' |
-    awk '{c=$1; s=$2; $1=$2=$3=""; if (!seen[$0]++) print c, s, $0}' | head -45
+echo "== self time, top symbols"
+perf report -i bench/perf.data --no-children --sort symbol --stdio -q --percent-limit 0.7 -g none 2>/dev/null |
+    grep -E '^ +[0-9]' | sed 's/ \{2,\}.*$//' | cut -c1-120 | head -30
+echo "== stages (resolving inlined frames takes a minute or two)"
+perf script -i bench/perf.data -F comm,tid,ip,sym 2>/dev/null | bench/perf_stages.py
