@@ -49,6 +49,6 @@ wait "$wrk"
 grep Requests/sec "$tmp/wrk.out"
 echo "== self time, top symbols"
 perf report -i bench/perf.data --no-children --sort symbol --stdio -q --percent-limit 0.7 -g none 2>/dev/null |
-    grep -E '^ +[0-9]' | sed 's/ \{2,\}.*$//' | cut -c1-120 | head -30
+    grep -E '^ +[0-9]' | sed -E 's/[ -]+$//; s/ +/ /g' | cut -c1-120 | head -30
 echo "== stages (resolving inlined frames takes a minute or two)"
 perf script -i bench/perf.data -F comm,tid,ip,sym 2>/dev/null | bench/perf_stages.py
