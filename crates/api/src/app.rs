@@ -76,6 +76,10 @@ pub fn app(
         )
         .app_data(web::QueryConfig::default().error_handler(|e, _| query_error(e).into()))
         .app_data(web::PathConfig::default().error_handler(|e, _| path_error(e).into()));
+    #[cfg(feature = "bench-baseline")] // bench/run.sh's bare baseline routes
+    {
+        app = app.configure(crate::bench_baseline::configure);
+    }
     if let Some(dir) = &shared.static_dir {
         app = app.service(
             actix_files::Files::new("/", dir)

@@ -4,6 +4,8 @@
 pub mod app;
 pub mod audit;
 pub mod auth;
+#[cfg(feature = "bench-baseline")]
+pub mod bench_baseline;
 pub mod config;
 pub mod dto;
 pub mod error;
