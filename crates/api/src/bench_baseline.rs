@@ -10,7 +10,7 @@ use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
-use zhucun_persistence::keyset::After;
+use zhucun_persistence::keyset::{After, PageRequest};
 use zhucun_persistence::villages::{self as q, VillageFilter, VillageSort};
 
 /// Registers `GET /bench/bare/villages/{id}` and `GET /bench/bare/villages`.
@@ -55,14 +55,13 @@ async fn villages(
     };
     let page = state
         .read(move |conn| {
-            Ok(q::list(
-                conn,
-                &filter,
-                VillageSort::Name,
-                false,
-                After::Start,
+            let page = PageRequest {
+                sort: VillageSort::Name,
+                descending: false,
+                after: After::Start,
                 limit,
-            )?)
+            };
+            Ok(q::list(conn, &filter, &page)?)
         })
         .await?;
     let list = VillageList {
