@@ -105,7 +105,15 @@ pub fn app(
             let method = req.method().to_string();
             let path = req.path().to_owned();
             let started = std::time::Instant::now();
-            let fut = crate::error::CURRENT_REQUEST_ID.scope(id.clone(), srv.call(req));
+            let lang = crate::i18n::negotiate(
+                req.headers()
+                    .get(header::ACCEPT_LANGUAGE)
+                    .and_then(|v| v.to_str().ok()),
+            );
+            let fut = crate::error::CURRENT_REQUEST_ID.scope(
+                id.clone(),
+                crate::i18n::CURRENT_LANG.scope(lang, srv.call(req)),
+            );
             async move {
                 let mut res = fut.await?;
                 if let Ok(v) = HeaderValue::from_str(&id) {

@@ -8,6 +8,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
+use std::collections::BTreeMap;
 use utoipa::ToSchema;
 use zhucun_domain::{Decision, FieldError, Invalid};
 
@@ -18,15 +19,26 @@ pub const PROBLEM_BASE: &str = "https://zhucun.example/problems/";
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
     "type": "https://zhucun.example/problems/validation",
+    "code": "validation",
     "title": "Invalid request",
     "status": 400,
-    "detail": "name: must not be empty",
-    "errors": [{"field": "name", "message": "must not be empty"}]
+    "detail": "name: must not be empty; code: must be 6 to 12 digits",
+    "errors": [
+        {"field": "name", "message": "must not be empty", "code": "empty"},
+        {"field": "code", "message": "must be 6 to 12 digits", "code": "digits", "params": {"min": "6", "max": "12"}}
+    ]
 }))]
 pub struct Problem {
     /// Stable identifier of the kind of problem.
     #[serde(rename = "type")]
     pub kind: String,
+    /// Stable, snake_case: what a client translates (the kind of problem, or a more specific
+    /// code such as `last_admin`).
+    #[schema(example = "validation")]
+    pub code: String,
+    /// Values the detail names (e.g. `seconds`), for the translation.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub params: BTreeMap<String, String>,
     pub title: String,
     pub status: u16,
     /// What went wrong, for a person.
@@ -52,13 +64,32 @@ pub struct ProblemField {
     pub field: String,
     #[schema(example = "must not be empty")]
     pub message: String,
+    /// Stable, snake_case: what a client translates (`required`, `too_long`, `between`, …).
+    #[schema(example = "empty")]
+    pub code: String,
+    /// Values the message names (`max`, `min`, `allowed`, `entity`, …).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub params: BTreeMap<String, String>,
 }
 
 impl From<FieldError> for ProblemField {
     fn from(e: FieldError) -> Self {
+        let params: BTreeMap<String, String> = e
+            .params
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect();
+        let message = match crate::i18n::current() {
+            crate::i18n::Lang::Zh => {
+                crate::i18n::field_message_zh(e.code, &params).unwrap_or(e.message)
+            }
+            crate::i18n::Lang::En => e.message,
+        };
         Self {
             field: e.field,
-            message: e.message,
+            message,
+            code: e.code.to_owned(),
+            params,
         }
     }
 }
@@ -79,6 +110,9 @@ pub enum ApiError {
     MethodNotAllowed(String),
     #[error("{0}")]
     Conflict(String),
+    /// A rule of the product refuses the change (409), with a code clients translate.
+    #[error("{message}")]
+    Refused { code: &'static str, message: String },
     /// A unique constraint: which field repeats which other row's value.
     #[error("{message}")]
     Duplicate {
@@ -118,7 +152,9 @@ impl ApiError {
             ApiError::Forbidden => "forbidden",
             ApiError::NotFound => "not-found",
             ApiError::MethodNotAllowed(_) => "method-not-allowed",
-            ApiError::Conflict(_) | ApiError::Duplicate { .. } => "conflict",
+            ApiError::Conflict(_) | ApiError::Duplicate { .. } | ApiError::Refused { .. } => {
+                "conflict"
+            }
             ApiError::PreconditionFailed => "precondition-failed",
             ApiError::PayloadTooLarge => "payload-too-large",
             ApiError::UnsupportedMediaType(_) => "unsupported-media-type",
@@ -126,6 +162,15 @@ impl ApiError {
             ApiError::TooManyRequests(_) => "too-many-requests",
             ApiError::Unavailable(_) => "unavailable",
             ApiError::Internal(_) => "internal",
+        }
+    }
+
+    /// The code clients translate: the kind's code in snake_case, or a more specific one.
+    fn specific_code(&self) -> String {
+        match self {
+            ApiError::Refused { code, .. } => (*code).to_owned(),
+            ApiError::Unprocessable(_) => "idempotency_key_reused".to_owned(),
+            other => other.code().replace('-', "_"),
         }
     }
 
@@ -137,7 +182,9 @@ impl ApiError {
             ApiError::Forbidden => "Forbidden",
             ApiError::NotFound => "Not found",
             ApiError::MethodNotAllowed(_) => "Method not allowed",
-            ApiError::Conflict(_) | ApiError::Duplicate { .. } => "Conflict",
+            ApiError::Conflict(_) | ApiError::Duplicate { .. } | ApiError::Refused { .. } => {
+                "Conflict"
+            }
             ApiError::PreconditionFailed => "Precondition failed",
             ApiError::PayloadTooLarge => "Payload too large",
             ApiError::UnsupportedMediaType(_) => "Unsupported media type",
@@ -156,10 +203,10 @@ impl ApiError {
                 .cloned()
                 .map(ProblemField::from)
                 .collect(),
-            ApiError::Duplicate { field, message } => vec![ProblemField {
-                field: (*field).to_owned(),
-                message: (*message).to_owned(),
-            }],
+            ApiError::Duplicate { field, message } => vec![ProblemField::from(
+                zhucun_domain::validation::field_error(field, *message)
+                    .coded("duplicate", Vec::new()),
+            )],
             _ => Vec::new(),
         };
         let detail = match self {
@@ -168,8 +215,19 @@ impl ApiError {
             ApiError::NotFound => "no such resource".to_owned(),
             other => other.to_string(),
         };
+        let code = self.specific_code();
+        let mut params = BTreeMap::new();
+        if let ApiError::TooManyRequests(secs) = self {
+            params.insert("seconds".to_owned(), secs.to_string());
+        }
+        let detail = match crate::i18n::current() {
+            crate::i18n::Lang::Zh => crate::i18n::problem_zh(&code, &params).unwrap_or(detail),
+            crate::i18n::Lang::En => detail,
+        };
         Problem {
             kind: format!("{PROBLEM_BASE}{}", self.code()),
+            code,
+            params,
             title: self.title().to_owned(),
             status: self.status_code().as_u16(),
             detail,
@@ -187,7 +245,9 @@ impl ResponseError for ApiError {
             ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Conflict(_) | ApiError::Duplicate { .. } => StatusCode::CONFLICT,
+            ApiError::Conflict(_) | ApiError::Duplicate { .. } | ApiError::Refused { .. } => {
+                StatusCode::CONFLICT
+            }
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -227,6 +287,13 @@ impl ResponseError for ApiError {
         let body = serde_json::to_string(&self.problem()).unwrap_or_else(|_| "{}".to_owned());
         res.body(body)
     }
+}
+
+/// A validation error on one field with a stable code (no parameters).
+pub fn coded(field: &str, code: &'static str, message: impl Into<String>) -> ApiError {
+    zhucun_domain::validation::field_error(field, message)
+        .coded(code, Vec::new())
+        .into()
 }
 
 impl From<Invalid> for ApiError {
@@ -336,13 +403,13 @@ pub fn serde_error(message: &str, is_data: bool) -> ApiError {
             .map(str::to_owned)
     };
     if let Some(field) = quoted("missing field ") {
-        return ApiError::field(&field, "is required");
+        return zhucun_domain::validation::required(&field).into();
     }
     if let Some(field) = quoted("unknown field ") {
-        return ApiError::field(&field, "is not a field of this request");
+        return coded(&field, "unknown_field", "is not a field of this request");
     }
     if is_data {
-        ApiError::Validation(Invalid::single("body", clean))
+        coded("body", "wrong_type", clean)
     } else {
         ApiError::BadRequest(format!("the body is not valid JSON: {clean}"))
     }
@@ -357,7 +424,11 @@ pub fn query_error(err: actix_web::error::QueryPayloadError) -> ApiError {
         .strip_prefix("unknown field `")
         .and_then(|r| r.split('`').next())
     {
-        return ApiError::field(field, "is not a parameter of this list");
+        return coded(
+            field,
+            "unknown_parameter",
+            "is not a parameter of this list",
+        );
     }
     ApiError::BadRequest(format!("invalid query parameters: {detail}"))
 }

@@ -50,8 +50,9 @@ pub fn json_has_nul(json: &[u8]) -> bool {
 
 /// A validation problem naming where the NUL was: the query parameter, or `path` or `body`.
 fn nul_problem(field: &str) -> ApiError {
-    ApiError::field(
+    crate::error::coded(
         field,
+        "nul_character",
         "must not contain a NUL character (U+0000), which no field accepts",
     )
 }

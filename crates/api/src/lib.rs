@@ -11,6 +11,7 @@ pub mod dto;
 pub mod error;
 pub mod housekeeping;
 pub mod http;
+pub mod i18n;
 pub mod input_guard;
 pub mod limits;
 pub mod openapi;

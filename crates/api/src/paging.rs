@@ -42,8 +42,9 @@ fn encode_cursor<S: SortBy>(sort: &str, key: Key, id: i64) -> String {
 }
 
 fn bad_cursor() -> ApiError {
-    ApiError::field(
+    crate::error::coded(
         "cursor",
+        "bad_cursor",
         "is not a cursor of this list with this sort; start again without it",
     )
 }
@@ -119,13 +120,7 @@ impl<S: SortBy> ListRequest<S> {
                     .find(|(n, _)| *n == wanted)
                     .ok_or_else(|| {
                         let names: Vec<&str> = S::NAMES.iter().map(|(n, _)| *n).collect();
-                        ApiError::field(
-                            "sort",
-                            format!(
-                                "must be one of {} (prefix with - for descending)",
-                                names.join(", ")
-                            ),
-                        )
+                        ApiError::from(zhucun_domain::validation::one_of("sort", &names))
                     })?;
                 (name, field, descending)
             }

@@ -274,13 +274,12 @@ pub fn own<R: Record>(
         {
             Ok(row)
         }
-        Ok(_) | Err(diesel::result::Error::NotFound) => Err(ApiError::field(
+        Ok(_) | Err(diesel::result::Error::NotFound) => Err(zhucun_domain::validation::no_such(
             field,
-            match linkable {
-                Linkable::ActiveOnly => format!("no such active {} in your department", R::ENTITY),
-                Linkable::Any => format!("no such {} in your department", R::ENTITY),
-            },
-        )),
+            R::ENTITY,
+            linkable == Linkable::ActiveOnly,
+        )
+        .into()),
         Err(e) => Err(e.into()),
     }
 }

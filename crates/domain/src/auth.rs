@@ -20,7 +20,8 @@ pub fn username(raw: &str) -> Result<String, FieldError> {
         Err(field_error(
             "username",
             "must be 3 to 64 characters: lower-case letters, digits, '.', '_' or '-'",
-        ))
+        )
+        .coded("username_format", Vec::new()))
     }
 }
 
@@ -28,19 +29,14 @@ pub fn username(raw: &str) -> Result<String, FieldError> {
 pub fn new_password(field: &str, password: &str, username: &str) -> Result<(), FieldError> {
     let n = password.chars().count();
     if n < PASSWORD_MIN {
-        return Err(field_error(
-            field,
-            format!("must be at least {PASSWORD_MIN} characters"),
-        ));
+        return Err(crate::validation::too_short(field, PASSWORD_MIN));
     }
     if n > PASSWORD_MAX {
-        return Err(field_error(
-            field,
-            format!("must be at most {PASSWORD_MAX} characters"),
-        ));
+        return Err(crate::validation::too_long(field, PASSWORD_MAX));
     }
     if password.trim().eq_ignore_ascii_case(username.trim()) {
-        return Err(field_error(field, "must not be the username"));
+        return Err(field_error(field, "must not be the username")
+            .coded("password_is_username", Vec::new()));
     }
     Ok(())
 }
@@ -212,21 +208,27 @@ pub fn role_links(
     use crate::Role;
     let mut errors = Vec::new();
     match role {
-        Role::Team if cadre_id.is_none() => errors.push(field_error(
-            "cadre_id",
-            "is required for team users (their memberships decide their villages)",
-        )),
-        Role::VillageCommittee if village_id.is_none() => errors.push(field_error(
-            "village_id",
-            "is required for village committee users",
-        )),
+        Role::Team if cadre_id.is_none() => errors.push(
+            field_error(
+                "cadre_id",
+                "is required for team users (their memberships decide their villages)",
+            )
+            .coded("required_for_team", Vec::new()),
+        ),
+        Role::VillageCommittee if village_id.is_none() => errors.push(
+            field_error("village_id", "is required for village committee users")
+                .coded("required_for_committee", Vec::new()),
+        ),
         _ => {}
     }
     if village_id.is_some() && role != Role::VillageCommittee {
-        errors.push(field_error(
-            "village_id",
-            "only village committee users are linked to a village",
-        ));
+        errors.push(
+            field_error(
+                "village_id",
+                "only village committee users are linked to a village",
+            )
+            .coded("only_committee_village", Vec::new()),
+        );
     }
     errors
 }

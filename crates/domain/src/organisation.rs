@@ -1,6 +1,6 @@
 //! Rules of the organisation module: department settings and the date rules of rounds and teams.
 
-use crate::validation::{field_error, FieldError};
+use crate::validation::{between, field_error, FieldError};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -29,22 +29,13 @@ impl DepartmentSettings {
     pub fn validate(&self) -> Vec<FieldError> {
         let mut errors = Vec::new();
         if !(1..=31).contains(&self.min_days_in_village) {
-            errors.push(field_error(
-                "settings.min_days_in_village",
-                "must be between 1 and 31",
-            ));
+            errors.push(between("settings.min_days_in_village", 1, 31));
         }
         if !(0..=31).contains(&self.local_leave_max_days) {
-            errors.push(field_error(
-                "settings.local_leave_max_days",
-                "must be between 0 and 31",
-            ));
+            errors.push(between("settings.local_leave_max_days", 0, 31));
         }
         if !(1..=50).contains(&self.min_team_size) {
-            errors.push(field_error(
-                "settings.min_team_size",
-                "must be between 1 and 50",
-            ));
+            errors.push(between("settings.min_team_size", 1, 50));
         }
         errors
     }
@@ -61,10 +52,12 @@ pub fn round_dates(starts_on: NaiveDate, ends_on: NaiveDate) -> Result<(), Field
         return Err(field_error(
             "starts_on",
             "must not be before the programme began (2011-10-01)",
-        ));
+        )
+        .coded("before_programme", vec![("date", "2011-10-01".to_owned())]));
     }
     if ends_on <= starts_on {
-        return Err(field_error("ends_on", "must be after starts_on"));
+        return Err(field_error("ends_on", "must be after starts_on")
+            .coded("not_after", vec![("other", "starts_on".to_owned())]));
     }
     Ok(())
 }
@@ -78,19 +71,25 @@ pub fn membership_dates(
 ) -> Result<(), FieldError> {
     if let Some(to) = to {
         if to < from {
-            return Err(field_error("to_date", "must not be before from_date"));
+            return Err(field_error("to_date", "must not be before from_date")
+                .coded("before", vec![("other", "from_date".to_owned())]));
         }
         if to > round.1 {
             return Err(field_error(
                 "to_date",
                 format!("must not be after the round ends ({})", round.1),
-            ));
+            )
+            .coded("after_round", vec![("end", round.1.to_string())]));
         }
     }
     if from < round.0 || from > round.1 {
         return Err(field_error(
             "from_date",
             format!("must lie within the round ({} – {})", round.0, round.1),
+        )
+        .coded(
+            "outside_round",
+            vec![("start", round.0.to_string()), ("end", round.1.to_string())],
         ));
     }
     Ok(())
@@ -110,7 +109,10 @@ pub fn village_code(raw: Option<&str>) -> Result<Option<String>, FieldError> {
         {
             Ok(Some(code.to_owned()))
         }
-        Some(_) => Err(field_error("code", "must be 6 to 12 digits")),
+        Some(_) => Err(field_error("code", "must be 6 to 12 digits").coded(
+            "digits",
+            vec![("min", "6".to_owned()), ("max", "12".to_owned())],
+        )),
     }
 }
 
@@ -120,21 +122,21 @@ pub fn coordinates(lat: Option<f64>, lon: Option<f64>) -> Result<(), FieldError>
         (None, None) => Ok(()),
         (Some(lat), Some(lon)) => {
             if !(lat.is_finite() && (-90.0..=90.0).contains(&lat)) {
-                return Err(field_error("latitude", "must be between -90 and 90"));
+                return Err(between("latitude", -90, 90));
             }
             if !(lon.is_finite() && (-180.0..=180.0).contains(&lon)) {
-                return Err(field_error("longitude", "must be between -180 and 180"));
+                return Err(between("longitude", -180, 180));
             }
             Ok(())
         }
-        (Some(_), None) => Err(field_error(
-            "longitude",
-            "is required when latitude is given",
-        )),
-        (None, Some(_)) => Err(field_error(
-            "latitude",
-            "is required when longitude is given",
-        )),
+        (Some(_), None) => Err(
+            field_error("longitude", "is required when latitude is given")
+                .coded("required_with", vec![("other", "latitude".to_owned())]),
+        ),
+        (None, Some(_)) => Err(
+            field_error("latitude", "is required when longitude is given")
+                .coded("required_with", vec![("other", "longitude".to_owned())]),
+        ),
     }
 }
 

@@ -10,10 +10,7 @@ pub fn limit(requested: Option<i64>) -> Result<i64, FieldError> {
     match requested {
         None => Ok(DEFAULT_LIMIT),
         Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-        Some(_) => Err(field_error(
-            "limit",
-            format!("must be between 1 and {MAX_LIMIT}"),
-        )),
+        Some(_) => Err(crate::validation::between("limit", 1, MAX_LIMIT)),
     }
 }
 

@@ -28,6 +28,7 @@ impl Mu {
                 field,
                 "must be a number of 亩 with at most one decimal, e.g. 12500.5",
             )
+            .coded("mu_decimal", Vec::new())
         };
         let raw = raw.trim();
         let (whole, tenth) = match raw.split_once('.') {
@@ -65,17 +66,14 @@ pub fn year(field: &str, year: i32, today: chrono::NaiveDate) -> Result<i32, Fie
     if (2011..=last).contains(&year) {
         Ok(year)
     } else {
-        Err(field_error(
-            field,
-            format!("must be between 2011 and {last}"),
-        ))
+        Err(crate::validation::between(field, 2011, last))
     }
 }
 
 /// A head or household count: 0 to 10 million.
 pub fn count(inv: &mut Invalid, field: &str, n: i64) -> i64 {
     if !(0..=10_000_000).contains(&n) {
-        inv.add(field, "must be between 0 and 10000000");
+        inv.push(crate::validation::between(field, 0, 10_000_000));
     }
     n
 }
@@ -83,7 +81,7 @@ pub fn count(inv: &mut Invalid, field: &str, n: i64) -> i64 {
 /// An amount of money in fen: 0 to 10 billion yuan.
 pub fn fen(inv: &mut Invalid, field: &str, n: i64) -> i64 {
     if !(0..=1_000_000_000_000).contains(&n) {
-        inv.add(field, "must be between 0 and 1000000000000 fen");
+        inv.push(crate::validation::between(field, 0, 1_000_000_000_000_i64));
     }
     n
 }
@@ -91,21 +89,30 @@ pub fn fen(inv: &mut Invalid, field: &str, n: i64) -> i64 {
 /// Households of a kind cannot outnumber the village's households.
 pub fn household_shares(inv: &mut Invalid, households: i64, poor: i64, marginal: i64) {
     if poor > households {
-        inv.add(
-            "poor_households",
-            "cannot be more than the village's households",
+        inv.push(
+            field_error(
+                "poor_households",
+                "cannot be more than the village's households",
+            )
+            .coded("exceeds_households", Vec::new()),
         );
     }
     if marginal > households {
-        inv.add(
-            "marginal_households",
-            "cannot be more than the village's households",
+        inv.push(
+            field_error(
+                "marginal_households",
+                "cannot be more than the village's households",
+            )
+            .coded("exceeds_households", Vec::new()),
         );
     }
     if poor.saturating_add(marginal) > households {
-        inv.add(
-            "marginal_households",
-            "poor and marginal households together cannot be more than the village's households",
+        inv.push(
+            field_error(
+                "marginal_households",
+                "poor and marginal households together cannot be more than the village's households",
+            )
+            .coded("shares_exceed_households", Vec::new()),
         );
     }
 }

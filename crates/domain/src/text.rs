@@ -8,7 +8,7 @@ use unicode_normalization::UnicodeNormalization;
 pub fn name(field: &str, raw: &str, max: usize) -> Result<String, FieldError> {
     let v = clean(raw);
     if v.is_empty() {
-        return Err(field_error(field, "must not be empty"));
+        return Err(crate::validation::empty(field));
     }
     check_line(field, &v, max)?;
     Ok(v)
@@ -42,7 +42,8 @@ pub fn tibetan_name(
     let v = optional_line(field, raw, max)?;
     if let Some(s) = &v {
         if !s.chars().any(|c| ('\u{0F00}'..='\u{0FFF}').contains(&c)) {
-            return Err(field_error(field, "must be written in Tibetan script"));
+            return Err(field_error(field, "must be written in Tibetan script")
+                .coded("not_tibetan", Vec::new()));
         }
     }
     Ok(v)
@@ -56,19 +57,16 @@ fn clean(raw: &str) -> String {
 
 fn check_line(field: &str, v: &str, max: usize) -> Result<(), FieldError> {
     if v.chars().count() > max {
-        return Err(field_error(
-            field,
-            format!("must be at most {max} characters"),
-        ));
+        return Err(crate::validation::too_long(field, max));
     }
     if v.chars().any(|c| c.is_control()) {
-        return Err(field_error(
-            field,
-            "must not contain control characters or line breaks",
-        ));
+        return Err(
+            field_error(field, "must not contain control characters or line breaks")
+                .coded("control_characters", Vec::new()),
+        );
     }
     if let Some(why) = crate::chars::refused(v) {
-        return Err(field_error(field, why));
+        return Err(field_error(field, why).coded("invisible_characters", Vec::new()));
     }
     Ok(())
 }
@@ -86,16 +84,14 @@ pub fn optional_text(
         return Ok(None);
     }
     if v.chars().count() > max {
-        return Err(field_error(
-            field,
-            format!("must be at most {max} characters"),
-        ));
+        return Err(crate::validation::too_long(field, max));
     }
     if v.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return Err(field_error(field, "must not contain control characters"));
+        return Err(field_error(field, "must not contain control characters")
+            .coded("control_characters", Vec::new()));
     }
     if let Some(why) = crate::chars::refused(&v) {
-        return Err(field_error(field, why));
+        return Err(field_error(field, why).coded("invisible_characters", Vec::new()));
     }
     Ok(Some(v))
 }

@@ -760,11 +760,22 @@ export interface components {
         /**
          * @description A problem detail (RFC 9457).
          * @example {
-         *       "detail": "name: must not be empty",
+         *       "code": "validation",
+         *       "detail": "name: must not be empty; code: must be 6 to 12 digits",
          *       "errors": [
          *         {
+         *           "code": "empty",
          *           "field": "name",
          *           "message": "must not be empty"
+         *         },
+         *         {
+         *           "code": "digits",
+         *           "field": "code",
+         *           "message": "must be 6 to 12 digits",
+         *           "params": {
+         *             "max": "12",
+         *             "min": "6"
+         *           }
          *         }
          *       ],
          *       "status": 400,
@@ -775,6 +786,16 @@ export interface components {
         Problem: {
             /** @description Stable identifier of the kind of problem. */
             type: string;
+            /**
+             * @description Stable, snake_case: what a client translates (the kind of problem, or a more specific
+             *     code such as `last_admin`).
+             * @example validation
+             */
+            code: string;
+            /** @description Values the detail names (e.g. `seconds`), for the translation. */
+            params?: {
+                [key: string]: string;
+            };
             title: string;
             /** Format: int32 */
             status: number;
@@ -796,6 +817,15 @@ export interface components {
             field: string;
             /** @example must not be empty */
             message: string;
+            /**
+             * @description Stable, snake_case: what a client translates (`required`, `too_long`, `between`, …).
+             * @example empty
+             */
+            code: string;
+            /** @description Values the message names (`max`, `min`, `allowed`, `entity`, …). */
+            params?: {
+                [key: string]: string;
+            };
         };
         RefreshRequest: {
             refresh_token: string;

@@ -64,8 +64,9 @@ impl IfMatch {
     /// Parses the header value: `*` or `1#entity-tag` (RFC 9110 §8.8.3).
     pub fn parse(raw: &str) -> Result<IfMatch, ApiError> {
         let broken = || {
-            ApiError::field(
+            crate::error::coded(
                 "If-Match",
+                "if_match_syntax",
                 "must be * or a list of entity tags in quotes, e.g. \"3\"",
             )
         };
@@ -124,7 +125,11 @@ impl FromRequest for IfMatch {
         let mut joined = String::new();
         for v in values {
             let Ok(s) = v.to_str() else {
-                return ready(Err(ApiError::field("If-Match", "is not readable")));
+                return ready(Err(crate::error::coded(
+                    "If-Match",
+                    "header_unreadable",
+                    "is not readable",
+                )));
             };
             if !joined.is_empty() {
                 joined.push(',');

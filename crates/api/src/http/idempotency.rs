@@ -51,8 +51,9 @@ impl FromRequest for Idempotency {
                 {
                     Ok(Some(s.to_owned()))
                 }
-                _ => Err(ApiError::field(
+                _ => Err(crate::error::coded(
                     "Idempotency-Key",
+                    "idempotency_key_syntax",
                     "must be 1 to 255 visible ASCII characters",
                 )),
             },

@@ -125,7 +125,8 @@ fn phone(raw: Option<&str>) -> Result<Option<String>, FieldError> {
         return Err(field_error(
             "phone",
             "must be a phone number: digits, spaces, '+' or '-'",
-        ));
+        )
+        .coded("phone_format", Vec::new()));
     }
     Ok(Some(p))
 }

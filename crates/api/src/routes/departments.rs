@@ -318,8 +318,9 @@ pub async fn update(
     let p = body.into_inner();
     record::update::<Departments, _>(&state, bearer, if_match, id.into_inner(), move |_, row| {
         if p.active == Some(false) {
-            return Err(ApiError::field(
+            return Err(crate::error::coded(
                 "active",
+                "own_department",
                 "you cannot deactivate your own department",
             ));
         }

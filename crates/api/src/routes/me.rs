@@ -126,8 +126,9 @@ pub async fn change_password(
     let body = body.into_inner();
     rules::new_password("new_password", &body.new_password, &auth.user.username)?;
     if body.current_password.chars().count() > rules::PASSWORD_MAX {
-        return Err(ApiError::field(
+        return Err(crate::error::coded(
             "current_password",
+            "wrong_password",
             "is not your current password",
         ));
     }
@@ -149,8 +150,9 @@ pub async fn change_password(
         .verify(body.current_password, Some(hash))
         .await?
     {
-        return Err(ApiError::field(
+        return Err(crate::error::coded(
             "current_password",
+            "wrong_password",
             "is not your current password",
         ));
     }

@@ -130,7 +130,7 @@ pub fn values(
 ) -> Result<RoundValues, Invalid> {
     let mut inv = Invalid::new();
     if !(1..=1000).contains(&number) {
-        inv.add("number", "must be between 1 and 1000");
+        inv.push(zhucun_domain::validation::between("number", 1, 1000));
     }
     let name = inv.check(text::optional_line("name", name, 50));
     inv.check(organisation::round_dates(starts_on, ends_on));

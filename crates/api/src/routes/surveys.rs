@@ -471,8 +471,9 @@ pub async fn compare(
     let to = query.to.unwrap_or(this_year);
     let from = query.from.unwrap_or(to - 10);
     if !(2011..=2100).contains(&from) || !(2011..=2100).contains(&to) || from > to {
-        return Err(ApiError::field(
+        return Err(crate::error::coded(
             "from",
+            "year_span",
             "from and to must be years from 2011 to 2100, from no later than to",
         ));
     }

@@ -142,8 +142,9 @@ fn check_membership(
 ) -> Result<(), ApiError> {
     organisation::membership_dates(vals.from_date, vals.to_date, round)?;
     if q::overlapping_membership(conn, vals.cadre_id, vals.from_date, vals.to_date, except)? {
-        return Err(ApiError::field(
+        return Err(crate::error::coded(
             "from_date",
+            "membership_overlap",
             "the cadre is already a member of a team during these dates",
         ));
     }

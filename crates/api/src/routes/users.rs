@@ -133,11 +133,17 @@ pub struct UserQuery {
 }
 
 fn role(raw: &str) -> Result<Role, Invalid> {
-    Role::parse(raw.trim()).ok_or_else(|| {
-        Invalid::single(
+    Role::parse(raw.trim()).ok_or_else(|| Invalid {
+        errors: vec![zhucun_domain::validation::one_of(
             "role",
-            "must be one of admin, department, team, village_committee, regional",
-        )
+            &[
+                "admin",
+                "department",
+                "team",
+                "village_committee",
+                "regional",
+            ],
+        )],
     })
 }
 
@@ -372,17 +378,20 @@ pub async fn update(
                     row.role == Role::Admin.as_str() && row.disabled_at.is_none();
                 let stays_active_admin = new_role == Role::Admin && disabled_at.is_none();
                 if id == caller && !stays_active_admin {
-                    return Err(ApiError::Conflict(
-                        "you cannot disable or demote yourself; ask another admin".to_owned(),
-                    ));
+                    return Err(ApiError::Refused {
+                        code: "self_demotion",
+                        message: "you cannot disable or demote yourself; ask another admin"
+                            .to_owned(),
+                    });
                 }
                 if was_active_admin
                     && !stays_active_admin
                     && q::active_admins(conn, row.department_id)? <= 1
                 {
-                    return Err(ApiError::Conflict(
-                        "this is the department's last active admin".to_owned(),
-                    ));
+                    return Err(ApiError::Refused {
+                        code: "last_admin",
+                        message: "this is the department's last active admin".to_owned(),
+                    });
                 }
                 // Links kept as they were stay valid even if their target was closed since.
                 if (values.office_id, values.village_id, values.cadre_id)

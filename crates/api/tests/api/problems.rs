@@ -279,3 +279,51 @@ async fn the_spa_is_served_beside_the_api() {
         .assert_problem(404, "not-found");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+both_backends!(
+    problems_carry_codes_and_speak_chinese_when_asked,
+    |app: TestApp| async move {
+        let admin = app.login("admin").await;
+        let bad = json!({"name": "", "prefecture": "拉萨市", "county": "城关区", "code": "12ab"});
+        // English by default, with stable codes and parameters.
+        let r = app.post("/api/v1/villages", &admin, &bad).await;
+        let p = r.assert_problem(400, "validation");
+        assert_eq!(p["code"], "validation");
+        let by_field = |p: &serde_json::Value, f: &str| {
+            p["errors"]
+                .as_array()
+                .and_then(|e| e.iter().find(|x| x["field"] == f).cloned())
+                .unwrap_or_default()
+        };
+        assert_eq!(by_field(&p, "name")["code"], "empty");
+        assert_eq!(by_field(&p, "name")["message"], "must not be empty");
+        assert_eq!(by_field(&p, "code")["code"], "digits");
+        assert_eq!(by_field(&p, "code")["params"]["max"], "12");
+        // Chinese for a caller that asks for it; the codes stay the same.
+        let r = app
+            .send(
+                TestRequest::post()
+                    .uri("/api/v1/villages")
+                    .insert_header(("authorization", format!("Bearer {admin}")))
+                    .insert_header(("accept-language", "zh-CN,zh;q=0.9,en;q=0.5"))
+                    .set_json(&bad),
+            )
+            .await;
+        let p = r.assert_problem(400, "validation");
+        assert_eq!(by_field(&p, "name")["message"], "不能为空");
+        assert_eq!(by_field(&p, "code")["message"], "须为 6 到 12 位数字");
+        assert_eq!(by_field(&p, "code")["code"], "digits");
+        assert_eq!(p["detail"], "请求有误，请查看各字段的说明");
+        let r = app
+            .send(
+                TestRequest::get()
+                    .uri("/api/v1/villages/999999")
+                    .insert_header(("authorization", format!("Bearer {admin}")))
+                    .insert_header(("accept-language", "zh")),
+            )
+            .await;
+        let p = r.assert_problem(404, "not-found");
+        assert_eq!(p["code"], "not_found");
+        assert_eq!(p["detail"], "没有这个资源");
+    }
+);

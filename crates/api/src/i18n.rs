@@ -1,0 +1,186 @@
+//! Server messages in the caller's language. Every problem and field error carries a stable
+//! `code` (and `params`) for clients to translate themselves; a caller that sends
+//! `Accept-Language: zh…` (curl users, integrators) also gets `detail` and field messages in
+//! Chinese. English is the default.
+
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Zh,
+}
+
+tokio::task_local! {
+    /// The language of the request being answered, set by the app's middleware.
+    pub static CURRENT_LANG: Lang;
+}
+
+/// The first language of `Accept-Language` that we speak (by quality, then order); English
+/// otherwise.
+pub fn negotiate(header: Option<&str>) -> Lang {
+    let Some(header) = header else {
+        return Lang::En;
+    };
+    let mut best: Option<(f32, Lang)> = None;
+    for part in header.split(',') {
+        let mut bits = part.trim().split(';');
+        let tag = bits.next().unwrap_or("").trim().to_ascii_lowercase();
+        let q = bits
+            .find_map(|b| b.trim().strip_prefix("q="))
+            .and_then(|q| q.parse::<f32>().ok())
+            .unwrap_or(1.0);
+        let lang = if tag.starts_with("zh") {
+            Lang::Zh
+        } else if tag.starts_with("en") {
+            Lang::En
+        } else {
+            continue;
+        };
+        if q > 0.0 && best.is_none_or(|(bq, _)| q > bq) {
+            best = Some((q, lang));
+        }
+    }
+    best.map_or(Lang::En, |(_, l)| l)
+}
+
+pub fn current() -> Lang {
+    CURRENT_LANG.try_with(|l| *l).unwrap_or(Lang::En)
+}
+
+/// The Chinese template of a field error's code; `{name}` is replaced by the parameter.
+fn field_zh(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "required" => "必填",
+        "empty" => "不能为空",
+        "too_long" => "不能超过 {max} 个字符",
+        "too_short" => "至少需要 {min} 个字符",
+        "between" => "必须在 {min} 到 {max} 之间",
+        "one_of" => "必须是以下之一：{allowed}",
+        "no_such" => "本部门没有这个{entity}",
+        "no_such_active" => "本部门没有这个在用的{entity}",
+        "duplicate" => "已有相同的记录",
+        "mu_decimal" => "须为亩数，最多一位小数，例如 12500.5",
+        "exceeds_households" => "不能多于全村户数",
+        "shares_exceed_households" => "贫困户与边缘户之和不能多于全村户数",
+        "username_format" => "须为 3–64 个字符：小写字母、数字、“.”“_”或“-”",
+        "password_is_username" => "不能与用户名相同",
+        "required_for_team" => "驻村队员账号必须关联干部（其驻村关系决定可见的村庄）",
+        "required_for_committee" => "村委会账号必须关联村庄",
+        "only_committee_village" => "只有村委会账号关联村庄",
+        "not_tibetan" => "须使用藏文书写",
+        "control_characters" => "不能包含控制字符",
+        "invisible_characters" => "不能包含方向控制符等不可见字符",
+        "before_programme" => "不能早于驻村工作开始日期（{date}）",
+        "not_after" => "必须晚于 {other}",
+        "before" => "不能早于 {other}",
+        "after_round" => "不能晚于本批次结束日期（{end}）",
+        "outside_round" => "必须在本批次期间（{start} – {end}）",
+        "digits" => "须为 {min} 到 {max} 位数字",
+        "required_with" => "填写 {other} 时必填",
+        "unknown_field" => "不是本请求的字段",
+        "wrong_type" => "类型或格式不正确",
+        "unknown_parameter" => "不是本列表的参数",
+        "if_match_syntax" => "须为 * 或带引号的版本标记，例如 \"3\"",
+        "header_unreadable" => "无法读取",
+        "idempotency_key_syntax" => "须为 1–255 个可见 ASCII 字符",
+        "bad_cursor" => "不是本列表此排序的游标，请不带游标重新开始",
+        "nul_character" => "不能包含空字符（U+0000）",
+        "membership_overlap" => "该干部在这段时间已是其他工作队的成员",
+        "own_department" => "不能停用本部门",
+        "year_span" => "起止年份须在 2011–2100 之间，且起始不晚于结束",
+        "wrong_password" => "当前密码不正确",
+        "phone_format" => "须为电话号码：数字、空格、“+”或“-”",
+        _ => return None,
+    })
+}
+
+/// Chinese names of the entities that `no_such` names.
+fn entity_zh(entity: &str) -> &str {
+    match entity {
+        "office" => "处室",
+        "village" => "村庄",
+        "cadre" => "干部",
+        "round" => "批次",
+        "team" => "工作队",
+        "user" => "用户",
+        "department" => "部门",
+        other => other,
+    }
+}
+
+/// The Chinese detail of a problem by its code, where the English one carries nothing the code
+/// does not already say.
+pub fn problem_zh(code: &str, params: &BTreeMap<String, String>) -> Option<String> {
+    let t = match code {
+        "validation" => "请求有误，请查看各字段的说明",
+        "bad_request" => "请求格式不正确",
+        "unauthorized" => "未登录或登录已失效，请重新登录",
+        "forbidden" => "您的角色无权进行此操作",
+        "not_found" => "没有这个资源",
+        "method_not_allowed" => "此资源不支持该方法",
+        "conflict" => "与已有记录冲突",
+        "precondition_failed" => "该记录已被他人修改，请重新加载后再试",
+        "payload_too_large" => "请求内容过大",
+        "unsupported_media_type" => "请以 application/json 发送请求体",
+        "idempotency_key_reused" => "该幂等键已用于另一请求，请换一个新的键",
+        "too_many_requests" => "尝试过于频繁，请 {seconds} 秒后再试",
+        "unavailable" => "数据库繁忙，请稍后再试",
+        "internal" => "发生意外错误，已记录",
+        "self_demotion" => "不能停用自己或取消自己的管理员角色，请让其他管理员操作",
+        "last_admin" => "这是本部门最后一位在用的管理员",
+        _ => return None,
+    };
+    Some(fill(t, params))
+}
+
+/// The Chinese message of a field error, if its code has one.
+pub fn field_message_zh(code: &str, params: &BTreeMap<String, String>) -> Option<String> {
+    let t = field_zh(code)?;
+    let mut params = params.clone();
+    if let Some(e) = params.get_mut("entity") {
+        *e = entity_zh(e).to_owned();
+    }
+    Some(fill(t, &params))
+}
+
+fn fill(template: &str, params: &BTreeMap<String, String>) -> String {
+    let mut out = template.to_owned();
+    for (k, v) in params {
+        out = out.replace(&format!("{{{k}}}"), v);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_picks_what_we_speak() {
+        assert_eq!(negotiate(None), Lang::En);
+        assert_eq!(negotiate(Some("zh-CN,zh;q=0.9,en;q=0.8")), Lang::Zh);
+        assert_eq!(negotiate(Some("en-US,zh;q=0.5")), Lang::En);
+        assert_eq!(negotiate(Some("fr, zh-Hans;q=0.7")), Lang::Zh);
+        assert_eq!(negotiate(Some("bo, fr")), Lang::En);
+        assert_eq!(negotiate(Some("zh;q=0, en")), Lang::En);
+    }
+
+    #[test]
+    fn templates_take_their_parameters() {
+        let p: BTreeMap<String, String> =
+            [("max".to_owned(), "100".to_owned())].into_iter().collect();
+        assert_eq!(
+            field_message_zh("too_long", &p).as_deref(),
+            Some("不能超过 100 个字符")
+        );
+        let p: BTreeMap<String, String> = [("entity".to_owned(), "office".to_owned())]
+            .into_iter()
+            .collect();
+        assert_eq!(
+            field_message_zh("no_such_active", &p).as_deref(),
+            Some("本部门没有这个在用的处室")
+        );
+        assert_eq!(field_message_zh("no_such_code", &p), None);
+    }
+}
