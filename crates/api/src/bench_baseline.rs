@@ -26,10 +26,7 @@ fn json(text: String) -> HttpResponse {
 }
 
 /// One village: one pool trip, one primary-key read, serialised as the API's `Village`.
-async fn village(
-    state: web::Data<AppState>,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, ApiError> {
+async fn village(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let row = state.read(move |conn| Ok(q::get(conn, id)?)).await?;
     let text = serde_json::to_string(&Village::from(row)).map_err(ApiError::internal)?;

@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod chars;
 pub mod organisation;
 pub mod paging;
+pub mod pinyin;
 pub mod role;
 pub mod survey;
 pub mod text;

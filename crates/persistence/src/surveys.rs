@@ -26,6 +26,9 @@ pub struct SurveyRow {
 pub struct SurveyView {
     pub survey: SurveyRow,
     pub village_name: String,
+    /// The village's pinyin sort key (the `village` sort).
+    #[serde(skip)]
+    pub village_sort_key: String,
 }
 
 /// Every column a create or an update writes.
@@ -82,7 +85,7 @@ impl SortBy for SurveySort {
     fn key(self, row: &SurveyView) -> Key {
         match self {
             SurveySort::Year => Key::Int(i64::from(row.survey.values.year)),
-            SurveySort::Village => Key::Text(row.village_name.clone()),
+            SurveySort::Village => Key::Text(row.village_sort_key.clone()),
         }
     }
     fn row_id(row: &SurveyView) -> i64 {
@@ -92,9 +95,11 @@ impl SortBy for SurveySort {
 
 macro_rules! view_query {
     () => {
-        village_surveys::table
-            .inner_join(villages::table)
-            .select((SurveyRow::as_select(), villages::name))
+        village_surveys::table.inner_join(villages::table).select((
+            SurveyRow::as_select(),
+            villages::name,
+            villages::sort_key,
+        ))
     };
 }
 
@@ -136,7 +141,13 @@ pub fn list(
         }
         SurveySort::Village => {
             let after = after.text()?;
-            crate::keyset_page!(q, villages::name, village_surveys::id, after, descending)
+            crate::keyset_page!(
+                q,
+                villages::sort_key,
+                village_surveys::id,
+                after,
+                descending
+            )
         }
     }
     let rows = q.limit(page.limit + 1).load(conn)?;

@@ -28,6 +28,9 @@ pub struct TeamView {
     pub team: TeamRow,
     pub round_number: i32,
     pub village_name: String,
+    /// The village's pinyin sort key (the `village` sort).
+    #[serde(skip)]
+    pub village_sort_key: String,
     pub member_count: i64,
 }
 
@@ -64,7 +67,7 @@ impl SortBy for TeamSort {
     fn key(self, row: &TeamView) -> Key {
         match self {
             TeamSort::Round => Key::Int(i64::from(row.round_number)),
-            TeamSort::Village => Key::Text(row.village_name.clone()),
+            TeamSort::Village => Key::Text(row.village_sort_key.clone()),
             TeamSort::Id => Key::Id,
         }
     }
@@ -131,6 +134,7 @@ macro_rules! view_query {
                 TeamRow::as_select(),
                 rounds::number,
                 villages::name,
+                villages::sort_key,
                 team_members::table
                     .filter(team_members::team_id.eq(teams::id))
                     .count()
@@ -213,7 +217,7 @@ pub fn list(
         }
         TeamSort::Village => {
             let after = after.text()?;
-            crate::keyset_page!(q, villages::name, teams::id, after, descending)
+            crate::keyset_page!(q, villages::sort_key, teams::id, after, descending)
         }
         TeamSort::Id => crate::keyset_by_id!(q, teams::id, after.id(), descending),
     }

@@ -11,6 +11,8 @@ use serde::Serialize;
 pub struct VillageRow {
     pub id: i64,
     pub department_id: i64,
+    /// The pinyin key the name sorts by (`zhucun_domain::pinyin::sort_key`).
+    pub sort_key: String,
     pub name: String,
     pub name_bo: Option<String>,
     pub prefecture: String,
@@ -38,6 +40,8 @@ pub struct VillageValues {
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
     pub search_text: String,
+    /// `zhucun_domain::pinyin::sort_key` of the name.
+    pub sort_key: String,
     pub deactivated_at: Option<NaiveDateTime>,
 }
 
@@ -65,7 +69,7 @@ impl SortBy for VillageSort {
     }
     fn key(self, row: &VillageRow) -> Key {
         match self {
-            VillageSort::Name => Key::Text(row.name.clone()),
+            VillageSort::Name => Key::Text(row.sort_key.clone()),
             VillageSort::County => Key::Text(row.county.clone()),
             VillageSort::Id => Key::Id,
         }
@@ -121,7 +125,7 @@ pub fn list(
     match page.sort {
         VillageSort::Name => {
             let after = after.text()?;
-            crate::keyset_page!(q, villages::name, villages::id, after, descending)
+            crate::keyset_page!(q, villages::sort_key, villages::id, after, descending)
         }
         VillageSort::County => {
             let after = after.text()?;
@@ -147,4 +151,31 @@ pub fn names(
         .filter(villages::id.eq_any(ids.to_vec()))
         .select((villages::id, villages::name, villages::name_bo))
         .load(conn)
+}
+
+/// Rows whose sort key is not yet computed (stored before the key existed), a batch at a time.
+pub fn without_sort_key(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<VillageRow>> {
+    villages::table
+        .filter(villages::sort_key.eq(""))
+        .order_by(villages::id)
+        .limit(limit)
+        .select(VillageRow::as_select())
+        .load(conn)
+}
+
+/// Writes the columns derived from a row's other columns (no new version: nothing a user wrote
+/// changes).
+pub fn set_derived(
+    conn: &mut DbConnection,
+    id: i64,
+    sort_key: &str,
+    search_text: &str,
+) -> QueryResult<()> {
+    diesel::update(villages::table.find(id))
+        .set((
+            villages::sort_key.eq(sort_key),
+            villages::search_text.eq(search_text),
+        ))
+        .execute(conn)?;
+    Ok(())
 }

@@ -2233,7 +2233,7 @@ export interface operations {
                 /** @description Page size, 1–500 (default 50). */
                 limit?: number;
                 cursor?: string;
-                /** @description `name` or `-name`. */
+                /** @description `name` (by pinyin) or `-name`. */
                 sort?: string;
                 /** @description Text in the name. */
                 q?: string;
@@ -3145,7 +3145,7 @@ export interface operations {
                 /** @description Page size, 1–500 (default 50). */
                 limit?: number;
                 cursor?: string;
-                /** @description `name` or `-name`. */
+                /** @description `name` (by pinyin) or `-name`. */
                 sort?: string;
                 /** @description Text in the Chinese or Tibetan name, or the position. */
                 q?: string;
@@ -3544,7 +3544,10 @@ export interface operations {
                 limit?: number;
                 /** @description `next_cursor` of the previous page. */
                 cursor?: string;
-                /** @description `name`, `county` or `id`; prefix `-` for descending. Default `name`. */
+                /**
+                 * @description `name` (by pinyin: 才纳村 before 曲水村), `county` or `id`; prefix `-` for descending.
+                 *     Default `name`.
+                 */
                 sort?: string;
                 /** @description Text in the Chinese or Tibetan name, place names or code. */
                 q?: string;
@@ -4342,7 +4345,10 @@ export interface operations {
                 /** @description Page size, 1–500 (default 50). */
                 limit?: number;
                 cursor?: string;
-                /** @description `round`, `village` or `id`; prefix `-` for descending. Default `-round`. */
+                /**
+                 * @description `round`, `village` (by the village name's pinyin) or `id`; prefix `-` for descending.
+                 *     Default `-round`.
+                 */
                 sort?: string;
                 round_id?: number;
                 village_id?: number;
@@ -5062,7 +5068,7 @@ export interface operations {
                 /** @description Page size, 1–500 (default 50). */
                 limit?: number;
                 cursor?: string;
-                /** @description `year` or `village`; prefix `-` for descending. Default `-year` (newest first). */
+                /** @description `year` or `village` (by pinyin); prefix `-` for descending. Default `-year` (newest first). */
                 sort?: string;
                 village_id?: number;
                 year?: number;

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use zhucun_domain::validation::field_error;
-use zhucun_domain::{list_scope, text, FieldError, Invalid, Resource, Target};
+use zhucun_domain::{list_scope, pinyin, text, FieldError, Invalid, Resource, Target};
 use zhucun_persistence::cadres::{self as q, CadreFilter, CadreRow, CadreSort, CadreValues};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -104,7 +104,7 @@ pub struct CadreQuery {
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
-    /// `name` or `-name`.
+    /// `name` (by pinyin) or `-name`.
     pub sort: Option<String>,
     /// Text in the Chinese or Tibetan name, or the position.
     pub q: Option<String>,
@@ -169,11 +169,8 @@ pub fn values(
         return Err(inv);
     };
     Ok(CadreValues {
-        search_text: text::search_key([
-            Some(name.as_str()),
-            name_bo.as_deref(),
-            position.as_deref(),
-        ]),
+        search_text: search_text(&name, name_bo.as_deref(), position.as_deref()),
+        sort_key: pinyin::sort_key(&name),
         office_id,
         name,
         name_bo,
@@ -181,6 +178,11 @@ pub fn values(
         phone,
         deactivated_at,
     })
+}
+
+/// What a search matches (also recomputed for stored rows at start-up).
+pub fn search_text(name: &str, name_bo: Option<&str>, position: Option<&str>) -> String {
+    text::search_key([Some(name), name_bo, position])
 }
 
 /// List cadres (admin and department staff).

@@ -188,7 +188,7 @@ pub struct SurveyQuery {
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
-    /// `year` or `village`; prefix `-` for descending. Default `-year` (newest first).
+    /// `year` or `village` (by pinyin); prefix `-` for descending. Default `-year` (newest first).
     pub sort: Option<String>,
     pub village_id: Option<i64>,
     pub year: Option<i32>,

@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
-use zhucun_domain::{list_scope, organisation, text, Invalid, Resource, Target};
+use zhucun_domain::{list_scope, organisation, pinyin, text, Invalid, Resource, Target};
 use zhucun_persistence::villages::{
     self as q, VillageFilter, VillageRow, VillageSort, VillageValues,
 };
@@ -132,7 +132,8 @@ pub struct VillageQuery {
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
-    /// `name`, `county` or `id`; prefix `-` for descending. Default `name`.
+    /// `name` (by pinyin: 才纳村 before 曲水村), `county` or `id`; prefix `-` for descending.
+    /// Default `name`.
     pub sort: Option<String>,
     /// Text in the Chinese or Tibetan name, place names or code.
     pub q: Option<String>,
@@ -204,15 +205,16 @@ pub fn values(f: Fields<'_>) -> Result<VillageValues, Invalid> {
     else {
         return Err(inv);
     };
-    let search_text = text::search_key([
-        Some(name.as_str()),
+    let search_text = search_text(
+        &name,
         name_bo.as_deref(),
-        Some(prefecture.as_str()),
-        Some(county.as_str()),
+        &prefecture,
+        &county,
         township.as_deref(),
         code.as_deref(),
-    ]);
+    );
     Ok(VillageValues {
+        sort_key: pinyin::sort_key(&name),
         name,
         name_bo,
         prefecture,
@@ -224,6 +226,25 @@ pub fn values(f: Fields<'_>) -> Result<VillageValues, Invalid> {
         search_text,
         deactivated_at,
     })
+}
+
+/// What a search matches: names, place and code (also recomputed for stored rows at start-up).
+pub fn search_text(
+    name: &str,
+    name_bo: Option<&str>,
+    prefecture: &str,
+    county: &str,
+    township: Option<&str>,
+    code: Option<&str>,
+) -> String {
+    text::search_key([
+        Some(name),
+        name_bo,
+        Some(prefecture),
+        Some(county),
+        township,
+        code,
+    ])
 }
 
 /// List villages the caller may see.

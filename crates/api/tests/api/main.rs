@@ -9,5 +9,6 @@ mod common;
 mod conventions;
 mod hardening;
 mod organisation;
+mod pinyin;
 mod problems;
 mod surveys;
