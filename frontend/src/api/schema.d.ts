@@ -2235,7 +2235,7 @@ export interface operations {
                 cursor?: string;
                 /** @description `name` (by pinyin) or `-name`. */
                 sort?: string;
-                /** @description Text in the name. */
+                /** @description Text in the name, or its pinyin or initials. */
                 q?: string;
                 active?: boolean;
             };
@@ -3147,7 +3147,10 @@ export interface operations {
                 cursor?: string;
                 /** @description `name` (by pinyin) or `-name`. */
                 sort?: string;
-                /** @description Text in the Chinese or Tibetan name, or the position. */
+                /**
+                 * @description Text in the Chinese or Tibetan name, or the position; the Chinese name also by its pinyin
+                 *     (`cirenduoji`) or initials (`crdj`).
+                 */
                 q?: string;
                 office_id?: number;
                 active?: boolean;
@@ -3549,7 +3552,10 @@ export interface operations {
                  *     Default `name`.
                  */
                 sort?: string;
-                /** @description Text in the Chinese or Tibetan name, place names or code. */
+                /**
+                 * @description Text in the Chinese or Tibetan name, place names or code; the Chinese name also matches
+                 *     its pinyin without spaces or tones (`mageda`) and its initials (`mgd`).
+                 */
                 q?: string;
                 prefecture?: string;
                 county?: string;

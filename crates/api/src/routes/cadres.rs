@@ -106,7 +106,8 @@ pub struct CadreQuery {
     pub cursor: Option<String>,
     /// `name` (by pinyin) or `-name`.
     pub sort: Option<String>,
-    /// Text in the Chinese or Tibetan name, or the position.
+    /// Text in the Chinese or Tibetan name, or the position; the Chinese name also by its pinyin
+    /// (`cirenduoji`) or initials (`crdj`).
     pub q: Option<String>,
     pub office_id: Option<i64>,
     pub active: Option<bool>,
@@ -182,7 +183,7 @@ pub fn values(
 
 /// What a search matches (also recomputed for stored rows at start-up).
 pub fn search_text(name: &str, name_bo: Option<&str>, position: Option<&str>) -> String {
-    text::search_key([Some(name), name_bo, position])
+    text::search_key_with_pinyin(name, [name_bo, position])
 }
 
 /// List cadres (admin and department staff).

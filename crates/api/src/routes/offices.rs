@@ -73,7 +73,7 @@ pub struct OfficeQuery {
     pub cursor: Option<String>,
     /// `name` (by pinyin) or `-name`.
     pub sort: Option<String>,
-    /// Text in the name.
+    /// Text in the name, or its pinyin or initials.
     pub q: Option<String>,
     pub active: Option<bool>,
 }
@@ -114,7 +114,7 @@ pub fn values(
 
 /// What a search matches (also recomputed for stored rows at start-up).
 pub fn search_text(name: &str) -> String {
-    text::search_key([Some(name)])
+    text::search_key_with_pinyin(name, [])
 }
 
 /// List the department's offices.

@@ -135,7 +135,8 @@ pub struct VillageQuery {
     /// `name` (by pinyin: 才纳村 before 曲水村), `county` or `id`; prefix `-` for descending.
     /// Default `name`.
     pub sort: Option<String>,
-    /// Text in the Chinese or Tibetan name, place names or code.
+    /// Text in the Chinese or Tibetan name, place names or code; the Chinese name also matches
+    /// its pinyin without spaces or tones (`mageda`) and its initials (`mgd`).
     pub q: Option<String>,
     pub prefecture: Option<String>,
     pub county: Option<String>,
@@ -228,7 +229,8 @@ pub fn values(f: Fields<'_>) -> Result<VillageValues, Invalid> {
     })
 }
 
-/// What a search matches: names, place and code (also recomputed for stored rows at start-up).
+/// What a search matches: names (the Chinese one also by pinyin and initials), place and code
+/// (also recomputed for stored rows at start-up).
 pub fn search_text(
     name: &str,
     name_bo: Option<&str>,
@@ -237,14 +239,10 @@ pub fn search_text(
     township: Option<&str>,
     code: Option<&str>,
 ) -> String {
-    text::search_key([
-        Some(name),
-        name_bo,
-        Some(prefecture),
-        Some(county),
-        township,
-        code,
-    ])
+    text::search_key_with_pinyin(
+        name,
+        [name_bo, Some(prefecture), Some(county), township, code],
+    )
 }
 
 /// List villages the caller may see.

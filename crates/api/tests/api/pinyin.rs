@@ -133,7 +133,66 @@ both_backends!(
             names(found["items"].as_array().unwrap(), "name"),
             ["马格达村"]
         );
+        let found = app.get("/api/v1/villages?q=mgd", &admin).await.json();
+        assert_eq!(
+            names(found["items"].as_array().unwrap(), "name"),
+            ["马格达村"]
+        );
         let cadres = names(&walk(&app, &admin, "/api/v1/cadres", 500).await, "name");
         assert_eq!(cadres, by_pinyin(cadres.clone()));
+    }
+);
+
+both_backends!(
+    search_matches_pinyin_and_initials,
+    |app: TestApp| async move {
+        let admin = app.login("admin").await;
+        let search = |list: &'static str, q: &'static str| {
+            let (app, admin) = (&app, &admin);
+            async move {
+                let r = app
+                    .get(&format!("/api/v1/{list}?q={}&limit=500", enc(q)), admin)
+                    .await;
+                assert_eq!(r.status, 200, "{}", r.text());
+                names(r.json()["items"].as_array().unwrap(), "name")
+            }
+        };
+        for q in ["mageda", "MaGeDa", "mgd", "magedacun", "马格达", "མ་དགེ"] {
+            assert_eq!(search("villages", q).await, ["马格达村"], "q={q}");
+        }
+        // Initials of several villages; every hit really has them.
+        let cun = search("villages", "qsc").await;
+        assert_eq!(cun, ["曲水村"]);
+        assert!(search("villages", "zzzq").await.is_empty());
+
+        assert_eq!(search("cadres", "cirenduoji").await, ["次仁多吉"]);
+        assert_eq!(search("cadres", "crdj").await, ["次仁多吉"]);
+        assert_eq!(search("cadres", "次仁").await, ["次仁多吉"]);
+
+        let r = app
+            .post("/api/v1/offices", &admin, &json!({"name": "扶贫开发处"}))
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        assert_eq!(search("offices", "fpkfc").await, ["扶贫开发处"]);
+        assert_eq!(search("offices", "fupin").await, ["扶贫开发处"]);
+        assert_eq!(search("offices", "zhucungongzuo").await, ["驻村工作办公室"]);
+
+        // A rename recomputes the pinyin.
+        let id = app
+            .find_id("/api/v1/villages", &admin, "name", "下地村")
+            .await;
+        let v = app.get(&format!("/api/v1/villages/{id}"), &admin).await;
+        let etag = v.header("etag");
+        let r = app
+            .patch(
+                &format!("/api/v1/villages/{id}"),
+                &admin,
+                etag.as_deref(),
+                &json!({"name": "上地村"}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        assert_eq!(search("villages", "shangdi").await, ["上地村"]);
+        assert!(search("villages", "xiadi").await.is_empty());
     }
 );
