@@ -76,6 +76,26 @@ fn decode_cursor<S: SortBy>(
     Ok(After::Row(data.k, data.i))
 }
 
+/// How many items a list has in all (with its filters): exact up to 1000, else "more than 1000".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(example = json!({"count": 12, "exact": true}))]
+pub struct ListTotal {
+    /// The number of items; with `exact: false`, a lower bound (1000).
+    #[schema(example = 12)]
+    pub count: i64,
+    /// False when the list has more than `count` items.
+    pub exact: bool,
+}
+
+impl From<zhucun_persistence::total::Total> for ListTotal {
+    fn from(t: zhucun_persistence::total::Total) -> Self {
+        Self {
+            count: t.count,
+            exact: t.exact,
+        }
+    }
+}
+
 /// Declares the list envelope of a resource, so each list has its own named schema.
 #[macro_export]
 macro_rules! list_type {
@@ -85,6 +105,9 @@ macro_rules! list_type {
             pub items: Vec<$item>,
             /// Pass as `cursor` to get the next page; `null` on the last page.
             pub next_cursor: Option<String>,
+            /// The list's total with the same filters, on the first page (without `cursor`);
+            /// `null` on later pages.
+            pub total: Option<$crate::paging::ListTotal>,
         }
     };
 }
@@ -156,13 +179,15 @@ impl<S: SortBy> ListRequest<S> {
         last.map(|row| encode_cursor::<S>(&self.sort_key, self.page.sort.key(row), S::row_id(row)))
     }
 
-    /// The list envelope's parts: the items as the API shows them and the next cursor.
+    /// The list envelope's parts: the items as the API shows them, the next cursor and the
+    /// total (first page only).
     pub fn finish<T: From<S::Row>>(
         &self,
         page: zhucun_persistence::Page<S::Row>,
-    ) -> (Vec<T>, Option<String>) {
+    ) -> (Vec<T>, Option<String>, Option<ListTotal>) {
         let next = self.next_cursor(page.has_more, page.items.last());
-        (page.items.into_iter().map(T::from).collect(), next)
+        let total = page.total.map(ListTotal::from);
+        (page.items.into_iter().map(T::from).collect(), next, total)
     }
 }
 

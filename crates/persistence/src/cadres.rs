@@ -68,14 +68,10 @@ impl SortBy for CadreSort {
     }
 }
 
-pub fn list(
-    conn: &mut DbConnection,
-    filter: &CadreFilter,
-    page: &PageRequest<CadreSort>,
-) -> QueryResult<Page<CadreRow>> {
+/// The list's filters, shared by its pages and its total.
+fn filtered(filter: &CadreFilter) -> cadres::BoxedQuery<'static, crate::Backend> {
     let mut q = cadres::table
         .filter(cadres::department_id.eq(filter.department_id))
-        .select(CadreRow::as_select())
         .into_boxed();
     if let Some(office) = filter.office_id {
         q = q.filter(cadres::office_id.eq(office));
@@ -88,10 +84,21 @@ pub fn list(
     if let Some(pattern) = &filter.search {
         q = q.filter(cadres::search_text.like(pattern.clone()).escape('\\'));
     }
+    q
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &CadreFilter,
+    page: &PageRequest<CadreSort>,
+) -> QueryResult<Page<CadreRow>> {
+    let first = matches!(page.after, crate::keyset::After::Start);
+    let total = crate::first_page_total!(conn, first, filtered(filter).select(cadres::id));
+    let mut q = filtered(filter).select(CadreRow::as_select());
     let (after, descending) = (page.after.clone().text()?, page.descending);
     crate::keyset_page!(q, cadres::sort_key, cadres::id, after, descending);
     let rows = q.limit(page.limit + 1).load(conn)?;
-    Ok(Page::from_overfetch(rows, page.limit))
+    Ok(Page::from_overfetch(rows, page.limit).with_total(total))
 }
 
 /// Rows whose sort key is not yet computed (stored before the key existed), a batch at a time.

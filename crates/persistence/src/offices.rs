@@ -59,14 +59,10 @@ impl SortBy for OfficeSort {
     }
 }
 
-pub fn list(
-    conn: &mut DbConnection,
-    filter: &OfficeFilter,
-    page: &PageRequest<OfficeSort>,
-) -> QueryResult<Page<OfficeRow>> {
+/// The list's filters, shared by its pages and its total.
+fn filtered(filter: &OfficeFilter) -> offices::BoxedQuery<'static, crate::Backend> {
     let mut q = offices::table
         .filter(offices::department_id.eq(filter.department_id))
-        .select(OfficeRow::as_select())
         .into_boxed();
     match filter.active {
         Some(true) => q = q.filter(offices::deactivated_at.is_null()),
@@ -76,10 +72,21 @@ pub fn list(
     if let Some(pattern) = &filter.search {
         q = q.filter(offices::search_text.like(pattern.clone()).escape('\\'));
     }
+    q
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &OfficeFilter,
+    page: &PageRequest<OfficeSort>,
+) -> QueryResult<Page<OfficeRow>> {
+    let first = matches!(page.after, crate::keyset::After::Start);
+    let total = crate::first_page_total!(conn, first, filtered(filter).select(offices::id));
+    let mut q = filtered(filter).select(OfficeRow::as_select());
     let (after, descending) = (page.after.clone().text()?, page.descending);
     crate::keyset_page!(q, offices::sort_key, offices::id, after, descending);
     let rows = q.limit(page.limit + 1).load(conn)?;
-    Ok(Page::from_overfetch(rows, page.limit))
+    Ok(Page::from_overfetch(rows, page.limit).with_total(total))
 }
 
 pub fn names(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {

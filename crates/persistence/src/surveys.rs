@@ -107,26 +107,41 @@ pub fn get(conn: &mut DbConnection, id: i64) -> QueryResult<SurveyView> {
     view_query!().filter(village_surveys::id.eq(id)).first(conn)
 }
 
+/// The list's filters (on the surveys' own columns), applied alike to a page (joined with the
+/// village) and to its total (surveys alone: the join is on a required reference).
+macro_rules! filtered {
+    ($query:expr, $filter:expr) => {{
+        let filter: &SurveyFilter = $filter;
+        let mut q = $query
+            .filter(village_surveys::department_id.eq(filter.department_id))
+            .into_boxed();
+        if let Some(ids) = &filter.only_villages {
+            q = q.filter(village_surveys::village_id.eq_any(ids.clone()));
+        }
+        if let Some(v) = filter.village_id {
+            q = q.filter(village_surveys::village_id.eq(v));
+        }
+        if let Some(y) = filter.year {
+            q = q.filter(village_surveys::year.eq(y));
+        }
+        if let Some((from, to)) = filter.years {
+            q = q.filter(village_surveys::year.between(from, to));
+        }
+        q
+    }};
+}
+
 pub fn list(
     conn: &mut DbConnection,
     filter: &SurveyFilter,
     page: &PageRequest<SurveySort>,
 ) -> QueryResult<Page<SurveyView>> {
-    let mut q = view_query!()
-        .filter(village_surveys::department_id.eq(filter.department_id))
-        .into_boxed();
-    if let Some(ids) = &filter.only_villages {
-        q = q.filter(village_surveys::village_id.eq_any(ids.clone()));
-    }
-    if let Some(v) = filter.village_id {
-        q = q.filter(village_surveys::village_id.eq(v));
-    }
-    if let Some(y) = filter.year {
-        q = q.filter(village_surveys::year.eq(y));
-    }
-    if let Some((from, to)) = filter.years {
-        q = q.filter(village_surveys::year.between(from, to));
-    }
+    let total = crate::first_page_total!(
+        conn,
+        matches!(page.after, crate::keyset::After::Start),
+        filtered!(village_surveys::table.select(village_surveys::id), filter)
+    );
+    let mut q = filtered!(view_query!(), filter);
     let (after, descending) = (page.after.clone(), page.descending);
     match page.sort {
         SurveySort::Year => {
@@ -151,7 +166,7 @@ pub fn list(
         }
     }
     let rows = q.limit(page.limit + 1).load(conn)?;
-    Ok(Page::from_overfetch(rows, page.limit))
+    Ok(Page::from_overfetch(rows, page.limit).with_total(total))
 }
 
 /// A village's surveys in a span of years, oldest first (at most one per year, so bounded).

@@ -92,15 +92,10 @@ pub struct VillageFilter {
     pub search: Option<String>,
 }
 
-pub fn list(
-    conn: &mut DbConnection,
-    filter: &VillageFilter,
-    page: &PageRequest<VillageSort>,
-) -> QueryResult<Page<VillageRow>> {
-    let (after, descending) = (page.after.clone(), page.descending);
+/// The list's filters, shared by its pages and its total.
+fn filtered(filter: &VillageFilter) -> villages::BoxedQuery<'static, crate::Backend> {
     let mut q = villages::table
         .filter(villages::department_id.eq(filter.department_id))
-        .select(VillageRow::as_select())
         .into_boxed();
     if let Some(ids) = &filter.only {
         q = q.filter(villages::id.eq_any(ids.clone()));
@@ -122,6 +117,18 @@ pub fn list(
     if let Some(pattern) = &filter.search {
         q = q.filter(villages::search_text.like(pattern.clone()).escape('\\'));
     }
+    q
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &VillageFilter,
+    page: &PageRequest<VillageSort>,
+) -> QueryResult<Page<VillageRow>> {
+    let (after, descending) = (page.after.clone(), page.descending);
+    let first = matches!(page.after, crate::keyset::After::Start);
+    let total = crate::first_page_total!(conn, first, filtered(filter).select(villages::id));
+    let mut q = filtered(filter).select(VillageRow::as_select());
     match page.sort {
         VillageSort::Name => {
             let after = after.text()?;
@@ -136,7 +143,7 @@ pub fn list(
         }
     }
     let rows = q.limit(page.limit + 1).load(conn)?;
-    Ok(Page::from_overfetch(rows, page.limit))
+    Ok(Page::from_overfetch(rows, page.limit).with_total(total))
 }
 
 /// The names of villages, for embedding in other lists without a query per row.

@@ -546,6 +546,7 @@ export interface components {
             items: components["schemas"]["AuditEntry"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
+            total?: null | components["schemas"]["ListTotal"];
         };
         Cadre: {
             /**
@@ -590,6 +591,7 @@ export interface components {
             items: components["schemas"]["Cadre"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
+            total?: null | components["schemas"]["ListTotal"];
         };
         CadrePatch: {
             name?: string | null;
@@ -644,6 +646,7 @@ export interface components {
             items: components["schemas"]["Department"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
+            total?: null | components["schemas"]["ListTotal"];
         };
         DepartmentPatch: {
             name?: string | null;
@@ -654,6 +657,23 @@ export interface components {
         Health: {
             /** @example ok */
             status: string;
+        };
+        /**
+         * @description How many items a list has in all (with its filters): exact up to 1000, else "more than 1000".
+         * @example {
+         *       "count": 12,
+         *       "exact": true
+         *     }
+         */
+        ListTotal: {
+            /**
+             * Format: int64
+             * @description The number of items; with `exact: false`, a lower bound (1000).
+             * @example 12
+             */
+            count: number;
+            /** @description False when the list has more than `count` items. */
+            exact: boolean;
         };
         /** @description Head counts by kind of animal. */
         Livestock: {
@@ -744,6 +764,7 @@ export interface components {
             items: components["schemas"]["Office"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
+            total?: null | components["schemas"]["ListTotal"];
         };
         OfficePatch: {
             name?: string | null;
@@ -864,6 +885,7 @@ export interface components {
             items: components["schemas"]["Round"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
+            total?: null | components["schemas"]["ListTotal"];
         };
         RoundPatch: {
             /** Format: int32 */
@@ -1053,6 +1075,7 @@ export interface components {
             items: components["schemas"]["Survey"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
+            total?: null | components["schemas"]["ListTotal"];
         };
         /** @description Only the fields sent change; `null` clears an optional text. The village is fixed. */
         SurveyPatch: {
@@ -1124,6 +1147,7 @@ export interface components {
             items: components["schemas"]["Team"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
+            total?: null | components["schemas"]["ListTotal"];
         };
         TeamMember: {
             /**
@@ -1178,6 +1202,7 @@ export interface components {
             items: components["schemas"]["TeamMember"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
+            total?: null | components["schemas"]["ListTotal"];
         };
         TeamMemberPatch: {
             is_leader?: boolean | null;
@@ -1268,6 +1293,7 @@ export interface components {
             items: components["schemas"]["User"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
+            total?: null | components["schemas"]["ListTotal"];
         };
         UserPatch: {
             display_name?: string | null;
@@ -1358,6 +1384,7 @@ export interface components {
             items: components["schemas"]["Village"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
+            total?: null | components["schemas"]["ListTotal"];
         };
         /** @description Only the fields sent change; `null` clears an optional field. */
         VillagePatch: {

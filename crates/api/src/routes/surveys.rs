@@ -313,8 +313,12 @@ pub async fn list(
             Ok(q::list(conn, &filter, &page)?)
         })
         .await?;
-    let (items, next_cursor) = req.finish(rows);
-    Ok(web::Json(SurveyList { items, next_cursor }))
+    let (items, next_cursor, total) = req.finish(rows);
+    Ok(web::Json(SurveyList {
+        items,
+        next_cursor,
+        total,
+    }))
 }
 
 /// Record a village's survey for a year (team of the village, or the department). A second

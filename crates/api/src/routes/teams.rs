@@ -161,8 +161,12 @@ pub async fn list(
             Ok(q::list(conn, &filter, &page)?)
         })
         .await?;
-    let (items, next_cursor) = req.finish(rows);
-    Ok(web::Json(TeamList { items, next_cursor }))
+    let (items, next_cursor, total) = req.finish(rows);
+    Ok(web::Json(TeamList {
+        items,
+        next_cursor,
+        total,
+    }))
 }
 
 /// Create the team of a village for a round (admin).

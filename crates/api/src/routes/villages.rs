@@ -286,8 +286,12 @@ pub async fn list(
             Ok(q::list(conn, &filter, &page)?)
         })
         .await?;
-    let (items, next_cursor) = req.finish(rows);
-    Ok(web::Json(VillageList { items, next_cursor }))
+    let (items, next_cursor, total) = req.finish(rows);
+    Ok(web::Json(VillageList {
+        items,
+        next_cursor,
+        total,
+    }))
 }
 
 /// Create a village (admin).

@@ -12,3 +12,4 @@ mod organisation;
 mod pinyin;
 mod problems;
 mod surveys;
+mod totals;
