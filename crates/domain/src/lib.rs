@@ -5,6 +5,7 @@ pub mod access;
 pub mod auth;
 pub mod calendar;
 pub mod chars;
+pub mod divisions;
 pub mod organisation;
 pub mod paging;
 pub mod pinyin;

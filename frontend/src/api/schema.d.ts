@@ -294,6 +294,26 @@ export interface paths {
         patch: operations["update_village"];
         trace?: never;
     };
+    "/api/v1/divisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The Tibet Autonomous Region's prefectures and counties with their codes (any logged-in user;
+         *     cacheable for a day).
+         */
+        get: operations["list_divisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/rounds": {
         parameters: {
             query?: never;
@@ -602,6 +622,16 @@ export interface components {
             phone?: string | null;
             active?: boolean | null;
         };
+        /** @description A county-level division (县, 区 or county-level 市). */
+        CountyDivision: {
+            /**
+             * @description 行政区划代码 (GB/T 2260).
+             * @example 540627
+             */
+            code: string;
+            /** @example 班戈县 */
+            name: string;
+        };
         Department: {
             /**
              * Format: int64
@@ -653,6 +683,37 @@ export interface components {
             short_name?: string | null;
             settings?: null | components["schemas"]["Settings"];
             active?: boolean | null;
+        };
+        /**
+         * @description The region's divisions, and the value that stands for an unknown place.
+         * @example {
+         *       "not_recorded": "未记录",
+         *       "prefectures": [
+         *         {
+         *           "code": "540600",
+         *           "counties": [
+         *             {
+         *               "code": "540602",
+         *               "name": "色尼区"
+         *             },
+         *             {
+         *               "code": "540627",
+         *               "name": "班戈县"
+         *             }
+         *           ],
+         *           "name": "那曲市"
+         *         }
+         *       ]
+         *     }
+         */
+        Divisions: {
+            /** @description The 7 prefectures in code order, each with its counties (74 in all). */
+            prefectures: components["schemas"]["PrefectureDivision"][];
+            /**
+             * @description Accepted as a village's prefecture or county when the place is not recorded.
+             * @example 未记录
+             */
+            not_recorded: string;
         };
         Health: {
             /** @example ok */
@@ -777,6 +838,14 @@ export interface components {
         };
         PasswordReset: {
             new_password: string;
+        };
+        /** @description A prefecture-level division (市 or 地区) with its counties. */
+        PrefectureDivision: {
+            /** @example 540600 */
+            code: string;
+            /** @example 那曲市 */
+            name: string;
+            counties: components["schemas"]["CountyDivision"][];
         };
         /**
          * @description A problem detail (RFC 9457).
@@ -1368,9 +1437,15 @@ export interface components {
             name: string;
             /** @example ཆུང་སྐོར */
             name_bo?: string | null;
-            /** @example 那曲市 */
+            /**
+             * @description A prefecture of `GET /divisions`, or 未记录 (not recorded).
+             * @example 那曲市
+             */
             prefecture: string;
-            /** @example 班戈县 */
+            /**
+             * @description A county of that prefecture (`GET /divisions`), or 未记录.
+             * @example 班戈县
+             */
             county: string;
             township?: string | null;
             /** @example 540627100201 */
@@ -3948,6 +4023,80 @@ export interface operations {
             };
             /** @description The body is not sent as application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_divisions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prefectures with their counties; `Cache-Control: public, max-age=86400` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Divisions"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
-use zhucun_domain::{list_scope, organisation, pinyin, text, Invalid, Resource, Target};
+use zhucun_domain::{divisions, list_scope, organisation, pinyin, text, Invalid, Resource, Target};
 use zhucun_persistence::villages::{
     self as q, VillageFilter, VillageRow, VillageSort, VillageValues,
 };
@@ -87,8 +87,10 @@ pub struct VillageCreate {
     pub name: String,
     #[schema(example = "ཆུང་སྐོར")]
     pub name_bo: Option<String>,
+    /// A prefecture of `GET /divisions`, or 未记录 (not recorded).
     #[schema(example = "那曲市")]
     pub prefecture: String,
+    /// A county of that prefecture (`GET /divisions`), or 未记录.
     #[schema(example = "班戈县")]
     pub county: String,
     pub township: Option<String>,
@@ -198,6 +200,13 @@ pub fn values(f: Fields<'_>) -> Result<VillageValues, Invalid> {
     let prefecture = inv.check(text::name("prefecture", prefecture, 50));
     let county = inv.check(text::name("county", county, 50));
     let township = inv.check(text::optional_line("township", township, 50));
+    // 市 and 县 from the region's divisions (or 未记录); a county is checked against its
+    // prefecture only when the prefecture itself is fine.
+    if let (Some(p), Some(c)) = (&prefecture, &county) {
+        if let Some(known) = inv.check(divisions::check_prefecture(p)) {
+            inv.check(divisions::check_county(known, c));
+        }
+    }
     let code = inv.check(organisation::village_code(code));
     inv.check(organisation::coordinates(coords.0, coords.1));
     inv.clone().into_result()?;

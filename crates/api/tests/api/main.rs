@@ -7,6 +7,7 @@ mod access;
 mod auth;
 mod common;
 mod conventions;
+mod divisions;
 mod hardening;
 mod organisation;
 mod pinyin;
