@@ -189,6 +189,10 @@ pub fn prepare(config: &Config, demo: bool) -> Result<AppState, Box<dyn std::err
                 if !applied.is_empty() {
                     tracing::info!(migrations = ?applied, "applied migrations");
                 }
+                let filled = crate::backfill::derived_columns(conn)?;
+                if filled > 0 {
+                    tracing::info!(rows = filled, "computed pinyin sort keys and search texts");
+                }
                 crate::seed::bootstrap(conn, config, demo)
             },
         )?;

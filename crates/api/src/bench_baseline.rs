@@ -62,6 +62,7 @@ async fn villages(
         })
         .await?;
     let list = VillageList {
+        total: page.total.map(Into::into),
         items: page.items.into_iter().map(Village::from).collect(),
         next_cursor: None,
     };

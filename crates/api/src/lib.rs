@@ -4,6 +4,7 @@
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod backfill;
 #[cfg(feature = "bench-baseline")]
 pub mod bench_baseline;
 pub mod config;

@@ -57,7 +57,7 @@ fn decode_cursor<S: SortBy>(
     let Some(raw) = raw else {
         return Ok(After::Start);
     };
-    if raw.is_empty() || raw.len() > 2048 {
+    if raw.is_empty() || raw.len() > 4096 {
         return Err(bad_cursor());
     }
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
@@ -69,11 +69,32 @@ fn decode_cursor<S: SortBy>(
     }
     if let Key::Text(t) = &data.k {
         // A forged cursor must not smuggle what text fields refuse (NUL breaks PostgreSQL).
-        if t.contains('\0') || t.len() > 1000 {
+        // Pinyin sort keys of 100-character names run to about 1000 bytes.
+        if t.contains('\0') || t.len() > 2000 {
             return Err(bad_cursor());
         }
     }
     Ok(After::Row(data.k, data.i))
+}
+
+/// How many items a list has in all (with its filters): exact up to 1000, else "more than 1000".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(example = json!({"count": 12, "exact": true}))]
+pub struct ListTotal {
+    /// The number of items; with `exact: false`, a lower bound (1000).
+    #[schema(example = 12)]
+    pub count: i64,
+    /// False when the list has more than `count` items.
+    pub exact: bool,
+}
+
+impl From<zhucun_persistence::total::Total> for ListTotal {
+    fn from(t: zhucun_persistence::total::Total) -> Self {
+        Self {
+            count: t.count,
+            exact: t.exact,
+        }
+    }
 }
 
 /// Declares the list envelope of a resource, so each list has its own named schema.
@@ -85,6 +106,9 @@ macro_rules! list_type {
             pub items: Vec<$item>,
             /// Pass as `cursor` to get the next page; `null` on the last page.
             pub next_cursor: Option<String>,
+            /// The list's total with the same filters, on the first page (without `cursor`);
+            /// `null` on later pages.
+            pub total: Option<$crate::paging::ListTotal>,
         }
     };
 }
@@ -150,13 +174,15 @@ impl<S: SortBy> ListRequest<S> {
         last.map(|row| encode_cursor::<S>(&self.sort_key, self.page.sort.key(row), S::row_id(row)))
     }
 
-    /// The list envelope's parts: the items as the API shows them and the next cursor.
+    /// The list envelope's parts: the items as the API shows them, the next cursor and the
+    /// total (first page only).
     pub fn finish<T: From<S::Row>>(
         &self,
         page: zhucun_persistence::Page<S::Row>,
-    ) -> (Vec<T>, Option<String>) {
+    ) -> (Vec<T>, Option<String>, Option<ListTotal>) {
         let next = self.next_cursor(page.has_more, page.items.last());
-        (page.items.into_iter().map(T::from).collect(), next)
+        let total = page.total.map(ListTotal::from);
+        (page.items.into_iter().map(T::from).collect(), next, total)
     }
 }
 

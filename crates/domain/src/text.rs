@@ -108,6 +108,26 @@ pub fn search_key<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> Strin
     out
 }
 
+/// [`search_key`] with the name's pinyin and initials added (`magedacun`, `mgdc`), so a search
+/// typed on a Latin keyboard finds Han names.
+pub fn search_key_with_pinyin<'a>(
+    name: &'a str,
+    parts: impl IntoIterator<Item = Option<&'a str>>,
+) -> String {
+    let forms = crate::pinyin::search_forms(name);
+    let (full, initials) = match &forms {
+        Some((f, i)) => (Some(f.as_str()), Some(i.as_str())),
+        None => (None, None),
+    };
+    let mut all: Vec<Option<&str>> = vec![Some(name)];
+    // Item by item: the parts live longer than the pinyin forms made here.
+    for p in parts {
+        all.push(p);
+    }
+    all.extend([full, initials]);
+    search_key(all)
+}
+
 /// A user's search text in the form stored by [`search_key`], or `None` when it is blank.
 pub fn search_query(raw: &str) -> Option<String> {
     let v: String = raw.nfc().flat_map(char::to_lowercase).collect();
@@ -167,6 +187,13 @@ mod tests {
         assert!(tibetan_name("name_bo", Some("Magada"), 50).is_err());
         assert_eq!(tibetan_name("name_bo", Some("  "), 50), Ok(None));
         assert!(tibetan_name("name_bo", Some("མ་སྒལ་མདའ"), 50).is_ok());
+    }
+
+    #[test]
+    fn search_key_carries_pinyin_and_initials() {
+        let k = search_key_with_pinyin("马格达村", [Some("南木林县")]);
+        assert_eq!(k, "马格达村\u{1F}南木林县\u{1F}magedacun\u{1F}mgdc");
+        assert_eq!(search_key_with_pinyin("Magada", [None]), "magada");
     }
 
     #[test]

@@ -77,15 +77,10 @@ impl crate::keyset::SortBy for AuditSort {
     }
 }
 
-pub fn list(
-    conn: &mut DbConnection,
-    filter: &AuditFilter,
-    after: Option<i64>,
-    limit: i64,
-) -> QueryResult<Page<AuditRow>> {
+/// The list's filters, shared by its pages and its total.
+fn filtered(filter: &AuditFilter) -> audit_entries::BoxedQuery<'static, crate::Backend> {
     let mut q = audit_entries::table
         .filter(audit_entries::department_id.eq(filter.department_id))
-        .select(AuditRow::as_select())
         .into_boxed();
     if let Some(v) = &filter.entity {
         q = q.filter(audit_entries::entity.eq(v.clone()));
@@ -105,7 +100,22 @@ pub fn list(
     if let Some(v) = filter.until {
         q = q.filter(audit_entries::at.lt(v));
     }
+    q
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &AuditFilter,
+    after: Option<i64>,
+    limit: i64,
+) -> QueryResult<Page<AuditRow>> {
+    let total = crate::first_page_total!(
+        conn,
+        after.is_none(),
+        filtered(filter).select(audit_entries::id)
+    );
+    let mut q = filtered(filter).select(AuditRow::as_select());
     crate::keyset_by_id!(q, audit_entries::id, after, true);
     let rows = q.limit(limit + 1).load(conn)?;
-    Ok(Page::from_overfetch(rows, limit))
+    Ok(Page::from_overfetch(rows, limit).with_total(total))
 }

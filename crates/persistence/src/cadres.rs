@@ -11,6 +11,8 @@ use serde::Serialize;
 pub struct CadreRow {
     pub id: i64,
     pub department_id: i64,
+    /// The pinyin key the name sorts by (`zhucun_domain::pinyin::sort_key`).
+    pub sort_key: String,
     pub office_id: Option<i64>,
     pub name: String,
     pub name_bo: Option<String>,
@@ -31,6 +33,8 @@ pub struct CadreValues {
     pub position: Option<String>,
     pub phone: Option<String>,
     pub search_text: String,
+    /// `zhucun_domain::pinyin::sort_key` of the name.
+    pub sort_key: String,
     pub deactivated_at: Option<NaiveDateTime>,
 }
 
@@ -57,21 +61,17 @@ impl SortBy for CadreSort {
         KeyKind::Text
     }
     fn key(self, row: &CadreRow) -> Key {
-        Key::Text(row.name.clone())
+        Key::Text(row.sort_key.clone())
     }
     fn row_id(row: &CadreRow) -> i64 {
         row.id
     }
 }
 
-pub fn list(
-    conn: &mut DbConnection,
-    filter: &CadreFilter,
-    page: &PageRequest<CadreSort>,
-) -> QueryResult<Page<CadreRow>> {
+/// The list's filters, shared by its pages and its total.
+fn filtered(filter: &CadreFilter) -> cadres::BoxedQuery<'static, crate::Backend> {
     let mut q = cadres::table
         .filter(cadres::department_id.eq(filter.department_id))
-        .select(CadreRow::as_select())
         .into_boxed();
     if let Some(office) = filter.office_id {
         q = q.filter(cadres::office_id.eq(office));
@@ -84,8 +84,46 @@ pub fn list(
     if let Some(pattern) = &filter.search {
         q = q.filter(cadres::search_text.like(pattern.clone()).escape('\\'));
     }
+    q
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &CadreFilter,
+    page: &PageRequest<CadreSort>,
+) -> QueryResult<Page<CadreRow>> {
+    let first = matches!(page.after, crate::keyset::After::Start);
+    let total = crate::first_page_total!(conn, first, filtered(filter).select(cadres::id));
+    let mut q = filtered(filter).select(CadreRow::as_select());
     let (after, descending) = (page.after.clone().text()?, page.descending);
-    crate::keyset_page!(q, cadres::name, cadres::id, after, descending);
+    crate::keyset_page!(q, cadres::sort_key, cadres::id, after, descending);
     let rows = q.limit(page.limit + 1).load(conn)?;
-    Ok(Page::from_overfetch(rows, page.limit))
+    Ok(Page::from_overfetch(rows, page.limit).with_total(total))
+}
+
+/// Rows whose sort key is not yet computed (stored before the key existed), a batch at a time.
+pub fn without_sort_key(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<CadreRow>> {
+    cadres::table
+        .filter(cadres::sort_key.eq(""))
+        .order_by(cadres::id)
+        .limit(limit)
+        .select(CadreRow::as_select())
+        .load(conn)
+}
+
+/// Writes the columns derived from a row's other columns (no new version: nothing a user wrote
+/// changes).
+pub fn set_derived(
+    conn: &mut DbConnection,
+    id: i64,
+    sort_key: &str,
+    search_text: &str,
+) -> QueryResult<()> {
+    diesel::update(cadres::table.find(id))
+        .set((
+            cadres::sort_key.eq(sort_key),
+            cadres::search_text.eq(search_text),
+        ))
+        .execute(conn)?;
+    Ok(())
 }

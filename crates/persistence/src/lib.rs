@@ -18,11 +18,15 @@ pub mod sessions;
 pub mod surveys;
 pub mod teams;
 pub mod throttle;
+pub mod total;
 pub mod users;
 pub mod versioned;
 pub mod villages;
 
 pub use db::{connection_lost, DatabaseUrl, Db, DbConnection, DbError};
+
+/// The backend of [`DbConnection`] (boxed queries name it).
+pub type Backend = <DbConnection as diesel::Connection>::Backend;
 pub use versioned::{Creatable, Versioned};
 
 /// Now, in UTC, at the precision both backends keep (microseconds).
@@ -43,11 +47,12 @@ impl MicrosFloor for chrono::NaiveDateTime {
     }
 }
 
-/// One page of a list: the rows and whether more follow.
+/// One page of a list: the rows, whether more follow, and on the first page the list's total.
 #[derive(Debug, Clone)]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub has_more: bool,
+    pub total: Option<total::Total>,
 }
 
 impl<T> Page<T> {
@@ -56,6 +61,14 @@ impl<T> Page<T> {
         let limit = usize::try_from(limit).unwrap_or(0);
         let has_more = items.len() > limit;
         items.truncate(limit);
-        Self { items, has_more }
+        Self {
+            items,
+            has_more,
+            total: None,
+        }
+    }
+
+    pub fn with_total(self, total: Option<total::Total>) -> Self {
+        Self { total, ..self }
     }
 }

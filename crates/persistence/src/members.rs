@@ -134,6 +134,14 @@ pub fn list_members(
     team_id: i64,
     page: &PageRequest<MemberSort>,
 ) -> QueryResult<Page<MemberView>> {
+    // The only filter is the team: the total counts its memberships.
+    let total = crate::first_page_total!(
+        conn,
+        matches!(page.after, crate::keyset::After::Start),
+        team_members::table
+            .filter(team_members::team_id.eq(team_id))
+            .select(team_members::id)
+    );
     let mut q = member_query!()
         .filter(team_members::team_id.eq(team_id))
         .into_boxed();
@@ -144,7 +152,7 @@ pub fn list_members(
         page.descending
     );
     let rows = q.limit(page.limit + 1).load(conn)?;
-    Ok(Page::from_overfetch(rows, page.limit))
+    Ok(Page::from_overfetch(rows, page.limit).with_total(total))
 }
 
 /// Memberships as a versioned table.

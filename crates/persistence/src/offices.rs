@@ -11,6 +11,8 @@ use serde::Serialize;
 pub struct OfficeRow {
     pub id: i64,
     pub department_id: i64,
+    /// The pinyin key the name sorts by (`zhucun_domain::pinyin::sort_key`).
+    pub sort_key: String,
     pub name: String,
     pub deactivated_at: Option<NaiveDateTime>,
     pub version: i32,
@@ -23,6 +25,8 @@ pub struct OfficeRow {
 pub struct OfficeValues {
     pub name: String,
     pub search_text: String,
+    /// `zhucun_domain::pinyin::sort_key` of the name.
+    pub sort_key: String,
     pub deactivated_at: Option<NaiveDateTime>,
 }
 
@@ -48,21 +52,17 @@ impl SortBy for OfficeSort {
         KeyKind::Text
     }
     fn key(self, row: &OfficeRow) -> Key {
-        Key::Text(row.name.clone())
+        Key::Text(row.sort_key.clone())
     }
     fn row_id(row: &OfficeRow) -> i64 {
         row.id
     }
 }
 
-pub fn list(
-    conn: &mut DbConnection,
-    filter: &OfficeFilter,
-    page: &PageRequest<OfficeSort>,
-) -> QueryResult<Page<OfficeRow>> {
+/// The list's filters, shared by its pages and its total.
+fn filtered(filter: &OfficeFilter) -> offices::BoxedQuery<'static, crate::Backend> {
     let mut q = offices::table
         .filter(offices::department_id.eq(filter.department_id))
-        .select(OfficeRow::as_select())
         .into_boxed();
     match filter.active {
         Some(true) => q = q.filter(offices::deactivated_at.is_null()),
@@ -72,10 +72,21 @@ pub fn list(
     if let Some(pattern) = &filter.search {
         q = q.filter(offices::search_text.like(pattern.clone()).escape('\\'));
     }
+    q
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &OfficeFilter,
+    page: &PageRequest<OfficeSort>,
+) -> QueryResult<Page<OfficeRow>> {
+    let first = matches!(page.after, crate::keyset::After::Start);
+    let total = crate::first_page_total!(conn, first, filtered(filter).select(offices::id));
+    let mut q = filtered(filter).select(OfficeRow::as_select());
     let (after, descending) = (page.after.clone().text()?, page.descending);
-    crate::keyset_page!(q, offices::name, offices::id, after, descending);
+    crate::keyset_page!(q, offices::sort_key, offices::id, after, descending);
     let rows = q.limit(page.limit + 1).load(conn)?;
-    Ok(Page::from_overfetch(rows, page.limit))
+    Ok(Page::from_overfetch(rows, page.limit).with_total(total))
 }
 
 pub fn names(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
@@ -86,4 +97,31 @@ pub fn names(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(i64, Stri
         .filter(offices::id.eq_any(ids.to_vec()))
         .select((offices::id, offices::name))
         .load(conn)
+}
+
+/// Rows whose sort key is not yet computed (stored before the key existed), a batch at a time.
+pub fn without_sort_key(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<OfficeRow>> {
+    offices::table
+        .filter(offices::sort_key.eq(""))
+        .order_by(offices::id)
+        .limit(limit)
+        .select(OfficeRow::as_select())
+        .load(conn)
+}
+
+/// Writes the columns derived from a row's other columns (no new version: nothing a user wrote
+/// changes).
+pub fn set_derived(
+    conn: &mut DbConnection,
+    id: i64,
+    sort_key: &str,
+    search_text: &str,
+) -> QueryResult<()> {
+    diesel::update(offices::table.find(id))
+        .set((
+            offices::sort_key.eq(sort_key),
+            offices::search_text.eq(search_text),
+        ))
+        .execute(conn)?;
+    Ok(())
 }

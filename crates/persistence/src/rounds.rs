@@ -63,14 +63,10 @@ impl SortBy for RoundSort {
     }
 }
 
-pub fn list(
-    conn: &mut DbConnection,
-    filter: &RoundFilter,
-    page: &PageRequest<RoundSort>,
-) -> QueryResult<Page<RoundRow>> {
+/// The list's filters, shared by its pages and its total.
+fn filtered(filter: &RoundFilter) -> rounds::BoxedQuery<'static, crate::Backend> {
     let mut q = rounds::table
         .filter(rounds::department_id.eq(filter.department_id))
-        .select(RoundRow::as_select())
         .into_boxed();
     match filter.active {
         Some(true) => q = q.filter(rounds::deactivated_at.is_null()),
@@ -80,8 +76,19 @@ pub fn list(
     if let Some(day) = filter.on {
         q = q.filter(rounds::starts_on.le(day).and(rounds::ends_on.ge(day)));
     }
+    q
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &RoundFilter,
+    page: &PageRequest<RoundSort>,
+) -> QueryResult<Page<RoundRow>> {
+    let first = matches!(page.after, crate::keyset::After::Start);
+    let total = crate::first_page_total!(conn, first, filtered(filter).select(rounds::id));
+    let mut q = filtered(filter).select(RoundRow::as_select());
     let (after, descending) = (page.after.clone().int32()?, page.descending);
     crate::keyset_page!(q, rounds::number, rounds::id, after, descending);
     let rows = q.limit(page.limit + 1).load(conn)?;
-    Ok(Page::from_overfetch(rows, page.limit))
+    Ok(Page::from_overfetch(rows, page.limit).with_total(total))
 }

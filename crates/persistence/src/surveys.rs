@@ -26,6 +26,9 @@ pub struct SurveyRow {
 pub struct SurveyView {
     pub survey: SurveyRow,
     pub village_name: String,
+    /// The village's pinyin sort key (the `village` sort).
+    #[serde(skip)]
+    pub village_sort_key: String,
 }
 
 /// Every column a create or an update writes.
@@ -82,7 +85,7 @@ impl SortBy for SurveySort {
     fn key(self, row: &SurveyView) -> Key {
         match self {
             SurveySort::Year => Key::Int(i64::from(row.survey.values.year)),
-            SurveySort::Village => Key::Text(row.village_name.clone()),
+            SurveySort::Village => Key::Text(row.village_sort_key.clone()),
         }
     }
     fn row_id(row: &SurveyView) -> i64 {
@@ -92,9 +95,11 @@ impl SortBy for SurveySort {
 
 macro_rules! view_query {
     () => {
-        village_surveys::table
-            .inner_join(villages::table)
-            .select((SurveyRow::as_select(), villages::name))
+        village_surveys::table.inner_join(villages::table).select((
+            SurveyRow::as_select(),
+            villages::name,
+            villages::sort_key,
+        ))
     };
 }
 
@@ -102,26 +107,41 @@ pub fn get(conn: &mut DbConnection, id: i64) -> QueryResult<SurveyView> {
     view_query!().filter(village_surveys::id.eq(id)).first(conn)
 }
 
+/// The list's filters (on the surveys' own columns), applied alike to a page (joined with the
+/// village) and to its total (surveys alone: the join is on a required reference).
+macro_rules! filtered {
+    ($query:expr, $filter:expr) => {{
+        let filter: &SurveyFilter = $filter;
+        let mut q = $query
+            .filter(village_surveys::department_id.eq(filter.department_id))
+            .into_boxed();
+        if let Some(ids) = &filter.only_villages {
+            q = q.filter(village_surveys::village_id.eq_any(ids.clone()));
+        }
+        if let Some(v) = filter.village_id {
+            q = q.filter(village_surveys::village_id.eq(v));
+        }
+        if let Some(y) = filter.year {
+            q = q.filter(village_surveys::year.eq(y));
+        }
+        if let Some((from, to)) = filter.years {
+            q = q.filter(village_surveys::year.between(from, to));
+        }
+        q
+    }};
+}
+
 pub fn list(
     conn: &mut DbConnection,
     filter: &SurveyFilter,
     page: &PageRequest<SurveySort>,
 ) -> QueryResult<Page<SurveyView>> {
-    let mut q = view_query!()
-        .filter(village_surveys::department_id.eq(filter.department_id))
-        .into_boxed();
-    if let Some(ids) = &filter.only_villages {
-        q = q.filter(village_surveys::village_id.eq_any(ids.clone()));
-    }
-    if let Some(v) = filter.village_id {
-        q = q.filter(village_surveys::village_id.eq(v));
-    }
-    if let Some(y) = filter.year {
-        q = q.filter(village_surveys::year.eq(y));
-    }
-    if let Some((from, to)) = filter.years {
-        q = q.filter(village_surveys::year.between(from, to));
-    }
+    let total = crate::first_page_total!(
+        conn,
+        matches!(page.after, crate::keyset::After::Start),
+        filtered!(village_surveys::table.select(village_surveys::id), filter)
+    );
+    let mut q = filtered!(view_query!(), filter);
     let (after, descending) = (page.after.clone(), page.descending);
     match page.sort {
         SurveySort::Year => {
@@ -136,11 +156,17 @@ pub fn list(
         }
         SurveySort::Village => {
             let after = after.text()?;
-            crate::keyset_page!(q, villages::name, village_surveys::id, after, descending)
+            crate::keyset_page!(
+                q,
+                villages::sort_key,
+                village_surveys::id,
+                after,
+                descending
+            )
         }
     }
     let rows = q.limit(page.limit + 1).load(conn)?;
-    Ok(Page::from_overfetch(rows, page.limit))
+    Ok(Page::from_overfetch(rows, page.limit).with_total(total))
 }
 
 /// A village's surveys in a span of years, oldest first (at most one per year, so bounded).

@@ -28,6 +28,9 @@ pub struct TeamView {
     pub team: TeamRow,
     pub round_number: i32,
     pub village_name: String,
+    /// The village's pinyin sort key (the `village` sort).
+    #[serde(skip)]
+    pub village_sort_key: String,
     pub member_count: i64,
 }
 
@@ -64,7 +67,7 @@ impl SortBy for TeamSort {
     fn key(self, row: &TeamView) -> Key {
         match self {
             TeamSort::Round => Key::Int(i64::from(row.round_number)),
-            TeamSort::Village => Key::Text(row.village_name.clone()),
+            TeamSort::Village => Key::Text(row.village_sort_key.clone()),
             TeamSort::Id => Key::Id,
         }
     }
@@ -131,6 +134,7 @@ macro_rules! view_query {
                 TeamRow::as_select(),
                 rounds::number,
                 villages::name,
+                villages::sort_key,
                 team_members::table
                     .filter(team_members::team_id.eq(teams::id))
                     .count()
@@ -183,29 +187,45 @@ pub fn update(
     get_view(conn, id).map(Some)
 }
 
+/// The list's filters (on the teams' own columns), applied alike to a page (joined with rounds
+/// and villages) and to its total (teams alone: the joins are on required references).
+macro_rules! filtered {
+    ($query:expr, $filter:expr) => {{
+        let filter: &TeamFilter = $filter;
+        let mut q = $query
+            .filter(teams::department_id.eq(filter.department_id))
+            .into_boxed();
+        if let Some(ids) = &filter.only_villages {
+            q = q.filter(teams::village_id.eq_any(ids.clone()));
+        }
+        if let Some(v) = filter.round_id {
+            q = q.filter(teams::round_id.eq(v));
+        }
+        if let Some(v) = filter.village_id {
+            q = q.filter(teams::village_id.eq(v));
+        }
+        match filter.active {
+            Some(true) => q = q.filter(teams::deactivated_at.is_null()),
+            Some(false) => q = q.filter(teams::deactivated_at.is_not_null()),
+            None => {}
+        }
+        q
+    }};
+}
+
 pub fn list(
     conn: &mut DbConnection,
     filter: &TeamFilter,
     page: &PageRequest<TeamSort>,
 ) -> QueryResult<Page<TeamView>> {
     let (after, descending) = (page.after.clone(), page.descending);
-    let mut q = view_query!()
-        .filter(teams::department_id.eq(filter.department_id))
-        .into_boxed();
-    if let Some(ids) = &filter.only_villages {
-        q = q.filter(teams::village_id.eq_any(ids.clone()));
-    }
-    if let Some(v) = filter.round_id {
-        q = q.filter(teams::round_id.eq(v));
-    }
-    if let Some(v) = filter.village_id {
-        q = q.filter(teams::village_id.eq(v));
-    }
-    match filter.active {
-        Some(true) => q = q.filter(teams::deactivated_at.is_null()),
-        Some(false) => q = q.filter(teams::deactivated_at.is_not_null()),
-        None => {}
-    }
+    let first = matches!(after, crate::keyset::After::Start);
+    let total = crate::first_page_total!(
+        conn,
+        first,
+        filtered!(teams::table.select(teams::id), filter)
+    );
+    let mut q = filtered!(view_query!(), filter);
     match page.sort {
         TeamSort::Round => {
             let after = after.int32()?;
@@ -213,12 +233,12 @@ pub fn list(
         }
         TeamSort::Village => {
             let after = after.text()?;
-            crate::keyset_page!(q, villages::name, teams::id, after, descending)
+            crate::keyset_page!(q, villages::sort_key, teams::id, after, descending)
         }
         TeamSort::Id => crate::keyset_by_id!(q, teams::id, after.id(), descending),
     }
     let rows = q.limit(page.limit + 1).load(conn)?;
-    Ok(Page::from_overfetch(rows, page.limit))
+    Ok(Page::from_overfetch(rows, page.limit).with_total(total))
 }
 
 /// The villages a cadre is stationed in on `day`: active teams whose membership covers the day.

@@ -185,14 +185,10 @@ impl Versioned for Users {
     }
 }
 
-pub fn list(
-    conn: &mut DbConnection,
-    filter: &UserFilter,
-    page: &PageRequest<UserSort>,
-) -> QueryResult<Page<UserRow>> {
+/// The list's filters, shared by its pages and its total.
+fn filtered(filter: &UserFilter) -> users::BoxedQuery<'static, crate::Backend> {
     let mut q = users::table
         .filter(users::department_id.eq(filter.department_id))
-        .select(UserRow::as_select())
         .into_boxed();
     if let Some(v) = &filter.role {
         q = q.filter(users::role.eq(v.clone()));
@@ -211,10 +207,21 @@ pub fn list(
     if let Some(pattern) = &filter.search {
         q = q.filter(users::search_text.like(pattern.clone()).escape('\\'));
     }
+    q
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &UserFilter,
+    page: &PageRequest<UserSort>,
+) -> QueryResult<Page<UserRow>> {
+    let first = matches!(page.after, crate::keyset::After::Start);
+    let total = crate::first_page_total!(conn, first, filtered(filter).select(users::id));
+    let mut q = filtered(filter).select(UserRow::as_select());
     let (after, descending) = (page.after.clone().text()?, page.descending);
     crate::keyset_page!(q, users::username, users::id, after, descending);
     let rows = q.limit(page.limit + 1).load(conn)?;
-    Ok(Page::from_overfetch(rows, page.limit))
+    Ok(Page::from_overfetch(rows, page.limit).with_total(total))
 }
 
 /// Active admins left in a department (the last one may not be demoted or disabled).

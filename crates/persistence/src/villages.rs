@@ -11,6 +11,8 @@ use serde::Serialize;
 pub struct VillageRow {
     pub id: i64,
     pub department_id: i64,
+    /// The pinyin key the name sorts by (`zhucun_domain::pinyin::sort_key`).
+    pub sort_key: String,
     pub name: String,
     pub name_bo: Option<String>,
     pub prefecture: String,
@@ -38,6 +40,8 @@ pub struct VillageValues {
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
     pub search_text: String,
+    /// `zhucun_domain::pinyin::sort_key` of the name.
+    pub sort_key: String,
     pub deactivated_at: Option<NaiveDateTime>,
 }
 
@@ -65,7 +69,7 @@ impl SortBy for VillageSort {
     }
     fn key(self, row: &VillageRow) -> Key {
         match self {
-            VillageSort::Name => Key::Text(row.name.clone()),
+            VillageSort::Name => Key::Text(row.sort_key.clone()),
             VillageSort::County => Key::Text(row.county.clone()),
             VillageSort::Id => Key::Id,
         }
@@ -88,15 +92,10 @@ pub struct VillageFilter {
     pub search: Option<String>,
 }
 
-pub fn list(
-    conn: &mut DbConnection,
-    filter: &VillageFilter,
-    page: &PageRequest<VillageSort>,
-) -> QueryResult<Page<VillageRow>> {
-    let (after, descending) = (page.after.clone(), page.descending);
+/// The list's filters, shared by its pages and its total.
+fn filtered(filter: &VillageFilter) -> villages::BoxedQuery<'static, crate::Backend> {
     let mut q = villages::table
         .filter(villages::department_id.eq(filter.department_id))
-        .select(VillageRow::as_select())
         .into_boxed();
     if let Some(ids) = &filter.only {
         q = q.filter(villages::id.eq_any(ids.clone()));
@@ -118,10 +117,22 @@ pub fn list(
     if let Some(pattern) = &filter.search {
         q = q.filter(villages::search_text.like(pattern.clone()).escape('\\'));
     }
+    q
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &VillageFilter,
+    page: &PageRequest<VillageSort>,
+) -> QueryResult<Page<VillageRow>> {
+    let (after, descending) = (page.after.clone(), page.descending);
+    let first = matches!(page.after, crate::keyset::After::Start);
+    let total = crate::first_page_total!(conn, first, filtered(filter).select(villages::id));
+    let mut q = filtered(filter).select(VillageRow::as_select());
     match page.sort {
         VillageSort::Name => {
             let after = after.text()?;
-            crate::keyset_page!(q, villages::name, villages::id, after, descending)
+            crate::keyset_page!(q, villages::sort_key, villages::id, after, descending)
         }
         VillageSort::County => {
             let after = after.text()?;
@@ -132,7 +143,7 @@ pub fn list(
         }
     }
     let rows = q.limit(page.limit + 1).load(conn)?;
-    Ok(Page::from_overfetch(rows, page.limit))
+    Ok(Page::from_overfetch(rows, page.limit).with_total(total))
 }
 
 /// The names of villages, for embedding in other lists without a query per row.
@@ -147,4 +158,31 @@ pub fn names(
         .filter(villages::id.eq_any(ids.to_vec()))
         .select((villages::id, villages::name, villages::name_bo))
         .load(conn)
+}
+
+/// Rows whose sort key is not yet computed (stored before the key existed), a batch at a time.
+pub fn without_sort_key(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<VillageRow>> {
+    villages::table
+        .filter(villages::sort_key.eq(""))
+        .order_by(villages::id)
+        .limit(limit)
+        .select(VillageRow::as_select())
+        .load(conn)
+}
+
+/// Writes the columns derived from a row's other columns (no new version: nothing a user wrote
+/// changes).
+pub fn set_derived(
+    conn: &mut DbConnection,
+    id: i64,
+    sort_key: &str,
+    search_text: &str,
+) -> QueryResult<()> {
+    diesel::update(villages::table.find(id))
+        .set((
+            villages::sort_key.eq(sort_key),
+            villages::search_text.eq(search_text),
+        ))
+        .execute(conn)?;
+    Ok(())
 }

@@ -294,6 +294,26 @@ export interface paths {
         patch: operations["update_village"];
         trace?: never;
     };
+    "/api/v1/divisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The Tibet Autonomous Region's prefectures and counties with their codes (any logged-in user;
+         *     cacheable for a day).
+         */
+        get: operations["list_divisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/rounds": {
         parameters: {
             query?: never;
@@ -546,6 +566,7 @@ export interface components {
             items: components["schemas"]["AuditEntry"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
+            total?: null | components["schemas"]["ListTotal"];
         };
         Cadre: {
             /**
@@ -590,6 +611,7 @@ export interface components {
             items: components["schemas"]["Cadre"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
+            total?: null | components["schemas"]["ListTotal"];
         };
         CadrePatch: {
             name?: string | null;
@@ -599,6 +621,16 @@ export interface components {
             position?: string | null;
             phone?: string | null;
             active?: boolean | null;
+        };
+        /** @description A county-level division (县, 区 or county-level 市). */
+        CountyDivision: {
+            /**
+             * @description 行政区划代码 (GB/T 2260).
+             * @example 540627
+             */
+            code: string;
+            /** @example 班戈县 */
+            name: string;
         };
         Department: {
             /**
@@ -644,6 +676,7 @@ export interface components {
             items: components["schemas"]["Department"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
+            total?: null | components["schemas"]["ListTotal"];
         };
         DepartmentPatch: {
             name?: string | null;
@@ -651,9 +684,57 @@ export interface components {
             settings?: null | components["schemas"]["Settings"];
             active?: boolean | null;
         };
+        /**
+         * @description The region's divisions, and the value that stands for an unknown place.
+         * @example {
+         *       "not_recorded": "未记录",
+         *       "prefectures": [
+         *         {
+         *           "code": "540600",
+         *           "counties": [
+         *             {
+         *               "code": "540602",
+         *               "name": "色尼区"
+         *             },
+         *             {
+         *               "code": "540627",
+         *               "name": "班戈县"
+         *             }
+         *           ],
+         *           "name": "那曲市"
+         *         }
+         *       ]
+         *     }
+         */
+        Divisions: {
+            /** @description The 7 prefectures in code order, each with its counties (74 in all). */
+            prefectures: components["schemas"]["PrefectureDivision"][];
+            /**
+             * @description Accepted as a village's prefecture or county when the place is not recorded.
+             * @example 未记录
+             */
+            not_recorded: string;
+        };
         Health: {
             /** @example ok */
             status: string;
+        };
+        /**
+         * @description How many items a list has in all (with its filters): exact up to 1000, else "more than 1000".
+         * @example {
+         *       "count": 12,
+         *       "exact": true
+         *     }
+         */
+        ListTotal: {
+            /**
+             * Format: int64
+             * @description The number of items; with `exact: false`, a lower bound (1000).
+             * @example 12
+             */
+            count: number;
+            /** @description False when the list has more than `count` items. */
+            exact: boolean;
         };
         /** @description Head counts by kind of animal. */
         Livestock: {
@@ -744,6 +825,7 @@ export interface components {
             items: components["schemas"]["Office"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
+            total?: null | components["schemas"]["ListTotal"];
         };
         OfficePatch: {
             name?: string | null;
@@ -756,6 +838,14 @@ export interface components {
         };
         PasswordReset: {
             new_password: string;
+        };
+        /** @description A prefecture-level division (市 or 地区) with its counties. */
+        PrefectureDivision: {
+            /** @example 540600 */
+            code: string;
+            /** @example 那曲市 */
+            name: string;
+            counties: components["schemas"]["CountyDivision"][];
         };
         /**
          * @description A problem detail (RFC 9457).
@@ -894,6 +984,7 @@ export interface components {
             items: components["schemas"]["Round"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
+            total?: null | components["schemas"]["ListTotal"];
         };
         RoundPatch: {
             /** Format: int32 */
@@ -1083,6 +1174,7 @@ export interface components {
             items: components["schemas"]["Survey"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
+            total?: null | components["schemas"]["ListTotal"];
         };
         /** @description Only the fields sent change; `null` clears an optional text. The village is fixed. */
         SurveyPatch: {
@@ -1154,6 +1246,7 @@ export interface components {
             items: components["schemas"]["Team"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
+            total?: null | components["schemas"]["ListTotal"];
         };
         TeamMember: {
             /**
@@ -1208,6 +1301,7 @@ export interface components {
             items: components["schemas"]["TeamMember"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
+            total?: null | components["schemas"]["ListTotal"];
         };
         TeamMemberPatch: {
             is_leader?: boolean | null;
@@ -1298,6 +1392,7 @@ export interface components {
             items: components["schemas"]["User"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
+            total?: null | components["schemas"]["ListTotal"];
         };
         UserPatch: {
             display_name?: string | null;
@@ -1372,9 +1467,15 @@ export interface components {
             name: string;
             /** @example ཆུང་སྐོར */
             name_bo?: string | null;
-            /** @example 那曲市 */
+            /**
+             * @description A prefecture of `GET /divisions`, or 未记录 (not recorded).
+             * @example 那曲市
+             */
             prefecture: string;
-            /** @example 班戈县 */
+            /**
+             * @description A county of that prefecture (`GET /divisions`), or 未记录.
+             * @example 班戈县
+             */
             county: string;
             township?: string | null;
             /** @example 540627100201 */
@@ -1388,6 +1489,7 @@ export interface components {
             items: components["schemas"]["Village"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
+            total?: null | components["schemas"]["ListTotal"];
         };
         /** @description Only the fields sent change; `null` clears an optional field. */
         VillagePatch: {
@@ -2263,9 +2365,9 @@ export interface operations {
                 /** @description Page size, 1–500 (default 50). */
                 limit?: number;
                 cursor?: string;
-                /** @description `name` or `-name`. */
+                /** @description `name` (by pinyin) or `-name`. */
                 sort?: string;
-                /** @description Text in the name. */
+                /** @description Text in the name, or its pinyin or initials. */
                 q?: string;
                 active?: boolean;
             };
@@ -3175,9 +3277,12 @@ export interface operations {
                 /** @description Page size, 1–500 (default 50). */
                 limit?: number;
                 cursor?: string;
-                /** @description `name` or `-name`. */
+                /** @description `name` (by pinyin) or `-name`. */
                 sort?: string;
-                /** @description Text in the Chinese or Tibetan name, or the position. */
+                /**
+                 * @description Text in the Chinese or Tibetan name, or the position; the Chinese name also by its pinyin
+                 *     (`cirenduoji`) or initials (`crdj`).
+                 */
                 q?: string;
                 office_id?: number;
                 active?: boolean;
@@ -3574,9 +3679,15 @@ export interface operations {
                 limit?: number;
                 /** @description `next_cursor` of the previous page. */
                 cursor?: string;
-                /** @description `name`, `county` or `id`; prefix `-` for descending. Default `name`. */
+                /**
+                 * @description `name` (by pinyin: 才纳村 before 曲水村), `county` or `id`; prefix `-` for descending.
+                 *     Default `name`.
+                 */
                 sort?: string;
-                /** @description Text in the Chinese or Tibetan name, place names or code. */
+                /**
+                 * @description Text in the Chinese or Tibetan name, place names or code; the Chinese name also matches
+                 *     its pinyin without spaces or tones (`mageda`) and its initials (`mgd`).
+                 */
                 q?: string;
                 prefecture?: string;
                 county?: string;
@@ -3942,6 +4053,80 @@ export interface operations {
             };
             /** @description The body is not sent as application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_divisions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prefectures with their counties; `Cache-Control: public, max-age=86400` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Divisions"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4372,7 +4557,10 @@ export interface operations {
                 /** @description Page size, 1–500 (default 50). */
                 limit?: number;
                 cursor?: string;
-                /** @description `round`, `village` or `id`; prefix `-` for descending. Default `-round`. */
+                /**
+                 * @description `round`, `village` (by the village name's pinyin) or `id`; prefix `-` for descending.
+                 *     Default `-round`.
+                 */
                 sort?: string;
                 round_id?: number;
                 village_id?: number;
@@ -5092,7 +5280,7 @@ export interface operations {
                 /** @description Page size, 1–500 (default 50). */
                 limit?: number;
                 cursor?: string;
-                /** @description `year` or `village`; prefix `-` for descending. Default `-year` (newest first). */
+                /** @description `year` or `village` (by pinyin); prefix `-` for descending. Default `-year` (newest first). */
                 sort?: string;
                 village_id?: number;
                 year?: number;

@@ -31,6 +31,7 @@ Updates take `If-Match` with the `ETag` you loaded; creates take an optional `Id
         (name = "users", description = "User accounts (admin)"),
         (name = "cadres", description = "Cadres (干部)"),
         (name = "villages", description = "Villages where teams are stationed"),
+        (name = "divisions", description = "The region's 市 and 县 with their codes (a village's place)"),
         (name = "rounds", description = "Yearly rounds (驻村批次)"),
         (name = "teams", description = "Work teams and their members"),
         (name = "surveys", description = "Village surveys (村情调研), one per village per year"),

@@ -106,6 +106,10 @@ pub async fn list(
             Ok(q::list(conn, &filter, after, limit)?)
         })
         .await?;
-    let (items, next_cursor) = req.finish(rows);
-    Ok(web::Json(AuditList { items, next_cursor }))
+    let (items, next_cursor, total) = req.finish(rows);
+    Ok(web::Json(AuditList {
+        items,
+        next_cursor,
+        total,
+    }))
 }

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use zhucun_domain::validation::field_error;
-use zhucun_domain::{list_scope, text, FieldError, Invalid, Resource, Target};
+use zhucun_domain::{list_scope, pinyin, text, FieldError, Invalid, Resource, Target};
 use zhucun_persistence::cadres::{self as q, CadreFilter, CadreRow, CadreSort, CadreValues};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -104,9 +104,10 @@ pub struct CadreQuery {
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
-    /// `name` or `-name`.
+    /// `name` (by pinyin) or `-name`.
     pub sort: Option<String>,
-    /// Text in the Chinese or Tibetan name, or the position.
+    /// Text in the Chinese or Tibetan name, or the position; the Chinese name also by its pinyin
+    /// (`cirenduoji`) or initials (`crdj`).
     pub q: Option<String>,
     pub office_id: Option<i64>,
     pub active: Option<bool>,
@@ -170,11 +171,8 @@ pub fn values(
         return Err(inv);
     };
     Ok(CadreValues {
-        search_text: text::search_key([
-            Some(name.as_str()),
-            name_bo.as_deref(),
-            position.as_deref(),
-        ]),
+        search_text: search_text(&name, name_bo.as_deref(), position.as_deref()),
+        sort_key: pinyin::sort_key(&name),
         office_id,
         name,
         name_bo,
@@ -182,6 +180,11 @@ pub fn values(
         phone,
         deactivated_at,
     })
+}
+
+/// What a search matches (also recomputed for stored rows at start-up).
+pub fn search_text(name: &str, name_bo: Option<&str>, position: Option<&str>) -> String {
+    text::search_key_with_pinyin(name, [name_bo, position])
 }
 
 /// List cadres (admin and department staff).
@@ -217,8 +220,12 @@ pub async fn list(
             Ok(q::list(conn, &filter, &page)?)
         })
         .await?;
-    let (items, next_cursor) = req.finish(rows);
-    Ok(web::Json(CadreList { items, next_cursor }))
+    let (items, next_cursor, total) = req.finish(rows);
+    Ok(web::Json(CadreList {
+        items,
+        next_cursor,
+        total,
+    }))
 }
 
 /// Register a cadre (admin).

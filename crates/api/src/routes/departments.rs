@@ -158,6 +158,10 @@ pub async fn list(
     Ok(web::Json(DepartmentList {
         items: vec![Department::from(row)],
         next_cursor: None,
+        total: Some(crate::paging::ListTotal {
+            count: 1,
+            exact: true,
+        }),
     }))
 }
 

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod cadres;
 pub mod departments;
+pub mod divisions;
 pub mod health;
 pub mod me;
 pub mod offices;
@@ -32,6 +33,7 @@ where
             .configure(users::configure)
             .configure(cadres::configure)
             .configure(villages::configure)
+            .configure(divisions::configure)
             .configure(rounds::configure)
             .configure(teams::configure)
             .configure(team_members::configure)

@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
-use zhucun_domain::{list_scope, text, Resource, Target};
+use zhucun_domain::{list_scope, pinyin, text, Resource, Target};
 use zhucun_persistence::offices::{self as q, OfficeFilter, OfficeRow, OfficeSort, OfficeValues};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -71,9 +71,9 @@ pub struct OfficeQuery {
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
-    /// `name` or `-name`.
+    /// `name` (by pinyin) or `-name`.
     pub sort: Option<String>,
-    /// Text in the name.
+    /// Text in the name, or its pinyin or initials.
     pub q: Option<String>,
     pub active: Option<bool>,
 }
@@ -105,10 +105,16 @@ pub fn values(
 ) -> Result<OfficeValues, ApiError> {
     let name = text::name("name", name, 100)?;
     Ok(OfficeValues {
-        search_text: text::search_key([Some(name.as_str())]),
+        search_text: search_text(&name),
+        sort_key: pinyin::sort_key(&name),
         name,
         deactivated_at,
     })
+}
+
+/// What a search matches (also recomputed for stored rows at start-up).
+pub fn search_text(name: &str) -> String {
+    text::search_key_with_pinyin(name, [])
 }
 
 /// List the department's offices.
@@ -143,8 +149,12 @@ pub async fn list(
             Ok(q::list(conn, &filter, &page)?)
         })
         .await?;
-    let (items, next_cursor) = req.finish(rows);
-    Ok(web::Json(OfficeList { items, next_cursor }))
+    let (items, next_cursor, total) = req.finish(rows);
+    Ok(web::Json(OfficeList {
+        items,
+        next_cursor,
+        total,
+    }))
 }
 
 /// Create an office (admin).

@@ -173,8 +173,12 @@ pub async fn list(
             Ok(q::list(conn, &filter, &page)?)
         })
         .await?;
-    let (items, next_cursor) = req.finish(rows);
-    Ok(web::Json(RoundList { items, next_cursor }))
+    let (items, next_cursor, total) = req.finish(rows);
+    Ok(web::Json(RoundList {
+        items,
+        next_cursor,
+        total,
+    }))
 }
 
 /// Create a round (admin).

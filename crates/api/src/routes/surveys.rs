@@ -188,7 +188,7 @@ pub struct SurveyQuery {
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
-    /// `year` or `village`; prefix `-` for descending. Default `-year` (newest first).
+    /// `year` or `village` (by pinyin); prefix `-` for descending. Default `-year` (newest first).
     pub sort: Option<String>,
     pub village_id: Option<i64>,
     pub year: Option<i32>,
@@ -313,8 +313,12 @@ pub async fn list(
             Ok(q::list(conn, &filter, &page)?)
         })
         .await?;
-    let (items, next_cursor) = req.finish(rows);
-    Ok(web::Json(SurveyList { items, next_cursor }))
+    let (items, next_cursor, total) = req.finish(rows);
+    Ok(web::Json(SurveyList {
+        items,
+        next_cursor,
+        total,
+    }))
 }
 
 /// Record a village's survey for a year (team of the village, or the department). A second

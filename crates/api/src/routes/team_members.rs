@@ -171,8 +171,12 @@ pub async fn list_members(
             Ok(q::list_members(conn, id, &page)?)
         })
         .await?;
-    let (items, next_cursor) = req.finish(rows);
-    Ok(web::Json(TeamMemberList { items, next_cursor }))
+    let (items, next_cursor, total) = req.finish(rows);
+    Ok(web::Json(TeamMemberList {
+        items,
+        next_cursor,
+        total,
+    }))
 }
 
 /// Add a cadre to a team (admin).

@@ -91,7 +91,8 @@ pub struct TeamQuery {
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
-    /// `round`, `village` or `id`; prefix `-` for descending. Default `-round`.
+    /// `round`, `village` (by the village name's pinyin) or `id`; prefix `-` for descending.
+    /// Default `-round`.
     pub sort: Option<String>,
     pub round_id: Option<i64>,
     pub village_id: Option<i64>,
@@ -160,8 +161,12 @@ pub async fn list(
             Ok(q::list(conn, &filter, &page)?)
         })
         .await?;
-    let (items, next_cursor) = req.finish(rows);
-    Ok(web::Json(TeamList { items, next_cursor }))
+    let (items, next_cursor, total) = req.finish(rows);
+    Ok(web::Json(TeamList {
+        items,
+        next_cursor,
+        total,
+    }))
 }
 
 /// Create the team of a village for a round (admin).

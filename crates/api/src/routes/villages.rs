@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
-use zhucun_domain::{list_scope, organisation, text, Invalid, Resource, Target};
+use zhucun_domain::{divisions, list_scope, organisation, pinyin, text, Invalid, Resource, Target};
 use zhucun_persistence::villages::{
     self as q, VillageFilter, VillageRow, VillageSort, VillageValues,
 };
@@ -87,8 +87,10 @@ pub struct VillageCreate {
     pub name: String,
     #[schema(example = "ཆུང་སྐོར")]
     pub name_bo: Option<String>,
+    /// A prefecture of `GET /divisions`, or 未记录 (not recorded).
     #[schema(example = "那曲市")]
     pub prefecture: String,
+    /// A county of that prefecture (`GET /divisions`), or 未记录.
     #[schema(example = "班戈县")]
     pub county: String,
     pub township: Option<String>,
@@ -132,9 +134,11 @@ pub struct VillageQuery {
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
-    /// `name`, `county` or `id`; prefix `-` for descending. Default `name`.
+    /// `name` (by pinyin: 才纳村 before 曲水村), `county` or `id`; prefix `-` for descending.
+    /// Default `name`.
     pub sort: Option<String>,
-    /// Text in the Chinese or Tibetan name, place names or code.
+    /// Text in the Chinese or Tibetan name, place names or code; the Chinese name also matches
+    /// its pinyin without spaces or tones (`mageda`) and its initials (`mgd`).
     pub q: Option<String>,
     pub prefecture: Option<String>,
     pub county: Option<String>,
@@ -196,6 +200,13 @@ pub fn values(f: Fields<'_>) -> Result<VillageValues, Invalid> {
     let prefecture = inv.check(text::name("prefecture", prefecture, 50));
     let county = inv.check(text::name("county", county, 50));
     let township = inv.check(text::optional_line("township", township, 50));
+    // 市 and 县 from the region's divisions (or 未记录); a county is checked against its
+    // prefecture only when the prefecture itself is fine.
+    if let (Some(p), Some(c)) = (&prefecture, &county) {
+        if let Some(known) = inv.check(divisions::check_prefecture(p)) {
+            inv.check(divisions::check_county(known, c));
+        }
+    }
     let code = inv.check(organisation::village_code(code));
     inv.check(organisation::coordinates(coords.0, coords.1));
     inv.clone().into_result()?;
@@ -204,15 +215,16 @@ pub fn values(f: Fields<'_>) -> Result<VillageValues, Invalid> {
     else {
         return Err(inv);
     };
-    let search_text = text::search_key([
-        Some(name.as_str()),
+    let search_text = search_text(
+        &name,
         name_bo.as_deref(),
-        Some(prefecture.as_str()),
-        Some(county.as_str()),
+        &prefecture,
+        &county,
         township.as_deref(),
         code.as_deref(),
-    ]);
+    );
     Ok(VillageValues {
+        sort_key: pinyin::sort_key(&name),
         name,
         name_bo,
         prefecture,
@@ -224,6 +236,22 @@ pub fn values(f: Fields<'_>) -> Result<VillageValues, Invalid> {
         search_text,
         deactivated_at,
     })
+}
+
+/// What a search matches: names (the Chinese one also by pinyin and initials), place and code
+/// (also recomputed for stored rows at start-up).
+pub fn search_text(
+    name: &str,
+    name_bo: Option<&str>,
+    prefecture: &str,
+    county: &str,
+    township: Option<&str>,
+    code: Option<&str>,
+) -> String {
+    text::search_key_with_pinyin(
+        name,
+        [name_bo, Some(prefecture), Some(county), township, code],
+    )
 }
 
 /// List villages the caller may see.
@@ -267,8 +295,12 @@ pub async fn list(
             Ok(q::list(conn, &filter, &page)?)
         })
         .await?;
-    let (items, next_cursor) = req.finish(rows);
-    Ok(web::Json(VillageList { items, next_cursor }))
+    let (items, next_cursor, total) = req.finish(rows);
+    Ok(web::Json(VillageList {
+        items,
+        next_cursor,
+        total,
+    }))
 }
 
 /// Create a village (admin).

@@ -254,6 +254,29 @@ impl TestApp {
             .unwrap_or_else(|| panic!("no {value} in {list}"))
     }
 
+    /// Runs the start-up (migrations, derived columns, bootstrap) again on this database, as a
+    /// restart of the server would.
+    pub fn restart(&self) {
+        let dir = std::env::temp_dir().join(format!(
+            "zhucun-test-restart-{}",
+            uuid::Uuid::new_v4().simple()
+        ));
+        let config = Config {
+            database_url: self.database_url.clone(),
+            bind: "127.0.0.1:0".to_owned(),
+            data_dir: dir.clone(),
+            jwt_secret: Some(JWT_SECRET.to_owned()),
+            admin_password: Some(ADMIN_PASSWORD.to_owned()),
+            demo_password: Some(DEMO_PASSWORD.to_owned()),
+            static_dir: None,
+            pool_size: 1,
+            workers: Some(1),
+            limits: Default::default(),
+        };
+        prepare(&config, true).unwrap_or_else(|e| panic!("prepare again: {e}"));
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
     /// Runs raw SQL on the test's database (for checks the API cannot make).
     pub fn sql(&self, statement: &str) -> Result<(), String> {
         use diesel::connection::SimpleConnection;

@@ -71,11 +71,16 @@ both_backends!(
                 })
                 .collect();
             let mut sorted = keys.clone();
-            sorted.sort();
+            if key == "name" {
+                // Names sort by pinyin, bytewise on both backends.
+                sorted.sort_by_key(|n| zhucun_domain::pinyin::sort_key(n));
+            } else {
+                sorted.sort();
+            }
             if desc {
                 sorted.reverse();
             }
-            if app.backend == Backend::Sqlite || key == "id" {
+            if app.backend == Backend::Sqlite || key == "id" || key == "name" {
                 assert_eq!(keys, sorted, "{query}");
             }
         }
