@@ -91,6 +91,8 @@ fn field_zh(code: &str) -> Option<&'static str> {
         "year_span" => "起止年份须在 2011–2100 之间，且起始不晚于结束",
         "wrong_password" => "当前密码不正确",
         "phone_format" => "须为电话号码：数字、空格、“+”或“-”",
+        "unknown_prefecture" => "须为西藏自治区的地级市（地区），或“未记录”",
+        "county_not_in_prefecture" => "须为{prefecture}所辖的县（区），或“未记录”",
         _ => return None,
     })
 }

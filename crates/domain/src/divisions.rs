@@ -162,6 +162,7 @@ pub fn check_prefecture(name: &str) -> Result<Option<&'static Prefecture>, Field
                 "must be a prefecture of the Tibet Autonomous Region (拉萨市, 日喀则市, 昌都市, 林芝市, 山南市, 那曲市, 阿里地区) or {NOT_RECORDED}"
             ),
         )
+        .coded("unknown_prefecture", Vec::new())
     })
 }
 
@@ -186,6 +187,13 @@ pub fn check_county(prefecture: Option<&Prefecture>, name: &str) -> Result<(), F
             Some(p) => format!("must be a county of {} or {NOT_RECORDED}", p.name),
             None => format!("must be a county of the Tibet Autonomous Region or {NOT_RECORDED}"),
         },
+    )
+    .coded(
+        "county_not_in_prefecture",
+        vec![(
+            "prefecture",
+            prefecture.map_or("西藏自治区", |p| p.name).to_owned(),
+        )],
     ))
 }
 
