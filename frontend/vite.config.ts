@@ -1,10 +1,43 @@
 import { defineConfig } from "vitest/config";
 import react from "@vitejs/plugin-react";
+import { VitePWA } from "vite-plugin-pwa";
 
 const backend = "http://127.0.0.1:8080";
 
+// Changes with every build: busts the offline copy of the query cache when the app changes.
+const APP_VERSION = process.env.ZHUCUN_APP_VERSION ?? new Date().toISOString();
+
 export default defineConfig({
-  plugins: [react()],
+  define: { __APP_VERSION__: JSON.stringify(APP_VERSION) },
+  plugins: [
+    react(),
+    VitePWA({
+      // A new version waits for the user's yes (src/sw.ts shows the prompt).
+      registerType: "prompt",
+      injectRegister: false,
+      manifest: {
+        name: "驻村工作管理",
+        short_name: "驻村工作",
+        lang: "zh-CN",
+        start_url: "/",
+        display: "standalone",
+        theme_color: "#0958d9",
+        background_color: "#f0f2f5",
+        icons: [],
+      },
+      workbox: {
+        // The app shell and every chunk, so a repeat visit (and an offline one) needs no network.
+        globPatterns: ["**/*.{js,css,html,svg,png,woff2}"],
+        maximumFileSizeToCacheInBytes: 3 * 1024 * 1024,
+        navigateFallback: "/index.html",
+        // The API and the API's own pages (Swagger UI under /docs) are never answered by the SPA shell.
+        navigateFallbackDenylist: [/^\/api\//, /^\/docs(\/|$)/, /^\/healthz/, /^\/readyz/, /^\/metrics/],
+        cleanupOutdatedCaches: true,
+        clientsClaim: false,
+        skipWaiting: false,
+      },
+    }),
+  ],
   server: {
     proxy: {
       "/api": backend,
@@ -22,5 +55,7 @@ export default defineConfig({
     setupFiles: ["./src/test/setup.ts"],
     include: ["src/**/*.test.{ts,tsx}"],
     watch: false,
+    // antd renders slowly in jsdom on a 2-core machine shared with Rust builds.
+    testTimeout: 30_000,
   },
 });
