@@ -1,6 +1,40 @@
 import { defineConfig } from "vitest/config";
 import react from "@vitejs/plugin-react";
 import { VitePWA } from "vite-plugin-pwa";
+import type { Plugin } from "vite";
+
+/**
+ * The app's own CSS is small (a few KB): inlined into index.html it no longer blocks the first
+ * paint for another round trip (800 ms on the links the teams use).
+ */
+function inlineEntryCss(): Plugin {
+  return {
+    name: "zhucun-inline-entry-css",
+    apply: "build",
+    enforce: "post",
+    generateBundle(_options, bundle) {
+      const html = bundle["index.html"];
+      if (!html || html.type !== "asset" || typeof html.source !== "string") return;
+      let source = html.source;
+      for (const file of Object.values(bundle)) {
+        if (file.type !== "asset" || !file.fileName.endsWith(".css")) continue;
+        const link = new RegExp(`<link rel="stylesheet"[^>]*href="/${file.fileName}"[^>]*>`);
+        const css = typeof file.source === "string" ? file.source : new TextDecoder().decode(file.source);
+        source = source.replace(link, () => `<style>${css}</style>`);
+      }
+      // The login route's chunks start downloading with the entry instead of after it has run.
+      const login = Object.values(bundle).find(
+        (file) => file.type === "chunk" && file.facadeModuleId?.endsWith("/src/features/login/LoginPage.tsx"),
+      );
+      if (login && login.type === "chunk") {
+        const files = [login.fileName, ...login.imports.filter((name) => !(bundle[name]?.type === "chunk" && (bundle[name] as { isEntry?: boolean }).isEntry))];
+        const links = files.map((name) => `<link rel="modulepreload" crossorigin href="/${name}">`).join("");
+        source = source.replace("</head>", `${links}</head>`);
+      }
+      html.source = source;
+    },
+  };
+}
 
 const backend = "http://127.0.0.1:8080";
 
@@ -11,6 +45,7 @@ export default defineConfig({
   define: { __APP_VERSION__: JSON.stringify(APP_VERSION) },
   plugins: [
     react(),
+    inlineEntryCss(),
     VitePWA({
       // A new version waits for the user's yes (src/sw.ts shows the prompt).
       registerType: "prompt",

@@ -10,7 +10,6 @@ import { ChunkErrorBoundary } from "./components/ChunkErrorBoundary";
 import { BootFallback } from "./components/BootFallback";
 import { lazyRetry } from "./lib/lazyRetry";
 import { loadApp } from "./preload";
-import { registerServiceWorker } from "./sw";
 import { UpdatePrompt } from "./components/UpdatePrompt";
 
 const LoginPage = lazyRetry(() => import("./features/login/LoginPage"));
@@ -39,4 +38,3 @@ createRoot(document.getElementById("root")!).render(
   </StrictMode>,
 );
 
-registerServiceWorker();

@@ -7,7 +7,13 @@ import { useSyncExternalStore } from "react";
 let updateReady: ((reload?: boolean) => Promise<void>) | null = null;
 const listeners = new Set<() => void>();
 
+/** Quiet time after the first page's data before the service worker starts precaching. */
+export const REGISTER_DELAY_MS = 3_000;
+let registered = false;
+
 export function registerServiceWorker(): void {
+  if (registered) return;
+  registered = true;
   if (import.meta.env.DEV || typeof navigator === "undefined" || !("serviceWorker" in navigator)) return;
   void import("virtual:pwa-register").then(({ registerSW }) => {
     const update = registerSW({

@@ -1,12 +1,13 @@
 import { CloudUploadOutlined, LockOutlined, LogoutOutlined, MenuOutlined } from "@ant-design/icons";
-import { useQueryClient } from "@tanstack/react-query";
+import { useIsFetching, useQueryClient } from "@tanstack/react-query";
 import { Alert, App, Badge, Button, Drawer, Grid, Layout, Menu, Space, Spin, Tag, Typography } from "antd";
-import { Suspense, useCallback, useState } from "react";
+import { Suspense, useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, Outlet, useLocation } from "react-router-dom";
 import { useOutboxItems, useOutboxRunner } from "../api/outbox";
 import type { OutboxItem } from "../lib/outbox";
 import { useOnline } from "../lib/useOnline";
+import { REGISTER_DELAY_MS, registerServiceWorker } from "../sw";
 import { ChunkErrorBoundary } from "./ChunkErrorBoundary";
 import { session } from "../api/client";
 import { useAuth } from "../auth/AuthContext";
@@ -118,6 +119,15 @@ export default function AppLayout() {
   const queryClient = useQueryClient();
   const onSent = useCallback((item: OutboxItem) => void queryClient.invalidateQueries({ queryKey: [item.resource] }), [queryClient]);
   useOutboxRunner(onSent);
+  // On a weak link the service worker's precache would share the link with the first page's
+  // chunks and data: it starts once the page has its data and the link has been quiet a moment
+  // (on repeat visits it is already in control and only checks for a new version).
+  const fetching = useIsFetching();
+  useEffect(() => {
+    if (fetching > 0) return;
+    const timer = setTimeout(registerServiceWorker, navigator.serviceWorker?.controller ? 0 : REGISTER_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [fetching]);
   const screens = Grid.useBreakpoint();
   const desktop = screens.lg === true;
   const [drawerOpen, setDrawerOpen] = useState(false);

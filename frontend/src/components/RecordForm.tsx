@@ -281,7 +281,4 @@ export function RecordForm<V extends object, R>(props: RecordFormProps<V, R>) {
   );
 }
 
-/** `""` from a cleared input means "no value". */
-export function blankToNull<T>(value: T | "" | undefined): T | null {
-  return value === "" || value === undefined ? null : value;
-}
+export { blankToNull } from "../lib/values";

@@ -2,7 +2,7 @@
 import { api, unwrap, unwrapWithEtag, type Schemas } from "../../api/client";
 import { patchAt, postTo } from "../../api/requests";
 import type { paths } from "../../api/schema";
-import { blankToNull } from "../../components/RecordForm";
+import { blankToNull } from "../../lib/values";
 import type { RecordFormDef } from "../../components/RecordPage";
 
 export type Cadre = Schemas["Cadre"];

@@ -1,5 +1,5 @@
 // The login page is plain HTML and CSS (no antd): it is what a phone on a weak link loads first.
-import { useState, useSyncExternalStore, type FormEvent } from "react";
+import { useEffect, useState, useSyncExternalStore, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { Navigate, useNavigate, useSearchParams } from "react-router-dom";
 import { session } from "../../api/client";
@@ -20,6 +20,13 @@ export default function LoginPage() {
   const [missing, setMissing] = useState<{ username?: boolean; password?: boolean }>({});
   const shown = error ?? (params.get("expired") ? t("login.expired") : null);
   const [busy, setBusy] = useState(false);
+
+  // The rest of the app starts arriving as soon as the form is drawn: typing the credentials on a
+  // phone takes longer than the chunks need on a weak link.
+  useEffect(() => {
+    const timer = setTimeout(preloadAfterLogin, 300);
+    return () => clearTimeout(timer);
+  }, []);
 
   if (loggedIn && !busy) return <Navigate to={next} replace />;
 

@@ -1,7 +1,7 @@
 // The villages feature's calls and query keys (types from the generated schema).
 import { api, unwrap, unwrapWithEtag, type Schemas } from "../../api/client";
 import { patchAt, postTo } from "../../api/requests";
-import { blankToNull } from "../../components/RecordForm";
+import { blankToNull } from "../../lib/values";
 import type { RecordFormDef } from "../../components/RecordPage";
 import type { paths } from "../../api/schema";
 
