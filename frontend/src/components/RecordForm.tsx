@@ -153,7 +153,8 @@ export function RecordForm<V extends object, R>(props: RecordFormProps<V, R>) {
       const messages = mapped.general.length > 0 ? mapped.general : mapped.fields.length > 0 ? [] : [error.message];
       setFailure(messages.length > 0 || mapped.fields.length === 0 ? { kind: "other", messages } : null);
     } catch (error) {
-      setFailure({ kind: "other", messages: [String(error)] });
+      // Only when the outbox could not keep the write (no IndexedDB) and the link failed too.
+      setFailure({ kind: "other", messages: [error instanceof TypeError ? t("form.network") : String(error)] });
     } finally {
       setSaving(false);
     }

@@ -161,3 +161,13 @@ describe("Outbox owners", () => {
     expect((await outbox.list()).map((i) => i.idempotencyKey)).toEqual(["mine"]);
   });
 });
+
+describe("Outbox without IndexedDB", () => {
+  it("still sends, and lets a network failure reach the caller", async () => {
+    const broken = (() => Promise.reject(new Error("no IndexedDB"))) as unknown as ReturnType<typeof freshStore>;
+    const ok = new Outbox({ store: broken, send: async () => json(201) });
+    expect((await ok.submit(create("a"), meta)).kind).toBe("sent");
+    const offline = new Outbox({ store: broken, send: async () => Promise.reject(new TypeError("Failed to fetch")) });
+    await expect(offline.submit(create("b"), meta)).rejects.toThrow("Failed to fetch");
+  });
+});

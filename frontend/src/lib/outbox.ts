@@ -118,7 +118,15 @@ export class Outbox {
       state: "sending",
       nextAttemptAt: this.now(),
     };
-    await this.put(item);
+    let kept = true;
+    try {
+      await this.put(item);
+    } catch {
+      // No IndexedDB (private mode, storage full): send without a safety net; a network failure
+      // then reaches the form as an error instead of being queued.
+      kept = false;
+    }
+    if (!kept) return { kind: "sent", response: await this.send(item) };
     this.inFlight.add(item.id);
     try {
       const response = await this.send(item);
