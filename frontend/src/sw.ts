@@ -15,15 +15,23 @@ export function registerServiceWorker(): void {
   if (registered) return;
   registered = true;
   if (import.meta.env.DEV || typeof navigator === "undefined" || !("serviceWorker" in navigator)) return;
-  void import("virtual:pwa-register").then(({ registerSW }) => {
-    const update = registerSW({
-      immediate: true,
-      onNeedRefresh() {
-        updateReady = update;
-        for (const listener of listeners) listener();
-      },
+  import("virtual:pwa-register")
+    .then(({ registerSW }) => {
+      const update = registerSW({
+        immediate: true,
+        onNeedRefresh() {
+          updateReady = update;
+          for (const listener of listeners) listener();
+        },
+        onRegisterError() {
+          registered = false;
+        },
+      });
+    })
+    .catch(() => {
+      // Offline before the registration code arrived: try again at the next quiet moment.
+      registered = false;
     });
-  });
 }
 
 function subscribe(listener: () => void) {
