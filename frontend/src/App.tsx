@@ -1,49 +1,63 @@
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { App as AntApp, ConfigProvider, Spin } from "antd";
+// Everything behind the login: antd, TanStack Query (with its offline copy), the layout and the
+// routes. Loaded lazily by main.tsx, so the login page does not wait for it.
+import "@ant-design/v5-patch-for-react-19";
+import { QueryClientProvider } from "@tanstack/react-query";
+import { App as AntApp, ConfigProvider, type ThemeConfig } from "antd";
 import enUS from "antd/locale/en_US";
 import zhCN from "antd/locale/zh_CN";
 import dayjs from "dayjs";
 import "dayjs/locale/zh-cn";
-import { lazy, Suspense, useEffect, type ReactNode } from "react";
+import { use, useEffect, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { BrowserRouter, Route, Routes } from "react-router-dom";
-import { ApiError } from "./api/client";
+import { Route, Routes } from "react-router-dom";
 import { AuthProvider } from "./auth/AuthContext";
+import { session } from "./api/client";
 import { RequireAuth, RequireRole } from "./components/guards";
-import { ADMIN, STAFF, VILLAGE_USERS } from "./components/roles";
+import { ADMIN, STAFF, VILLAGE_USERS, WRITERS, type Role } from "./components/roles";
+import { lazyRetry } from "./lib/lazyRetry";
+import { cacheRestored, clearQueryCache, queryClient } from "./queryClient";
 
-const AppLayout = lazy(() => import("./components/AppLayout"));
-const LoginPage = lazy(() => import("./features/login/LoginPage"));
-const HomePage = lazy(() => import("./features/home/HomePage"));
-const StatisticsPage = lazy(() => import("./features/statistics/StatisticsPage"));
-const VillageListPage = lazy(() => import("./features/villages/VillageListPage"));
-const VillageDetailPage = lazy(() => import("./features/villages/VillageDetailPage"));
-const VillageFormPage = lazy(() => import("./features/villages/VillageFormPage"));
-const RoundListPage = lazy(() => import("./features/rounds/RoundListPage"));
-const RoundFormPage = lazy(() => import("./features/rounds/RoundFormPage"));
-const TeamListPage = lazy(() => import("./features/teams/TeamListPage"));
-const TeamDetailPage = lazy(() => import("./features/teams/TeamDetailPage"));
-const TeamFormPage = lazy(() => import("./features/teams/TeamFormPage"));
-const CadreListPage = lazy(() => import("./features/cadres/CadreListPage"));
-const CadreFormPage = lazy(() => import("./features/cadres/CadreFormPage"));
-const UserListPage = lazy(() => import("./features/users/UserListPage"));
-const UserFormPage = lazy(() => import("./features/users/UserFormPage"));
-const OfficeListPage = lazy(() => import("./features/offices/OfficeListPage"));
-const OfficeFormPage = lazy(() => import("./features/offices/OfficeFormPage"));
-const AuditPage = lazy(() => import("./features/audit/AuditPage"));
-const NotFoundPage = lazy(() => import("./components/NotFoundPage"));
-
-const queryClient = new QueryClient({
-  defaultOptions: {
-    queries: {
-      retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
-      refetchOnWindowFocus: false,
-    },
-  },
-});
+const AppLayout = lazyRetry(() => import("./components/AppLayout"));
+const HomePage = lazyRetry(() => import("./features/home/HomePage"));
+const StatisticsPage = lazyRetry(() => import("./features/statistics/StatisticsPage"));
+const VillageListPage = lazyRetry(() => import("./features/villages/VillageListPage"));
+const VillageDetailPage = lazyRetry(() => import("./features/villages/VillageDetailPage"));
+const VillageFormPage = lazyRetry(() => import("./features/villages/VillageFormPage"));
+const RoundListPage = lazyRetry(() => import("./features/rounds/RoundListPage"));
+const RoundFormPage = lazyRetry(() => import("./features/rounds/RoundFormPage"));
+const TeamListPage = lazyRetry(() => import("./features/teams/TeamListPage"));
+const TeamDetailPage = lazyRetry(() => import("./features/teams/TeamDetailPage"));
+const TeamFormPage = lazyRetry(() => import("./features/teams/TeamFormPage"));
+const CadreListPage = lazyRetry(() => import("./features/cadres/CadreListPage"));
+const CadreFormPage = lazyRetry(() => import("./features/cadres/CadreFormPage"));
+const UserListPage = lazyRetry(() => import("./features/users/UserListPage"));
+const UserFormPage = lazyRetry(() => import("./features/users/UserFormPage"));
+const OfficeListPage = lazyRetry(() => import("./features/offices/OfficeListPage"));
+const OfficeFormPage = lazyRetry(() => import("./features/offices/OfficeFormPage"));
+const AuditPage = lazyRetry(() => import("./features/audit/AuditPage"));
+const OutboxPage = lazyRetry(() => import("./features/outbox/OutboxPage"));
+const NotFoundPage = lazyRetry(() => import("./components/NotFoundPage"));
 
 const FONT_STACK =
   '-apple-system, BlinkMacSystemFont, "Segoe UI", "Noto Sans SC", "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "Noto Sans Tibetan", "Microsoft Himalaya", "Jomolhari", sans-serif';
+
+/**
+ * WCAG 2.2 AA: antd's default blue (#1677ff) and its pale greys are below 4.5:1 on white. A darker
+ * primary and darker secondary text keep every label, link and selected menu item readable.
+ */
+export const THEME: ThemeConfig = {
+  token: {
+    fontFamily: FONT_STACK,
+    colorPrimary: "#0958d9",
+    colorLink: "#0958d9",
+    colorTextTertiary: "rgba(0, 0, 0, 0.62)",
+    colorTextDescription: "rgba(0, 0, 0, 0.62)",
+    colorTextPlaceholder: "rgba(0, 0, 0, 0.55)",
+    colorSuccess: "#237804",
+    colorError: "#c41d1d",
+    colorWarning: "#ad4e00",
+  },
+};
 
 function Localised({ children }: { children: ReactNode }) {
   const { i18n } = useTranslation();
@@ -52,61 +66,63 @@ function Localised({ children }: { children: ReactNode }) {
     dayjs.locale(english ? "en" : "zh-cn");
   }, [english]);
   return (
-    <ConfigProvider locale={english ? enUS : zhCN} theme={{ token: { fontFamily: FONT_STACK } }}>
+    <ConfigProvider locale={english ? enUS : zhCN} theme={THEME}>
       <AntApp>{children}</AntApp>
     </ConfigProvider>
   );
 }
 
-function only(roles: typeof STAFF, page: ReactNode) {
+function only(roles: Role[], page: ReactNode) {
   return <RequireRole roles={roles}>{page}</RequireRole>;
 }
 
-export function App() {
+export default function App() {
+  // The offline copy of fetched data is back before the first query runs.
+  use(cacheRestored);
+  useEffect(() => {
+    // A cache left by a session that ended while this app was not open is not shown to anyone.
+    if (!session.isLoggedIn()) clearQueryCache();
+  }, []);
   return (
     <QueryClientProvider client={queryClient}>
       <Localised>
-        <BrowserRouter>
-          <AuthProvider>
-            <Suspense fallback={<Spin style={{ display: "block", margin: "20vh auto" }} />}>
-              <Routes>
-                <Route path="/login" element={<LoginPage />} />
-                <Route
-                  element={
-                    <RequireAuth>
-                      <AppLayout />
-                    </RequireAuth>
-                  }
-                >
-                  <Route index element={<HomePage />} />
-                  <Route path="statistics" element={<StatisticsPage />} />
-                  <Route path="villages" element={only(STAFF, <VillageListPage />)} />
-                  <Route path="villages/new" element={only(ADMIN, <VillageFormPage />)} />
-                  <Route path="villages/:id" element={only(VILLAGE_USERS, <VillageDetailPage />)} />
-                  <Route path="villages/:id/edit" element={only(ADMIN, <VillageFormPage />)} />
-                  <Route path="rounds" element={only(STAFF, <RoundListPage />)} />
-                  <Route path="rounds/new" element={only(ADMIN, <RoundFormPage />)} />
-                  <Route path="rounds/:id/edit" element={only(ADMIN, <RoundFormPage />)} />
-                  <Route path="teams" element={only(STAFF, <TeamListPage />)} />
-                  <Route path="teams/new" element={only(ADMIN, <TeamFormPage />)} />
-                  <Route path="teams/:id" element={only(VILLAGE_USERS, <TeamDetailPage />)} />
-                  <Route path="teams/:id/edit" element={only(ADMIN, <TeamFormPage />)} />
-                  <Route path="cadres" element={only(STAFF, <CadreListPage />)} />
-                  <Route path="cadres/new" element={only(STAFF, <CadreFormPage />)} />
-                  <Route path="cadres/:id/edit" element={only(STAFF, <CadreFormPage />)} />
-                  <Route path="users" element={only(ADMIN, <UserListPage />)} />
-                  <Route path="users/new" element={only(ADMIN, <UserFormPage />)} />
-                  <Route path="users/:id/edit" element={only(ADMIN, <UserFormPage />)} />
-                  <Route path="offices" element={only(ADMIN, <OfficeListPage />)} />
-                  <Route path="offices/new" element={only(ADMIN, <OfficeFormPage />)} />
-                  <Route path="offices/:id/edit" element={only(ADMIN, <OfficeFormPage />)} />
-                  <Route path="audit" element={only(ADMIN, <AuditPage />)} />
-                  <Route path="*" element={<NotFoundPage />} />
-                </Route>
-              </Routes>
-            </Suspense>
-          </AuthProvider>
-        </BrowserRouter>
+        <AuthProvider>
+          <Routes>
+            <Route
+              element={
+                <RequireAuth>
+                  <AppLayout />
+                </RequireAuth>
+              }
+            >
+              <Route index element={<HomePage />} />
+              <Route path="statistics" element={<StatisticsPage />} />
+              <Route path="outbox" element={<OutboxPage />} />
+              <Route path="villages" element={only(STAFF, <VillageListPage />)} />
+              <Route path="villages/new" element={only(WRITERS.villages, <VillageFormPage />)} />
+              <Route path="villages/:id" element={only(VILLAGE_USERS, <VillageDetailPage />)} />
+              <Route path="villages/:id/edit" element={only(WRITERS.villages, <VillageFormPage />)} />
+              <Route path="rounds" element={only(STAFF, <RoundListPage />)} />
+              <Route path="rounds/new" element={only(WRITERS.rounds, <RoundFormPage />)} />
+              <Route path="rounds/:id/edit" element={only(WRITERS.rounds, <RoundFormPage />)} />
+              <Route path="teams" element={only(STAFF, <TeamListPage />)} />
+              <Route path="teams/new" element={only(WRITERS.teams, <TeamFormPage />)} />
+              <Route path="teams/:id" element={only(VILLAGE_USERS, <TeamDetailPage />)} />
+              <Route path="teams/:id/edit" element={only(WRITERS.teams, <TeamFormPage />)} />
+              <Route path="cadres" element={only(STAFF, <CadreListPage />)} />
+              <Route path="cadres/new" element={only(WRITERS.cadres, <CadreFormPage />)} />
+              <Route path="cadres/:id/edit" element={only(WRITERS.cadres, <CadreFormPage />)} />
+              <Route path="users" element={only(ADMIN, <UserListPage />)} />
+              <Route path="users/new" element={only(WRITERS.users, <UserFormPage />)} />
+              <Route path="users/:id/edit" element={only(WRITERS.users, <UserFormPage />)} />
+              <Route path="offices" element={only(ADMIN, <OfficeListPage />)} />
+              <Route path="offices/new" element={only(WRITERS.offices, <OfficeFormPage />)} />
+              <Route path="offices/:id/edit" element={only(WRITERS.offices, <OfficeFormPage />)} />
+              <Route path="audit" element={only(ADMIN, <AuditPage />)} />
+              <Route path="*" element={<NotFoundPage />} />
+            </Route>
+          </Routes>
+        </AuthProvider>
       </Localised>
     </QueryClientProvider>
   );

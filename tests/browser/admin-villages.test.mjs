@@ -47,18 +47,26 @@ test("admin creates a village with a Tibetan name and finds it by part of that n
     const width = await table.locator('[lang="bo"]').first().evaluate((el) => el.getBoundingClientRect().width);
     assert.ok(width > 20, `Tibetan name rendered ${width}px wide`);
 
-    // The creation is in the audit log, filtered by entity and action.
+    // The creation is in the audit log, filtered by entity and action, in Chinese, field by field.
     await page.getByTestId("nav-audit").click();
-    await page.getByTestId("audit-filter-entity").fill("village");
-    await page.getByTestId("audit-filter-entity").press("Enter");
-    await page.getByTestId("audit-filter-action").fill("create");
-    await page.getByTestId("audit-filter-action").press("Enter");
+    await page.getByTestId("audit-filter-entity").click();
+    await page.locator(".ant-select-item-option", { hasText: "村庄" }).click();
+    await page.waitForURL(/entity=village/);
+    await page.getByTestId("audit-filter-action").click();
+    await page.locator(".ant-select-item-option", { hasText: "新建" }).click();
+    await page.waitForURL(/action=create/);
     const audit = page.getByTestId("audit-table");
-    const entry = audit.locator("tr.ant-table-row", { hasText: "create" });
+    const entry = audit.locator("tr.ant-table-row", { hasText: "新建" });
     await entry.first().waitFor();
-    assert.equal(await audit.locator("tr.ant-table-row", { hasText: "login" }).count(), 0);
+    assert.equal(await audit.locator("tr.ant-table-row", { hasText: "登录" }).count(), 0);
     await entry.first().locator(".ant-table-row-expand-icon").click();
-    await audit.getByText("扎西岗村", { exact: false }).first().waitFor();
+    const changes = page.getByTestId("audit-changes").first();
+    await changes.getByText("扎西岗村").waitFor();
+    await changes.getByText("村名").waitFor();
+    // The filters survive a reload (they live in the URL).
+    await page.reload();
+    await audit.locator("tr.ant-table-row", { hasText: "新建" }).first().waitFor();
+    assert.match(page.url(), /entity=village/);
   });
 });
 

@@ -13,7 +13,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const repo = resolve(here, "..", "..");
 const frontend = join(repo, "frontend");
 // playwright-core is a devDependency of frontend/; resolve it from there.
-const { chromium } = createRequire(join(frontend, "package.json"))("playwright-core");
+const requireFrontend = createRequire(join(frontend, "package.json"));
+const { chromium } = requireFrontend("playwright-core");
+const { AxeBuilder } = requireFrontend("@axe-core/playwright");
 
 const BIN = process.env.ZHUCUN_BIN ?? join(repo, "target", "debug", "zhucun");
 const STATIC_DIR = process.env.ZHUCUN_STATIC_DIR ?? join(frontend, "dist");
@@ -113,13 +115,17 @@ export async function startBrowser(t) {
  * screenshot under frontend/test-results/ named after the test.
  */
 export async function withPage(t, browser, options, body) {
-  const context = await browser.newContext({ locale: "zh-CN", timezoneId: "Europe/London", ...options });
+  const contextOptions = { ...options };
+  delete contextOptions.a11y;
+  const context = await browser.newContext({ locale: "zh-CN", timezoneId: "Europe/London", ...contextOptions });
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(e));
   try {
     await body(page);
+    // Every test ends with an accessibility check of the page it finished on.
+    if (options.a11y !== false) await checkA11y(page);
     if (errors.length > 0) throw new Error(`uncaught errors in the page: ${errors.map(String).join("; ")}`);
   } catch (error) {
     console.error(`# ${t.name}: failed at ${page.url()}`);
@@ -130,6 +136,25 @@ export async function withPage(t, browser, options, body) {
   } finally {
     await context.close();
   }
+}
+
+/** WCAG 2.2 AA rules axe checks; serious and critical findings fail the test. */
+const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+
+/**
+ * Runs axe-core on the page as it is now and throws on serious or critical violations, listing
+ * each rule with a few of the offending elements.
+ */
+export async function checkA11y(page, label = page.url()) {
+  const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+  const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  if (bad.length > 0) {
+    const lines = bad.map(
+      (v) => `${v.id} (${v.impact}, ${v.nodes.length}×): ${v.help}\n      ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join("\n      ")}`,
+    );
+    throw new Error(`accessibility violations on ${label}:\n  ${lines.join("\n  ")}`);
+  }
+  return results;
 }
 
 /** Logs in through the login form and waits for the header to show who is logged in. */

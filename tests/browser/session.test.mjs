@@ -41,7 +41,7 @@ test("sessions and saving", async (t) => {
     });
   });
 
-  await t.test("a network failure keeps the input, and the retry reuses the Idempotency-Key", async (t) => {
+  await t.test("a save without an answer goes to 待同步 and is resent with the same Idempotency-Key", async (t) => {
     await withPage(t, browser, { viewport: { width: 1280, height: 900 } }, async (page) => {
       await login(page, server.baseUrl, "admin", server.adminPassword, { path: "/offices/new" });
       const keys = [];
@@ -57,13 +57,55 @@ test("sessions and saving", async (t) => {
       });
       await page.getByTestId("field-name").fill("网络测试处");
       await page.getByTestId("form-save").click();
-      await page.getByTestId("form-network").waitFor();
-      assert.equal(await page.getByTestId("field-name").inputValue(), "网络测试处");
-      await page.getByTestId("form-save").click();
-      await page.getByTestId("page-title").getByText("处室", { exact: true }).waitFor();
+      // Kept in the outbox, shown with its state; sent again by "sync now".
+      await page.getByTestId("page-title").getByText("待同步", { exact: true }).waitFor();
+      const item = page.getByTestId("outbox-item").filter({ hasText: "网络测试处" });
+      await item.getByTestId("outbox-state").getByText("等待发送").waitFor();
+      await page.getByTestId("outbox-sync").click();
+      await page.getByTestId("outbox-empty").waitFor();
       assert.equal(keys.length, 2);
       assert.match(keys[0], /^[0-9a-f-]{36}$/);
       assert.equal(keys[1], keys[0]);
+      const call = await apiLogin(server.baseUrl, "admin", server.adminPassword);
+      const offices = await (await call(`/offices?q=${encodeURIComponent("网络测试处")}`)).json();
+      assert.equal(offices.items.filter((o) => o.name === "网络测试处").length, 1);
+    });
+  });
+
+  await t.test("a 412 shows what the other person changed; keeping mine saves over it", async (t) => {
+    await withPage(t, browser, { viewport: { width: 1280, height: 900 } }, async (page) => {
+      const call = await apiLogin(server.baseUrl, "admin", server.adminPassword);
+      const list = await (await call(`/villages?q=${encodeURIComponent("下地村")}`)).json();
+      const village = list.items.find((v) => v.name === "下地村");
+      await login(page, server.baseUrl, "admin", server.adminPassword, { path: `/villages/${village.id}/edit` });
+      const form = page.getByTestId("village-form");
+      await form.getByTestId("field-township").waitFor();
+      const current = await call(`/villages/${village.id}`);
+      await call(`/villages/${village.id}`, {
+        method: "PATCH",
+        headers: { "If-Match": current.headers.get("etag") },
+        body: JSON.stringify({ township: "对方的乡" }),
+      });
+      await form.getByTestId("field-township").fill("我的乡");
+      await form.getByTestId("form-save").click();
+      const diff = page.getByTestId("conflict-diff");
+      await diff.getByText("对方的乡").waitFor();
+      await diff.getByText("我的乡").waitFor();
+      await page.getByTestId("form-keep-mine").click();
+      await page.getByTestId("village-title").getByText("下地村").waitFor();
+      const after = await (await call(`/villages/${village.id}`)).json();
+      assert.equal(after.township, "我的乡");
+    });
+  });
+
+  await t.test("logging out clears the offline copy of fetched data", async (t) => {
+    await withPage(t, browser, { viewport: { width: 1280, height: 900 } }, async (page) => {
+      await login(page, server.baseUrl, "admin", server.adminPassword, { path: "/villages" });
+      await page.getByTestId("village-table").getByText("马格达村").waitFor();
+      await page.waitForFunction(() => (localStorage.getItem("zhucun.query-cache") ?? "").includes("马格达村"));
+      await page.getByTestId("logout").click();
+      await page.getByTestId("login-submit").waitFor();
+      await page.waitForFunction(() => !(localStorage.getItem("zhucun.query-cache") ?? "").includes("马格达村"));
     });
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mapProblemToForm, parseFieldPath, problemKind } from "./problem";
+import { fieldMessage, mapProblemToForm, parseFieldPath, problemKind, problemMessage } from "./problem";
 
 describe("parseFieldPath", () => {
   it("understands dotted, indexed and JSON-pointer paths", () => {
@@ -62,5 +62,36 @@ describe("problemKind", () => {
     expect(problemKind({ type: "https://zhucun.example/problems/precondition-failed" })).toBe("precondition-failed");
     expect(problemKind({ type: "about:blank" })).toBeNull();
     expect(problemKind(null)).toBeNull();
+  });
+});
+
+describe("translation by code", () => {
+  // A stand-in for i18next: a small table with {{param}} interpolation.
+  const table: Record<string, string> = { "fieldError.digits_between": "应为 {{min}} 到 {{max}} 位数字", "problem.not_found": "记录不存在" };
+  const t = (key: string, options: Record<string, unknown> & { defaultValue: string }) =>
+    (table[key] ?? options.defaultValue).replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(options[name]));
+
+  it("translates field errors with their params and keeps unknown codes in English", () => {
+    expect(fieldMessage({ field: "code", message: "must be 6 to 12 digits", code: "digits_between", params: { min: 6, max: 12 } }, t)).toBe(
+      "应为 6 到 12 位数字",
+    );
+    expect(fieldMessage({ field: "code", message: "brand new rule", code: "brand_new" }, t)).toBe("brand new rule");
+    expect(fieldMessage({ field: "code", message: "no code yet" }, t)).toBe("no code yet");
+  });
+
+  it("translates the whole problem by code, else by its type, else shows the detail", () => {
+    expect(problemMessage({ code: "not_found", detail: "village 9 not found" }, t)).toBe("记录不存在");
+    expect(problemMessage({ type: "https://zhucun.example/problems/not-found", detail: "x" }, t)).toBe("记录不存在");
+    expect(problemMessage({ code: "unknown_thing", detail: "English detail" }, t)).toBe("English detail");
+    expect(problemMessage(null, t, 502)).toBe("HTTP 502");
+  });
+
+  it("maps translated messages onto the form", () => {
+    const mapped = mapProblemToForm(
+      { status: 422, code: "validation", errors: [{ field: "code", message: "m", code: "digits_between", params: { min: 6, max: 12 } }] },
+      ["code"],
+      t,
+    );
+    expect(mapped.fields).toEqual([{ name: ["code"], errors: ["应为 6 到 12 位数字"] }]);
   });
 });

@@ -3,8 +3,47 @@ import type { components } from "./schema";
 
 export const PROBLEM_BASE = "https://zhucun.example/problems/";
 
-/** What arrives may be incomplete (a proxy's error page, an older server): every field is optional. */
-export type Problem = Partial<components["schemas"]["Problem"]>;
+/**
+ * What arrives may be incomplete (a proxy's error page, an older server): every field is optional.
+ * `code` / `params` (top level and per field) are the stable error codes the SPA translates; a server
+ * that does not send them yet still works (the English `detail` / `message` is shown).
+ */
+export type Problem = Partial<Omit<components["schemas"]["Problem"], "errors">> & {
+  code?: string;
+  params?: Record<string, unknown>;
+  errors?: ProblemFieldError[];
+};
+
+export type ProblemFieldError = Partial<components["schemas"]["ProblemField"]> & {
+  code?: string;
+  params?: Record<string, unknown>;
+};
+
+/** i18next's `t` (or a stand-in in tests): a key, with params and the English default. */
+export type Translate = (key: string, options: Record<string, unknown> & { defaultValue: string }) => string;
+
+/** Keys in the i18n tables: `problem.<code>` for whole problems, `fieldError.<code>` for fields. */
+export const PROBLEM_KEY = "problem.";
+export const FIELD_ERROR_KEY = "fieldError.";
+
+function isCode(code: unknown): code is string {
+  return typeof code === "string" && /^[a-z][a-z0-9_]*$/.test(code);
+}
+
+/** A field error in the user's language; the server's English message when its code is unknown. */
+export function fieldMessage(entry: ProblemFieldError, t?: Translate): string {
+  const fallback = typeof entry.message === "string" ? entry.message : "";
+  if (!t || !isCode(entry.code)) return fallback;
+  return t(FIELD_ERROR_KEY + entry.code, { ...(entry.params ?? {}), defaultValue: fallback || entry.code });
+}
+
+/** The problem as one sentence in the user's language, falling back to `detail` / `title`. */
+export function problemMessage(problem: Problem | null | undefined, t?: Translate, status?: number): string {
+  const fallback = problem?.detail ?? problem?.title ?? (status ? `HTTP ${status}` : "");
+  const code = problem?.code ?? problemKind(problem)?.replaceAll("-", "_");
+  if (!t || !isCode(code)) return fallback;
+  return t(PROBLEM_KEY + code, { ...(problem?.params ?? {}), defaultValue: fallback || code });
+}
 
 export type FieldPath = (string | number)[];
 
@@ -34,27 +73,29 @@ export function isProblem(value: unknown): value is Problem {
  * the form's fields; a message for any other field is kept as a general message so it is not lost.
  * Several messages for one field stay together, in the server's order.
  */
-export function mapProblemToForm(problem: unknown, formFields: readonly string[]): MappedErrors {
+export function mapProblemToForm(problem: unknown, formFields: readonly string[], t?: Translate): MappedErrors {
   const result: MappedErrors = { fields: [], general: [] };
   if (!isProblem(problem)) return result;
   const known = new Set(formFields);
   const byField = new Map<string, { name: FieldPath; errors: string[] }>();
   for (const entry of problem.errors ?? []) {
-    if (!entry || typeof entry.message !== "string") continue;
+    if (!entry || (typeof entry.message !== "string" && !isCode(entry.code))) continue;
+    const message = fieldMessage(entry, t);
     const name = parseFieldPath(typeof entry.field === "string" ? entry.field : "");
     const head = name[0];
     if (typeof head !== "string" || !known.has(head)) {
-      result.general.push(entry.field ? `${entry.field}: ${entry.message}` : entry.message);
+      result.general.push(entry.field ? `${entry.field}: ${message}` : message);
       continue;
     }
     const key = JSON.stringify(name);
     const existing = byField.get(key);
-    if (existing) existing.errors.push(entry.message);
-    else byField.set(key, { name, errors: [entry.message] });
+    if (existing) existing.errors.push(message);
+    else byField.set(key, { name, errors: [message] });
   }
   result.fields = [...byField.values()];
-  if (result.fields.length === 0 && result.general.length === 0 && problem.detail) {
-    result.general.push(problem.detail);
+  if (result.fields.length === 0 && result.general.length === 0) {
+    const message = problemMessage(problem, t);
+    if (message) result.general.push(message);
   }
   return result;
 }

@@ -1,6 +1,9 @@
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { createContext, useContext, useEffect, useSyncExternalStore, type ReactNode } from "react";
-import { api, session, unwrap, type Schemas } from "../api/client";
+import { meQuery as meQueryOptions } from "../afterLogin";
+import { session, type Schemas } from "../api/client";
+import { setOutboxOwner } from "../api/outbox";
+import "../logoutCleanup";
 
 export type Me = Schemas["Me"];
 
@@ -25,23 +28,10 @@ function subscribe(listener: () => void) {
   return session.onChange(listener);
 }
 
-/** `/villages/3?q=x` for the login page to come back to; only paths of this site. */
-export function safeNext(next: string | null | undefined): string {
-  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/login")) return "/";
-  return next;
-}
-
-export function loginPath(next?: string, expired = false): string {
-  const params = new URLSearchParams();
-  if (next && next !== "/") params.set("next", next);
-  if (expired) params.set("expired", "1");
-  const query = params.toString();
-  return query ? `/login?${query}` : "/login";
-}
+export { loginPath, safeNext } from "./paths";
 
 export function AuthProvider({ children }: { children: ReactNode }) {
   const loggedIn = useSyncExternalStore(subscribe, () => session.isLoggedIn());
-  const queryClient = useQueryClient();
 
   useEffect(() => {
     session.start();
@@ -54,16 +44,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     return () => window.removeEventListener("storage", onStorage);
   }, []);
 
-  // Leaving the protected pages is RequireAuth's job (it sees `loggedIn` turn false); here only
-  // forget what the previous user loaded.
-  useEffect(() => session.onLogout(() => queryClient.clear()), [queryClient]);
-
-  const meQuery = useQuery({
-    queryKey: ["me"],
-    queryFn: () => unwrap(api.GET("/api/v1/me")),
-    enabled: loggedIn,
-    staleTime: 5 * 60_000,
-  });
+  const meQuery = useQuery({ ...meQueryOptions, enabled: loggedIn });
+  const myId = loggedIn ? meQuery.data?.id : undefined;
+  useEffect(() => setOutboxOwner(myId), [myId]);
 
   return (
     <AuthContext.Provider

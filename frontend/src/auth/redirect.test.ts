@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loginPath, safeNext } from "./AuthContext";
+import { loginPath, safeNext } from "./paths";
 
 describe("login redirects", () => {
   it("comes back only to paths of this site", () => {

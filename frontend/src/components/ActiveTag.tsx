@@ -3,5 +3,5 @@ import { useTranslation } from "react-i18next";
 
 export function ActiveTag({ active }: { active: boolean }) {
   const { t } = useTranslation();
-  return active ? <Tag color="green">{t("common.active")}</Tag> : <Tag>{t("common.inactive")}</Tag>;
+  return active ? <Tag className="tag-ok">{t("common.active")}</Tag> : <Tag>{t("common.inactive")}</Tag>;
 }

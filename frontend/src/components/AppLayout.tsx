@@ -1,8 +1,14 @@
-import { KeyOutlined, LogoutOutlined, MenuOutlined } from "@ant-design/icons";
-import { Button, Drawer, Grid, Layout, Menu, Space, Spin, Tag, Typography } from "antd";
-import { Suspense, useState } from "react";
+import { CloudUploadOutlined, LockOutlined, LogoutOutlined, MenuOutlined } from "@ant-design/icons";
+import { useIsFetching, useQueryClient } from "@tanstack/react-query";
+import { Alert, App, Badge, Button, Drawer, Grid, Layout, Menu, Space, Spin, Tag, Typography } from "antd";
+import { Suspense, useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, Outlet, useLocation } from "react-router-dom";
+import { useOutboxItems, useOutboxRunner } from "../api/outbox";
+import type { OutboxItem } from "../lib/outbox";
+import { useOnline } from "../lib/useOnline";
+import { REGISTER_DELAY_MS, registerServiceWorker } from "../sw";
+import { ChunkErrorBoundary } from "./ChunkErrorBoundary";
 import { session } from "../api/client";
 import { useAuth } from "../auth/AuthContext";
 import { ChangePasswordModal } from "./ChangePasswordModal";
@@ -52,7 +58,7 @@ function UserBadge() {
       <Typography.Text strong data-testid="user-name">
         {me.display_name}
       </Typography.Text>
-      <Tag color="blue" data-testid="user-role" style={{ marginInlineEnd: 0 }}>
+      <Tag className="tag-info" data-testid="user-role" style={{ marginInlineEnd: 0 }}>
         {t(`role.${me.role}`)}
       </Tag>
       <Typography.Text type="secondary" data-testid="user-department">
@@ -72,8 +78,56 @@ function UserBadge() {
   );
 }
 
+function OutboxButton({ compact }: { compact: boolean }) {
+  const { t } = useTranslation();
+  const items = useOutboxItems();
+  const problems = items.some((i) => i.state === "failed" || i.state === "conflict");
+  return (
+    <Link to="/outbox" data-testid="outbox-link" aria-label={`${t("outbox.title")} (${items.length})`} className="outbox-link">
+      <Badge count={items.length} size="small" color={problems ? "#c41d1d" : "#0958d9"}>
+        <CloudUploadOutlined style={{ fontSize: 18 }} aria-hidden />
+      </Badge>
+      {!compact && <span style={{ marginInlineStart: 6 }}>{t("outbox.title")}</span>}
+    </Link>
+  );
+}
+
+function LogoutButton({ desktop }: { desktop: boolean }) {
+  const { t } = useTranslation();
+  const { modal } = App.useApp();
+  const items = useOutboxItems();
+  const logout = () => {
+    if (items.length === 0) return void session.logout();
+    modal.confirm({
+      title: t("auth.logout"),
+      content: t("outbox.logoutConfirm", { count: items.length }),
+      okButtonProps: { danger: true },
+      onOk: () => session.logout(),
+    });
+  };
+  return (
+    <Button size="small" icon={<LogoutOutlined />} aria-label={t("auth.logout")} data-testid="logout" onClick={logout}>
+      {desktop ? t("auth.logout") : null}
+    </Button>
+  );
+}
+
 export default function AppLayout() {
   const { t } = useTranslation();
+  const online = useOnline();
+  const location = useLocation();
+  const queryClient = useQueryClient();
+  const onSent = useCallback((item: OutboxItem) => void queryClient.invalidateQueries({ queryKey: [item.resource] }), [queryClient]);
+  useOutboxRunner(onSent);
+  // On a weak link the service worker's precache would share the link with the first page's
+  // chunks and data: it starts once the page has its data and the link has been quiet a moment
+  // (on repeat visits it is already in control and only checks for a new version).
+  const fetching = useIsFetching();
+  useEffect(() => {
+    if (fetching > 0) return;
+    const timer = setTimeout(registerServiceWorker, navigator.serviceWorker?.controller ? 0 : REGISTER_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [fetching]);
   const screens = Grid.useBreakpoint();
   const desktop = screens.lg === true;
   const [drawerOpen, setDrawerOpen] = useState(false);
@@ -98,21 +152,20 @@ export default function AppLayout() {
           <LanguageSelect />
           <Button
             size="small"
-            icon={<KeyOutlined />}
+            icon={<LockOutlined />}
             aria-label={t("auth.changePassword")}
             title={t("auth.changePassword")}
             data-testid="change-password"
             onClick={() => setChangingPassword(true)}
           />
-          <Button size="small" icon={<LogoutOutlined />} data-testid="logout" onClick={() => void session.logout()}>
-            {desktop ? t("auth.logout") : null}
-          </Button>
+          <OutboxButton compact={!desktop} />
+          <LogoutButton desktop={desktop} />
         </Space>
       </Layout.Header>
       <ChangePasswordModal open={changingPassword} onClose={() => setChangingPassword(false)} />
       <Layout>
         {desktop ? (
-          <Layout.Sider width={200} theme="light">
+          <Layout.Sider width={200} theme="light" aria-label={t("app.menu")}>
             <NavMenu />
           </Layout.Sider>
         ) : (
@@ -127,10 +180,13 @@ export default function AppLayout() {
             <NavMenu onNavigate={() => setDrawerOpen(false)} />
           </Drawer>
         )}
-        <Layout.Content className="app-content">
-          <Suspense fallback={<Spin />}>
-            <Outlet />
-          </Suspense>
+        <Layout.Content className="app-content" id="main">
+          {!online && <Alert type="warning" showIcon banner message={t("network.offline")} data-testid="offline-banner" style={{ marginBottom: 12 }} />}
+          <ChunkErrorBoundary resetKey={location.pathname}>
+            <Suspense fallback={<Spin />}>
+              <Outlet />
+            </Suspense>
+          </ChunkErrorBoundary>
         </Layout.Content>
       </Layout>
     </Layout>

@@ -2,7 +2,7 @@ import { App, Form, Input, Modal } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, ApiError, session, unwrap, type Schemas } from "../api/client";
-import { mapProblemToForm } from "../api/problem";
+import { mapProblemToForm, type Translate } from "../api/problem";
 
 type Values = Schemas["PasswordChange"];
 
@@ -23,7 +23,7 @@ export function ChangePasswordModal({ open, onClose }: { open: boolean; onClose:
       await session.logout();
     } catch (e) {
       if (e instanceof ApiError) {
-        const mapped = mapProblemToForm(e.problem, ["current_password", "new_password"]);
+        const mapped = mapProblemToForm(e.problem, ["current_password", "new_password"], t as unknown as Translate);
         form.setFields(mapped.fields as Parameters<typeof form.setFields>[0]);
         setError(mapped.general.join("; ") || (mapped.fields.length ? null : e.message));
       } else setError(t("form.network"));

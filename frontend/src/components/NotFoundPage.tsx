@@ -1,7 +1,13 @@
 import { Result } from "antd";
 import { useTranslation } from "react-i18next";
+import { PageTitle } from "./PageTitle";
 
 export default function NotFoundPage() {
   const { t } = useTranslation();
-  return <Result status="404" title="404" subTitle={t("common.notFound")} />;
+  return (
+    <>
+      <PageTitle>404</PageTitle>
+      <Result status="404" subTitle={t("common.notFound")} />
+    </>
+  );
 }

@@ -1,10 +1,23 @@
 import { Typography } from "antd";
-import type { ReactNode } from "react";
+import { useEffect, useRef, type ReactNode } from "react";
+import { useLocation } from "react-router-dom";
 
+/**
+ * The page's one h1. After each route change focus moves here (tabIndex -1), so a screen reader
+ * announces the new page and keyboard users start from its top.
+ */
 export function PageTitle({ children, extra }: { children: ReactNode; extra?: ReactNode }) {
+  const ref = useRef<HTMLHeadingElement>(null);
+  const { pathname } = useLocation();
+  useEffect(() => {
+    // Never take focus from someone typing or choosing in the header (e.g. the language menu).
+    const active = document.activeElement;
+    if (active instanceof HTMLElement && active !== document.body && (active.closest(".app-header") || active.matches("input, textarea, select"))) return;
+    ref.current?.focus({ preventScroll: true });
+  }, [pathname]);
   return (
     <div className="page-toolbar">
-      <Typography.Title level={4} style={{ margin: 0 }} className="grow" data-testid="page-title">
+      <Typography.Title level={1} ref={ref} tabIndex={-1} className="grow page-title" data-testid="page-title">
         {children}
       </Typography.Title>
       {extra}

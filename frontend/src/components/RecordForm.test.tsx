@@ -1,35 +1,59 @@
 import { fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { App as AntApp, Form, Input } from "antd";
+import { MemoryRouter } from "react-router-dom";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import "../i18n";
-import { ApiError, NetworkError } from "../api/client";
-import { RecordForm, type SaveHeaders } from "./RecordForm";
+import type { OutboxRequest, SubmitResult } from "../lib/outbox";
+import { conflictDiff, RecordForm, type CurrentRecord } from "./RecordForm";
 
 interface Values {
   name: string;
 }
 
-function renderForm(save: (values: Values, headers: SaveHeaders) => Promise<Values>, etag?: string) {
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+
+function renderForm(
+  reply: (request: OutboxRequest) => SubmitResult,
+  options: { etag?: string; loadCurrent?: () => Promise<CurrentRecord<Values>>; onQueued?: () => void } = {},
+) {
   const onSaved = vi.fn();
   const onReload = vi.fn(async () => undefined);
+  const requests: OutboxRequest[] = [];
   render(
-    <AntApp>
-      <RecordForm<Values, Values>
-        draftKey="test.form"
-        fields={["name"]}
-        initialValues={{ name: "马格达村" }}
-        etag={etag}
-        onReload={onReload}
-        save={save}
-        onSaved={onSaved}
-      >
-        <Form.Item name="name" label="name">
-          <Input data-testid="name" />
-        </Form.Item>
-      </RecordForm>
-    </AntApp>,
+    <MemoryRouter>
+      <AntApp>
+        <RecordForm<Values, Values>
+          draftKey="test.form"
+          fields={["name"]}
+          initialValues={{ name: "马格达村" }}
+          etag={options.etag}
+          onReload={onReload}
+          loadCurrent={options.loadCurrent}
+          onQueued={options.onQueued}
+          resource="villages"
+          label={(v) => v.name}
+          request={(values, headers) =>
+            options.etag
+              ? { method: "PATCH", path: "/api/v1/villages/1", body: values, ifMatch: headers.ifMatch }
+              : { method: "POST", path: "/api/v1/villages", body: values, idempotencyKey: headers.idempotencyKey }
+          }
+          outbox={{
+            submit: async (request) => {
+              requests.push(request);
+              return reply(request);
+            },
+          }}
+          onSaved={onSaved}
+        >
+          <Form.Item name="name" label="name">
+            <Input data-testid="name" />
+          </Form.Item>
+        </RecordForm>
+      </AntApp>
+    </MemoryRouter>,
   );
-  return { onSaved, onReload };
+  return { onSaved, onReload, requests };
 }
 
 const input = () => screen.getByTestId("name") as HTMLInputElement;
@@ -38,58 +62,85 @@ const submit = () => fireEvent.click(screen.getByTestId("form-save"));
 describe("RecordForm", () => {
   beforeEach(() => window.sessionStorage.clear());
 
-  it("shows the server's field messages next to the field", async () => {
-    renderForm(async () => {
-      throw new ApiError(422, {
+  it("shows the server's field messages next to the field, translated by code", async () => {
+    renderForm(() => ({
+      kind: "sent",
+      response: json(422, {
         type: "https://zhucun.example/problems/validation",
         status: 422,
-        errors: [{ field: "name", message: "名称已存在" }],
-      });
-    });
+        code: "validation",
+        errors: [{ field: "name", message: "must be 6 to 12 digits", code: "digits_between", params: { min: 6, max: 12 } }],
+      }),
+    }));
     submit();
-    expect(await screen.findByText("名称已存在")).toBeTruthy();
+    expect(await screen.findByText("应为 6 到 12 位数字")).toBeTruthy();
     expect(screen.queryByTestId("form-error")).toBeNull();
   });
 
-  it("explains a 412 as a change by someone else and offers a reload", async () => {
-    const save = vi.fn(async (_values: Values, _headers: SaveHeaders): Promise<Values> => {
-      throw new ApiError(412, { type: "https://zhucun.example/problems/precondition-failed", status: 412 });
-    });
-    const { onReload } = renderForm(save, '"3"');
+  it("falls back to the English message for a code it does not know", async () => {
+    renderForm(() => ({
+      kind: "sent",
+      response: json(422, { status: 422, errors: [{ field: "name", message: "is odd", code: "some_new_rule" }] }),
+    }));
+    submit();
+    expect(await screen.findByText("is odd")).toBeTruthy();
+  });
+
+  it("on a 412 shows what the other person changed and can keep the user's values with the new ETag", async () => {
+    let first = true;
+    const { requests, onSaved } = renderForm(
+      () => {
+        if (first) {
+          first = false;
+          return { kind: "sent", response: json(412, { status: 412, code: "precondition_failed" }) };
+        }
+        return { kind: "sent", response: json(200, { name: "我的村名" }) };
+      },
+      { etag: '"3"', loadCurrent: async () => ({ values: { name: "他人村名" }, etag: '"4"' }) },
+    );
+    fireEvent.change(input(), { target: { value: "我的村名" } });
     submit();
     expect(await screen.findByText("该记录已被他人修改")).toBeTruthy();
-    expect(save.mock.calls[0]![1].ifMatch).toBe('"3"');
+    expect(await screen.findByText("他人村名")).toBeTruthy();
+    expect(requests[0]!.ifMatch).toBe('"3"');
+    fireEvent.click(screen.getByTestId("form-keep-mine"));
+    await waitFor(() => expect(onSaved).toHaveBeenCalledWith({ name: "我的村名" }));
+    expect(requests[1]!.ifMatch).toBe('"4"');
+  });
+
+  it("a 412 can also take their version (reload)", async () => {
+    const { onReload } = renderForm(() => ({ kind: "sent", response: json(412, { status: 412 }) }), { etag: '"3"' });
+    submit();
+    await screen.findByTestId("form-conflict");
     fireEvent.click(screen.getByTestId("form-reload"));
     await waitFor(() => expect(onReload).toHaveBeenCalledOnce());
   });
 
-  it("keeps the input on a network failure and retries with the same Idempotency-Key", async () => {
-    const keys: string[] = [];
-    let fail = true;
-    const { onSaved } = renderForm(async (values, headers) => {
-      keys.push(headers.idempotencyKey);
-      if (fail) {
-        fail = false;
-        throw new NetworkError(new TypeError("Failed to fetch"));
-      }
-      return values;
-    });
+  it("without a connection the create is queued with its Idempotency-Key and the draft is cleared", async () => {
+    const { requests } = renderForm((request) => ({
+      kind: "queued",
+      item: { ...request, id: "1", resource: "villages", label: "x", createdAt: 0, attempts: 1, state: "waiting", nextAttemptAt: 0 },
+    }));
     fireEvent.change(input(), { target: { value: "新村" } });
     submit();
-    expect(await screen.findByTestId("form-network")).toBeTruthy();
-    expect(input().value).toBe("新村");
-    expect(JSON.parse(window.sessionStorage.getItem("zhucun.draft.test.form")!).values.name).toBe("新村");
-    submit();
-    await waitFor(() => expect(onSaved).toHaveBeenCalledWith({ name: "新村" }));
-    expect(keys).toHaveLength(2);
-    expect(keys[1]).toBe(keys[0]);
+    expect(await screen.findByTestId("form-queued")).toBeTruthy();
+    expect(requests[0]!.idempotencyKey).toMatch(/^[0-9a-f-]{36}$/);
+    expect(requests[0]!.body).toEqual({ name: "新村" });
     expect(window.sessionStorage.getItem("zhucun.draft.test.form")).toBeNull();
   });
 
   it("restores a draft left by an earlier page load", async () => {
     window.sessionStorage.setItem("zhucun.draft.test.form", JSON.stringify({ values: { name: "草稿" } }));
-    renderForm(async (v) => v);
+    renderForm(() => ({ kind: "sent", response: json(200, {}) }));
     expect(input().value).toBe("草稿");
     expect(screen.getByTestId("draft-restored")).toBeTruthy();
+  });
+});
+
+describe("conflictDiff", () => {
+  it("lists the fields the other person changed, with both values", () => {
+    expect(
+      conflictDiff(["name", "code", "county"], { name: "a", code: "", county: "x" }, { name: "b", code: null, county: "x" }, { name: "c", code: "1", county: "y" }),
+    ).toEqual([{ field: "name", theirs: "b", yours: "c" }]);
   });
 });

@@ -1,10 +1,13 @@
-import { Alert, App, Button, Form, Space } from "antd";
+import { Alert, App, Button, Form, Space, Table } from "antd";
 import { useMemo, useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { ApiError, NetworkError } from "../api/client";
-import { mapProblemToForm } from "../api/problem";
+import { Link } from "react-router-dom";
+import { ApiError } from "../api/client";
+import { currentOwner, outbox as appOutbox } from "../api/outbox";
+import { mapProblemToForm, type Translate } from "../api/problem";
 import { clearDraft, loadDraft, saveDraft } from "../lib/draft";
 import { IdempotencyKeys } from "../lib/idempotency";
+import type { Outbox, OutboxRequest } from "../lib/outbox";
 
 export interface SaveHeaders {
   /** For creates: the same key for every retry of the same input. */
@@ -18,7 +21,13 @@ interface Draft<V> {
   etag?: string;
 }
 
-interface Props<V, R> {
+/** The record as the server has it now (after a 412), as form values. */
+export interface CurrentRecord<V> {
+  values: Partial<V>;
+  etag: string;
+}
+
+export interface RecordFormProps<V, R> {
   /** Identifies the form's sessionStorage draft, e.g. `village.new` or `village.3`. */
   draftKey: string;
   /** Top-level field names shown by the form, for mapping the server's field errors. */
@@ -26,58 +35,126 @@ interface Props<V, R> {
   initialValues: Partial<V>;
   /** The loaded record's ETag; absent for a create. */
   etag?: string;
-  /** Loads the record again after a 412 conflict. */
+  /** Loads the record again after a 412 conflict ("take theirs"). */
   onReload?: () => Promise<unknown>;
-  save: (values: V, headers: SaveHeaders) => Promise<R>;
+  /** Fetches the record as it is now, to show what the other person changed after a 412. */
+  loadCurrent?: () => Promise<CurrentRecord<V>>;
+  /** The write for these values: a POST (gets the Idempotency-Key) or a PATCH (gets If-Match). */
+  request: (values: V, headers: SaveHeaders) => OutboxRequest;
+  /** Query-key root refreshed after a queued write is sent, e.g. `villages`. */
+  resource: string;
+  /** Names the queued write in the 待同步 list. */
+  label: (values: V) => string;
+  /** Field name → label for the conflict table. */
+  labelFor?: (field: string) => string;
   onSaved: (result: R) => void;
+  /** The write was kept in the outbox (no connection); default: stay, with a notice. */
+  onQueued?: () => void;
   onCancel?: () => void;
   children: ReactNode;
   testId?: string;
   /** Fields never written to the draft (passwords). */
   notInDraft?: readonly string[];
+  /** Replaces the app's outbox (tests). */
+  outbox?: Pick<Outbox, "submit">;
 }
 
-type Failure = { kind: "conflict" } | { kind: "network" } | { kind: "other"; messages: string[] };
+interface DiffRow {
+  field: string;
+  theirs: unknown;
+  yours: unknown;
+}
+
+type Failure =
+  | { kind: "conflict"; current?: CurrentRecord<unknown>; diff?: DiffRow[] }
+  | { kind: "queued" }
+  | { kind: "other"; messages: string[] };
+
+function same(a: unknown, b: unknown): boolean {
+  const norm = (v: unknown) => (v === undefined || v === "" ? null : v);
+  return JSON.stringify(norm(a)) === JSON.stringify(norm(b));
+}
+
+function show(value: unknown): string {
+  if (value === null || value === undefined || value === "") return "—";
+  if (typeof value === "boolean") return value ? "✓" : "✗";
+  return typeof value === "object" ? JSON.stringify(value) : String(value);
+}
+
+/** Fields the other person changed since `base`, with their value and the one being submitted. */
+export function conflictDiff(fields: readonly string[], base: object, theirs: object, yours: object): DiffRow[] {
+  const b = base as Record<string, unknown>;
+  const t = theirs as Record<string, unknown>;
+  const y = yours as Record<string, unknown>;
+  return fields.filter((f) => f in t && !same(b[f], t[f])).map((f) => ({ field: f, theirs: t[f], yours: y[f] }));
+}
 
 /**
- * A form that saves a record: server field errors beside the fields, a 412 as "changed by someone
- * else" with a reload, a network failure that keeps the input, and a draft that survives a reload.
+ * A form that saves a record through the outbox: server field errors beside the fields (translated
+ * by code), a 412 as "changed by someone else" with what they changed and a choice, no connection →
+ * kept in 待同步 and sent later with the same Idempotency-Key, and a draft that survives a reload.
  */
-export function RecordForm<V extends object, R>(props: Props<V, R>) {
-  const { draftKey, fields, initialValues, etag, onReload, save, onSaved, onCancel, children, testId, notInDraft } = props;
+export function RecordForm<V extends object, R>(props: RecordFormProps<V, R>) {
+  const { draftKey, fields, initialValues, etag, onReload, loadCurrent, request, resource, label, labelFor } = props;
+  const { onSaved, onQueued, onCancel, children, testId, notInDraft } = props;
+  const sender = props.outbox ?? appOutbox;
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<V>();
   const keys = useRef(new IdempotencyKeys());
   const [draft] = useState(() => loadDraft<Draft<V>>(draftKey));
   const [hasDraft, setHasDraft] = useState(draft !== null);
-  const [baseEtag, setBaseEtag] = useState(draft?.etag ?? etag);
+  const baseEtag = useRef(draft?.etag ?? etag);
   const [failure, setFailure] = useState<Failure | null>(null);
   const [saving, setSaving] = useState(false);
   const startValues = useMemo(() => ({ ...initialValues, ...(draft?.values ?? {}) }), [initialValues, draft]);
+
+  const conflict = async (values: V) => {
+    if (!loadCurrent) return setFailure({ kind: "conflict" });
+    try {
+      const current = await loadCurrent();
+      setFailure({ kind: "conflict", current, diff: conflictDiff(fields, initialValues, current.values, values) });
+    } catch {
+      setFailure({ kind: "conflict" });
+    }
+  };
 
   const submit = async (values: V) => {
     setSaving(true);
     setFailure(null);
     try {
-      const result = await save(values, { idempotencyKey: keys.current.keyFor(values), ifMatch: baseEtag });
-      keys.current.reset();
-      clearDraft(draftKey);
-      message.success(t("common.saved"));
-      onSaved(result);
-    } catch (error) {
-      if (error instanceof NetworkError) {
-        setFailure({ kind: "network" });
-      } else if (error instanceof ApiError && error.status === 412) {
-        setFailure({ kind: "conflict" });
-      } else if (error instanceof ApiError) {
-        const mapped = mapProblemToForm(error.problem, fields);
-        form.setFields(mapped.fields as Parameters<typeof form.setFields>[0]);
-        const messages = mapped.general.length > 0 ? mapped.general : mapped.fields.length > 0 ? [] : [error.message];
-        setFailure(messages.length > 0 || mapped.fields.length === 0 ? { kind: "other", messages } : null);
-      } else {
-        setFailure({ kind: "other", messages: [String(error)] });
+      const req = request(values, { idempotencyKey: keys.current.keyFor(values), ifMatch: baseEtag.current });
+      const result = await sender.submit(req, { resource, label: label(values), owner: currentOwner() });
+      if (result.kind === "queued") {
+        keys.current.reset();
+        clearDraft(draftKey);
+        setHasDraft(false);
+        message.info(t("outbox.queued"));
+        if (onQueued) onQueued();
+        else setFailure({ kind: "queued" });
+        return;
       }
+      const response = result.response;
+      const body: unknown = await response.json().catch(() => null);
+      if (response.ok) {
+        keys.current.reset();
+        clearDraft(draftKey);
+        message.success(t("common.saved"));
+        onSaved(body as R);
+        return;
+      }
+      if (response.status === 412) {
+        await conflict(values);
+        return;
+      }
+      const error = new ApiError(response.status, body);
+      const mapped = mapProblemToForm(error.problem, fields, t as unknown as Translate);
+      form.setFields(mapped.fields as Parameters<typeof form.setFields>[0]);
+      const messages = mapped.general.length > 0 ? mapped.general : mapped.fields.length > 0 ? [] : [error.message];
+      setFailure(messages.length > 0 || mapped.fields.length === 0 ? { kind: "other", messages } : null);
+    } catch (error) {
+      // Only when the outbox could not keep the write (no IndexedDB) and the link failed too.
+      setFailure({ kind: "other", messages: [error instanceof TypeError ? t("form.network") : String(error)] });
     } finally {
       setSaving(false);
     }
@@ -90,6 +167,12 @@ export function RecordForm<V extends object, R>(props: Props<V, R>) {
     await onReload?.();
   };
 
+  const keepMine = (current: CurrentRecord<unknown>) => {
+    baseEtag.current = current.etag;
+    setFailure(null);
+    form.submit();
+  };
+
   return (
     <Form<V>
       form={form}
@@ -99,7 +182,7 @@ export function RecordForm<V extends object, R>(props: Props<V, R>) {
       onValuesChange={(_changed, all) => {
         const values: Record<string, unknown> = { ...form.getFieldsValue(true), ...all };
         for (const name of notInDraft ?? []) delete values[name];
-        saveDraft(draftKey, { values: values as Partial<V>, etag: baseEtag } satisfies Draft<V>);
+        saveDraft(draftKey, { values: values as Partial<V>, etag: baseEtag.current } satisfies Draft<V>);
       }}
       style={{ maxWidth: 640 }}
       data-testid={testId}
@@ -118,7 +201,7 @@ export function RecordForm<V extends object, R>(props: Props<V, R>) {
               onClick={() => {
                 clearDraft(draftKey);
                 setHasDraft(false);
-                setBaseEtag(etag);
+                baseEtag.current = etag;
                 form.setFieldsValue(initialValues as Parameters<typeof form.setFieldsValue>[0]);
               }}
             >
@@ -133,19 +216,50 @@ export function RecordForm<V extends object, R>(props: Props<V, R>) {
           showIcon
           style={{ marginBottom: 16 }}
           message={t("form.conflict")}
-          description={t("form.conflictHint")}
           data-testid="form-conflict"
-          action={
-            onReload && (
-              <Button size="small" onClick={() => void reload()} data-testid="form-reload">
-                {t("form.reload")}
-              </Button>
-            )
+          description={
+            <>
+              {failure.diff && failure.diff.length > 0 ? (
+                <Table<DiffRow>
+                  size="small"
+                  rowKey="field"
+                  pagination={false}
+                  dataSource={failure.diff}
+                  data-testid="conflict-diff"
+                  columns={[
+                    { title: t("conflict.field"), dataIndex: "field", render: (f: string) => labelFor?.(f) ?? f },
+                    { title: t("conflict.theirs"), dataIndex: "theirs", render: show },
+                    { title: t("conflict.yours"), dataIndex: "yours", render: show },
+                  ]}
+                />
+              ) : (
+                <div>{failure.diff ? t("conflict.noFieldDiff") : t("form.conflictHint")}</div>
+              )}
+              <Space wrap style={{ marginTop: 8 }}>
+                {failure.current && (
+                  <Button size="small" type="primary" onClick={() => keepMine(failure.current!)} data-testid="form-keep-mine">
+                    {t("conflict.keepMine")}
+                  </Button>
+                )}
+                {onReload && (
+                  <Button size="small" onClick={() => void reload()} data-testid="form-reload">
+                    {failure.current ? t("conflict.takeTheirs") : t("form.reload")}
+                  </Button>
+                )}
+              </Space>
+            </>
           }
         />
       )}
-      {failure?.kind === "network" && (
-        <Alert type="error" showIcon style={{ marginBottom: 16 }} message={t("form.network")} data-testid="form-network" />
+      {failure?.kind === "queued" && (
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 16 }}
+          message={t("outbox.queued")}
+          action={<Link to="/outbox">{t("outbox.title")}</Link>}
+          data-testid="form-queued"
+        />
       )}
       {failure?.kind === "other" && (
         <Alert
@@ -168,7 +282,4 @@ export function RecordForm<V extends object, R>(props: Props<V, R>) {
   );
 }
 
-/** `""` from a cleared input means "no value". */
-export function blankToNull<T>(value: T | "" | undefined): T | null {
-  return value === "" || value === undefined ? null : value;
-}
+export { blankToNull } from "../lib/values";

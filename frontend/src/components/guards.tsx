@@ -4,6 +4,8 @@ import { useTranslation } from "react-i18next";
 import { Navigate, useLocation } from "react-router-dom";
 import { session } from "../api/client";
 import { loginPath, useAuth, type Role } from "../auth/AuthContext";
+import { PageTitle } from "./PageTitle";
+import { canWrite, type Resource } from "./roles";
 
 /** Pages behind the login: without a session, go to the login page and come back afterwards. */
 export function RequireAuth({ children }: { children: ReactNode }) {
@@ -38,9 +40,15 @@ export function RequireRole({ roles, children }: { roles: Role[]; children: Reac
   if (!role || !roles.includes(role)) {
     return (
       <div data-testid="forbidden">
-        <Result status="403" title="403" subTitle={t("common.forbidden")} />
+        <PageTitle>403</PageTitle>
+        <Result status="403" subTitle={t("common.forbidden")} />
       </div>
     );
   }
   return children;
+}
+
+/** May the logged-in user create and edit this resource? */
+export function useCanWrite(resource: Resource): boolean {
+  return canWrite(useAuth().role, resource);
 }

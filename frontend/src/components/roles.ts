@@ -30,3 +30,22 @@ export const VILLAGE_USERS: Role[] = ["admin", "department", "team", "village_co
 export function isVillageUser(role: Role | undefined): boolean {
   return role === "team" || role === "village_committee";
 }
+
+export type { Role };
+
+export type Resource = "villages" | "rounds" | "teams" | "cadres" | "users" | "offices";
+
+/** Who may create and edit each resource (the server enforces the same on every write). */
+export const WRITERS: Record<Resource, Role[]> = {
+  villages: ADMIN,
+  rounds: ADMIN,
+  teams: ADMIN,
+  cadres: STAFF,
+  users: ADMIN,
+  offices: ADMIN,
+};
+
+/** The one role check pages use for their edit/new buttons. */
+export function canWrite(role: Role | undefined, resource: Resource): boolean {
+  return role !== undefined && WRITERS[resource].includes(role);
+}

@@ -1,5 +1,5 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { CURSOR_PARAM, useSearchState } from "./useSearchState";
 
 export interface Page<T> {
   items: T[];
@@ -7,14 +7,14 @@ export interface Page<T> {
 }
 
 /**
- * Server-side cursor pagination: remembers the cursors of the pages seen so "previous" works, and
- * starts again from the first page whenever the filters (`key`) change.
+ * Server-side cursor pagination: the cursors of the pages seen are kept in the URL so "previous"
+ * and reloads work; changing a filter (through useSearchState) starts again from the first page.
+ * The query key is `[...key, { cursor }]` (the first page: `[...key, {}]`).
  */
 export function useCursorList<T>(key: readonly unknown[], fetchPage: (cursor: string | undefined) => Promise<Page<T>>) {
-  const keyText = JSON.stringify(key);
-  const [state, setState] = useState<{ keyText: string; cursors: (string | undefined)[] }>({ keyText, cursors: [undefined] });
-  const cursors = state.keyText === keyText ? state.cursors : [undefined];
-  const cursor = cursors[cursors.length - 1];
+  const search = useSearchState();
+  const stack = (search.get(CURSOR_PARAM) ?? "").split(",").filter((c) => c.length > 0);
+  const cursor = stack[stack.length - 1];
   const query = useQuery({
     queryKey: [...key, { cursor }],
     queryFn: () => fetchPage(cursor),
@@ -24,12 +24,12 @@ export function useCursorList<T>(key: readonly unknown[], fetchPage: (cursor: st
   return {
     query,
     items: query.data?.items ?? [],
-    page: cursors.length,
+    page: stack.length + 1,
     hasNext: nextCursor !== null && !query.isPlaceholderData,
-    hasPrev: cursors.length > 1,
+    hasPrev: stack.length > 0,
     next: () => {
-      if (nextCursor) setState({ keyText, cursors: [...cursors, nextCursor] });
+      if (nextCursor) search.set({ [CURSOR_PARAM]: [...stack, nextCursor].join(",") });
     },
-    prev: () => setState({ keyText, cursors: cursors.slice(0, -1) }),
+    prev: () => search.set({ [CURSOR_PARAM]: stack.slice(0, -1).join(",") || null }),
   };
 }

@@ -1,6 +1,12 @@
 import { useSearchParams } from "react-router-dom";
 
-/** List filters live in the URL so that back/forward and reloads keep them. */
+/** The page cursor stack of a list, in the URL (`cur=c1,c2`): a reload stays on the same page. */
+export const CURSOR_PARAM = "cur";
+
+/**
+ * List filters, sort and page live in the URL so that back/forward and reloads keep them.
+ * Changing a filter or the sort goes back to the first page.
+ */
 export function useSearchState() {
   const [params, setParams] = useSearchParams();
   const get = (name: string) => params.get(name) ?? undefined;
@@ -8,6 +14,7 @@ export function useSearchState() {
     setParams(
       (current) => {
         const next = new URLSearchParams(current);
+        if (!(CURSOR_PARAM in changes)) next.delete(CURSOR_PARAM);
         for (const [name, value] of Object.entries(changes)) {
           if (value === null || value === undefined || value === "") next.delete(name);
           else next.set(name, value);

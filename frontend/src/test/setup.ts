@@ -1,4 +1,5 @@
-import { cleanup } from "@testing-library/react";
+import "fake-indexeddb/auto";
+import { cleanup, configure } from "@testing-library/react";
 import { afterEach } from "vitest";
 
 // antd needs these browser APIs, which jsdom lacks.
@@ -24,6 +25,9 @@ if (!("ResizeObserver" in window)) {
   }
   (window as unknown as { ResizeObserver: unknown }).ResizeObserver = ResizeObserverStub;
 }
+
+// antd forms are slow to render on a loaded 2-core machine.
+configure({ asyncUtilTimeout: 5_000 });
 
 // Vitest runs without globals, so testing-library cannot register its own cleanup.
 afterEach(() => cleanup());

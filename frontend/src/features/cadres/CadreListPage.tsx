@@ -3,7 +3,7 @@ import { Button, Input } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
-import { api, unwrap, type Schemas } from "../../api/client";
+import { cadreKeys, fetchCadres, type Cadre } from "./api";
 import { ActiveTag } from "../../components/ActiveTag";
 import { CursorTable } from "../../components/CursorTable";
 import { PageTitle } from "../../components/PageTitle";
@@ -11,7 +11,6 @@ import { OfficeSelect, useOfficeNames } from "../../components/pickers";
 import { useCursorList } from "../../components/useCursorList";
 import { useSearchState } from "../../components/useSearchState";
 
-type Cadre = Schemas["Cadre"];
 
 export default function CadreListPage() {
   const { t } = useTranslation();
@@ -19,9 +18,7 @@ export default function CadreListPage() {
   const officeNames = useOfficeNames();
   const officeParam = search.get("office_id");
   const filters = { q: search.get("q"), sort: search.get("sort") ?? "name", office_id: officeParam ? Number(officeParam) : undefined };
-  const list = useCursorList<Cadre>(["cadres", filters], (cursor) =>
-    unwrap(api.GET("/api/v1/cadres", { params: { query: { ...filters, cursor, limit: 50 } } })),
-  );
+  const list = useCursorList<Cadre>(cadreKeys.list(filters), (cursor) => fetchCadres({ ...filters, cursor, limit: 50 }));
   const columns: ColumnsType<Cadre> = [
     { title: t("cadre.name"), dataIndex: "name", sorter: true },
     { title: t("cadre.name_bo"), dataIndex: "name_bo", render: (v: string | null) => <span lang="bo" className="bo">{v}</span> },
@@ -45,9 +42,10 @@ export default function CadreListPage() {
         {t("cadre.list")}
       </PageTitle>
       <div className="page-toolbar">
-        <Input.Search allowClear defaultValue={filters.q} onSearch={(q) => search.set({ q: q.trim().normalize("NFC") })} style={{ maxWidth: 320 }} />
+        <Input.Search allowClear aria-label={t("common.search")} placeholder={t("common.search")} defaultValue={filters.q} onSearch={(q) => search.set({ q: q.trim().normalize("NFC") })} style={{ maxWidth: 320 }} />
         <OfficeSelect
           placeholder={t("cadre.office")}
+          aria-label={t("cadre.office")}
           value={filters.office_id}
           onChange={(v) => search.set({ office_id: v ? String(v) : null })}
           style={{ minWidth: 180 }}

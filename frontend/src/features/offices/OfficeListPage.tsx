@@ -3,22 +3,19 @@ import { Button, Input } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
-import { api, unwrap, type Schemas } from "../../api/client";
+import { fetchOffices, officeKeys, type Office } from "./api";
 import { ActiveTag } from "../../components/ActiveTag";
 import { CursorTable } from "../../components/CursorTable";
 import { PageTitle } from "../../components/PageTitle";
 import { useCursorList } from "../../components/useCursorList";
 import { useSearchState } from "../../components/useSearchState";
 
-type Office = Schemas["Office"];
 
 export default function OfficeListPage() {
   const { t } = useTranslation();
   const search = useSearchState();
   const filters = { q: search.get("q"), sort: search.get("sort") ?? "name" };
-  const list = useCursorList<Office>(["offices", filters], (cursor) =>
-    unwrap(api.GET("/api/v1/offices", { params: { query: { ...filters, cursor, limit: 50 } } })),
-  );
+  const list = useCursorList<Office>(officeKeys.list(filters), (cursor) => fetchOffices({ ...filters, cursor, limit: 50 }));
   const columns: ColumnsType<Office> = [
     { title: t("office.name"), dataIndex: "name", sorter: true },
     { title: t("user.status"), dataIndex: "active", render: (a: boolean) => <ActiveTag active={a} /> },
@@ -38,7 +35,7 @@ export default function OfficeListPage() {
         {t("office.list")}
       </PageTitle>
       <div className="page-toolbar">
-        <Input.Search allowClear defaultValue={filters.q} onSearch={(q) => search.set({ q: q.trim() })} style={{ maxWidth: 320 }} />
+        <Input.Search allowClear aria-label={t("common.search")} placeholder={t("common.search")} defaultValue={filters.q} onSearch={(q) => search.set({ q: q.trim() })} style={{ maxWidth: 320 }} />
       </div>
       <CursorTable<Office> rowKey="id" list={list} columns={columns} sort={filters.sort} onSortChange={(s) => search.set({ sort: s })} />
     </>

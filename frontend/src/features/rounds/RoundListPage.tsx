@@ -3,8 +3,8 @@ import { Button } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
-import { api, unwrap, type Schemas } from "../../api/client";
-import { useAuth } from "../../auth/AuthContext";
+import { fetchRounds, roundKeys, type Round } from "./api";
+import { useCanWrite } from "../../components/guards";
 import { ActiveTag } from "../../components/ActiveTag";
 import { CursorTable } from "../../components/CursorTable";
 import { PageTitle } from "../../components/PageTitle";
@@ -12,16 +12,13 @@ import { useCursorList } from "../../components/useCursorList";
 import { useSearchState } from "../../components/useSearchState";
 import { formatDate } from "../../lib/datetime";
 
-type Round = Schemas["Round"];
 
 export default function RoundListPage() {
   const { t, i18n } = useTranslation();
-  const { role } = useAuth();
+  const canEdit = useCanWrite("rounds");
   const search = useSearchState();
   const sort = search.get("sort") ?? "-number";
-  const list = useCursorList<Round>(["rounds", { sort }], (cursor) =>
-    unwrap(api.GET("/api/v1/rounds", { params: { query: { sort, cursor, limit: 50 } } })),
-  );
+  const list = useCursorList<Round>(roundKeys.list({ sort }), (cursor) => fetchRounds({ sort, cursor, limit: 50 }));
   const columns: ColumnsType<Round> = [
     { title: t("round.number"), dataIndex: "number", sorter: true },
     { title: t("round.name"), dataIndex: "name" },
@@ -32,7 +29,7 @@ export default function RoundListPage() {
       title: t("common.actions"),
       key: "actions",
       render: (_: unknown, r) =>
-        role === "admin" && (
+        canEdit && (
           <Link to={`/rounds/${r.id}/edit`}>{t("common.edit")}</Link>
         ),
     },
@@ -41,7 +38,7 @@ export default function RoundListPage() {
     <>
       <PageTitle
         extra={
-          role === "admin" && (
+          canEdit && (
             <Link to="/rounds/new">
               <Button type="primary" icon={<PlusOutlined />}>
                 {t("round.new")}

@@ -3,20 +3,17 @@ import { Alert, Button, Card, Checkbox, Descriptions, Form, Modal, Spin, Table, 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { requiredChoice } from "../../components/rules";
 import { Link, useParams } from "react-router-dom";
-import { api, unwrap, unwrapWithEtag, type Schemas } from "../../api/client";
-import { useAuth } from "../../auth/AuthContext";
+import { useCanWrite } from "../../components/guards";
 import { ActiveTag } from "../../components/ActiveTag";
 import { DateField } from "../../components/DateField";
 import { PageTitle } from "../../components/PageTitle";
 import { CadreSelect } from "../../components/pickers";
 import { RecordForm } from "../../components/RecordForm";
 import { formatDate } from "../../lib/datetime";
-import { fetchTeam } from "./TeamFormPage";
-import { teamLabel } from "./TeamListPage";
+import { fetchMembers, fetchTeam, memberCreate, memberUpdate, teamKeys, teamLabel, type Member, type MemberValues } from "./api";
 
-type Member = Schemas["TeamMember"];
-type MemberValues = Partial<Schemas["TeamMemberCreate"]>;
 const MEMBER_FIELDS = ["cadre_id", "is_leader", "from_date", "to_date"] as const;
 const NEW_MEMBER: MemberValues = { is_leader: false };
 
@@ -55,32 +52,13 @@ function MemberModal({
           void queryClient.invalidateQueries({ queryKey: ["teams"] });
           onClose();
         }}
-        save={async (values, headers) => {
-          if (!member) {
-            const body = {
-              cadre_id: values.cadre_id ?? 0,
-              is_leader: values.is_leader ?? false,
-              from_date: values.from_date ?? "",
-              to_date: values.to_date ?? null,
-            };
-            return (
-              await unwrapWithEtag(
-                api.POST("/api/v1/teams/{id}/members", { body, params: { path: { id: teamId }, header: { "Idempotency-Key": headers.idempotencyKey } } }),
-              )
-            ).data;
-          }
-          const body = { is_leader: values.is_leader ?? false, from_date: values.from_date ?? member.from_date, to_date: values.to_date ?? null };
-          return (
-            await unwrapWithEtag(
-              api.PATCH("/api/v1/teams/{id}/members/{member_id}", {
-                body,
-                params: { path: { id: teamId, member_id: member.id }, header: { "If-Match": headers.ifMatch } },
-              }),
-            )
-          ).data;
-        }}
+        resource="teams"
+        label={() => t("team.addMember")}
+        request={(values, headers) =>
+          member ? { ...memberUpdate(teamId, member, values), ifMatch: headers.ifMatch } : { ...memberCreate(teamId, values), idempotencyKey: headers.idempotencyKey }
+        }
       >
-        <Form.Item name="cadre_id" label={t("team.cadre")} rules={[{ required: true, message: t("form.required") }]}>
+        <Form.Item name="cadre_id" label={t("team.cadre")} rules={[requiredChoice(t("form.required"))]}>
           <CadreSelect disabled={member !== null} data-testid="field-cadre_id" />
         </Form.Item>
         <Form.Item name="is_leader" valuePropName="checked">
@@ -95,18 +73,15 @@ function MemberModal({
 
 export default function TeamDetailPage() {
   const { t, i18n } = useTranslation();
-  const { role } = useAuth();
+  const canEdit = useCanWrite("teams");
   const id = Number(useParams().id);
   const [editing, setEditing] = useState<{ member: Member | null } | null>(null);
-  const team = useQuery({ queryKey: ["teams", id], queryFn: () => fetchTeam(id) });
-  const members = useQuery({
-    queryKey: ["teams", id, "members"],
-    queryFn: () => unwrap(api.GET("/api/v1/teams/{id}/members", { params: { path: { id }, query: { limit: 500 } } })),
-  });
+  const team = useQuery({ queryKey: teamKeys.detail(id), queryFn: () => fetchTeam(id) });
+  const members = useQuery({ queryKey: teamKeys.members(id), queryFn: () => fetchMembers(id) });
   if (team.isPending) return <Spin />;
   if (team.error) return <Alert type="error" showIcon message={t("common.loadFailed")} description={team.error.message} />;
   const tm = team.data.data;
-  const canEdit = role === "admin";
+  
   return (
     <>
       <PageTitle
@@ -166,7 +141,7 @@ export default function TeamDetailPage() {
                 </span>
               ),
             },
-            { title: t("team.isLeader"), dataIndex: "is_leader", render: (l: boolean) => (l ? <Tag color="gold">{t("team.isLeader")}</Tag> : null) },
+            { title: t("team.isLeader"), dataIndex: "is_leader", render: (l: boolean) => (l ? <Tag className="tag-warning">{t("team.isLeader")}</Tag> : null) },
             { title: t("team.from_date"), dataIndex: "from_date", render: (d: string) => formatDate(d, i18n.language) },
             { title: t("team.to_date"), dataIndex: "to_date", render: (d: string | null) => formatDate(d, i18n.language) },
             ...(canEdit

@@ -3,8 +3,8 @@ import { Button } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
-import { api, unwrap, type Schemas } from "../../api/client";
-import { useAuth } from "../../auth/AuthContext";
+import { fetchTeams, teamKeys, teamLabel, type Team } from "./api";
+import { useCanWrite } from "../../components/guards";
 import { ActiveTag } from "../../components/ActiveTag";
 import { CursorTable } from "../../components/CursorTable";
 import { PageTitle } from "../../components/PageTitle";
@@ -12,24 +12,17 @@ import { RoundSelect, VillageSelect } from "../../components/pickers";
 import { useCursorList } from "../../components/useCursorList";
 import { useSearchState } from "../../components/useSearchState";
 
-type Team = Schemas["Team"];
-
-export function teamLabel(team: Pick<Team, "name" | "village_name" | "round_number">): string {
-  return team.name || `${team.village_name} · ${team.round_number}`;
-}
 
 export default function TeamListPage() {
   const { t } = useTranslation();
-  const { role } = useAuth();
+  const canEdit = useCanWrite("teams");
   const search = useSearchState();
   const num = (name: string) => {
     const v = search.get(name);
     return v ? Number(v) : undefined;
   };
   const filters = { round_id: num("round_id"), village_id: num("village_id"), sort: search.get("sort") ?? "-round" };
-  const list = useCursorList<Team>(["teams", filters], (cursor) =>
-    unwrap(api.GET("/api/v1/teams", { params: { query: { ...filters, cursor, limit: 50 } } })),
-  );
+  const list = useCursorList<Team>(teamKeys.list(filters), (cursor) => fetchTeams({ ...filters, cursor, limit: 50 }));
   const columns: ColumnsType<Team> = [
     { title: t("team.name"), dataIndex: "name", render: (_: unknown, team) => <Link to={`/teams/${team.id}`}>{teamLabel(team)}</Link> },
     { title: t("team.round"), dataIndex: "round", sorter: true, render: (_: unknown, team) => team.round_number },
@@ -41,7 +34,7 @@ export default function TeamListPage() {
     <>
       <PageTitle
         extra={
-          role === "admin" && (
+          canEdit && (
             <Link to="/teams/new">
               <Button type="primary" icon={<PlusOutlined />}>
                 {t("team.new")}
@@ -53,8 +46,8 @@ export default function TeamListPage() {
         {t("team.list")}
       </PageTitle>
       <div className="page-toolbar">
-        <RoundSelect placeholder={t("team.round")} value={filters.round_id} onChange={(v) => search.set({ round_id: v ? String(v) : null })} style={{ minWidth: 140 }} />
-        <VillageSelect placeholder={t("team.village")} value={filters.village_id} onChange={(v) => search.set({ village_id: v ? String(v) : null })} style={{ minWidth: 200 }} />
+        <RoundSelect aria-label={t("team.round")} placeholder={t("team.round")} value={filters.round_id} onChange={(v) => search.set({ round_id: v ? String(v) : null })} style={{ minWidth: 140 }} />
+        <VillageSelect aria-label={t("team.village")} placeholder={t("team.village")} value={filters.village_id} onChange={(v) => search.set({ village_id: v ? String(v) : null })} style={{ minWidth: 200 }} />
       </div>
       <CursorTable<Team> rowKey="id" list={list} columns={columns} sort={filters.sort} onSortChange={(s) => search.set({ sort: s })} />
     </>

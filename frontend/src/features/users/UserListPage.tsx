@@ -4,15 +4,15 @@ import type { ColumnsType } from "antd/es/table";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
-import { api, ApiError, unwrap, type Schemas } from "../../api/client";
-import { mapProblemToForm } from "../../api/problem";
+import { ApiError, type Schemas } from "../../api/client";
+import { fetchUsers, resetUserPassword, userKeys, type User } from "./api";
+import { mapProblemToForm, type Translate } from "../../api/problem";
 import { asRole, ROLES } from "../../auth/AuthContext";
 import { CursorTable } from "../../components/CursorTable";
 import { PageTitle } from "../../components/PageTitle";
 import { useCursorList } from "../../components/useCursorList";
 import { useSearchState } from "../../components/useSearchState";
 
-type User = Schemas["User"];
 
 function ResetPasswordModal({ user, onClose }: { user: User | null; onClose: () => void }) {
   const { t } = useTranslation();
@@ -25,13 +25,13 @@ function ResetPasswordModal({ user, onClose }: { user: User | null; onClose: () 
     setBusy(true);
     setError(null);
     try {
-      await unwrap(api.POST("/api/v1/users/{id}/password", { params: { path: { id: user.id } }, body: values }));
+      await resetUserPassword(user.id, values);
       message.success(t("user.passwordReset"));
       form.resetFields();
       onClose();
     } catch (e) {
       if (e instanceof ApiError) {
-        const mapped = mapProblemToForm(e.problem, ["new_password"]);
+        const mapped = mapProblemToForm(e.problem, ["new_password"], t as unknown as Translate);
         form.setFields(mapped.fields as Parameters<typeof form.setFields>[0]);
         setError(mapped.general.join("; ") || (mapped.fields.length ? null : e.message));
       } else setError(t("form.network"));
@@ -63,9 +63,7 @@ export default function UserListPage() {
   const search = useSearchState();
   const [resetting, setResetting] = useState<User | null>(null);
   const filters = { q: search.get("q"), role: asRole(search.get("role")), sort: search.get("sort") ?? "username" };
-  const list = useCursorList<User>(["users", filters], (cursor) =>
-    unwrap(api.GET("/api/v1/users", { params: { query: { ...filters, cursor, limit: 50 } } })),
-  );
+  const list = useCursorList<User>(userKeys.list(filters), (cursor) => fetchUsers({ ...filters, cursor, limit: 50 }));
   const columns: ColumnsType<User> = [
     { title: t("user.username"), dataIndex: "username", sorter: true },
     { title: t("user.display_name"), dataIndex: "display_name" },
@@ -73,7 +71,7 @@ export default function UserListPage() {
     {
       title: t("user.status"),
       dataIndex: "disabled",
-      render: (d: boolean) => (d ? <Tag color="red">{t("user.disabled")}</Tag> : <Tag color="green">{t("user.enabled")}</Tag>),
+      render: (d: boolean) => (d ? <Tag className="tag-error">{t("user.disabled")}</Tag> : <Tag className="tag-ok">{t("user.enabled")}</Tag>),
     },
     {
       title: t("common.actions"),
@@ -102,10 +100,11 @@ export default function UserListPage() {
         {t("user.list")}
       </PageTitle>
       <div className="page-toolbar">
-        <Input.Search allowClear defaultValue={filters.q} onSearch={(q) => search.set({ q: q.trim() })} style={{ maxWidth: 320 }} />
+        <Input.Search allowClear aria-label={t("common.search")} placeholder={t("common.search")} defaultValue={filters.q} onSearch={(q) => search.set({ q: q.trim() })} style={{ maxWidth: 320 }} />
         <Select
           allowClear
           placeholder={t("user.role")}
+          aria-label={t("user.role")}
           value={filters.role}
           onChange={(role?: string) => search.set({ role: role ?? null })}
           options={ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))}

@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router-dom";
 import { api, unwrap, type Schemas } from "../../api/client";
-import { useAuth } from "../../auth/AuthContext";
+import { useCanWrite } from "../../components/guards";
 import { PageTitle } from "../../components/PageTitle";
 import { VillageName } from "../../components/VillageName";
 import { fetchVillage } from "./api";
@@ -13,7 +13,7 @@ type Team = Schemas["Team"];
 
 export default function VillageDetailPage() {
   const { t } = useTranslation();
-  const { role } = useAuth();
+  const canEdit = useCanWrite("villages");
   const id = Number(useParams().id);
   const village = useQuery({ queryKey: ["villages", id], queryFn: () => fetchVillage(id) });
   const teams = useQuery({
@@ -28,7 +28,7 @@ export default function VillageDetailPage() {
     <>
       <PageTitle
         extra={
-          role === "admin" && (
+          canEdit && (
             <Link to={`/villages/${v.id}/edit`}>
               <Button icon={<EditOutlined />} data-testid="village-edit">
                 {t("common.edit")}

@@ -3,19 +3,18 @@ import { Button, Checkbox, Input } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
-import { api, unwrap } from "../../api/client";
-import { useAuth } from "../../auth/AuthContext";
+import { useCanWrite } from "../../components/guards";
 import { ActiveTag } from "../../components/ActiveTag";
 import { CursorTable } from "../../components/CursorTable";
 import { PageTitle } from "../../components/PageTitle";
 import { useCursorList } from "../../components/useCursorList";
 import { useSearchState } from "../../components/useSearchState";
 import { VillageName } from "../../components/VillageName";
-import type { Village } from "./api";
+import { fetchVillages, VILLAGE_PAGE_SIZE, villageKeys, type Village } from "./api";
 
 export default function VillageListPage() {
   const { t } = useTranslation();
-  const { role } = useAuth();
+  const canEdit = useCanWrite("villages");
   const search = useSearchState();
   const filters = {
     q: search.get("q"),
@@ -25,9 +24,7 @@ export default function VillageListPage() {
     // Deactivated villages keep their history but are hidden unless asked for.
     active: search.get("all") ? undefined : true,
   };
-  const list = useCursorList<Village>(["villages", filters], (cursor) =>
-    unwrap(api.GET("/api/v1/villages", { params: { query: { ...filters, cursor, limit: 50 } } })),
-  );
+  const list = useCursorList<Village>(villageKeys.list(filters), (cursor) => fetchVillages({ ...filters, cursor, limit: VILLAGE_PAGE_SIZE }));
   const columns: ColumnsType<Village> = [
     {
       title: t("village.name"),
@@ -49,7 +46,7 @@ export default function VillageListPage() {
     <>
       <PageTitle
         extra={
-          role === "admin" && (
+          canEdit && (
             <Link to="/villages/new">
               <Button type="primary" icon={<PlusOutlined />} data-testid="village-new">
                 {t("village.new")}
@@ -65,6 +62,7 @@ export default function VillageListPage() {
           allowClear
           defaultValue={filters.q}
           placeholder={t("village.searchPlaceholder")}
+          aria-label={t("village.searchPlaceholder")}
           onSearch={(q) => search.set({ q: q.trim().normalize("NFC") })}
           style={{ maxWidth: 320 }}
           data-testid="village-search"
@@ -73,6 +71,7 @@ export default function VillageListPage() {
           allowClear
           defaultValue={filters.prefecture}
           placeholder={t("village.prefecture")}
+          aria-label={t("village.prefecture")}
           onPressEnter={(e) => search.set({ prefecture: e.currentTarget.value.trim() })}
           onBlur={(e) => search.set({ prefecture: e.currentTarget.value.trim() })}
           style={{ maxWidth: 160 }}
@@ -82,6 +81,7 @@ export default function VillageListPage() {
           allowClear
           defaultValue={filters.county}
           placeholder={t("village.county")}
+          aria-label={t("village.county")}
           onPressEnter={(e) => search.set({ county: e.currentTarget.value.trim() })}
           onBlur={(e) => search.set({ county: e.currentTarget.value.trim() })}
           style={{ maxWidth: 160 }}

@@ -1,0 +1,52 @@
+// Right after the login request: fetch /me and the first page's data at once instead of one
+// after another (login → /me → layout → home → chunk → data was six round trips in a row).
+// Which page comes first depends on the role, known only from /me; the landing of the last login
+// on this device (`zhucun.landing`, no personal data) lets the data start together with /me.
+import { api, unwrap, type Schemas } from "./api/client";
+import { DEFAULT_VILLAGE_FILTERS, VILLAGE_PAGE_SIZE, fetchVillage, fetchVillages, villageKeys } from "./features/villages/api";
+import { queryClient } from "./queryClient";
+
+export const meQuery = { queryKey: ["me"], queryFn: () => unwrap(api.GET("/api/v1/me")), staleTime: 5 * 60_000 };
+
+const LANDING_KEY = "zhucun.landing";
+
+/** `staff` (the villages list) or `village:<id>` (a team or committee member's village). */
+export function landingOf(me: Pick<Schemas["Me"], "role" | "villages">): string | null {
+  if (me.role === "admin" || me.role === "department") return "staff";
+  const first = me.villages[0];
+  return first && (me.role === "team" || me.role === "village_committee") ? `village:${first.id}` : null;
+}
+
+function prefetchLanding(landing: string | null): void {
+  if (landing === "staff") {
+    void queryClient.prefetchQuery({
+      queryKey: [...villageKeys.list(DEFAULT_VILLAGE_FILTERS), {}],
+      queryFn: () => fetchVillages({ ...DEFAULT_VILLAGE_FILTERS, limit: VILLAGE_PAGE_SIZE }),
+    });
+  } else if (landing?.startsWith("village:")) {
+    const id = Number(landing.slice("village:".length));
+    if (Number.isInteger(id)) void queryClient.prefetchQuery({ queryKey: villageKeys.detail(id), queryFn: () => fetchVillage(id) });
+  }
+}
+
+export function prefetchAfterLogin(): void {
+  let guess: string | null = null;
+  try {
+    guess = window.localStorage.getItem(LANDING_KEY);
+  } catch {
+    // no storage: no guess
+  }
+  prefetchLanding(guess);
+  void queryClient.fetchQuery(meQuery).then(
+    (me) => {
+      const landing = landingOf(me);
+      if (landing !== guess) prefetchLanding(landing);
+      try {
+        if (landing) window.localStorage.setItem(LANDING_KEY, landing);
+      } catch {
+        // see above
+      }
+    },
+    () => undefined,
+  );
+}

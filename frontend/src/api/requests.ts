@@ -1,0 +1,32 @@
+// Writes described as data (so the outbox can keep and resend them), typed from the generated
+// schema: the body of `postTo(path, …)` is that path's POST request body, never written by hand.
+import type { OutboxRequest } from "../lib/outbox";
+import type { paths } from "./schema";
+
+type JsonBody<Op> = Op extends { requestBody?: { content: { "application/json": infer B } } } ? B : never;
+type PathParams<Op> = Op extends { parameters: { path: infer P } } ? P : never;
+
+export type PostPath = { [P in keyof paths]: paths[P] extends { post: object } ? P : never }[keyof paths];
+export type PatchPath = { [P in keyof paths]: paths[P] extends { patch: object } ? P : never }[keyof paths];
+export type PostBody<P extends PostPath> = JsonBody<paths[P]["post"]>;
+export type PatchBody<P extends PatchPath> = JsonBody<paths[P]["patch"]>;
+
+function fill(path: string, params: Record<string, unknown>): string {
+  return path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(params[name])));
+}
+
+export function postTo<P extends PostPath>(
+  path: P,
+  body: PostBody<P>,
+  ...params: PathParams<paths[P]["post"]> extends never ? [] : [PathParams<paths[P]["post"]>]
+): Omit<OutboxRequest, "idempotencyKey"> {
+  return { method: "POST", path: fill(path, (params[0] ?? {}) as Record<string, unknown>), body };
+}
+
+export function patchAt<P extends PatchPath>(
+  path: P,
+  params: PathParams<paths[P]["patch"]>,
+  body: PatchBody<P>,
+): Omit<OutboxRequest, "ifMatch"> {
+  return { method: "PATCH", path: fill(path, params as Record<string, unknown>), body };
+}
