@@ -123,6 +123,15 @@ pub fn app(
                 if path.starts_with("/api/") && !res.headers().contains_key(header::CACHE_CONTROL) {
                     res.headers_mut()
                         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                } else if matches!(
+                    path.as_str(),
+                    "/" | "/index.html" | "/sw.js" | "/registerSW.js" | "/manifest.webmanifest"
+                ) && !res.headers().contains_key(header::CACHE_CONTROL)
+                {
+                    // The app shell and its service worker: always revalidated, so a new version
+                    // reaches phones (the worker then offers it to the user).
+                    res.headers_mut()
+                        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
                 } else if path.starts_with("/assets/") && res.status().is_success() {
                     // Vite names assets by content hash: a phone on a weak link fetches each once.
                     res.headers_mut().insert(

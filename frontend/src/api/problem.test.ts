@@ -67,12 +67,12 @@ describe("problemKind", () => {
 
 describe("translation by code", () => {
   // A stand-in for i18next: a small table with {{param}} interpolation.
-  const table: Record<string, string> = { "fieldError.digits_between": "应为 {{min}} 到 {{max}} 位数字", "problem.not_found": "记录不存在" };
+  const table: Record<string, string> = { "fieldError.digits": "应为 {{min}} 到 {{max}} 位数字", "problem.not_found": "记录不存在" };
   const t = (key: string, options: Record<string, unknown> & { defaultValue: string }) =>
     (table[key] ?? options.defaultValue).replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(options[name]));
 
   it("translates field errors with their params and keeps unknown codes in English", () => {
-    expect(fieldMessage({ field: "code", message: "must be 6 to 12 digits", code: "digits_between", params: { min: 6, max: 12 } }, t)).toBe(
+    expect(fieldMessage({ field: "code", message: "must be 6 to 12 digits", code: "digits", params: { min: "6", max: "12" } }, t)).toBe(
       "应为 6 到 12 位数字",
     );
     expect(fieldMessage({ field: "code", message: "brand new rule", code: "brand_new" }, t)).toBe("brand new rule");
@@ -88,7 +88,7 @@ describe("translation by code", () => {
 
   it("maps translated messages onto the form", () => {
     const mapped = mapProblemToForm(
-      { status: 422, code: "validation", errors: [{ field: "code", message: "m", code: "digits_between", params: { min: 6, max: 12 } }] },
+      { status: 422, code: "validation", errors: [{ field: "code", message: "m", code: "digits", params: { min: "6", max: "12" } }] },
       ["code"],
       t,
     );

@@ -34,7 +34,10 @@ function isCode(code: unknown): code is string {
 export function fieldMessage(entry: ProblemFieldError, t?: Translate): string {
   const fallback = typeof entry.message === "string" ? entry.message : "";
   if (!t || !isCode(entry.code)) return fallback;
-  return t(FIELD_ERROR_KEY + entry.code, { ...(entry.params ?? {}), defaultValue: fallback || entry.code });
+  const params: Record<string, string> = { ...(entry.params ?? {}) };
+  // `no_such` names the kind of row in English; show it in the user's language.
+  if (params.entity) params.entity = t("entity." + params.entity, { defaultValue: params.entity });
+  return t(FIELD_ERROR_KEY + entry.code, { ...params, defaultValue: fallback || entry.code });
 }
 
 /** The problem as one sentence in the user's language, falling back to `detail` / `title`. */

@@ -69,11 +69,11 @@ describe("RecordForm", () => {
         type: "https://zhucun.example/problems/validation",
         status: 422,
         code: "validation",
-        errors: [{ field: "name", message: "must be 6 to 12 digits", code: "digits_between", params: { min: 6, max: 12 } }],
+        errors: [{ field: "name", message: "must be 6 to 12 digits", code: "digits", params: { min: "6", max: "12" } }],
       }),
     }));
     submit();
-    expect(await screen.findByText("应为 6 到 12 位数字")).toBeTruthy();
+    expect(await screen.findByText("须为 6 到 12 位数字")).toBeTruthy();
     expect(screen.queryByTestId("form-error")).toBeNull();
   });
 
