@@ -18,12 +18,18 @@ test("admin creates a village with a Tibetan name and finds it by part of that n
 
     await page.getByTestId("nav-villages").click();
     await page.getByTestId("village-table").getByText("马格达村").waitFor();
+    // The list says how many villages there are (the demo's active ones, counted by the server).
+    const total = await page.getByTestId("list-total").textContent();
+    assert.match(total ?? "", /^共 \d+ 条$/);
     await page.getByTestId("village-new").click();
 
     const form = page.getByTestId("village-form");
     await form.getByTestId("field-name").fill("扎西岗村");
     await form.getByTestId("field-name_bo").fill("བཀྲ་ཤིས་སྒང་");
     await form.getByTestId("field-prefecture").fill("日喀则市");
+    // The county suggestions follow the prefecture: 南木林县 is offered, 班戈县 (那曲市) is not.
+    await page.locator('[data-testid="county-options"] option[value="南木林县"]').waitFor({ state: "attached" });
+    assert.equal(await page.locator('[data-testid="county-options"] option[value="班戈县"]').count(), 0);
     await form.getByTestId("field-county").fill("南木林县");
     await form.getByTestId("form-save").click();
 

@@ -45,6 +45,11 @@ export function CursorTable<T extends object>({ list, sort, onSortChange, column
           {t("common.prev")}
         </Button>
         <span data-testid="page-number">{list.page}</span>
+        {list.total && (
+          <span data-testid="list-total">
+            {t(list.total.exact ? "common.total" : "common.totalMore", { count: list.total.count })}
+          </span>
+        )}
         <Button disabled={!list.hasNext} onClick={list.next} data-testid="page-next">
           {t("common.next")}
         </Button>

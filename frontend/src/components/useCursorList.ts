@@ -1,9 +1,11 @@
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { CURSOR_PARAM, useSearchState } from "./useSearchState";
 
 export interface Page<T> {
   items: T[];
   next_cursor?: string | null;
+  /** Counted on the first page only: `exact` false means "more than `count`". */
+  total?: { count: number; exact: boolean } | null;
 }
 
 /**
@@ -21,7 +23,11 @@ export function useCursorList<T>(key: readonly unknown[], fetchPage: (cursor: st
     placeholderData: keepPreviousData,
   });
   const nextCursor = query.data?.next_cursor ?? null;
+  // The server counts on the first page only; later pages show the first page's count.
+  const client = useQueryClient();
+  const total = query.data?.total ?? client.getQueryData<Page<T>>([...key, { cursor: undefined }])?.total ?? null;
   return {
+    total,
     query,
     items: query.data?.items ?? [],
     page: stack.length + 1,

@@ -149,6 +149,8 @@ const en: Messages = {
     passwordChanged: "Password changed; please sign in again",
   },
   common: {
+    total: "{{count}} in all",
+    totalMore: "more than {{count}}",
     create: "New",
     edit: "Edit",
     save: "Save",

@@ -148,6 +148,8 @@ const zhCN = {
     passwordChanged: "密码已修改，请重新登录",
   },
   common: {
+    total: "共 {{count}} 条",
+    totalMore: "超过 {{count}} 条",
     create: "新建",
     edit: "编辑",
     save: "保存",

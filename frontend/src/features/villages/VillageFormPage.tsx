@@ -2,6 +2,7 @@ import { Checkbox, Form, Input, InputNumber } from "antd";
 import { useTranslation } from "react-i18next";
 import { RecordPage } from "../../components/RecordPage";
 import { villageForm } from "./api";
+import { PlaceFields } from "./PlaceFields";
 
 export default function VillageFormPage() {
   const { t } = useTranslation();
@@ -16,12 +17,7 @@ export default function VillageFormPage() {
           <Form.Item name="name_bo" label={t("village.name_bo")}>
             <Input lang="bo" className="bo" data-testid="field-name_bo" maxLength={200} />
           </Form.Item>
-          <Form.Item name="prefecture" label={t("village.prefecture")} rules={required}>
-            <Input data-testid="field-prefecture" />
-          </Form.Item>
-          <Form.Item name="county" label={t("village.county")} rules={required}>
-            <Input data-testid="field-county" />
-          </Form.Item>
+          <PlaceFields />
           <Form.Item name="township" label={t("village.township")}>
             <Input data-testid="field-township" />
           </Form.Item>
