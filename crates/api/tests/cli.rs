@@ -134,6 +134,12 @@ fn first_start_output(dir: &std::path::Path) -> Vec<String> {
     }
     let _ = child.kill();
     let _ = child.wait();
+    // stdout and stderr are read by two threads: lines written before "listening" on the other
+    // stream may still be on their way. The process has ended, so both readers reach the end of
+    // their pipe and drop their senders; collect until then.
+    while let Ok(line) = rx.recv_timeout(Duration::from_secs(60)) {
+        lines.push(line);
+    }
     assert!(
         lines.iter().any(|l| l.contains("zhucun is listening")),
         "server did not start: {lines:?}"
