@@ -61,7 +61,12 @@ pub fn app(
     // The docs come first: the `/api/v1` scope would otherwise claim `/api/v1/openapi.json`.
     let docs = App::new()
         .service(
-            SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", (*shared.openapi).clone()),
+            SwaggerUi::new("/docs/{_:.*}")
+                .url("/api/v1/openapi.json", (*shared.openapi).clone())
+                // No calls to an outside validator: the docs work offline and leak nothing.
+                .config(
+                    utoipa_swagger_ui::Config::from("/api/v1/openapi.json").validator_url("none"),
+                ),
         )
         .service(web::redirect("/docs", "/docs/"));
     let (app, _) = routes::register(docs.into_utoipa_app()).split_for_parts();

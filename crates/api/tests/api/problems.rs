@@ -232,6 +232,14 @@ both_backends!(
             docs.text().contains("swagger"),
             "the docs page is served locally"
         );
+        // The page's set-up script points at our document and turns the outside validator off.
+        let init = app
+            .send(TestRequest::get().uri("/docs/swagger-initializer.js"))
+            .await;
+        assert_eq!(init.status, 200);
+        let script = init.text();
+        assert!(script.contains("/api/v1/openapi.json"), "{script}");
+        assert!(script.contains("\"validatorUrl\": \"none\""), "{script}");
         let spec = app
             .send(TestRequest::get().uri("/api/v1/openapi.json"))
             .await;
