@@ -101,29 +101,4 @@ pub fn list(
     Ok(Page::from_overfetch(rows, page.limit).with_total(total))
 }
 
-/// Rows whose sort key is not yet computed (stored before the key existed), a batch at a time.
-pub fn without_sort_key(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<CadreRow>> {
-    cadres::table
-        .filter(cadres::sort_key.eq(""))
-        .order_by(cadres::id)
-        .limit(limit)
-        .select(CadreRow::as_select())
-        .load(conn)
-}
-
-/// Writes the columns derived from a row's other columns (no new version: nothing a user wrote
-/// changes).
-pub fn set_derived(
-    conn: &mut DbConnection,
-    id: i64,
-    sort_key: &str,
-    search_text: &str,
-) -> QueryResult<()> {
-    diesel::update(cadres::table.find(id))
-        .set((
-            cadres::sort_key.eq(sort_key),
-            cadres::search_text.eq(search_text),
-        ))
-        .execute(conn)?;
-    Ok(())
-}
+crate::derived_columns!(cadres, CadreRow);

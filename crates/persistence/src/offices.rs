@@ -99,29 +99,4 @@ pub fn names(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(i64, Stri
         .load(conn)
 }
 
-/// Rows whose sort key is not yet computed (stored before the key existed), a batch at a time.
-pub fn without_sort_key(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<OfficeRow>> {
-    offices::table
-        .filter(offices::sort_key.eq(""))
-        .order_by(offices::id)
-        .limit(limit)
-        .select(OfficeRow::as_select())
-        .load(conn)
-}
-
-/// Writes the columns derived from a row's other columns (no new version: nothing a user wrote
-/// changes).
-pub fn set_derived(
-    conn: &mut DbConnection,
-    id: i64,
-    sort_key: &str,
-    search_text: &str,
-) -> QueryResult<()> {
-    diesel::update(offices::table.find(id))
-        .set((
-            offices::sort_key.eq(sort_key),
-            offices::search_text.eq(search_text),
-        ))
-        .execute(conn)?;
-    Ok(())
-}
+crate::derived_columns!(offices, OfficeRow);

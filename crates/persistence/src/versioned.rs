@@ -145,3 +145,42 @@ macro_rules! versioned_table {
         }
     };
 }
+
+/// For tables with columns derived from a row's other columns (the pinyin `sort_key` and the
+/// `search_text`), which a migration cannot compute in SQL: `without_sort_key` gives a batch of
+/// rows stored before the key existed, `set_derived` writes both columns without a new version
+/// (nothing a user wrote changes). The start-up backfill uses them.
+#[macro_export]
+macro_rules! derived_columns {
+    ($table:ident, $row:ty) => {
+        /// Rows whose sort key is not yet computed, a batch at a time.
+        pub fn without_sort_key(
+            conn: &mut $crate::DbConnection,
+            limit: i64,
+        ) -> diesel::QueryResult<Vec<$row>> {
+            use diesel::prelude::*;
+            use $crate::schema::$table as t;
+            t::table
+                .filter(t::sort_key.eq(""))
+                .order_by(t::id)
+                .limit(limit)
+                .select(<$row>::as_select())
+                .load(conn)
+        }
+
+        /// Writes the derived columns of one row.
+        pub fn set_derived(
+            conn: &mut $crate::DbConnection,
+            id: i64,
+            sort_key: &str,
+            search_text: &str,
+        ) -> diesel::QueryResult<()> {
+            use diesel::prelude::*;
+            use $crate::schema::$table as t;
+            diesel::update(t::table.find(id))
+                .set((t::sort_key.eq(sort_key), t::search_text.eq(search_text)))
+                .execute(conn)?;
+            Ok(())
+        }
+    };
+}

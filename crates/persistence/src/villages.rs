@@ -160,29 +160,4 @@ pub fn names(
         .load(conn)
 }
 
-/// Rows whose sort key is not yet computed (stored before the key existed), a batch at a time.
-pub fn without_sort_key(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<VillageRow>> {
-    villages::table
-        .filter(villages::sort_key.eq(""))
-        .order_by(villages::id)
-        .limit(limit)
-        .select(VillageRow::as_select())
-        .load(conn)
-}
-
-/// Writes the columns derived from a row's other columns (no new version: nothing a user wrote
-/// changes).
-pub fn set_derived(
-    conn: &mut DbConnection,
-    id: i64,
-    sort_key: &str,
-    search_text: &str,
-) -> QueryResult<()> {
-    diesel::update(villages::table.find(id))
-        .set((
-            villages::sort_key.eq(sort_key),
-            villages::search_text.eq(search_text),
-        ))
-        .execute(conn)?;
-    Ok(())
-}
+crate::derived_columns!(villages, VillageRow);
