@@ -93,6 +93,12 @@ fn field_zh(code: &str) -> Option<&'static str> {
         "phone_format" => "须为电话号码：数字、空格、“+”或“-”",
         "unknown_prefecture" => "须为西藏自治区的地级市（地区），或“未记录”",
         "county_not_in_prefecture" => "须为{prefecture}所辖的县（区），或“未记录”",
+        "monitoring_type_required" => "监测户必须填写监测类型",
+        "monitoring_type_only_monitored" => "只有监测户填写监测类型",
+        "since_before_current" => "不能早于当前类别的起始日期（{date}）",
+        "not_future" => "不能晚于今天",
+        "repeated" => "{value} 重复出现",
+        "national_id" => "不能包含身份证号（系统不保存身份证号）",
         _ => return None,
     })
 }
@@ -107,6 +113,9 @@ fn entity_zh(entity: &str) -> &str {
         "team" => "工作队",
         "user" => "用户",
         "department" => "部门",
+        "household" => "农牧户",
+        "pairing" => "结对",
+        "assistance" => "帮扶记录",
         other => other,
     }
 }

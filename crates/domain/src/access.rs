@@ -23,10 +23,16 @@ pub enum Resource {
     Audit,
     /// 村情调研: a village's figures for a year.
     Survey,
+    /// 农牧户 with their category history and yearly checklist (personal data).
+    Household,
+    /// 结对认亲: a cadre paired with a household for a year.
+    Pairing,
+    /// 帮扶: what a cadre gave a household.
+    Assistance,
 }
 
 impl Resource {
-    pub const ALL: [Resource; 10] = [
+    pub const ALL: [Resource; 13] = [
         Resource::Department,
         Resource::Office,
         Resource::User,
@@ -37,13 +43,22 @@ impl Resource {
         Resource::TeamMember,
         Resource::Audit,
         Resource::Survey,
+        Resource::Household,
+        Resource::Pairing,
+        Resource::Assistance,
     ];
 
     /// Rows of these belong to one village; village-bound roles see only their villages' rows.
     pub fn is_village_scoped(self) -> bool {
         matches!(
             self,
-            Resource::Village | Resource::Team | Resource::TeamMember | Resource::Survey
+            Resource::Village
+                | Resource::Team
+                | Resource::TeamMember
+                | Resource::Survey
+                | Resource::Household
+                | Resource::Pairing
+                | Resource::Assistance
         )
     }
 }
@@ -105,11 +120,13 @@ fn role_allows(role: Role, action: Action, resource: Resource) -> bool {
     use Action::*;
     use Resource::*;
     // Village work: teams record it for their villages, the department reads it all and may
-    // correct it, the committee reads its village's, the administrator only reads.
+    // correct it, the administrator only reads. The committee reads its village's surveys and
+    // households (it is their village), not who of the department helps whom with how much.
     if is_village_work(resource) {
         return match role {
             Role::Team | Role::Department => true,
-            Role::Admin | Role::VillageCommittee => action == Read,
+            Role::Admin => action == Read,
+            Role::VillageCommittee => action == Read && matches!(resource, Survey | Household),
             Role::Regional => false,
         };
     }
@@ -134,7 +151,10 @@ fn role_allows(role: Role, action: Action, resource: Resource) -> bool {
 
 /// The records of the teams' work in villages (as opposed to the organisation that sends them).
 fn is_village_work(resource: Resource) -> bool {
-    matches!(resource, Resource::Survey)
+    matches!(
+        resource,
+        Resource::Survey | Resource::Household | Resource::Pairing | Resource::Assistance
+    )
 }
 
 /// The decision for one row.
@@ -290,6 +310,15 @@ mod tests {
         (ADMIN, Survey,     Read,   [A, A, N]),
         (ADMIN, Survey,     Create, [F, F, N]),
         (ADMIN, Survey,     Update, [F, F, N]),
+        (ADMIN, Household,  Read,   [A, A, N]),
+        (ADMIN, Household,  Create, [F, F, N]),
+        (ADMIN, Household,  Update, [F, F, N]),
+        (ADMIN, Pairing,    Read,   [A, A, N]),
+        (ADMIN, Pairing,    Create, [F, F, N]),
+        (ADMIN, Pairing,    Update, [F, F, N]),
+        (ADMIN, Assistance, Read,   [A, A, N]),
+        (ADMIN, Assistance, Create, [F, F, N]),
+        (ADMIN, Assistance, Update, [F, F, N]),
 
         (DEPT,  Department, Read,   [A, A, N]),
         (DEPT,  Department, Create, [F, F, F]),
@@ -321,6 +350,15 @@ mod tests {
         (DEPT,  Survey,     Read,   [A, A, N]),
         (DEPT,  Survey,     Create, [A, A, N]),
         (DEPT,  Survey,     Update, [A, A, N]),
+        (DEPT,  Household,  Read,   [A, A, N]),
+        (DEPT,  Household,  Create, [A, A, N]),
+        (DEPT,  Household,  Update, [A, A, N]),
+        (DEPT,  Pairing,    Read,   [A, A, N]),
+        (DEPT,  Pairing,    Create, [A, A, N]),
+        (DEPT,  Pairing,    Update, [A, A, N]),
+        (DEPT,  Assistance, Read,   [A, A, N]),
+        (DEPT,  Assistance, Create, [A, A, N]),
+        (DEPT,  Assistance, Update, [A, A, N]),
 
         (TEAM,  Department, Read,   [A, A, N]),
         (TEAM,  Department, Create, [F, F, F]),
@@ -352,6 +390,15 @@ mod tests {
         (TEAM,  Survey,     Read,   [A, N, N]),
         (TEAM,  Survey,     Create, [A, N, N]),
         (TEAM,  Survey,     Update, [A, N, N]),
+        (TEAM,  Household,  Read,   [A, N, N]),
+        (TEAM,  Household,  Create, [A, N, N]),
+        (TEAM,  Household,  Update, [A, N, N]),
+        (TEAM,  Pairing,    Read,   [A, N, N]),
+        (TEAM,  Pairing,    Create, [A, N, N]),
+        (TEAM,  Pairing,    Update, [A, N, N]),
+        (TEAM,  Assistance, Read,   [A, N, N]),
+        (TEAM,  Assistance, Create, [A, N, N]),
+        (TEAM,  Assistance, Update, [A, N, N]),
 
         (CMTE,  Department, Read,   [A, A, N]),
         (CMTE,  Department, Create, [F, F, F]),
@@ -383,6 +430,15 @@ mod tests {
         (CMTE,  Survey,     Read,   [A, N, N]),
         (CMTE,  Survey,     Create, [F, N, N]),
         (CMTE,  Survey,     Update, [F, N, N]),
+        (CMTE,  Household,  Read,   [A, N, N]),
+        (CMTE,  Household,  Create, [F, N, N]),
+        (CMTE,  Household,  Update, [F, N, N]),
+        (CMTE,  Pairing,    Read,   [N, N, N]),
+        (CMTE,  Pairing,    Create, [F, N, N]),
+        (CMTE,  Pairing,    Update, [F, N, N]),
+        (CMTE,  Assistance, Read,   [N, N, N]),
+        (CMTE,  Assistance, Create, [F, N, N]),
+        (CMTE,  Assistance, Update, [F, N, N]),
 
         (REGL,  Department, Read,   [A, A, N]),
         (REGL,  Department, Create, [F, F, F]),
@@ -414,6 +470,15 @@ mod tests {
         (REGL,  Survey,     Read,   [N, N, N]),
         (REGL,  Survey,     Create, [N, N, N]),
         (REGL,  Survey,     Update, [N, N, N]),
+        (REGL,  Household,  Read,   [N, N, N]),
+        (REGL,  Household,  Create, [N, N, N]),
+        (REGL,  Household,  Update, [N, N, N]),
+        (REGL,  Pairing,    Read,   [N, N, N]),
+        (REGL,  Pairing,    Create, [N, N, N]),
+        (REGL,  Pairing,    Update, [N, N, N]),
+        (REGL,  Assistance, Read,   [N, N, N]),
+        (REGL,  Assistance, Create, [N, N, N]),
+        (REGL,  Assistance, Update, [N, N, N]),
     ];
 
     const ACTIONS: [Action; 3] = [Read, Create, Update];
@@ -490,7 +555,7 @@ mod tests {
     fn the_all_lists_name_every_variant_once() {
         let resources = Resource::ALL.map(|r| match r {
             Department | Office | User | Cadre | Village | Round | Team | TeamMember | Audit
-            | Survey => r,
+            | Survey | Household | Pairing | Assistance => r,
         });
         let roles = Role::ALL.map(|r| match r {
             Role::Admin

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod calendar;
 pub mod chars;
 pub mod divisions;
+pub mod household;
 pub mod organisation;
 pub mod paging;
 pub mod pinyin;

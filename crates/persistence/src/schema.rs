@@ -217,6 +217,102 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    households (id) {
+        id -> BigInt,
+        department_id -> BigInt,
+        village_id -> BigInt,
+        head_name -> Text,
+        head_name_bo -> Nullable<Text>,
+        sort_key -> Text,
+        search_text -> Text,
+        members -> Integer,
+        member_names -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        address -> Nullable<Text>,
+        category -> Text,
+        monitoring_type -> Nullable<Text>,
+        category_since -> Date,
+        causes -> Text,
+        notes -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    household_categories (id) {
+        id -> BigInt,
+        department_id -> BigInt,
+        household_id -> BigInt,
+        category -> Text,
+        monitoring_type -> Nullable<Text>,
+        since -> Date,
+        note -> Nullable<Text>,
+        recorded_by -> Nullable<BigInt>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    household_checks (id) {
+        id -> BigInt,
+        department_id -> BigInt,
+        village_id -> BigInt,
+        household_id -> BigInt,
+        year -> Integer,
+        food -> Integer,
+        food_note -> Nullable<Text>,
+        clothing -> Integer,
+        clothing_note -> Nullable<Text>,
+        education -> Integer,
+        education_note -> Nullable<Text>,
+        medical -> Integer,
+        medical_note -> Nullable<Text>,
+        housing -> Integer,
+        housing_note -> Nullable<Text>,
+        water -> Integer,
+        water_note -> Nullable<Text>,
+        unmet -> Integer,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    pairings (id) {
+        id -> BigInt,
+        department_id -> BigInt,
+        village_id -> BigInt,
+        household_id -> BigInt,
+        cadre_id -> BigInt,
+        year -> Integer,
+        note -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    assistance (id) {
+        id -> BigInt,
+        department_id -> BigInt,
+        village_id -> BigInt,
+        household_id -> BigInt,
+        cadre_id -> BigInt,
+        given_on -> Date,
+        kind -> Text,
+        amount_fen -> BigInt,
+        description -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(offices -> departments (department_id));
 diesel::joinable!(cadres -> offices (office_id));
 diesel::joinable!(villages -> departments (department_id));
@@ -226,6 +322,13 @@ diesel::joinable!(teams -> villages (village_id));
 diesel::joinable!(team_members -> teams (team_id));
 diesel::joinable!(team_members -> cadres (cadre_id));
 diesel::joinable!(village_surveys -> villages (village_id));
+diesel::joinable!(households -> villages (village_id));
+diesel::joinable!(household_categories -> households (household_id));
+diesel::joinable!(household_checks -> households (household_id));
+diesel::joinable!(pairings -> households (household_id));
+diesel::joinable!(pairings -> cadres (cadre_id));
+diesel::joinable!(assistance -> households (household_id));
+diesel::joinable!(assistance -> cadres (cadre_id));
 diesel::joinable!(users -> departments (department_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
@@ -246,4 +349,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     audit_entries,
     village_surveys,
+    households,
+    household_categories,
+    household_checks,
+    pairings,
+    assistance,
 );

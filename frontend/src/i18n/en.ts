@@ -101,6 +101,12 @@ const en: Messages = {
     phone_format: "A phone number: digits, spaces, '+' or '-'",
     unknown_prefecture: "Must be a prefecture of the Tibet Autonomous Region, or 未记录",
     county_not_in_prefecture: "Must be a county of {{prefecture}}, or 未记录",
+    monitoring_type_required: "Required for a monitored household",
+    monitoring_type_only_monitored: "Only for a household of category monitored",
+    since_before_current: "Must not be before the current category's date {{date}}",
+    not_future: "Must not be in the future",
+    repeated: "{{value}} appears twice",
+    national_id: "Must not contain a national ID number (they are not stored)",
     invalid: "Invalid",
   },
   entity: {
@@ -111,6 +117,9 @@ const en: Messages = {
     team: "team",
     user: "user",
     department: "department",
+    household: "household",
+    pairing: "pairing",
+    assistance: "assistance record",
   },
   role: {
     admin: "Administrator",

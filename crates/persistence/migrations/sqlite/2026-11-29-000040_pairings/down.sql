@@ -1,0 +1,2 @@
+DROP TABLE assistance;
+DROP TABLE pairings;
