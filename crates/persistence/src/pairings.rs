@@ -179,7 +179,11 @@ pub fn household_place(conn: &mut DbConnection, id: i64) -> QueryResult<Option<(
 }
 
 /// The cadres paired with a household in a year (at most a handful).
-pub fn paired_cadres(conn: &mut DbConnection, household_id: i64, year: i32) -> QueryResult<Vec<i64>> {
+pub fn paired_cadres(
+    conn: &mut DbConnection,
+    household_id: i64,
+    year: i32,
+) -> QueryResult<Vec<i64>> {
     pairings::table
         .filter(pairings::household_id.eq(household_id))
         .filter(pairings::year.eq(year))
@@ -270,7 +274,11 @@ pub fn paired_households(
 }
 
 /// The cadres with a pairing in a year, anywhere in the department.
-pub fn pairing_cadres(conn: &mut DbConnection, department_id: i64, year: i32) -> QueryResult<Vec<i64>> {
+pub fn pairing_cadres(
+    conn: &mut DbConnection,
+    department_id: i64,
+    year: i32,
+) -> QueryResult<Vec<i64>> {
     pairings::table
         .filter(pairings::department_id.eq(department_id))
         .filter(pairings::year.eq(year))

@@ -3,6 +3,7 @@
 use actix_web::dev::{ServiceFactory, ServiceRequest};
 use utoipa_actix_web::{scope, UtoipaApp};
 
+pub mod assistance;
 pub mod audit;
 pub mod auth;
 pub mod cadres;
@@ -11,6 +12,7 @@ pub mod divisions;
 pub mod health;
 pub mod me;
 pub mod offices;
+pub mod pairings;
 pub mod rounds;
 pub mod surveys;
 pub mod team_members;
@@ -38,6 +40,8 @@ where
             .configure(teams::configure)
             .configure(team_members::configure)
             .configure(surveys::configure)
+            .configure(pairings::configure)
+            .configure(assistance::configure)
             .configure(audit::configure),
     )
     .service(health::healthz)
