@@ -813,7 +813,7 @@ export interface components {
             /** @example admin */
             actor_username: string;
             /**
-             * @description `create`, `update`, `login`, `logout`, `change_password`, `reset_password`.
+             * @description `create`, `update`, `delete`, `login`, `logout`, `change_password`, `reset_password`.
              * @example update
              */
             action: string;
@@ -6789,8 +6789,11 @@ export interface operations {
                  */
                 year?: number;
                 village_id?: number;
-                /** @description `household`, `cadre`, `village` or `kind` (default `household`). */
-                by?: "household" | "cadre" | "village" | "kind";
+                /**
+                 * @description `household`, `cadre`, `village` or `kind` (default `household`).
+                 * @example household
+                 */
+                by?: string;
             };
             header?: never;
             path?: never;

@@ -433,13 +433,35 @@ pub async fn update(
 }
 
 /// What totals are grouped by.
-#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum By {
     Household,
     Cadre,
     Village,
     Kind,
+}
+
+impl By {
+    const CODES: &'static [&'static str] = &["household", "cadre", "village", "kind"];
+
+    fn parse(raw: Option<&str>) -> Result<By, ApiError> {
+        Ok(match raw.map(str::trim) {
+            None | Some("household") => By::Household,
+            Some("cadre") => By::Cadre,
+            Some("village") => By::Village,
+            Some("kind") => By::Kind,
+            Some(_) => return Err(zhucun_domain::validation::one_of("by", By::CODES).into()),
+        })
+    }
+
+    fn code(self) -> &'static str {
+        match self {
+            By::Household => "household",
+            By::Cadre => "cadre",
+            By::Village => "village",
+            By::Kind => "kind",
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -450,8 +472,8 @@ pub struct TotalsQuery {
     pub year: Option<i32>,
     pub village_id: Option<i64>,
     /// `household`, `cadre`, `village` or `kind` (default `household`).
-    #[param(inline)]
-    pub by: Option<By>,
+    #[param(example = "household")]
+    pub by: Option<String>,
 }
 
 /// One group: its id (household, cadre, village) or kind, its name, and its sum.
@@ -501,7 +523,7 @@ pub async fn totals(
 ) -> Result<web::Json<AssistanceTotals>, ApiError> {
     let query = query.into_inner();
     let (from, to) = year_span(query.year)?;
-    let by = query.by.unwrap_or(By::Household);
+    let by = By::parse(query.by.as_deref())?;
     let (year, village_id) = (query.year, query.village_id);
     let t = state
         .read_as(bearer, move |conn, auth| {
@@ -557,13 +579,7 @@ pub async fn totals(
             Ok(AssistanceTotals {
                 year,
                 village_id,
-                by: match by {
-                    By::Household => "household",
-                    By::Cadre => "cadre",
-                    By::Village => "village",
-                    By::Kind => "kind",
-                }
-                .to_owned(),
+                by: by.code().to_owned(),
                 groups,
                 count,
                 total_fen,
