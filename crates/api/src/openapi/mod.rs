@@ -93,17 +93,28 @@ impl RouteTable {
         Self { routes }
     }
 
-    /// The methods allowed on `path`, if it is a route of the API.
+    /// The methods allowed on `path`, if it is a route of the API. A literal segment wins over a
+    /// parameter (`/pairings/coverage` is not `/pairings/{id}`): only the matching routes with
+    /// the fewest parameters count.
     pub fn allowed(&self, path: &str) -> Option<String> {
         let parts: Vec<&str> = path.split('/').collect();
         let mut allowed: Vec<&str> = Vec::new();
+        let mut fewest = usize::MAX;
         for (segments, methods) in &self.routes {
             let matches = segments.len() == parts.len()
                 && segments
                     .iter()
                     .zip(&parts)
                     .all(|(s, p)| (s.starts_with('{') && !p.is_empty()) || s == p);
-            if matches {
+            if !matches {
+                continue;
+            }
+            let params = segments.iter().filter(|s| s.starts_with('{')).count();
+            if params < fewest {
+                fewest = params;
+                allowed.clear();
+            }
+            if params == fewest {
                 allowed.extend(methods.iter().copied());
             }
         }

@@ -376,7 +376,7 @@ pub async fn create(
 /// One assistance record.
 #[utoipa::path(tag = "assistance", operation_id = "get_assistance", params(("id" = i64, Path, description = "Assistance record id")),
     responses((status = 200, description = "The record", body = Assistance)), security(("bearer" = [])))]
-#[get("/assistance/{id}")]
+#[get("/assistance/{id:[0-9]+}")]
 pub async fn read(
     state: web::Data<AppState>,
     bearer: Bearer,
@@ -389,7 +389,7 @@ pub async fn read(
 #[utoipa::path(tag = "assistance", operation_id = "update_assistance",
     params(("id" = i64, Path, description = "Assistance record id"), IfMatch),
     request_body = AssistancePatch, responses((status = 200, description = "The changed record", body = Assistance)), security(("bearer" = [])))]
-#[patch("/assistance/{id}")]
+#[patch("/assistance/{id:[0-9]+}")]
 pub async fn update(
     state: web::Data<AppState>,
     bearer: Bearer,

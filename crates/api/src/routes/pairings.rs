@@ -287,7 +287,7 @@ pub async fn create(
 /// One pairing.
 #[utoipa::path(tag = "pairings", operation_id = "get_pairing", params(("id" = i64, Path, description = "Pairing id")),
     responses((status = 200, description = "The pairing", body = Pairing)), security(("bearer" = [])))]
-#[get("/pairings/{id}")]
+#[get("/pairings/{id:[0-9]+}")]
 pub async fn read(
     state: web::Data<AppState>,
     bearer: Bearer,
@@ -300,7 +300,7 @@ pub async fn read(
 #[utoipa::path(tag = "pairings", operation_id = "update_pairing",
     params(("id" = i64, Path, description = "Pairing id"), IfMatch),
     request_body = PairingPatch, responses((status = 200, description = "The changed pairing", body = Pairing)), security(("bearer" = [])))]
-#[patch("/pairings/{id}")]
+#[patch("/pairings/{id:[0-9]+}")]
 pub async fn update(
     state: web::Data<AppState>,
     bearer: Bearer,
@@ -332,7 +332,7 @@ pub async fn update(
     params(("id" = i64, Path, description = "Pairing id"),
         ("If-Match" = String, Header, description = "The `ETag` you loaded (e.g. `\"3\"`); required")),
     responses((status = 204, description = "Deleted")), security(("bearer" = [])))]
-#[delete("/pairings/{id}")]
+#[delete("/pairings/{id:[0-9]+}")]
 pub async fn remove(
     state: web::Data<AppState>,
     bearer: Bearer,

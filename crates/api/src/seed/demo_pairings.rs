@@ -250,8 +250,8 @@ pub fn load(
             pairs.push(p);
         }
     }
-    for k in 0..8.min(c).min(h) {
-        let p = (at(k * 37 + h / 2, h), cadre_ids[k]);
+    for (k, &cadre_id) in cadre_ids.iter().enumerate().take(8.min(h)) {
+        let p = (at(k * 37 + h / 2, h), cadre_id);
         if seen.insert(p) {
             pairs.push(p);
         }

@@ -323,13 +323,17 @@ both_backends!(note_and_delete_with_if_match, |app: TestApp| async move {
         .await
         .assert_problem(404, "not-found");
     // Audited with the row as it was.
+    let id_text = id.to_string();
     let audit = app
         .get("/api/v1/audit?action=delete&limit=10", &admin)
         .await
         .json();
     let entry = audit["items"]
         .as_array()
-        .and_then(|a| a.iter().find(|e| e["entity_id"] == id.to_string()))
+        .and_then(|a| {
+            a.iter()
+                .find(|e| e["entity_id"].as_str() == Some(id_text.as_str()))
+        })
         .cloned()
         .unwrap_or_default();
     assert_eq!(entry["entity"], "pairing", "{audit}");
@@ -446,3 +450,31 @@ both_backends!(
             .assert_problem(403, "forbidden");
     }
 );
+
+both_backends!(coverage_and_totals_are_not_ids, |app: TestApp| async move {
+    let admin = app.login("admin").await;
+    // A literal segment is its own route: other methods are a 405 naming only its own.
+    for path in ["/api/v1/pairings/coverage", "/api/v1/assistance/totals"] {
+        for req in [
+            TestRequest::patch().set_json(json!({})),
+            TestRequest::delete(),
+            TestRequest::post().set_json(json!({})),
+        ] {
+            let r = app
+                .send(
+                    req.uri(path)
+                        .insert_header(("authorization", format!("Bearer {admin}"))),
+                )
+                .await;
+            r.assert_problem(405, "method-not-allowed");
+            assert_eq!(r.header("allow").as_deref(), Some("GET"), "{path}");
+        }
+    }
+    // An id that is not a number is no such row.
+    app.get("/api/v1/pairings/abc", &admin)
+        .await
+        .assert_problem(404, "not-found");
+    app.get("/api/v1/assistance/-3", &admin)
+        .await
+        .assert_problem(404, "not-found");
+});
