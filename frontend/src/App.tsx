@@ -39,7 +39,7 @@ const OutboxPage = lazyRetry(() => import("./features/outbox/OutboxPage"));
 const NotFoundPage = lazyRetry(() => import("./components/NotFoundPage"));
 
 const FONT_STACK =
-  '-apple-system, BlinkMacSystemFont, "Segoe UI", "Noto Sans SC", "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "Noto Sans Tibetan", "Microsoft Himalaya", "Jomolhari", sans-serif';
+  '-apple-system, BlinkMacSystemFont, "Segoe UI", "Noto Sans SC", "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "Noto Sans Tibetan", "Microsoft Himalaya", "Jomolhari", "zhucun Tibetan", sans-serif';
 
 /**
  * WCAG 2.2 AA: antd's default blue (#1677ff) and its pale greys are below 4.5:1 on white. A darker
