@@ -32,6 +32,9 @@ for crate in diesel actix-web; do
     fi
 done
 
+step "docker-compose.yml against the Compose Specification schema"
+bash scripts/check-compose.sh
+
 step "Rust tests (SQLite and PostgreSQL)"
 cargo test --workspace --locked
 
