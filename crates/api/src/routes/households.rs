@@ -689,7 +689,9 @@ pub async fn categories(
 #[utoipa::path(tag = "households", operation_id = "change_household_category",
     params(("id" = i64, Path, description = "Household id"), IfMatch),
     request_body = CategoryChange,
-    responses((status = 200, description = "The household with its new category", body = Household)), security(("bearer" = [])))]
+    responses((status = 200, description = "The household with its new category", body = Household),
+        (status = 412, description = "Stale `If-Match`: someone changed the household since you loaded it", body = crate::error::Problem)),
+    security(("bearer" = [])))]
 #[post("/households/{id}/categories")]
 pub async fn change_category(
     state: web::Data<AppState>,
@@ -721,12 +723,7 @@ pub async fn change_category(
                         .flatten();
                     let current = current_standing(h);
                     if let (Some(new), Some(current)) = (new, current) {
-                        let field = if new.category == current.category {
-                            "monitoring_type"
-                        } else {
-                            "category"
-                        };
-                        inv.check(rules::check_changes(field, current, new));
+                        inv.check(rules::check_changes("category", current, new));
                     }
                     inv.into_result()?;
                     let (Some(new), Some(since)) = (new, since) else {

@@ -113,7 +113,7 @@ fn history(k: usize, needy: bool) -> Result<Vec<Step>, Error> {
     if k % 11 == 5 {
         let kind = if marginal {
             "marginal_at_risk"
-        } else if k % 2 == 0 {
+        } else if k.is_multiple_of(2) {
             "unstable_lifted"
         } else {
             "sudden_hardship"
@@ -169,9 +169,11 @@ fn household(
         .map(|o| NAME_PARTS[(k * 3 + o) % NAME_PARTS.len()].0)
         .collect();
     let member_names = (!others.is_empty()).then(|| others.join("、"));
-    let phone = (k % 2 == 0).then(|| format!("1390891{:04}", k % 10_000));
+    let phone = k
+        .is_multiple_of(2)
+        .then(|| format!("1390891{:04}", k % 10_000));
     let mut causes = vec![CAUSES[k % CAUSES.len()].to_owned()];
-    if k % 3 == 0 {
+    if k.is_multiple_of(3) {
         causes.push(CAUSES[(k + 5) % CAUSES.len()].to_owned());
     }
     if category == "ordinary" {
