@@ -107,6 +107,7 @@ const en: Messages = {
     not_future: "Must not be in the future",
     repeated: "{{value}} appears twice",
     national_id: "Must not contain a national ID number (they are not stored)",
+    same_category: "Is the household's current category already",
     invalid: "Invalid",
   },
   entity: {

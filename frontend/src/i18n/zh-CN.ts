@@ -106,6 +106,7 @@ const zhCN = {
     not_future: "不能晚于今天",
     repeated: "{{value}} 重复出现",
     national_id: "不能包含身份证号（系统不保存身份证号）",
+    same_category: "与当前类别相同，无需变更",
     invalid: "格式无效",
   },
   entity: {

@@ -9,6 +9,7 @@ pub mod cadres;
 pub mod departments;
 pub mod divisions;
 pub mod health;
+pub mod households;
 pub mod me;
 pub mod offices;
 pub mod rounds;
@@ -38,6 +39,7 @@ where
             .configure(teams::configure)
             .configure(team_members::configure)
             .configure(surveys::configure)
+            .configure(households::configure)
             .configure(audit::configure),
     )
     .service(health::healthz)

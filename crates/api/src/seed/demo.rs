@@ -337,8 +337,10 @@ pub(super) fn load(
     // Current stations: a 2019 team (round 8) for history and the team of the running round.
     let (r2019, s2019, e2019) = round_ids.get(7).copied().ok_or("round 8 missing")?;
     let (rnow, snow, _) = round_ids.last().copied().ok_or("no running round")?;
+    let mut current_villages = Vec::new();
     for (i, (slug, place)) in CURRENT.iter().enumerate() {
         let v = village(conn, fin, place)?;
+        current_villages.push(v);
         for year in 2015..=2025 {
             survey(conn, fin, v, i, year)?;
         }
@@ -448,6 +450,7 @@ pub(super) fn load(
     for year in 2024..=2025 {
         survey(conn, jt, deji, 4, year)?;
     }
+    super::demo_households::load(conn, fin, &current_villages, jt, deji)?;
     user(
         conn,
         logins,

@@ -4,6 +4,7 @@
 //! source article's world is loaded instead (`demo`), through the same validation as API writes.
 
 mod demo;
+mod demo_households;
 
 use crate::auth::password::{generate_password, hash_blocking};
 use crate::config::Config;

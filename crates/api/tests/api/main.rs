@@ -9,6 +9,7 @@ mod common;
 mod conventions;
 mod divisions;
 mod hardening;
+mod households;
 mod organisation;
 mod pinyin;
 mod problems;
