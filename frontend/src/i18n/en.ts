@@ -241,7 +241,6 @@ const en: Messages = {
     yuanHint: "In yuan, at most two decimals, e.g. 18500.50",
     muInvalid: "Must be a number of mu with at most one decimal, e.g. 12500.5",
     yuanInvalid: "Must be an amount in yuan with at most two decimals, at most 10 billion",
-    yuan: "¥{{amount}}",
     from: "From year",
     to: "To year",
     figures: "Chart",
@@ -251,8 +250,6 @@ const en: Messages = {
     axisLeft: "left axis",
     axisRight: "right axis",
     noYears: "No surveys in the chosen years",
-    land: "Land",
-    income: "Income",
   },
   round: { list: "Rounds", number: "Round", name: "Name", starts_on: "Starts on", ends_on: "Ends on", new: "New round", editTitle: "Edit round" },
   team: {

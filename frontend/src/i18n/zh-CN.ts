@@ -240,7 +240,6 @@ const zhCN = {
     yuanHint: "单位：元，最多两位小数，例如 18500.50",
     muInvalid: "须为亩数，最多一位小数，例如 12500.5",
     yuanInvalid: "须为金额（元），最多两位小数，不超过 100 亿元",
-    yuan: "{{amount}} 元",
     from: "起始年份",
     to: "截止年份",
     figures: "图表内容",
@@ -250,8 +249,6 @@ const zhCN = {
     axisLeft: "左轴",
     axisRight: "右轴",
     noYears: "所选年份内没有调研",
-    land: "土地",
-    income: "收入",
   },
   round: { list: "驻村批次", number: "批次", name: "名称", starts_on: "开始日期", ends_on: "结束日期", new: "新建批次", editTitle: "编辑批次" },
   team: {
