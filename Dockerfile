@@ -10,6 +10,8 @@ RUN cd frontend && npm run build
 FROM rust:1.95-bookworm AS api
 WORKDIR /src
 COPY Cargo.toml Cargo.lock clippy.toml ./
+# The SQLite build flags (LIBSQLITE3_FLAGS) live there.
+COPY .cargo ./.cargo
 COPY crates ./crates
 RUN cargo build --release --locked -p zhucun-api
 
@@ -23,5 +25,6 @@ ENV ZHUCUN_BIND=0.0.0.0:8080 \
     ZHUCUN_STATIC_DIR=/usr/share/zhucun/spa \
     ZHUCUN_DATA_DIR=/var/lib/zhucun
 EXPOSE 8080
+HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 CMD ["zhucun", "healthcheck"]
 ENTRYPOINT ["zhucun"]
 CMD ["serve"]

@@ -9,13 +9,9 @@ step() { printf '\n==> %s\n' "$*"; }
 
 # PostgreSQL: the API tests need it (they fail, never skip, when it is unreachable).
 export ZHUCUN_TEST_PG="${ZHUCUN_TEST_PG:-postgres://postgres@127.0.0.1:5432/test}"
-if command -v pg_isready >/dev/null && ! pg_isready -q -h 127.0.0.1 -p 5432; then
-    if command -v pg_ctlcluster >/dev/null; then
-        step "starting PostgreSQL"
-        pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
-        for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
-    fi
-fi
+# shellcheck source=scripts/pg.sh
+. scripts/pg.sh
+ensure_test_postgres
 
 # Chromium for the browser tests (Debian's; no browser download).
 if [ ! -x /usr/bin/chromium ]; then
@@ -35,6 +31,9 @@ for crate in diesel actix-web; do
         exit 1
     fi
 done
+
+step "docker-compose.yml against the Compose Specification schema"
+bash scripts/check-compose.sh
 
 step "Rust tests (SQLite and PostgreSQL)"
 cargo test --workspace --locked

@@ -23,6 +23,9 @@ const StatisticsPage = lazyRetry(() => import("./features/statistics/StatisticsP
 const VillageListPage = lazyRetry(() => import("./features/villages/VillageListPage"));
 const VillageDetailPage = lazyRetry(() => import("./features/villages/VillageDetailPage"));
 const VillageFormPage = lazyRetry(() => import("./features/villages/VillageFormPage"));
+const SurveyFormPage = lazyRetry(() => import("./features/surveys/SurveyFormPage"));
+// The only page with a chart: the chart library stays in this chunk.
+const SurveyComparePage = lazyRetry(() => import("./features/surveys/SurveyComparePage"));
 const RoundListPage = lazyRetry(() => import("./features/rounds/RoundListPage"));
 const RoundFormPage = lazyRetry(() => import("./features/rounds/RoundFormPage"));
 const TeamListPage = lazyRetry(() => import("./features/teams/TeamListPage"));
@@ -39,7 +42,7 @@ const OutboxPage = lazyRetry(() => import("./features/outbox/OutboxPage"));
 const NotFoundPage = lazyRetry(() => import("./components/NotFoundPage"));
 
 const FONT_STACK =
-  '-apple-system, BlinkMacSystemFont, "Segoe UI", "Noto Sans SC", "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "Noto Sans Tibetan", "Microsoft Himalaya", "Jomolhari", sans-serif';
+  '-apple-system, BlinkMacSystemFont, "Segoe UI", "Noto Sans SC", "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "Noto Sans Tibetan", "Microsoft Himalaya", "Jomolhari", "zhucun Tibetan", sans-serif';
 
 /**
  * WCAG 2.2 AA: antd's default blue (#1677ff) and its pale greys are below 4.5:1 on white. A darker
@@ -102,6 +105,9 @@ export default function App() {
               <Route path="villages/new" element={only(WRITERS.villages, <VillageFormPage />)} />
               <Route path="villages/:id" element={only(VILLAGE_USERS, <VillageDetailPage />)} />
               <Route path="villages/:id/edit" element={only(WRITERS.villages, <VillageFormPage />)} />
+              <Route path="villages/:villageId/surveys/new" element={only(WRITERS.surveys, <SurveyFormPage />)} />
+              <Route path="villages/:id/surveys/compare" element={only(VILLAGE_USERS, <SurveyComparePage />)} />
+              <Route path="surveys/:id/edit" element={only(WRITERS.surveys, <SurveyFormPage />)} />
               <Route path="rounds" element={only(STAFF, <RoundListPage />)} />
               <Route path="rounds/new" element={only(WRITERS.rounds, <RoundFormPage />)} />
               <Route path="rounds/:id/edit" element={only(WRITERS.rounds, <RoundFormPage />)} />

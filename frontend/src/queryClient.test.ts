@@ -1,6 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { landingOf } from "./afterLogin";
-import { boundedStore } from "./queryClient";
+import { boundedStore, CACHE_KEY, cacheRestored, clearQueryCache, queryClient } from "./queryClient";
 
 describe("the saved query cache", () => {
   it("is dropped rather than written when it is over the bound", () => {
@@ -10,6 +10,31 @@ describe("the saved query cache", () => {
     const big = { buster: "1", timestamp: 0, state: { mutations: [], queries: [{ queryKey: ["x"], queryHash: "x".repeat(200) }] } };
     store.save(big as never);
     expect(window.localStorage.getItem("test.cache")).toBeNull();
+  });
+});
+
+describe("clearing the cache at logout", () => {
+  it("removes the saved copy now and keeps what the next session saves soon after", async () => {
+    await cacheRestored;
+    vi.useFakeTimers();
+    try {
+      queryClient.setQueryData(["villages"], ["马格达村"]);
+      await vi.advanceTimersByTimeAsync(1500);
+      expect(window.localStorage.getItem(CACHE_KEY)).toContain("马格达村");
+
+      clearQueryCache();
+      expect(window.localStorage.getItem(CACHE_KEY) ?? "").not.toContain("马格达村");
+
+      // The next user logs in at once and their first page arrives within a second.
+      queryClient.setQueryData(["villages"], ["亚卡亚村"]);
+      await vi.advanceTimersByTimeAsync(5000);
+      const saved = window.localStorage.getItem(CACHE_KEY) ?? "";
+      expect(saved).toContain("亚卡亚村");
+      expect(saved).not.toContain("马格达村");
+    } finally {
+      queryClient.clear();
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -76,10 +76,13 @@ function restoreAndPersist(): void {
 /** Resolves once the saved cache is back in the client. */
 export const cacheRestored: Promise<void> = Promise.resolve().then(restoreAndPersist);
 
-/** At logout: forget every fetched record, in memory and on disk. */
+/**
+ * At logout: forget every fetched record, in memory and on disk. The throttled save that clear()
+ * itself triggers writes the now empty cache, which holds nothing. No delayed removal: it would
+ * also delete what the next session saves within that delay (a quick login after the app opened
+ * logged out lost its offline copy that way).
+ */
 export function clearQueryCache(): void {
   queryClient.clear();
-  // After the throttled save that clear() itself triggers.
   store?.remove();
-  setTimeout(() => store?.remove(), 1100);
 }

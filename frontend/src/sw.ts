@@ -39,8 +39,28 @@ function subscribe(listener: () => void) {
   return () => listeners.delete(listener);
 }
 
+/**
+ * Activates the waiting version and reloads. workbox-window reloads when the new worker takes
+ * control of the page; a page the old worker never controlled (the first visit: no clients.claim)
+ * sees no such change, so it reloads once the new worker is activated.
+ */
+async function activateUpdate(): Promise<void> {
+  if (!navigator.serviceWorker.controller) {
+    // The old worker controls no page, so the browser may have activated the new one already.
+    const waiting = (await navigator.serviceWorker.getRegistration())?.waiting;
+    if (!waiting) {
+      window.location.reload();
+      return;
+    }
+    waiting.addEventListener("statechange", () => {
+      if (waiting.state === "activated") window.location.reload();
+    });
+  }
+  await updateReady?.(true);
+}
+
 /** A waiting new version, and the function that activates it and reloads the page. */
 export function useUpdateReady() {
   const ready = useSyncExternalStore(subscribe, () => updateReady !== null);
-  return ready ? () => void updateReady?.(true) : null;
+  return ready ? () => void activateUpdate() : null;
 }

@@ -17,6 +17,7 @@ async function pages(server) {
     `/villages/${village.id}`,
     "/villages/new",
     `/villages/${village.id}/edit`,
+    `/villages/${village.id}/surveys/compare`,
     "/rounds",
     "/rounds/new",
     `/rounds/${round.id}/edit`,

@@ -22,6 +22,8 @@ const STATIC_DIR = process.env.ZHUCUN_STATIC_DIR ?? join(frontend, "dist");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const READY_TIMEOUT_MS = 60_000;
 export const RESULTS_DIR = join(frontend, "test-results");
+/** The built SPA the tests serve. */
+export const BUILT_SPA = STATIC_DIR;
 
 function freePort() {
   return new Promise((resolvePort, reject) => {
@@ -37,10 +39,13 @@ function freePort() {
 
 const delay = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Starts `zhucun serve --demo` and resolves once /readyz answers 200. Stops it when `t` ends. */
-export async function startServer(t) {
+/**
+ * Starts `zhucun serve --demo` and resolves once /readyz answers 200. Stops it when `t` ends.
+ * `staticDir`: serve another copy of the built SPA (a test that changes files under it).
+ */
+export async function startServer(t, { staticDir = STATIC_DIR } = {}) {
   if (!existsSync(BIN)) throw new Error(`server binary not found at ${BIN}: build it (cargo build) or set ZHUCUN_BIN`);
-  if (!existsSync(join(STATIC_DIR, "index.html"))) throw new Error(`no built SPA in ${STATIC_DIR}: run npm run build`);
+  if (!existsSync(join(staticDir, "index.html"))) throw new Error(`no built SPA in ${staticDir}: run npm run build`);
   const dir = mkdtempSync(join(tmpdir(), "zhucun-browser-"));
   const port = await freePort();
   const adminPassword = `admin-${randomBytes(9).toString("hex")}`;
@@ -53,7 +58,7 @@ export async function startServer(t) {
       ZHUCUN_DATA_DIR: dir,
       ZHUCUN_ADMIN_PASSWORD: adminPassword,
       ZHUCUN_DEMO_PASSWORD: demoPassword,
-      ZHUCUN_STATIC_DIR: STATIC_DIR,
+      ZHUCUN_STATIC_DIR: staticDir,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

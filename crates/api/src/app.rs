@@ -199,6 +199,11 @@ async fn fallback(
 pub fn prepare(config: &Config, demo: bool) -> Result<AppState, Box<dyn std::error::Error>> {
     let url = DatabaseUrl::parse(&config.database_url)?;
     let db = Db::open(url, config.pool_size)?;
+    // Held until set-up is done; another process on the same SQLite file waits here.
+    let _setup_lock = match db.url() {
+        DatabaseUrl::Sqlite(path) => Some(zhucun_persistence::migrations::sqlite_setup_lock(path)?),
+        DatabaseUrl::Postgres(_) => None,
+    };
     {
         let mut conn = db.writer()?;
         zhucun_persistence::migrations::with_setup_lock(
@@ -237,8 +242,14 @@ pub struct Application {
 
 impl Application {
     pub fn build(config: &Config, demo: bool) -> Result<Self, Box<dyn std::error::Error>> {
+        // Listen first: a wrong or busy address fails before anything is migrated or seeded.
+        let listener = TcpListener::bind(&config.bind).map_err(|e| {
+            format!(
+                "cannot listen on {:?} (ZHUCUN_BIND / --bind): {e}",
+                config.bind
+            )
+        })?;
         let state = prepare(config, demo)?;
-        let listener = TcpListener::bind(&config.bind)?;
         let port = listener.local_addr()?.port();
         crate::housekeeping::start(state.clone());
         let shared = Shared::new(state, config.static_dir.clone());

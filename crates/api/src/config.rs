@@ -11,6 +11,8 @@ pub struct Config {
     pub jwt_secret: Option<String>,
     pub admin_password: Option<String>,
     pub demo_password: Option<String>,
+    /// The first department's name on an empty database without `--demo` (default 本部门).
+    pub department_name: Option<String>,
     /// The built SPA, served at `/` when present.
     pub static_dir: Option<PathBuf>,
     pub pool_size: u32,

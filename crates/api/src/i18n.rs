@@ -99,6 +99,7 @@ fn field_zh(code: &str) -> Option<&'static str> {
         "not_future" => "不能晚于今天",
         "repeated" => "{value} 重复出现",
         "national_id" => "不能包含身份证号（系统不保存身份证号）",
+        "same_category" => "与当前类别相同，无需变更",
         _ => return None,
     })
 }

@@ -3,6 +3,7 @@
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use zhucun_api::config::Config;
+use zhucun_domain::auth::PASSWORD_MIN;
 
 #[derive(Parser)]
 #[command(
@@ -50,6 +51,13 @@ enum Command {
     },
     /// Apply pending migrations and exit.
     Migrate,
+    /// Ask a running server on this machine whether it is ready (GET /readyz); exit 0 if it is.
+    /// For container health checks: no curl needed in the image.
+    Healthcheck {
+        /// The address the server listens on; 0.0.0.0 / [::] are asked on the loopback address.
+        #[arg(long, env = "ZHUCUN_BIND", default_value = "127.0.0.1:8080")]
+        bind: String,
+    },
     /// Print the OpenAPI document.
     Openapi,
 }
@@ -112,6 +120,77 @@ fn init_logs(format: &str) {
     }
 }
 
+/// A secret from the environment: unset is `None`; shorter than `min` characters is a mistake
+/// worth stopping for, and so is an empty value unless `empty_is_unset`.
+fn env_secret(name: &str, min: usize, empty_is_unset: bool) -> Result<Option<String>, String> {
+    match std::env::var(name) {
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => Err(format!("{name} is not valid UTF-8")),
+        Ok(v) if v.is_empty() && empty_is_unset => Ok(None),
+        Ok(v) if v.is_empty() => Err(format!(
+            "{name} is set but empty: unset it to have one generated, or give a value"
+        )),
+        Ok(v) if v.chars().count() < min => Err(format!(
+            "{name} must be at least {min} characters (the rule for every password)"
+        )),
+        Ok(v) => Ok(Some(v)),
+    }
+}
+
+/// The default SQLite file's folder (`data/`) is created at the first start; any other missing
+/// folder is most likely a typo, which must not start a new, empty system with new passwords.
+fn refuse_missing_sqlite_folder(url: &zhucun_persistence::DatabaseUrl) -> Result<(), String> {
+    let Some(folder) = url.sqlite_folder().filter(|p| !p.as_os_str().is_empty()) else {
+        return Ok(());
+    };
+    if folder.is_dir() || folder == std::path::Path::new("data") {
+        return Ok(());
+    }
+    Err(format!(
+        "the folder {} of DATABASE_URL does not exist; create it first if this is the path you \
+         meant (only the default data/ is created by itself)",
+        folder.display()
+    ))
+}
+
+/// GET /readyz over plain HTTP/1.0 with short timeouts; Ok when the answer is 200.
+fn healthcheck(bind: &str) -> Result<(), String> {
+    use std::io::{Read, Write};
+    use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+    use std::time::Duration;
+    let mut addr: SocketAddr = bind
+        .to_socket_addrs()
+        .map_err(|e| format!("ZHUCUN_BIND / --bind {bind:?}: {e}"))?
+        .next()
+        .ok_or_else(|| format!("ZHUCUN_BIND / --bind {bind:?} names no address"))?;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(if addr.is_ipv4() {
+            std::net::Ipv4Addr::LOCALHOST.into()
+        } else {
+            std::net::Ipv6Addr::LOCALHOST.into()
+        });
+    }
+    let timeout = Duration::from_secs(3);
+    let mut stream = TcpStream::connect_timeout(&addr, timeout)
+        .map_err(|e| format!("not ready: cannot connect to {addr}: {e}"))?;
+    let io = |e: std::io::Error| format!("not ready: {addr}: {e}");
+    stream.set_read_timeout(Some(timeout)).map_err(io)?;
+    stream.set_write_timeout(Some(timeout)).map_err(io)?;
+    stream
+        .write_all(format!("GET /readyz HTTP/1.0\r\nHost: {addr}\r\n\r\n").as_bytes())
+        .map_err(io)?;
+    let mut head = [0u8; 64];
+    let n = stream.read(&mut head).map_err(io)?;
+    let status_line = String::from_utf8_lossy(&head[..n]);
+    let status = status_line.split_whitespace().nth(1).unwrap_or("?");
+    if status == "200" {
+        println!("ready");
+        Ok(())
+    } else {
+        Err(format!("not ready: /readyz answered {status}"))
+    }
+}
+
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     match run(cli) {
@@ -129,8 +208,12 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         println!("{}", doc.to_pretty_json()?);
         return Ok(());
     }
+    if let Command::Healthcheck { bind } = &cli.command {
+        return healthcheck(bind).map_err(Into::into);
+    }
     init_logs(&cli.log_format);
     let url = zhucun_persistence::DatabaseUrl::parse(&cli.database_url)?;
+    refuse_missing_sqlite_folder(&url)?;
     let data_dir = cli.data_dir.clone().unwrap_or_else(|| {
         url.sqlite_folder()
             .filter(|p| !p.as_os_str().is_empty())
@@ -141,13 +224,13 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         database_url: cli.database_url,
         bind: String::new(),
         data_dir,
-        jwt_secret: std::env::var("ZHUCUN_JWT_SECRET").ok(),
-        admin_password: std::env::var("ZHUCUN_ADMIN_PASSWORD")
+        jwt_secret: env_secret("ZHUCUN_JWT_SECRET", 0, false)?,
+        // Compose files pass `${ZHUCUN_ADMIN_PASSWORD:-}`: empty means "generate one".
+        admin_password: env_secret("ZHUCUN_ADMIN_PASSWORD", PASSWORD_MIN, true)?,
+        demo_password: env_secret("ZHUCUN_DEMO_PASSWORD", PASSWORD_MIN, true)?,
+        department_name: std::env::var("ZHUCUN_DEPARTMENT_NAME")
             .ok()
-            .filter(|s| !s.is_empty()),
-        demo_password: std::env::var("ZHUCUN_DEMO_PASSWORD")
-            .ok()
-            .filter(|s| !s.is_empty()),
+            .filter(|s| !s.trim().is_empty()),
         static_dir: None,
         pool_size: cli.pool_size,
         workers: None,
@@ -160,11 +243,14 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let applied = zhucun_persistence::migrations::with_setup_lock(&mut conn, |c| {
                 zhucun_persistence::migrations::run_pending(c)
             })?;
-            println!(
-                "applied {} migration(s): {}",
-                applied.len(),
-                applied.join(", ")
-            );
+            if applied.is_empty() {
+                println!("the database is up to date: no migration to apply");
+            } else {
+                println!("applied {} migration(s):", applied.len());
+                for name in &applied {
+                    println!("  {name}");
+                }
+            }
             Ok(())
         }
         Command::Serve {
@@ -183,9 +269,10 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 let app = zhucun_api::app::Application::build(&config, demo)?;
                 tracing::info!(port = app.port, bind = %config.bind, "zhucun is listening");
                 app.run().await?;
+                tracing::info!("zhucun stopped");
                 Ok(())
             })
         }
-        Command::Openapi => Ok(()),
+        Command::Openapi | Command::Healthcheck { .. } => Ok(()),
     }
 }

@@ -33,6 +33,21 @@ pub trait Record: 'static {
     fn target(row: &Row<Self>) -> Target;
     /// Whether the row may be linked from new or changed rows (see [`own`]).
     fn active(row: &Row<Self>) -> bool;
+
+    /// What the audit trail keeps of a change: the views before and after (`None` for a create's
+    /// before). A resource with personal data the trail must not copy (a household's phone)
+    /// overrides this to record that such a field changed rather than its value.
+    fn audited(
+        before: Option<&Self::View>,
+        after: Option<&Self::View>,
+    ) -> Result<(Option<serde_json::Value>, Option<serde_json::Value>), ApiError> {
+        let json = |v: Option<&Self::View>| {
+            v.map(serde_json::to_value)
+                .transpose()
+                .map_err(ApiError::internal)
+        };
+        Ok((json(before)?, json(after)?))
+    }
 }
 
 /// The row type of a record.
@@ -156,6 +171,7 @@ pub fn created<R: Record>(
     let version = R::Table::version(&row);
     let id = R::Table::id(&row);
     let view = R::View::from(row);
+    let (_, after) = R::audited(None, Some(&view))?;
     audit::record(
         conn,
         &auth.audit(),
@@ -163,7 +179,7 @@ pub fn created<R: Record>(
         R::ENTITY,
         id,
         audit::NONE,
-        Some(&view),
+        after.as_ref(),
     )?;
     Ok((view, version))
 }
@@ -212,14 +228,15 @@ where
     let after = R::Table::update(conn, id, R::Table::version(&row), &planned.values, now())?
         .ok_or(ApiError::PreconditionFailed)?;
     let (before_view, after_view) = (R::View::from(row.clone()), R::View::from(after.clone()));
+    let (before_json, after_json) = R::audited(Some(&before_view), Some(&after_view))?;
     audit::record(
         conn,
         &auth.audit(),
         "update",
         R::ENTITY,
         id,
-        Some(&before_view),
-        Some(&after_view),
+        before_json.as_ref(),
+        after_json.as_ref(),
     )?;
     Ok(Updated {
         before: row,

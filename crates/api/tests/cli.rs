@@ -55,7 +55,10 @@ fn migrate_applies_once_and_refuses_unknown_schemes() {
         .args(["migrate", "--database-url", &url])
         .output()
         .unwrap();
-    assert!(String::from_utf8_lossy(&again.stdout).starts_with("applied 0 migration(s)"));
+    assert_eq!(
+        String::from_utf8_lossy(&again.stdout).trim(),
+        "the database is up to date: no migration to apply"
+    );
 
     let bad = zhucun()
         .args(["migrate"])
@@ -175,5 +178,198 @@ fn first_start_creates_the_admin_and_prints_its_password_once() {
         !second.iter().any(|l| l.contains(&password)),
         "printed only at the first start"
     );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Starts `serve` on `db` (bound to port 0) with stdout and stderr collected into one channel.
+fn spawn_serve(
+    db: &std::path::Path,
+    extra: &[&str],
+) -> (std::process::Child, mpsc::Receiver<String>) {
+    let mut child = zhucun()
+        .args(["serve", "--bind", "127.0.0.1:0", "--log-format", "text"])
+        .args(extra)
+        .env("DATABASE_URL", format!("sqlite://{}", db.display()))
+        .env("ZHUCUN_LOG", "info")
+        .env("ZHUCUN_ADMIN_PASSWORD", "admin-password-1")
+        .env("ZHUCUN_DEMO_PASSWORD", "demo-password-1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = mpsc::channel();
+    for stream in [
+        Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
+        Box::new(child.stderr.take().unwrap()),
+    ] {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            BufReader::new(stream)
+                .lines()
+                .map_while(Result::ok)
+                .for_each(|l| {
+                    let _ = tx.send(l);
+                })
+        });
+    }
+    (child, rx)
+}
+
+/// The port from the "zhucun is listening" line, or every line seen when the server ended first.
+fn listening_port(rx: &mpsc::Receiver<String>) -> Result<u16, Vec<String>> {
+    let mut lines = Vec::new();
+    while let Ok(line) = rx.recv_timeout(Duration::from_secs(120)) {
+        if line.contains("zhucun is listening") {
+            let port = line
+                .split_whitespace()
+                .find_map(|w| w.strip_prefix("port="))
+                .and_then(|p| p.parse().ok());
+            return port.ok_or(vec![line]);
+        }
+        lines.push(line);
+    }
+    Err(lines)
+}
+
+#[test]
+fn mistakes_in_the_configuration_stop_the_start_before_anything_is_written() {
+    let dir = temp_dir();
+    let db = dir.join("z.db");
+    let url = format!("sqlite://{}", db.display());
+    /// Environment, extra arguments, what stderr must say.
+    type Case<'a> = (&'a [(&'a str, &'a str)], &'a [&'a str], &'a str);
+    let cases: [Case; 5] = [
+        (
+            &[("ZHUCUN_JWT_SECRET", "")],
+            &[],
+            "ZHUCUN_JWT_SECRET is set but empty",
+        ),
+        (
+            &[("ZHUCUN_ADMIN_PASSWORD", "short")],
+            &[],
+            "ZHUCUN_ADMIN_PASSWORD must be at least 10",
+        ),
+        (
+            &[("ZHUCUN_DEMO_PASSWORD", "123456789")],
+            &[],
+            "ZHUCUN_DEMO_PASSWORD must be at least 10",
+        ),
+        (
+            &[],
+            &["--bind", "not-an-address"],
+            "cannot listen on \"not-an-address\" (ZHUCUN_BIND",
+        ),
+        (
+            &[("DATABASE_URL", "sqlite://no-such-folder/z.db")],
+            &[],
+            "the folder no-such-folder of DATABASE_URL does not exist",
+        ),
+    ];
+    for (env, args, expected) in cases {
+        let mut cmd = zhucun();
+        cmd.args(["serve"]).args(args).env("DATABASE_URL", &url);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.current_dir(&dir).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{expected}: the server started");
+        assert!(err.contains(expected), "expected {expected:?} in {err}");
+        assert!(!db.exists(), "{expected}: the database was created anyway");
+        assert!(!dir.join("no-such-folder").exists());
+    }
+    // The address in use: named, and still nothing migrated.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let out = zhucun()
+        .args(["serve", "--bind", &addr])
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains(&format!("cannot listen on \"{addr}\"")),
+        "{err}"
+    );
+    assert!(!db.exists());
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn two_demo_servers_started_together_on_a_new_file_both_come_up_and_the_healthcheck_sees_them() {
+    let dir = temp_dir();
+    let db = dir.join("z.db");
+    let (mut a, rx_a) = spawn_serve(&db, &["--demo"]);
+    let (mut b, rx_b) = spawn_serve(&db, &["--demo"]);
+    let port_a = listening_port(&rx_a);
+    let port_b = listening_port(&rx_b);
+    let health = |port: u16| {
+        zhucun()
+            .args(["healthcheck", "--bind", &format!("0.0.0.0:{port}")])
+            .output()
+            .unwrap()
+    };
+    let ready = port_a.clone().map(health);
+    let _ = a.kill();
+    let _ = b.kill();
+    let _ = a.wait();
+    let _ = b.wait();
+    let port_a = port_a.unwrap_or_else(|lines| panic!("the first server did not start: {lines:?}"));
+    port_b.unwrap_or_else(|lines| panic!("the second server did not start: {lines:?}"));
+    let ready = ready.unwrap();
+    assert!(
+        ready.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ready.stderr)
+    );
+    // Stopped: the health check says so and fails.
+    let gone = health(port_a);
+    assert!(!gone.status.success());
+    assert!(String::from_utf8_lossy(&gone.stderr).contains("not ready"));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn the_first_department_is_named_by_the_operator() {
+    use diesel::prelude::*;
+    let dir = temp_dir();
+    let db = dir.join("z.db");
+    let (mut server, rx) = {
+        let mut child = zhucun()
+            .args(["serve", "--bind", "127.0.0.1:0", "--log-format", "text"])
+            .env("DATABASE_URL", format!("sqlite://{}", db.display()))
+            .env("ZHUCUN_LOG", "info")
+            .env("ZHUCUN_ADMIN_PASSWORD", "admin-password-1")
+            .env("ZHUCUN_DEPARTMENT_NAME", "  西藏自治区测试厅 ")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (tx, rx) = mpsc::channel();
+        let err = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            BufReader::new(err)
+                .lines()
+                .map_while(Result::ok)
+                .for_each(|l| {
+                    let _ = tx.send(l);
+                })
+        });
+        (child, rx)
+    };
+    let started = listening_port(&rx);
+    let _ = server.kill();
+    let _ = server.wait();
+    started.unwrap_or_else(|lines| panic!("the server did not start: {lines:?}"));
+    let url =
+        zhucun_persistence::DatabaseUrl::parse(&format!("sqlite://{}", db.display())).unwrap();
+    let pool = zhucun_persistence::Db::open(url, 1).unwrap();
+    let mut conn = pool.reader().unwrap();
+    let names: Vec<String> = zhucun_persistence::schema::departments::table
+        .select(zhucun_persistence::schema::departments::name)
+        .load(&mut *conn)
+        .unwrap();
+    assert_eq!(names, vec!["西藏自治区测试厅".to_owned()]);
     let _ = std::fs::remove_dir_all(dir);
 }

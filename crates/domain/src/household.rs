@@ -233,6 +233,29 @@ pub fn refuse_national_id(field: &str, value: Option<&str>) -> Result<(), FieldE
     }
 }
 
+/// Whether a role sees a household's personal data (member names, phone): the department and the
+/// team and committee of the village do (PRODUCT.md "Users and roles"); the admin administers the
+/// system and sees the household without them; `regional` sees no household at all.
+pub fn sees_personal_data(role: crate::Role) -> bool {
+    matches!(
+        role,
+        crate::Role::Department | crate::Role::Team | crate::Role::VillageCommittee
+    )
+}
+
+/// A new category entry must change the standing: the same category and monitoring type again
+/// would add a history row that says nothing.
+pub fn check_changes(field: &str, current: Standing, new: Standing) -> Result<(), FieldError> {
+    if current == new {
+        Err(
+            field_error(field, "is the household's current category already")
+                .coded("same_category", Vec::new()),
+        )
+    } else {
+        Ok(())
+    }
+}
+
 /// A household's number of members.
 pub fn check_members(field: &str, members: i32) -> Result<i32, FieldError> {
     if (1..=50).contains(&members) {
@@ -494,6 +517,28 @@ mod tests {
         assert_eq!(coverage_day(2019, today), d("2019-12-31"));
         assert_eq!(coverage_day(2026, today), today);
         assert!(Category::Monitored.needs_pairing() && !Category::Lifted.needs_pairing());
+    }
+
+    #[test]
+    fn personal_data_and_repeated_standing() {
+        use crate::Role;
+        assert!(sees_personal_data(Role::Team));
+        assert!(sees_personal_data(Role::Department));
+        assert!(sees_personal_data(Role::VillageCommittee));
+        assert!(!sees_personal_data(Role::Admin));
+        assert!(!sees_personal_data(Role::Regional));
+        let lifted = Standing::new(Category::Lifted, None).unwrap();
+        let watched =
+            Standing::new(Category::Monitored, Some(MonitoringType::UnstableLifted)).unwrap();
+        let hardship =
+            Standing::new(Category::Monitored, Some(MonitoringType::SuddenHardship)).unwrap();
+        assert_eq!(
+            check_changes("category", lifted, lifted).unwrap_err().code,
+            "same_category"
+        );
+        assert!(check_changes("category", lifted, watched).is_ok());
+        // Another monitoring type is a change.
+        assert!(check_changes("monitoring_type", watched, hardship).is_ok());
     }
 
     #[test]

@@ -21,6 +21,13 @@ pub struct UniqueRule {
 
 pub const UNIQUE: &[UniqueRule] = &[
     UniqueRule {
+        constraint: "household_checks_household_id_year_key",
+        table: "household_checks",
+        columns: &["household_id", "year"],
+        field: "year",
+        message: "this household already has a checklist for this year",
+    },
+    UniqueRule {
         constraint: "departments_name_key",
         table: "departments",
         columns: &["name"],

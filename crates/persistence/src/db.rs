@@ -51,6 +51,11 @@ pub enum DbError {
     Pool(#[from] r2d2::PoolError),
     #[error("migrations failed: {0}")]
     Migration(String),
+    #[error("cannot lock {path} for setting up the SQLite database: {source}")]
+    Lock {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 impl DatabaseUrl {
@@ -147,15 +152,32 @@ thread_local! {
 /// replaces testing every connection with a round trip when it is taken from the pool.
 pub fn connection_lost(e: &diesel::result::Error) -> bool {
     use diesel::result::{DatabaseErrorKind as K, Error as E};
-    let lost = matches!(
-        e,
+    let lost = match e {
         E::DatabaseError(K::ClosedConnection | K::UnableToSendCommand, _)
-            | E::BrokenTransactionManager
-    );
+        | E::BrokenTransactionManager => true,
+        // PostgreSQL ending the session (a restart or shutdown: SQLSTATE class 57, "operator
+        // intervention") reaches diesel as an error of unknown kind; only its text tells.
+        E::DatabaseError(_, info) => ends_the_session(info.message()),
+        _ => false,
+    };
     if lost {
         LOST.with(|l| l.set(true));
     }
     lost
+}
+
+/// libpq's and the server's words for a session that is over (57P01–57P03, lost sockets).
+fn ends_the_session(message: &str) -> bool {
+    const ENDED: [&str; 7] = [
+        "terminating connection due to administrator command",
+        "terminating connection because of crash of another server process",
+        "the database system is shutting down",
+        "the database system is starting up",
+        "the database system is in recovery mode",
+        "server closed the connection unexpectedly",
+        "no connection to the server",
+    ];
+    ENDED.iter().any(|m| message.contains(m))
 }
 
 pub type Pool = r2d2::Pool<Manager>;
@@ -189,6 +211,9 @@ impl Db {
             }
         }
         let manager = Manager::new(url.clone());
+        // Failed connection attempts are not logged one by one: a start-up against a database that
+        // is down gives one clear error (the pool's, naming the last cause), and at run time the
+        // request that waited logs it once (`ApiError` from `PoolError`).
         // No round trip to test a connection on every checkout (it cost a fifth of a point
         // read): a PostgreSQL connection that died with its server or the network is found by
         // the query that meets it (answered 503, retry), and dropped on return (`connection_lost`).
@@ -200,6 +225,7 @@ impl Db {
                 .test_on_check_out(false)
                 .idle_timeout(Some(Duration::from_secs(300)))
                 .connection_timeout(Duration::from_secs(5))
+                .error_handler(Box::new(r2d2::NopErrorHandler))
                 .build(manager.clone())
         };
         let (reader, writer) = match url {
@@ -247,6 +273,51 @@ macro_rules! on_backend {
 
 #[cfg(test)]
 mod tests {
+    /// A server error as diesel hands it over, with only its message.
+    #[derive(Debug)]
+    struct ServerSaid(&'static str);
+
+    impl diesel::result::DatabaseErrorInformation for ServerSaid {
+        fn message(&self) -> &str {
+            self.0
+        }
+        fn details(&self) -> Option<&str> {
+            None
+        }
+        fn hint(&self) -> Option<&str> {
+            None
+        }
+        fn table_name(&self) -> Option<&str> {
+            None
+        }
+        fn column_name(&self) -> Option<&str> {
+            None
+        }
+        fn constraint_name(&self) -> Option<&str> {
+            None
+        }
+        fn statement_position(&self) -> Option<i32> {
+            None
+        }
+    }
+
+    #[test]
+    fn a_restarting_postgresql_counts_as_a_lost_connection_and_other_errors_do_not() {
+        use diesel::result::{DatabaseErrorKind as K, Error as E};
+        let said = |m: &'static str| E::DatabaseError(K::Unknown, Box::new(ServerSaid(m)));
+        assert!(super::connection_lost(&said(
+            "FATAL:  terminating connection due to administrator command"
+        )));
+        assert!(super::connection_lost(&said(
+            "FATAL:  the database system is shutting down"
+        )));
+        assert!(super::connection_lost(&said(
+            "server closed the connection unexpectedly\n\tThis probably means the server terminated abnormally"
+        )));
+        assert!(!super::connection_lost(&said("division by zero")));
+        assert!(!super::connection_lost(&E::NotFound));
+    }
+
     use super::*;
 
     #[test]

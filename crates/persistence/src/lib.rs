@@ -7,6 +7,7 @@ pub mod cadres;
 pub mod constraints;
 pub mod db;
 pub mod departments;
+pub mod households;
 pub mod idempotency;
 pub mod idempotency_expiry;
 pub mod keyset;

@@ -29,6 +29,29 @@ pub fn with_setup_lock<T, E: From<DbError>>(
     result
 }
 
+/// SQLite: an exclusive lock on `<file>.setup-lock` beside the database, held (until the returned
+/// file is dropped) while migrating and seeding. Two processes started together on one new file set
+/// it up one after the other: the second waits, then finds the work done, instead of failing on a
+/// UNIQUE constraint halfway through the demo data. (PostgreSQL: `with_setup_lock`'s advisory lock.)
+pub fn sqlite_setup_lock(db_file: &std::path::Path) -> Result<std::fs::File, DbError> {
+    let mut name = db_file.as_os_str().to_owned();
+    name.push(".setup-lock");
+    let path = std::path::PathBuf::from(name);
+    let lock = || -> std::io::Result<std::fs::File> {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)?;
+        file.lock()?;
+        Ok(file)
+    };
+    lock().map_err(|source| DbError::Lock {
+        path: path.clone(),
+        source,
+    })
+}
+
 /// Applies every pending migration; returns the names applied.
 pub fn run_pending(conn: &mut DbConnection) -> Result<Vec<String>, DbError> {
     let applied = match conn {

@@ -477,6 +477,129 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/households": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List households of the villages the caller may see. */
+        get: operations["list_households"];
+        put?: never;
+        /**
+         * Register a household (team of the village, or the department) with its current category,
+         *     which becomes the first entry of its category history.
+         */
+        post: operations["create_household"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/households/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One household (without member names and phone for roles that may not see personal data). */
+        get: operations["get_household"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Correct a household's details (team of the village, or the department). The category is
+         *     changed with `POST /households/{id}/categories`.
+         */
+        patch: operations["update_household"];
+        trace?: never;
+    };
+    "/api/v1/households/{id}/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A household's category history, oldest first. Entries are never changed or removed. */
+        get: operations["list_household_categories"];
+        put?: never;
+        /**
+         * Change a household's category from a date (team of the village, or the department): appends
+         *     an entry to the history and makes it the household's current category, in one transaction.
+         *     Takes the household's `If-Match`; the same category and monitoring type again is refused.
+         */
+        post: operations["change_household_category"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/households/{id}/checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A household's checklists, oldest year first. */
+        get: operations["list_household_checks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/households/{id}/checks/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Record or replace a household's checklist for a year (team of the village, or the
+         *     department). The first answer is 201; replacing is 200 and takes the checklist's `If-Match`
+         *     (without it, the last write wins, as with every PATCH); the same checklist again writes
+         *     nothing.
+         */
+        put: operations["put_household_check"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/household-checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Checklists of the villages the caller may see, with the household head and village: the
+         *     department's view of who still has an unmet item (`unmet=true`).
+         */
+        get: operations["list_checks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/pairings/coverage": {
         parameters: {
             query?: never;
@@ -892,6 +1015,129 @@ export interface components {
             phone?: string | null;
             active?: boolean | null;
         };
+        CategoryChange: {
+            /** @example monitored */
+            category: string;
+            /**
+             * @description Required for `monitored`, refused otherwise.
+             * @example sudden_hardship
+             */
+            monitoring_type?: string | null;
+            /**
+             * Format: date
+             * @description The day the new category holds from: not before the current one's, not in the future.
+             * @example 2023-08-15
+             */
+            since: string;
+            /** @example 家中主要劳动力因病住院 */
+            note?: string | null;
+        };
+        CategoryEntry: {
+            /**
+             * Format: int64
+             * @example 40
+             */
+            id: number;
+            /** @example lifted */
+            category: string;
+            /** @example null */
+            monitoring_type?: string | null;
+            /**
+             * Format: date
+             * @description The day this category holds from.
+             * @example 2020-12-01
+             */
+            since: string;
+            /** @example 2020年脱贫摘帽 */
+            note?: string | null;
+            /**
+             * Format: int64
+             * @description The user who recorded it (`null` for imported or demo data).
+             */
+            recorded_by?: number | null;
+            /** Format: date-time */
+            recorded_at: string;
+        };
+        /** @description A household's category history, oldest first; the last entry is the current category. */
+        CategoryHistory: {
+            /**
+             * Format: int64
+             * @example 12
+             */
+            household_id: number;
+            items: components["schemas"]["CategoryEntry"][];
+        };
+        Check: components["schemas"]["CheckItems"] & {
+            /**
+             * Format: int64
+             * @example 7
+             */
+            id: number;
+            /**
+             * Format: int64
+             * @example 12
+             */
+            household_id: number;
+            /** @example 次仁卓玛 */
+            head_name: string;
+            /** @example ཚེ་རིང་སྒྲོལ་མ། */
+            head_name_bo?: string | null;
+            /**
+             * Format: int64
+             * @example 3
+             */
+            village_id: number;
+            /** @example 马格达村 */
+            village_name: string;
+            /**
+             * Format: int32
+             * @example 2025
+             */
+            year: number;
+            /**
+             * Format: int32
+             * @description How many of the six items are not met.
+             * @example 1
+             */
+            unmet: number;
+            /**
+             * Format: int32
+             * @example 1
+             */
+            version: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description 两不愁三保障 + safe drinking water: every item is required. */
+        CheckItems: {
+            /** @description 不愁吃. */
+            food: components["schemas"]["CheckMark"];
+            /** @description 不愁穿. */
+            clothing: components["schemas"]["CheckMark"];
+            /** @description 义务教育有保障. */
+            education: components["schemas"]["CheckMark"];
+            /** @description 基本医疗有保障. */
+            medical: components["schemas"]["CheckMark"];
+            /** @description 住房安全有保障. */
+            housing: components["schemas"]["CheckMark"];
+            /** @description 饮水安全有保障. */
+            water: components["schemas"]["CheckMark"];
+        };
+        CheckList: {
+            items: components["schemas"]["Check"][];
+            /** @description Pass as `cursor` to get the next page; `null` on the last page. */
+            next_cursor?: string | null;
+            total?: null | components["schemas"]["ListTotal"];
+        };
+        /** @description One item of the checklist. */
+        CheckMark: {
+            /** @example true */
+            met: boolean;
+            /** @example null */
+            note?: string | null;
+        };
         /** @description A county-level division (县, 区 or county-level 市). */
         CountyDivision: {
             /**
@@ -1040,6 +1286,164 @@ export interface components {
         Health: {
             /** @example ok */
             status: string;
+        };
+        Household: {
+            /**
+             * Format: int64
+             * @example 12
+             */
+            id: number;
+            /**
+             * Format: int64
+             * @example 3
+             */
+            village_id: number;
+            /** @example 马格达村 */
+            village_name: string;
+            /**
+             * @description 户主姓名 (Chinese transliteration).
+             * @example 次仁卓玛
+             */
+            head_name: string;
+            /**
+             * @description The head's name in Tibetan script.
+             * @example ཚེ་རིང་སྒྲོལ་མ།
+             */
+            head_name_bo?: string | null;
+            /**
+             * Format: int32
+             * @description 家庭人口.
+             * @example 5
+             */
+            members: number;
+            /**
+             * @description The other members' names (personal data: `null` for roles that may not see it).
+             * @example 扎西、格桑旺姆、次仁
+             */
+            member_names?: string | null;
+            /**
+             * @description Personal data: `null` for roles that may not see it.
+             * @example 13908001234
+             */
+            phone?: string | null;
+            /**
+             * @description 组 or other address within the village.
+             * @example 三组
+             */
+            address?: string | null;
+            /**
+             * @description `poor`, `marginal`, `lifted`, `monitored` or `ordinary`: the current entry of the history.
+             * @example lifted
+             */
+            category: string;
+            /**
+             * @description For `monitored`: `unstable_lifted` (脱贫不稳定户), `marginal_at_risk` (边缘易致贫户) or
+             *     `sudden_hardship` (突发严重困难户).
+             * @example null
+             */
+            monitoring_type?: string | null;
+            /**
+             * Format: date
+             * @description The day the current category holds from.
+             * @example 2020-12-01
+             */
+            category_since: string;
+            /**
+             * @description Causes of poverty (致贫原因) by code.
+             * @example [
+             *       "illness",
+             *       "labour"
+             *     ]
+             */
+            causes: string[];
+            notes?: string | null;
+            /**
+             * Format: int32
+             * @example 1
+             */
+            version: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description A household's checklists, oldest year first. */
+        HouseholdChecks: {
+            /**
+             * Format: int64
+             * @example 12
+             */
+            household_id: number;
+            items: components["schemas"]["Check"][];
+        };
+        HouseholdCreate: {
+            /**
+             * Format: int64
+             * @example 3
+             */
+            village_id: number;
+            /** @example 次仁卓玛 */
+            head_name: string;
+            /** @example ཚེ་རིང་སྒྲོལ་མ། */
+            head_name_bo?: string | null;
+            /**
+             * Format: int32
+             * @example 5
+             */
+            members: number;
+            /** @example 扎西、格桑旺姆、次仁 */
+            member_names?: string | null;
+            /** @example 13908001234 */
+            phone?: string | null;
+            /** @example 三组 */
+            address?: string | null;
+            /**
+             * @description The category the household is in now (the first entry of its history).
+             * @example poor
+             */
+            category: string;
+            /** @description Required for `monitored`, refused otherwise. */
+            monitoring_type?: string | null;
+            /**
+             * Format: date
+             * @description The day that category holds from (not in the future).
+             * @example 2016-03-01
+             */
+            category_since: string;
+            /**
+             * @example [
+             *       "illness",
+             *       "labour"
+             *     ]
+             */
+            causes?: string[];
+            notes?: string | null;
+        };
+        HouseholdList: {
+            items: components["schemas"]["Household"][];
+            /** @description Pass as `cursor` to get the next page; `null` on the last page. */
+            next_cursor?: string | null;
+            total?: null | components["schemas"]["ListTotal"];
+        };
+        /**
+         * @description Only the fields sent change; `null` clears an optional text. The village is fixed and the
+         *     category changes through `POST /households/{id}/categories` (its history is kept).
+         */
+        HouseholdPatch: {
+            /** @example 次仁卓玛 */
+            head_name?: string | null;
+            head_name_bo?: string | null;
+            /**
+             * Format: int32
+             * @example 6
+             */
+            members?: number | null;
+            member_names?: string | null;
+            phone?: string | null;
+            address?: string | null;
+            /** @description Replaces the causes. */
+            causes?: string[] | null;
+            notes?: string | null;
         };
         /**
          * @description How many items a list has in all (with its filters): exact up to 1000, else "more than 1000".
@@ -6160,6 +6564,918 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SurveyComparison"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_households: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–500 (default 50). */
+                limit?: number;
+                cursor?: string;
+                /**
+                 * @description `name` (the head's, by pinyin) or `updated` (`-updated`: most recently changed first);
+                 *     prefix `-` for descending. Default `name`.
+                 */
+                sort?: string;
+                village_id?: number;
+                /** @description `poor`, `marginal`, `lifted`, `monitored` or `ordinary`. */
+                category?: string;
+                /** @description `unstable_lifted`, `marginal_at_risk` or `sudden_hardship`. */
+                monitoring_type?: string;
+                /** @description With `year`: only households paired (`true`) or not paired (`false`) with a cadre that year. */
+                paired?: boolean;
+                /** @description The year of `paired` (required with it). */
+                year?: number;
+                /**
+                 * @description Text in the head's Chinese or Tibetan name; the Chinese name also by pinyin
+                 *     (`cirenzhuoma`) or initials (`crzm`).
+                 */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of households */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HouseholdList"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_household: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a create safely: the same key and body answer the first response again (with `Idempotent-Replayed: true`); the same key with another request is a 422 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HouseholdCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Household"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with another row (e.g. a duplicate) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (64 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_household: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Household id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The household */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Household"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_household: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` you loaded (e.g. `"3"`); a stale or foreign tag is a 412, `*` matches any version */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description Household id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HouseholdPatch"];
+            };
+        };
+        responses: {
+            /** @description The changed household */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Household"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with another row (e.g. a duplicate) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Stale `If-Match`: someone changed the row since you loaded it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (64 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_household_categories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Household id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The history */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryHistory"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    change_household_category: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` you loaded (e.g. `"3"`); a stale or foreign tag is a 412, `*` matches any version */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description Household id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CategoryChange"];
+            };
+        };
+        responses: {
+            /** @description The household with its new category */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Household"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with another row (e.g. a duplicate) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Stale `If-Match`: someone changed the household since you loaded it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (64 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_household_checks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Household id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The checklists */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HouseholdChecks"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_household_check: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` you loaded (e.g. `"3"`); a stale or foreign tag is a 412, `*` matches any version */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description Household id */
+                id: number;
+                /** @description Year of the checklist, 2011 to next year */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckItems"];
+            };
+        };
+        responses: {
+            /** @description Replaced (or unchanged) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Check"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Check"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with another row (e.g. a duplicate) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Stale `If-Match`: someone changed the row since you loaded it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (64 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_checks: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–500 (default 50). */
+                limit?: number;
+                cursor?: string;
+                /**
+                 * @description `household` (the head's name, by pinyin) or `year`; prefix `-` for descending.
+                 *     Default `household`.
+                 */
+                sort?: string;
+                year?: number;
+                village_id?: number;
+                /** @description `true`: only checklists with an unmet item; `false`: only those with every item met. */
+                unmet?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of checklists */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckList"];
                 };
             };
             /** @description Invalid input: field messages in `errors` */

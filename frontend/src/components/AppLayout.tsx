@@ -83,7 +83,14 @@ function OutboxButton({ compact }: { compact: boolean }) {
   const items = useOutboxItems();
   const problems = items.some((i) => i.state === "failed" || i.state === "conflict");
   return (
-    <Link to="/outbox" data-testid="outbox-link" aria-label={`${t("outbox.title")} (${items.length})`} className="outbox-link">
+    // The name contains the visible text (WCAG 2.5.3): the count first, then what it counts; on a
+    // phone only the count is visible, on a desktop the words are there too.
+    <Link
+      to="/outbox"
+      data-testid="outbox-link"
+      aria-label={compact ? `${items.length} ${t("outbox.title")}` : undefined}
+      className="outbox-link"
+    >
       <Badge count={items.length} size="small" color={problems ? "#c41d1d" : "#0958d9"}>
         <CloudUploadOutlined style={{ fontSize: 18 }} aria-hidden />
       </Badge>

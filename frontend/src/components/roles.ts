@@ -33,7 +33,7 @@ export function isVillageUser(role: Role | undefined): boolean {
 
 export type { Role };
 
-export type Resource = "villages" | "rounds" | "teams" | "cadres" | "users" | "offices";
+export type Resource = "villages" | "rounds" | "teams" | "cadres" | "users" | "offices" | "surveys";
 
 /** Who may create and edit each resource (the server enforces the same on every write). */
 export const WRITERS: Record<Resource, Role[]> = {
@@ -43,6 +43,9 @@ export const WRITERS: Record<Resource, Role[]> = {
   cadres: STAFF,
   users: ADMIN,
   offices: ADMIN,
+  // Village work: the team records its villages' (the server checks which), the department corrects;
+  // the administrator and the village committee only read.
+  surveys: ["team", "department"],
 };
 
 /** The one role check pages use for their edit/new buttons. */

@@ -40,9 +40,10 @@ impl Modify for Conventions {
             );
         }
         for (path, item) in api.paths.paths.iter_mut() {
-            let ops: [(HttpMethod, &mut Option<Operation>); 4] = [
+            let ops: [(HttpMethod, &mut Option<Operation>); 5] = [
                 (HttpMethod::Get, &mut item.get),
                 (HttpMethod::Post, &mut item.post),
+                (HttpMethod::Put, &mut item.put),
                 (HttpMethod::Patch, &mut item.patch),
                 (HttpMethod::Delete, &mut item.delete),
             ];
@@ -76,7 +77,7 @@ impl Modify for Conventions {
                     );
                 }
                 match method {
-                    HttpMethod::Patch => {
+                    HttpMethod::Patch | HttpMethod::Put => {
                         add("409", "Conflicts with another row (e.g. a duplicate)");
                         add(
                             "412",

@@ -113,7 +113,8 @@ pub struct CadreQuery {
     pub active: Option<bool>,
 }
 
-fn phone(raw: Option<&str>) -> Result<Option<String>, FieldError> {
+/// A phone number: digits, spaces, `+` or `-`, at least five digits (households use it too).
+pub(crate) fn phone(raw: Option<&str>) -> Result<Option<String>, FieldError> {
     let Some(p) = text::optional_line("phone", raw, 20)? else {
         return Ok(None);
     };

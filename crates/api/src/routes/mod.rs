@@ -10,6 +10,7 @@ pub mod cadres;
 pub mod departments;
 pub mod divisions;
 pub mod health;
+pub mod households;
 pub mod me;
 pub mod offices;
 pub mod pairings;
@@ -40,6 +41,7 @@ where
             .configure(teams::configure)
             .configure(team_members::configure)
             .configure(surveys::configure)
+            .configure(households::configure)
             .configure(pairings::configure)
             .configure(assistance::configure)
             .configure(audit::configure),

@@ -337,10 +337,10 @@ pub(super) fn load(
     // Current stations: a 2019 team (round 8) for history and the team of the running round.
     let (r2019, s2019, e2019) = round_ids.get(7).copied().ok_or("round 8 missing")?;
     let (rnow, snow, _) = round_ids.last().copied().ok_or("no running round")?;
-    let mut current_ids = Vec::new();
+    let mut current_villages = Vec::new();
     for (i, (slug, place)) in CURRENT.iter().enumerate() {
         let v = village(conn, fin, place)?;
-        current_ids.push(v);
+        current_villages.push(v);
         for year in 2015..=2025 {
             survey(conn, fin, v, i, year)?;
         }
@@ -433,9 +433,6 @@ pub(super) fn load(
         None,
     )?;
 
-    // 结对认亲 and 帮扶 of 2019 (and a little of later years): 223 cadres in all.
-    super::demo_pairings::load(conn, fin, &current_ids)?;
-
     // A second department, so tenancy is visible.
     let jt = department(conn, "西藏自治区交通运输厅", Some("交通运输厅"), false)?;
     office(conn, jt, "驻村工作办公室")?;
@@ -453,6 +450,10 @@ pub(super) fn load(
     for year in 2024..=2025 {
         survey(conn, jt, deji, 4, year)?;
     }
+    super::demo_households::load(conn, fin, &current_villages, jt, deji)?;
+    // The finance department's 结对认亲 and 帮扶 of 2019 (and a little of later years), of the
+    // households just loaded: 223 cadres in all.
+    super::demo_pairings::load(conn, fin, &current_villages)?;
     user(
         conn,
         logins,

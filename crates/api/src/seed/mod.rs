@@ -4,6 +4,7 @@
 //! source article's world is loaded instead (`demo`), through the same validation as API writes.
 
 mod demo;
+mod demo_households;
 pub mod demo_pairings;
 
 use crate::auth::password::{generate_password, hash_blocking};
@@ -77,7 +78,13 @@ pub fn bootstrap(conn: &mut DbConnection, config: &Config, demo: bool) -> Result
         if demo {
             demo::load(conn, &admin_pw, &demo_pw, &mut logins)
         } else {
-            let d = department(conn, "zhucun", None, true)?;
+            let name = zhucun_domain::text::name(
+                "ZHUCUN_DEPARTMENT_NAME",
+                config.department_name.as_deref().unwrap_or("本部门"),
+                100,
+            )
+            .map_err(|e| format!("{}: {}", e.field, e.message))?;
+            let d = department(conn, &name, None, true)?;
             user(
                 conn,
                 &mut logins,

@@ -235,6 +235,39 @@ fn grids() -> Vec<Grid> {
             ],
         },
         Grid {
+            // Households: village work like surveys. Personal data aside (tested in
+            // households.rs), the same cells: the team of the village and the department write,
+            // the committee and the admin read, `regional` gets nothing.
+            path: "/api/v1/households", key: "head_name", field: "members", members: false, village: Some("village_id"),
+            at: &["扎西次仁", "扎西多吉", "边巴次仁"],
+            creates: |f, user| (0..3).map(|p| ("/api/v1/households".into(), json!({"village_id": f.village[p],
+                "head_name": format!("新户{user}"), "members": 3, "category": "poor",
+                "category_since": "2016-01-01", "causes": ["illness"]}))).collect(),
+            rows: &[
+                ("admin",            &[200, 200, 404], &[403, 403, 404], &[403, 403, 403], L::Sees(&[Y, Y, N])),
+                ("office_staff",     &[200, 200, 404], &[200, 200, 404], &[201, 201, 400], L::Sees(&[Y, Y, N])),
+                ("team_magada",      &[200, 404, 404], &[200, 404, 404], &[201, 404, 400], L::Sees(&[Y, N, N])),
+                ("committee_magada", &[200, 404, 404], &[403, 404, 404], &[403, 403, 403], L::Sees(&[Y, N, N])),
+                ("regional",         &[404, 404, 404], &[404, 404, 404], &[403, 403, 403], L::No(403)),
+                ("jt_admin",         &[404, 404, 200], &[404, 404, 403], &[403, 403, 403], L::Sees(&[N, N, Y])),
+            ],
+        },
+        Grid {
+            // The checklists of the villages one sees (the department's unmet list): list only;
+            // a household's checklists are its sub-resource (COVERED_ELSEWHERE).
+            path: "/api/v1/household-checks", key: "", field: "", members: false, village: None,
+            at: &[],
+            creates: |_, _| Vec::new(),
+            rows: &[
+                ("admin",            &[], &[], &[], L::Sees(&[])),
+                ("office_staff",     &[], &[], &[], L::Sees(&[])),
+                ("team_magada",      &[], &[], &[], L::Sees(&[])),
+                ("committee_magada", &[], &[], &[], L::Sees(&[])),
+                ("regional",         &[], &[], &[], L::No(403)),
+                ("jt_admin",         &[], &[], &[], L::Sees(&[])),
+            ],
+        },
+        Grid {
             // 结对认亲 and 帮扶 are village work whose names are personal data: the committee of the
             // village gets nothing (404 on reads, 403 on writes to its own village) and `regional`
             // nothing. A household of another department or of a village outside a team user's
@@ -294,10 +327,20 @@ fn survey_year(user: &str) -> i32 {
 
 /// Endpoints of one row that are not a resource's own `{id}` path, with the test that covers
 /// their access.
-const COVERED_ELSEWHERE: &[(&str, &str)] = &[(
-    "/api/v1/villages/{id}/surveys/compare get",
-    "surveys::comparison_follows_access",
-)];
+const COVERED_ELSEWHERE: &[(&str, &str)] = &[
+    (
+        "/api/v1/villages/{id}/surveys/compare get",
+        "surveys::comparison_follows_access",
+    ),
+    (
+        "/api/v1/households/{id}/categories get",
+        "households::sub_resources_follow_access",
+    ),
+    (
+        "/api/v1/households/{id}/checks get",
+        "households::sub_resources_follow_access",
+    ),
+];
 
 /// A row at one place: its id, where to read it, where to patch it, and a patch that keeps it.
 struct At {

@@ -594,3 +594,47 @@ both_backends!(
         }
     }
 );
+
+both_backends!(
+    the_demo_2019_matches_the_article,
+    |app: TestApp| async move {
+        // FIGURES-2019 rows 1–2, computed from the demo's rows: 223 cadres pairing with 176
+        // households of category poor or marginal, assistance just under 90,000 yuan.
+        let admin = app.login("admin").await;
+        let mut pairs = Vec::new();
+        let mut cursor = String::new();
+        loop {
+            let page = app
+                .get(
+                    &format!("/api/v1/pairings?year=2019&limit=500{cursor}"),
+                    &admin,
+                )
+                .await
+                .json();
+            pairs.extend(page["items"].as_array().cloned().unwrap_or_default());
+            match page["next_cursor"].as_str() {
+                Some(n) => cursor = format!("&cursor={n}"),
+                None => break,
+            }
+        }
+        let cadres: std::collections::HashSet<i64> = pairs
+            .iter()
+            .filter_map(|p| p["cadre_id"].as_i64())
+            .collect();
+        let households: std::collections::HashSet<i64> = pairs
+            .iter()
+            .filter_map(|p| p["household_id"].as_i64())
+            .collect();
+        assert_eq!(cadres.len(), 223);
+        assert_eq!(households.len(), 176);
+        let all_cadres = app.get("/api/v1/cadres?limit=1", &admin).await.json();
+        assert_eq!(all_cadres["total"]["count"], 223, "{all_cadres}");
+        let t = app
+            .get("/api/v1/assistance/totals?year=2019&by=village", &admin)
+            .await
+            .json();
+        let total = t["total_fen"].as_i64().unwrap_or(0);
+        assert!((8_500_000..=8_999_999).contains(&total), "{t}");
+        assert_eq!(t["groups"].as_array().map(Vec::len), Some(4), "{t}");
+    }
+);

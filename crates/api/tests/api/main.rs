@@ -11,6 +11,7 @@ mod conventions;
 mod divisions;
 mod fixtures;
 mod hardening;
+mod households;
 mod organisation;
 mod pairings;
 mod pinyin;

@@ -7,6 +7,7 @@ import { api, unwrap, type Schemas } from "../../api/client";
 import { useCanWrite } from "../../components/guards";
 import { PageTitle } from "../../components/PageTitle";
 import { VillageName } from "../../components/VillageName";
+import { VillageSurveys } from "../surveys/VillageSurveys";
 import { fetchVillage } from "./api";
 
 type Team = Schemas["Team"];
@@ -79,6 +80,7 @@ export default function VillageDetailPage() {
           ]}
         />
       </Card>
+      <VillageSurveys villageId={v.id} />
     </>
   );
 }

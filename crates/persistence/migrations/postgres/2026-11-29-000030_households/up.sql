@@ -69,3 +69,12 @@ CREATE TABLE household_checks (
     UNIQUE (household_id, year)
 );
 CREATE INDEX household_checks_department_year_unmet ON household_checks (department_id, year, unmet, id);
+
+-- The history is append-only, whatever the application does (like the audit trail).
+CREATE FUNCTION household_categories_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'household category history is append-only';
+END;
+$$;
+CREATE TRIGGER household_categories_no_change BEFORE UPDATE OR DELETE ON household_categories
+FOR EACH ROW EXECUTE FUNCTION household_categories_append_only();

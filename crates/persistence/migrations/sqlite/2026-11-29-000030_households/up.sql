@@ -69,3 +69,9 @@ CREATE TABLE household_checks (
     UNIQUE (household_id, year)
 );
 CREATE INDEX household_checks_department_year_unmet ON household_checks (department_id, year, unmet, id);
+
+-- The history is append-only, whatever the application does (like the audit trail).
+CREATE TRIGGER household_categories_no_update BEFORE UPDATE ON household_categories
+BEGIN SELECT RAISE(ABORT, 'household category history is append-only'); END;
+CREATE TRIGGER household_categories_no_delete BEFORE DELETE ON household_categories
+BEGIN SELECT RAISE(ABORT, 'household category history is append-only'); END;
