@@ -1067,7 +1067,7 @@ export interface components {
             household_id: number;
             items: components["schemas"]["CategoryEntry"][];
         };
-        Check: components["schemas"]["CheckItems"] & {
+        Check: {
             /**
              * Format: int64
              * @example 7
@@ -1094,6 +1094,18 @@ export interface components {
              * @example 2025
              */
             year: number;
+            /** @description 不愁吃. */
+            food: components["schemas"]["CheckMark"];
+            /** @description 不愁穿. */
+            clothing: components["schemas"]["CheckMark"];
+            /** @description 义务教育有保障. */
+            education: components["schemas"]["CheckMark"];
+            /** @description 基本医疗有保障. */
+            medical: components["schemas"]["CheckMark"];
+            /** @description 住房安全有保障. */
+            housing: components["schemas"]["CheckMark"];
+            /** @description 饮水安全有保障. */
+            water: components["schemas"]["CheckMark"];
             /**
              * Format: int32
              * @description How many of the six items are not met.
