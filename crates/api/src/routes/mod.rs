@@ -14,6 +14,7 @@ pub mod households;
 pub mod me;
 pub mod offices;
 pub mod pairings;
+pub mod reports;
 pub mod rounds;
 pub mod surveys;
 pub mod team_members;
@@ -42,6 +43,7 @@ where
             .configure(team_members::configure)
             .configure(surveys::configure)
             .configure(households::configure)
+            .configure(reports::configure)
             .configure(pairings::configure)
             .configure(assistance::configure)
             .configure(audit::configure),
