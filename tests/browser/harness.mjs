@@ -151,6 +151,13 @@ const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
  * each rule with a few of the offending elements.
  */
 export async function checkA11y(page, label = page.url()) {
+  // Not in the middle of an animation: a toast fading out (antd's *-leave-active, at partial
+  // opacity) would be measured at a contrast nobody reads it at.
+  await page
+    .waitForFunction(() => !document.querySelector('[class*="-leave-active"], [class*="-enter-active"], [class*="-appear-active"]'), undefined, {
+      timeout: 5_000,
+    })
+    .catch(() => undefined);
   const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
   const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   if (bad.length > 0) {
