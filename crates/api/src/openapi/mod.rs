@@ -38,6 +38,7 @@ Updates take `If-Match` with the `ETag` you loaded; creates take an optional `Id
         (name = "households", description = "农牧户: households with their category history (never rewritten) and the yearly 两不愁三保障 + safe drinking water checklist. Personal data (member names, phone) only for the department and the team and committee of the village; no national ID numbers"),
         (name = "pairings", description = "结对认亲: cadres paired with households for a year (many-to-many), and the year's coverage"),
         (name = "assistance", description = "帮扶: what cadres gave households (cash, goods valued, services) in fen, and totals"),
+        (name = "projects", description = "驻村项目: a village's projects, their stage pipeline (proposed → mature → declared → coordinating → implementing → completed → accepted, or cancelled) moved by transitions with an event each, and the IATI activity status derived from the stage. Funds come from the ledger"),
         (name = "audit", description = "The audit trail (admin)"),
         (name = "health", description = "Liveness and readiness")
     )

@@ -14,6 +14,7 @@ pub mod households;
 pub mod me;
 pub mod offices;
 pub mod pairings;
+pub mod projects;
 pub mod rounds;
 pub mod surveys;
 pub mod team_members;
@@ -44,6 +45,7 @@ where
             .configure(households::configure)
             .configure(pairings::configure)
             .configure(assistance::configure)
+            .configure(projects::configure)
             .configure(audit::configure),
     )
     .service(health::healthz)
