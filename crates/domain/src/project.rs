@@ -200,7 +200,7 @@ pub fn check_move(stage: Stage, to: Stage, mover: Mover) -> Result<Move, Vec<Sta
 
 /// A return must say why.
 pub fn check_comment(kind: Move, comment: Option<&str>) -> Result<(), FieldError> {
-    let blank = comment.map_or(true, |c| c.trim().is_empty());
+    let blank = comment.is_none_or(|c| c.trim().is_empty());
     if kind == Move::Return && blank {
         return Err(field_error("comment", "a return must say why").coded("required", Vec::new()));
     }

@@ -16,5 +16,6 @@ mod organisation;
 mod pairings;
 mod pinyin;
 mod problems;
+mod projects;
 mod surveys;
 mod totals;
