@@ -9383,7 +9383,16 @@ export interface operations {
                      *       "type": "https://zhucun.example/problems/conflict"
                      *     }
                      */
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Stale `If-Match`: someone changed the project since you loaded it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description The body is larger than the API accepts (64 KiB) */

@@ -606,11 +606,12 @@ fn mover(conn: &mut DbConnection, auth: &Auth, village_id: i64) -> Result<Mover,
     params(("id" = i64, Path, description = "Project id"), IfMatch),
     request_body = TransitionRequest,
     responses((status = 200, description = "The project at its new stage", body = Project),
-        (status = 409, description = "A move the caller may not make now (`illegal_transition`, with `allowed`)", body = crate::error::Problem,
+        (status = 409, description = "A move the caller may not make now (`illegal_transition`, with `allowed`)", body = crate::error::Problem, content_type = "application/problem+json",
             example = json!({"type": "https://zhucun.example/problems/conflict", "code": "illegal_transition",
                 "params": {"allowed": "mature, cancelled"}, "title": "Conflict", "status": 409,
                 "detail": "a project at proposed cannot move to declared by you; you may move it to: mature, cancelled",
-                "allowed": ["mature", "cancelled"]}))),
+                "allowed": ["mature", "cancelled"]})),
+        (status = 412, description = "Stale `If-Match`: someone changed the project since you loaded it", body = crate::error::Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 #[post("/projects/{id}/transitions")]
 pub async fn transition(
