@@ -43,6 +43,10 @@ pub struct Problem {
     pub status: u16,
     /// What went wrong, for a person.
     pub detail: String,
+    /// The stages the caller may move the project to now (an `illegal_transition` problem).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = json!(["mature", "cancelled"]))]
+    pub allowed: Option<Vec<String>>,
     /// Field-level messages of a validation problem.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ProblemField>,
@@ -113,6 +117,13 @@ pub enum ApiError {
     /// A rule of the product refuses the change (409), with a code clients translate.
     #[error("{message}")]
     Refused { code: &'static str, message: String },
+    /// A move of a project's stage this caller may not make now (409 `illegal_transition`), with
+    /// the moves they may make.
+    #[error("{message}")]
+    IllegalTransition {
+        allowed: Vec<&'static str>,
+        message: String,
+    },
     /// A unique constraint: which field repeats which other row's value.
     #[error("{message}")]
     Duplicate {
@@ -152,9 +163,10 @@ impl ApiError {
             ApiError::Forbidden => "forbidden",
             ApiError::NotFound => "not-found",
             ApiError::MethodNotAllowed(_) => "method-not-allowed",
-            ApiError::Conflict(_) | ApiError::Duplicate { .. } | ApiError::Refused { .. } => {
-                "conflict"
-            }
+            ApiError::Conflict(_)
+            | ApiError::Duplicate { .. }
+            | ApiError::Refused { .. }
+            | ApiError::IllegalTransition { .. } => "conflict",
             ApiError::PreconditionFailed => "precondition-failed",
             ApiError::PayloadTooLarge => "payload-too-large",
             ApiError::UnsupportedMediaType(_) => "unsupported-media-type",
@@ -169,6 +181,7 @@ impl ApiError {
     fn specific_code(&self) -> String {
         match self {
             ApiError::Refused { code, .. } => (*code).to_owned(),
+            ApiError::IllegalTransition { .. } => "illegal_transition".to_owned(),
             ApiError::Unprocessable(_) => "idempotency_key_reused".to_owned(),
             other => other.code().replace('-', "_"),
         }
@@ -182,9 +195,10 @@ impl ApiError {
             ApiError::Forbidden => "Forbidden",
             ApiError::NotFound => "Not found",
             ApiError::MethodNotAllowed(_) => "Method not allowed",
-            ApiError::Conflict(_) | ApiError::Duplicate { .. } | ApiError::Refused { .. } => {
-                "Conflict"
-            }
+            ApiError::Conflict(_)
+            | ApiError::Duplicate { .. }
+            | ApiError::Refused { .. }
+            | ApiError::IllegalTransition { .. } => "Conflict",
             ApiError::PreconditionFailed => "Precondition failed",
             ApiError::PayloadTooLarge => "Payload too large",
             ApiError::UnsupportedMediaType(_) => "Unsupported media type",
@@ -220,6 +234,13 @@ impl ApiError {
         if let ApiError::TooManyRequests(secs) = self {
             params.insert("seconds".to_owned(), secs.to_string());
         }
+        let allowed = match self {
+            ApiError::IllegalTransition { allowed, .. } => {
+                params.insert("allowed".to_owned(), allowed.join(", "));
+                Some(allowed.iter().map(|s| (*s).to_owned()).collect())
+            }
+            _ => None,
+        };
         let detail = match crate::i18n::current() {
             crate::i18n::Lang::Zh => crate::i18n::problem_zh(&code, &params).unwrap_or(detail),
             crate::i18n::Lang::En => detail,
@@ -231,6 +252,7 @@ impl ApiError {
             title: self.title().to_owned(),
             status: self.status_code().as_u16(),
             detail,
+            allowed,
             errors,
             request_id: CURRENT_REQUEST_ID.try_with(Clone::clone).ok(),
         }
@@ -245,9 +267,10 @@ impl ResponseError for ApiError {
             ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Conflict(_) | ApiError::Duplicate { .. } | ApiError::Refused { .. } => {
-                StatusCode::CONFLICT
-            }
+            ApiError::Conflict(_)
+            | ApiError::Duplicate { .. }
+            | ApiError::Refused { .. }
+            | ApiError::IllegalTransition { .. } => StatusCode::CONFLICT,
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,

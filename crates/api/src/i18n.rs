@@ -117,6 +117,7 @@ fn entity_zh(entity: &str) -> &str {
         "household" => "农牧户",
         "pairing" => "结对",
         "assistance" => "帮扶记录",
+        "project" => "驻村项目",
         other => other,
     }
 }
@@ -124,6 +125,21 @@ fn entity_zh(entity: &str) -> &str {
 /// The Chinese detail of a problem by its code, where the English one carries nothing the code
 /// does not already say.
 pub fn problem_zh(code: &str, params: &BTreeMap<String, String>) -> Option<String> {
+    // The stages a project may move to, by their Chinese names (none: 无).
+    let mut params = params.clone();
+    if let Some(allowed) = params.get_mut("allowed") {
+        let names: Vec<&str> = allowed
+            .split(", ")
+            .filter(|c| !c.is_empty())
+            .map(|c| zhucun_domain::project::Stage::from_code(c).map_or(c, |s| s.label()))
+            .collect();
+        *allowed = if names.is_empty() {
+            "无".to_owned()
+        } else {
+            names.join("、")
+        };
+    }
+    let params = &params;
     let t = match code {
         "validation" => "请求有误，请查看各字段的说明",
         "bad_request" => "请求格式不正确",
@@ -141,6 +157,9 @@ pub fn problem_zh(code: &str, params: &BTreeMap<String, String>) -> Option<Strin
         "internal" => "发生意外错误，已记录",
         "self_demotion" => "不能停用自己或取消自己的管理员角色，请让其他管理员操作",
         "last_admin" => "这是本部门最后一位在用的管理员",
+        "illegal_transition" => "此项目现在不能转到该阶段；您现在可以转到：{allowed}",
+        "project_final" => "项目已验收或已取消，不能再修改",
+        "project_past_declared" => "项目已过申报阶段，只有厅机关可以修改",
         _ => return None,
     };
     Some(fill(t, params))

@@ -29,10 +29,12 @@ pub enum Resource {
     Pairing,
     /// 帮扶: what a cadre gave a household.
     Assistance,
+    /// 驻村项目: a village's project and its stage pipeline.
+    Project,
 }
 
 impl Resource {
-    pub const ALL: [Resource; 13] = [
+    pub const ALL: [Resource; 14] = [
         Resource::Department,
         Resource::Office,
         Resource::User,
@@ -46,6 +48,7 @@ impl Resource {
         Resource::Household,
         Resource::Pairing,
         Resource::Assistance,
+        Resource::Project,
     ];
 
     /// Rows of these belong to one village; village-bound roles see only their villages' rows.
@@ -59,6 +62,7 @@ impl Resource {
                 | Resource::Household
                 | Resource::Pairing
                 | Resource::Assistance
+                | Resource::Project
         )
     }
 }
@@ -126,7 +130,9 @@ fn role_allows(role: Role, action: Action, resource: Resource) -> bool {
         return match role {
             Role::Team | Role::Department => true,
             Role::Admin => action == Read,
-            Role::VillageCommittee => action == Read && matches!(resource, Survey | Household),
+            Role::VillageCommittee => {
+                action == Read && matches!(resource, Survey | Household | Project)
+            }
             Role::Regional => false,
         };
     }
@@ -153,7 +159,11 @@ fn role_allows(role: Role, action: Action, resource: Resource) -> bool {
 fn is_village_work(resource: Resource) -> bool {
     matches!(
         resource,
-        Resource::Survey | Resource::Household | Resource::Pairing | Resource::Assistance
+        Resource::Survey
+            | Resource::Household
+            | Resource::Pairing
+            | Resource::Assistance
+            | Resource::Project
     )
 }
 
@@ -319,6 +329,9 @@ mod tests {
         (ADMIN, Assistance, Read,   [A, A, N]),
         (ADMIN, Assistance, Create, [F, F, N]),
         (ADMIN, Assistance, Update, [F, F, N]),
+        (ADMIN, Project,    Read,   [A, A, N]),
+        (ADMIN, Project,    Create, [F, F, N]),
+        (ADMIN, Project,    Update, [F, F, N]),
 
         (DEPT,  Department, Read,   [A, A, N]),
         (DEPT,  Department, Create, [F, F, F]),
@@ -359,6 +372,9 @@ mod tests {
         (DEPT,  Assistance, Read,   [A, A, N]),
         (DEPT,  Assistance, Create, [A, A, N]),
         (DEPT,  Assistance, Update, [A, A, N]),
+        (DEPT,  Project,    Read,   [A, A, N]),
+        (DEPT,  Project,    Create, [A, A, N]),
+        (DEPT,  Project,    Update, [A, A, N]),
 
         (TEAM,  Department, Read,   [A, A, N]),
         (TEAM,  Department, Create, [F, F, F]),
@@ -399,6 +415,9 @@ mod tests {
         (TEAM,  Assistance, Read,   [A, N, N]),
         (TEAM,  Assistance, Create, [A, N, N]),
         (TEAM,  Assistance, Update, [A, N, N]),
+        (TEAM,  Project,    Read,   [A, N, N]),
+        (TEAM,  Project,    Create, [A, N, N]),
+        (TEAM,  Project,    Update, [A, N, N]),
 
         (CMTE,  Department, Read,   [A, A, N]),
         (CMTE,  Department, Create, [F, F, F]),
@@ -439,6 +458,9 @@ mod tests {
         (CMTE,  Assistance, Read,   [N, N, N]),
         (CMTE,  Assistance, Create, [F, N, N]),
         (CMTE,  Assistance, Update, [F, N, N]),
+        (CMTE,  Project,    Read,   [A, N, N]),
+        (CMTE,  Project,    Create, [F, N, N]),
+        (CMTE,  Project,    Update, [F, N, N]),
 
         (REGL,  Department, Read,   [A, A, N]),
         (REGL,  Department, Create, [F, F, F]),
@@ -479,6 +501,9 @@ mod tests {
         (REGL,  Assistance, Read,   [N, N, N]),
         (REGL,  Assistance, Create, [N, N, N]),
         (REGL,  Assistance, Update, [N, N, N]),
+        (REGL,  Project,    Read,   [N, N, N]),
+        (REGL,  Project,    Create, [N, N, N]),
+        (REGL,  Project,    Update, [N, N, N]),
     ];
 
     const ACTIONS: [Action; 3] = [Read, Create, Update];
@@ -555,7 +580,7 @@ mod tests {
     fn the_all_lists_name_every_variant_once() {
         let resources = Resource::ALL.map(|r| match r {
             Department | Office | User | Cadre | Village | Round | Team | TeamMember | Audit
-            | Survey | Household | Pairing | Assistance => r,
+            | Survey | Household | Pairing | Assistance | Project => r,
         });
         let roles = Role::ALL.map(|r| match r {
             Role::Admin

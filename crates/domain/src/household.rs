@@ -39,6 +39,7 @@ macro_rules! coded_enum {
         }
     };
 }
+pub(crate) use coded_enum;
 
 coded_enum! {
     /// A household's category (建档立卡 status and after).

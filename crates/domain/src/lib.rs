@@ -10,6 +10,7 @@ pub mod household;
 pub mod organisation;
 pub mod paging;
 pub mod pinyin;
+pub mod project;
 pub mod role;
 pub mod survey;
 pub mod text;

@@ -15,6 +15,7 @@ pub mod members;
 pub mod migrations;
 pub mod offices;
 pub mod pairings;
+pub mod projects;
 pub mod reports;
 pub mod rounds;
 pub mod schema;

@@ -317,6 +317,47 @@ diesel::joinable!(offices -> departments (department_id));
 diesel::joinable!(cadres -> offices (office_id));
 diesel::joinable!(villages -> departments (department_id));
 diesel::joinable!(rounds -> departments (department_id));
+diesel::table! {
+    projects (id) {
+        id -> BigInt,
+        department_id -> BigInt,
+        village_id -> BigInt,
+        team_id -> Nullable<BigInt>,
+        year -> Integer,
+        title -> Text,
+        sort_key -> Text,
+        search_text -> Text,
+        category -> Text,
+        office_id -> Nullable<BigInt>,
+        supporting_unit -> Nullable<Text>,
+        budget_fen -> BigInt,
+        funding_source -> Nullable<Text>,
+        beneficiary_households -> BigInt,
+        beneficiary_people -> BigInt,
+        description -> Nullable<Text>,
+        problems -> Nullable<Text>,
+        measures -> Nullable<Text>,
+        stage -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    project_events (id) {
+        id -> BigInt,
+        department_id -> BigInt,
+        project_id -> BigInt,
+        from_stage -> Text,
+        to_stage -> Text,
+        comment -> Nullable<Text>,
+        actor_id -> BigInt,
+        actor_username -> Text,
+        at -> Timestamp,
+    }
+}
+
 diesel::joinable!(teams -> rounds (round_id));
 diesel::joinable!(teams -> villages (village_id));
 diesel::joinable!(team_members -> teams (team_id));
@@ -329,6 +370,10 @@ diesel::joinable!(pairings -> households (household_id));
 diesel::joinable!(pairings -> cadres (cadre_id));
 diesel::joinable!(assistance -> households (household_id));
 diesel::joinable!(assistance -> cadres (cadre_id));
+diesel::joinable!(projects -> villages (village_id));
+diesel::joinable!(projects -> teams (team_id));
+diesel::joinable!(projects -> offices (office_id));
+diesel::joinable!(project_events -> projects (project_id));
 diesel::joinable!(users -> departments (department_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
@@ -354,4 +399,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     household_checks,
     pairings,
     assistance,
+    projects,
+    project_events,
 );

@@ -746,6 +746,89 @@ export interface paths {
         patch: operations["update_assistance"];
         trace?: never;
     };
+    "/api/v1/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the projects of the villages the caller may see. */
+        get: operations["list_projects"];
+        put?: never;
+        /**
+         * Propose a project in a village (team of the village, or the department). It starts
+         *     `proposed`.
+         */
+        post: operations["create_project"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One project. */
+        get: operations["get_project"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Correct a project's fields (the team of the village while proposed, mature or declared; the
+         *     department until accepted or cancelled: later, a 409 with code `project_final` or
+         *     `project_past_declared`).
+         */
+        patch: operations["update_project"];
+        trace?: never;
+    };
+    "/api/v1/projects/{id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move a project to another stage (`If-Match` required). Team members of the village move it
+         *     to `mature`, the team leader to `declared`; the department from `declared` on, including
+         *     `accepted`; a return (one stage back, with a comment) or a cancel by whoever could make the
+         *     forward move out of the current stage. Any other move is a 409 `illegal_transition` whose
+         *     `allowed` lists the moves the caller may make now. Each move is recorded as an event.
+         */
+        post: operations["transition_project"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The events of a project: who moved it when, from where to where, and why. */
+        get: operations["list_project_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -998,6 +1081,19 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
             total?: null | components["schemas"]["ListTotal"];
+        };
+        /** @description Who benefits. */
+        Beneficiaries: {
+            /**
+             * Format: int64
+             * @example 61
+             */
+            households?: number;
+            /**
+             * Format: int64
+             * @example 290
+             */
+            people?: number;
         };
         Cadre: {
             /**
@@ -1791,6 +1887,14 @@ export interface components {
             status: number;
             /** @description What went wrong, for a person. */
             detail: string;
+            /**
+             * @description The stages the caller may move the project to now (an `illegal_transition` problem).
+             * @example [
+             *       "mature",
+             *       "cancelled"
+             *     ]
+             */
+            allowed?: string[] | null;
             /** @description Field-level messages of a validation problem. */
             errors?: components["schemas"]["ProblemField"][];
             /**
@@ -1816,6 +1920,180 @@ export interface components {
             params?: {
                 [key: string]: string;
             };
+        };
+        Project: {
+            /**
+             * Format: int64
+             * @example 7
+             */
+            id: number;
+            /** Format: int64 */
+            village_id: number;
+            /** @example 亚卡亚村 */
+            village_name: string;
+            /**
+             * Format: int64
+             * @description The work team running it, if named.
+             */
+            team_id?: number | null;
+            /**
+             * Format: int32
+             * @description The project's year.
+             * @example 2019
+             */
+            year: number;
+            /** @example 亚卡亚村养殖专业合作社养殖项目 */
+            title: string;
+            /**
+             * @description infrastructure, industry, cooperative, education, health, organisation_building, culture, other.
+             * @example cooperative
+             */
+            category: string;
+            /**
+             * Format: int64
+             * @description The responsible office (责任处室) of the department, if named.
+             */
+            office_id?: number | null;
+            /** @example 农业处 */
+            office_name?: string | null;
+            /**
+             * @description 配合单位.
+             * @example 那曲市财政局
+             */
+            supporting_unit?: string | null;
+            /**
+             * Format: int64
+             * @description The budget in fen.
+             * @example 30000000
+             */
+            budget_fen: number;
+            /** @example 厅机关自有资金 */
+            funding_source?: string | null;
+            beneficiaries: components["schemas"]["Beneficiaries"];
+            /** @example 购买牲畜，发展合作社养殖 */
+            description?: string | null;
+            /** @description 存在问题. */
+            problems?: string | null;
+            /** @description 措施. */
+            measures?: string | null;
+            /**
+             * @description proposed, mature, declared, coordinating, implementing, completed, accepted, cancelled.
+             * @example implementing
+             */
+            stage: string;
+            /**
+             * @description The IATI ActivityStatus derived from the stage: pipeline, implementation, finalisation,
+             *     closed, cancelled.
+             * @example implementation
+             */
+            iati_status: string;
+            /**
+             * Format: int32
+             * @description The IATI ActivityStatus code (1–5).
+             * @example 2
+             */
+            iati_status_code: number;
+            /**
+             * Format: int32
+             * @example 3
+             */
+            version: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        ProjectCreate: {
+            /** Format: int64 */
+            village_id: number;
+            /**
+             * Format: int64
+             * @description A team of the same village.
+             */
+            team_id?: number | null;
+            /**
+             * Format: int32
+             * @description 2011 to next year.
+             * @example 2019
+             */
+            year: number;
+            /** @example 亚卡亚村养殖专业合作社养殖项目 */
+            title: string;
+            /** @example cooperative */
+            category: string;
+            /** Format: int64 */
+            office_id?: number | null;
+            /** @example 那曲市财政局 */
+            supporting_unit?: string | null;
+            /**
+             * Format: int64
+             * @example 30000000
+             */
+            budget_fen: number;
+            /** @example 厅机关自有资金 */
+            funding_source?: string | null;
+            beneficiaries?: components["schemas"]["Beneficiaries"];
+            /** @example 购买牲畜，发展合作社养殖 */
+            description?: string | null;
+            problems?: string | null;
+            measures?: string | null;
+        };
+        /** @description One stage move. */
+        ProjectEvent: {
+            /**
+             * Format: int64
+             * @example 12
+             */
+            id: number;
+            /** @example proposed */
+            from: string;
+            /** @example mature */
+            to: string;
+            /** @example 可行性研究已完成 */
+            comment?: string | null;
+            /** Format: int64 */
+            actor_id: number;
+            /** @example team_magada */
+            actor_username: string;
+            /** Format: date-time */
+            at: string;
+        };
+        /** @description A project's stage moves, oldest first (at most 1000: a project moves a handful of times). */
+        ProjectEventList: {
+            items: components["schemas"]["ProjectEvent"][];
+        };
+        ProjectList: {
+            items: components["schemas"]["Project"][];
+            /** @description Pass as `cursor` to get the next page; `null` on the last page. */
+            next_cursor?: string | null;
+            total?: null | components["schemas"]["ListTotal"];
+        };
+        /**
+         * @description Only the fields sent change; `null` clears an optional one. The village and stage are fixed
+         *     (the stage moves by transitions). The team may edit while proposed, mature or declared, the
+         *     department until the project is accepted or cancelled.
+         */
+        ProjectPatch: {
+            /** Format: int64 */
+            team_id?: number | null;
+            /** Format: int32 */
+            year?: number | null;
+            /** @example 亚卡亚村灌溉防渗水工程 */
+            title?: string | null;
+            category?: string | null;
+            /** Format: int64 */
+            office_id?: number | null;
+            supporting_unit?: string | null;
+            /**
+             * Format: int64
+             * @example 95000000
+             */
+            budget_fen?: number | null;
+            funding_source?: string | null;
+            beneficiaries?: null | components["schemas"]["Beneficiaries"];
+            description?: string | null;
+            problems?: string | null;
+            measures?: string | null;
         };
         RefreshRequest: {
             refresh_token: string;
@@ -2288,6 +2566,16 @@ export interface components {
              * @example 128000
              */
             total_fen: number;
+        };
+        TransitionRequest: {
+            /**
+             * @description The stage to move to: the next one, the previous one (a *return*, which needs a
+             *     comment) or `cancelled`.
+             * @example mature
+             */
+            to: string;
+            /** @example 可行性研究已完成 */
+            comment?: string | null;
         };
         /** @description An active cadre without a pairing. */
         UnpairedCadre: {
@@ -8766,6 +9054,635 @@ export interface operations {
             };
             /** @description The body is not sent as application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_projects: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–500 (default 50). */
+                limit?: number;
+                cursor?: string;
+                /**
+                 * @description `updated`, `budget` or `title` (by pinyin); prefix `-` for descending. Default `-updated`
+                 *     (most recently changed first).
+                 */
+                sort?: string;
+                village_id?: number;
+                team_id?: number;
+                /** @description A stage code. */
+                stage?: string;
+                /** @description A category code. */
+                category?: string;
+                /** @description The project's year. */
+                year?: number;
+                /** @description Part of the title, its pinyin or initials. */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of projects */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectList"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_project: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a create safely: the same key and body answer the first response again (with `Idempotent-Replayed: true`); the same key with another request is a 422 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with another row (e.g. a duplicate) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (64 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_project: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The project */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_project: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` you loaded (e.g. `"3"`); a stale or foreign tag is a 412, `*` matches any version */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description Project id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectPatch"];
+            };
+        };
+        responses: {
+            /** @description The changed project */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with another row (e.g. a duplicate) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Stale `If-Match`: someone changed the row since you loaded it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (64 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    transition_project: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` you loaded (e.g. `"3"`); a stale or foreign tag is a 412, `*` matches any version */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description Project id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransitionRequest"];
+            };
+        };
+        responses: {
+            /** @description The project at its new stage */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A move the caller may not make now (`illegal_transition`, with `allowed`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "allowed": [
+                     *         "mature",
+                     *         "cancelled"
+                     *       ],
+                     *       "code": "illegal_transition",
+                     *       "detail": "a project at proposed cannot move to declared by you; you may move it to: mature, cancelled",
+                     *       "params": {
+                     *         "allowed": "mature, cancelled"
+                     *       },
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "https://zhucun.example/problems/conflict"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Stale `If-Match`: someone changed the project since you loaded it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (64 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_project_events: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The project's stage moves, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectEventList"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -57,6 +57,9 @@ const en: Messages = {
     internal: "Server error, please try again later",
     self_demotion: "You cannot disable or demote yourself; ask another admin",
     last_admin: "This is the department's last active admin",
+    illegal_transition: "This project cannot move there now; you may move it to: {{allowed}}",
+    project_final: "The project is accepted or cancelled and can no longer change",
+    project_past_declared: "The project is past declaration; only the department may change it",
   },
   fieldError: {
     required: "Required",
@@ -122,6 +125,7 @@ const en: Messages = {
     household: "household",
     pairing: "pairing",
     assistance: "assistance record",
+    project: "project",
   },
   role: {
     admin: "Administrator",

@@ -56,6 +56,9 @@ const zhCN = {
     internal: "发生意外错误，已记录",
     self_demotion: "不能停用自己或取消自己的管理员角色，请让其他管理员操作",
     last_admin: "这是本部门最后一位在用的管理员",
+    illegal_transition: "此项目现在不能转到该阶段；您现在可以转到：{{allowed}}",
+    project_final: "项目已验收或已取消，不能再修改",
+    project_past_declared: "项目已过申报阶段，只有厅机关可以修改",
   },
   fieldError: {
     required: "必填",
@@ -121,6 +124,7 @@ const zhCN = {
     household: "农牧户",
     pairing: "结对",
     assistance: "帮扶记录",
+    project: "驻村项目",
   },
   role: {
     admin: "系统管理员",

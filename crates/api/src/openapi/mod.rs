@@ -39,6 +39,7 @@ Updates take `If-Match` with the `ETag` you loaded; creates take an optional `Id
         (name = "pairings", description = "结对认亲: cadres paired with households for a year (many-to-many), and the year's coverage"),
         (name = "assistance", description = "帮扶: what cadres gave households (cash, goods valued, services) in fen, and totals"),
         (name = "reports", description = "年度总结: the annual report computed from the records (sections grow with the modules)"),
+        (name = "projects", description = "驻村项目: a village's projects, their stage pipeline (proposed → mature → declared → coordinating → implementing → completed → accepted, or cancelled) moved by transitions with an event each, and the IATI activity status derived from the stage. Funds come from the ledger"),
         (name = "audit", description = "The audit trail (admin)"),
         (name = "health", description = "Liveness and readiness")
     )

@@ -14,6 +14,7 @@ pub mod households;
 pub mod me;
 pub mod offices;
 pub mod pairings;
+pub mod projects;
 pub mod reports;
 pub mod rounds;
 pub mod surveys;
@@ -46,6 +47,7 @@ where
             .configure(reports::configure)
             .configure(pairings::configure)
             .configure(assistance::configure)
+            .configure(projects::configure)
             .configure(audit::configure),
     )
     .service(health::healthz)

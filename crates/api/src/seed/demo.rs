@@ -317,8 +317,10 @@ pub(super) fn load(
     }
 
     // Earlier stations, one round each, with a team of three.
+    let mut earlier_villages = Vec::new();
     for (i, place) in EARLIER.iter().enumerate() {
         let v = village(conn, fin, place)?;
+        earlier_villages.push(v);
         if let Some(&(round_id, start, end)) = round_ids.get(i) {
             let t = team(conn, fin, round_id, v, &format!("驻{}工作队", place.name))?;
             for k in 0..3 {
@@ -466,5 +468,12 @@ pub(super) fn load(
         None,
         None,
     )?;
+    // 驻村项目 at every stage, with their events (after the users who moved them).
+    let current: Vec<(i64, &str)> = current_villages
+        .iter()
+        .copied()
+        .zip(CURRENT.iter().map(|(slug, _)| *slug))
+        .collect();
+    super::demo_projects::load(conn, fin, &current, &earlier_villages, jt, deji)?;
     Ok(())
 }

@@ -6,6 +6,7 @@
 mod demo;
 mod demo_households;
 pub mod demo_pairings;
+mod demo_projects;
 
 use crate::auth::password::{generate_password, hash_blocking};
 use crate::config::Config;

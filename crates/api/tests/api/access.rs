@@ -301,6 +301,24 @@ fn grids() -> Vec<Grid> {
             ],
         },
         Grid {
+            // 驻村项目: village work like surveys (the committee reads its village's projects).
+            // The rows are demo projects the team and the department may still edit (proposed in
+            // 马格达村, declared in 亚卡亚村). Stage moves are tested in projects.rs.
+            path: "/api/v1/projects", key: "title", field: "budget_fen", members: false, village: Some("village_id"),
+            at: &["马格达村饮水管网延伸工程", "亚卡亚村牦牛育肥基地", "德吉村通村公路维修"],
+            creates: |f, user| (0..3).map(|p| ("/api/v1/projects".into(), json!({"village_id": f.village[p],
+                "year": 2019, "title": format!("新项目{user}"), "category": "infrastructure",
+                "budget_fen": 10000000}))).collect(),
+            rows: &[
+                ("admin",            &[200, 200, 404], &[403, 403, 404], &[403, 403, 403], L::Sees(&[Y, Y, N])),
+                ("office_staff",     &[200, 200, 404], &[200, 200, 404], &[201, 201, 400], L::Sees(&[Y, Y, N])),
+                ("team_magada",      &[200, 404, 404], &[200, 404, 404], &[201, 404, 400], L::Sees(&[Y, N, N])),
+                ("committee_magada", &[200, 404, 404], &[403, 404, 404], &[403, 403, 403], L::Sees(&[Y, N, N])),
+                ("regional",         &[404, 404, 404], &[404, 404, 404], &[403, 403, 403], L::No(403)),
+                ("jt_admin",         &[404, 404, 200], &[404, 404, 403], &[403, 403, 403], L::Sees(&[N, N, Y])),
+            ],
+        },
+        Grid {
             // Audit entries have no GET by id and no writes: the list only.
             path: "/api/v1/audit", key: "", field: "", members: false, village: None,
             at: &[],
@@ -339,6 +357,14 @@ const COVERED_ELSEWHERE: &[(&str, &str)] = &[
     (
         "/api/v1/households/{id}/checks get",
         "households::sub_resources_follow_access",
+    ),
+    (
+        "/api/v1/projects/{id}/transitions post",
+        "projects::the_stage_machine_over_http",
+    ),
+    (
+        "/api/v1/projects/{id}/events get",
+        "projects::events_follow_access",
     ),
 ];
 

@@ -16,6 +16,7 @@ mod organisation;
 mod pairings;
 mod pinyin;
 mod problems;
+mod projects;
 mod reports;
 mod surveys;
 mod totals;

@@ -1,0 +1,3 @@
+DROP TABLE project_events;
+DROP FUNCTION project_events_append_only();
+DROP TABLE projects;
