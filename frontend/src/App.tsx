@@ -29,6 +29,8 @@ const SurveyComparePage = lazyRetry(() => import("./features/surveys/SurveyCompa
 const HouseholdListPage = lazyRetry(() => import("./features/households/HouseholdListPage"));
 const HouseholdDetailPage = lazyRetry(() => import("./features/households/HouseholdDetailPage"));
 const HouseholdFormPage = lazyRetry(() => import("./features/households/HouseholdFormPage"));
+const AssistanceFormPage = lazyRetry(() => import("./features/pairings/AssistanceFormPage"));
+const PairingCoveragePage = lazyRetry(() => import("./features/pairings/PairingCoveragePage"));
 const RoundListPage = lazyRetry(() => import("./features/rounds/RoundListPage"));
 const RoundFormPage = lazyRetry(() => import("./features/rounds/RoundFormPage"));
 const TeamListPage = lazyRetry(() => import("./features/teams/TeamListPage"));
@@ -116,6 +118,9 @@ export default function App() {
               <Route path="villages/:villageId/households/new" element={only(WRITERS.households, <HouseholdFormPage />)} />
               <Route path="households/:id" element={only(VILLAGE_USERS, <HouseholdDetailPage />)} />
               <Route path="households/:id/edit" element={only(WRITERS.households, <HouseholdFormPage />)} />
+              <Route path="households/:householdId/assistance/new" element={only(WRITERS.assistance, <AssistanceFormPage />)} />
+              <Route path="assistance/:id/edit" element={only(WRITERS.assistance, <AssistanceFormPage />)} />
+              <Route path="pairings/coverage" element={only(STAFF, <PairingCoveragePage />)} />
               <Route path="rounds" element={only(STAFF, <RoundListPage />)} />
               <Route path="rounds/new" element={only(WRITERS.rounds, <RoundFormPage />)} />
               <Route path="rounds/:id/edit" element={only(WRITERS.rounds, <RoundFormPage />)} />

@@ -21,6 +21,7 @@ async function pages(server) {
     `/villages/${village.id}/surveys/compare`,
     "/households",
     `/households/${household.id}`,
+    "/pairings/coverage",
     "/rounds",
     "/rounds/new",
     `/rounds/${round.id}/edit`,

@@ -600,6 +600,131 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/pairings/coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Pairing coverage of a year: the households that needed a pairing (category poor, marginal or
+         *     monitored at the end of the year by their category history; for the running year, today)
+         *     without one, and the department's active cadres without one. Department, team (its villages)
+         *     and admin.
+         */
+        get: operations["pairing_coverage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pairings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List pairings of the villages the caller may see. */
+        get: operations["list_pairings"];
+        put?: never;
+        /**
+         * Pair a cadre with a household for a year (team of the household's village, or the
+         *     department). The same pair twice in a year is a 409 on `cadre_id`.
+         */
+        post: operations["create_pairing"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pairings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One pairing. */
+        get: operations["get_pairing"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove a pairing entered by mistake (team of the village, or the department). `If-Match` is
+         *     required: the delete names the version it removes. Audited with the row as it was.
+         */
+        delete: operations["delete_pairing"];
+        options?: never;
+        head?: never;
+        /** Change a pairing's note (team of the village, or the department). */
+        patch: operations["update_pairing"];
+        trace?: never;
+    };
+    "/api/v1/assistance/totals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Totals of assistance by household, cadre, village or kind, for a year and/or a village, over
+         *     the villages the caller may see.
+         */
+        get: operations["assistance_totals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assistance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List assistance of the villages the caller may see. */
+        get: operations["list_assistance"];
+        put?: never;
+        /**
+         * Record assistance (team of the household's village, or the department). Without `cadre_id`
+         *     the household's paired cadre of that year is taken when there is exactly one; with none or
+         *     several, `cadre_id` is required (400).
+         */
+        post: operations["create_assistance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assistance/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One assistance record. */
+        get: operations["get_assistance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Correct an assistance record (team of the village, or the department). */
+        patch: operations["update_assistance"];
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -655,6 +780,151 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Assistance: {
+            /**
+             * Format: int64
+             * @example 31
+             */
+            id: number;
+            /**
+             * Format: date
+             * @example 2019-02-05
+             */
+            given_on: string;
+            /**
+             * Format: int64
+             * @example 41
+             */
+            household_id: number;
+            /**
+             * @description The household head's name (personal data).
+             * @example 次旦
+             */
+            household_name: string;
+            /**
+             * Format: int64
+             * @example 7
+             */
+            cadre_id: number;
+            /** @example 平措 */
+            cadre_name: string;
+            /**
+             * Format: int64
+             * @example 2
+             */
+            village_id: number;
+            /** @example 亚卡亚村 */
+            village_name: string;
+            /**
+             * @description `cash`, `goods` or `service`.
+             * @example cash
+             */
+            kind: string;
+            /**
+             * Format: int64
+             * @description Money, or the value of goods, in fen; a service may be 0.
+             * @example 50000
+             */
+            amount_fen: number;
+            /** @example 藏历新年慰问金 */
+            description: string;
+            /**
+             * Format: int32
+             * @example 1
+             */
+            version: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        AssistanceCreate: {
+            /**
+             * Format: int64
+             * @description A household of a village you may write for.
+             * @example 41
+             */
+            household_id: number;
+            /**
+             * Format: int64
+             * @description The cadre who gave it; by default the household's paired cadre of that year when it has
+             *     exactly one.
+             * @example 7
+             */
+            cadre_id?: number | null;
+            /**
+             * Format: date
+             * @description Not before 2011-10-01, not in the future.
+             * @example 2019-02-05
+             */
+            given_on: string;
+            /**
+             * @description `cash`, `goods` or `service`.
+             * @example cash
+             */
+            kind: string;
+            /**
+             * Format: int64
+             * @description Fen; cash and goods at least 1, a service may be 0.
+             * @example 50000
+             */
+            amount_fen: number;
+            /** @example 藏历新年慰问金 */
+            description: string;
+        };
+        AssistanceList: {
+            items: components["schemas"]["Assistance"][];
+            /** @description Pass as `cursor` to get the next page; `null` on the last page. */
+            next_cursor?: string | null;
+            total?: null | components["schemas"]["ListTotal"];
+        };
+        /** @description Only the fields sent change. The household is fixed. */
+        AssistancePatch: {
+            /**
+             * Format: int64
+             * @example 7
+             */
+            cadre_id?: number | null;
+            /**
+             * Format: date
+             * @example 2019-02-06
+             */
+            given_on?: string | null;
+            /** @example goods */
+            kind?: string | null;
+            /**
+             * Format: int64
+             * @example 45600
+             */
+            amount_fen?: number | null;
+            /** @example 大米两袋、清油一桶 */
+            description?: string | null;
+        };
+        /** @description Sums of assistance: the groups add up to the overall `count` and `total_fen`, to the fen. */
+        AssistanceTotals: {
+            /**
+             * Format: int32
+             * @example 2019
+             */
+            year?: number | null;
+            /** Format: int64 */
+            village_id?: number | null;
+            /** @example household */
+            by: string;
+            /** @description Largest total first. */
+            groups: components["schemas"]["TotalsGroup"][];
+            /**
+             * Format: int64
+             * @example 352
+             */
+            count: number;
+            /**
+             * Format: int64
+             * @description Integer fen, summed by the database (BIGINT).
+             * @example 8860000
+             */
+            total_fen: number;
+        };
         AuditEntry: {
             /**
              * Format: int64
@@ -666,7 +936,7 @@ export interface components {
             /** @example admin */
             actor_username: string;
             /**
-             * @description `create`, `update`, `login`, `logout`, `change_password`, `reset_password`.
+             * @description `create`, `update`, `delete`, `login`, `logout`, `change_password`, `reset_password`.
              * @example update
              */
             action: string;
@@ -877,6 +1147,58 @@ export interface components {
             code: string;
             /** @example 班戈县 */
             name: string;
+        };
+        /** @description A year's pairing coverage. */
+        Coverage: {
+            /**
+             * Format: int32
+             * @example 2019
+             */
+            year: number;
+            /**
+             * Format: date
+             * @description The day categories are judged on: the year's last day, or today for the running year.
+             * @example 2019-12-31
+             */
+            as_of: string;
+            /** Format: int64 */
+            village_id?: number | null;
+            /**
+             * Format: int64
+             * @description Households of category poor, marginal or monitored on `as_of` (in your villages).
+             * @example 176
+             */
+            households_needing: number;
+            /**
+             * Format: int64
+             * @example 176
+             */
+            households_paired: number;
+            /**
+             * Format: int64
+             * @example 0
+             */
+            households_unpaired: number;
+            /** @description By village, then name; at most 500 (see `households_unpaired` for all). */
+            unpaired_households: components["schemas"]["UnpairedHousehold"][];
+            /**
+             * Format: int64
+             * @description The department's cadres active on `as_of`.
+             * @example 223
+             */
+            cadres_active: number;
+            /**
+             * Format: int64
+             * @example 223
+             */
+            cadres_paired: number;
+            /**
+             * Format: int64
+             * @example 0
+             */
+            cadres_unpaired: number;
+            /** @description By name (pinyin); at most 500. */
+            unpaired_cadres: components["schemas"]["UnpairedCadre"][];
         };
         Department: {
             /**
@@ -1234,6 +1556,89 @@ export interface components {
         OfficePatch: {
             name?: string | null;
             active?: boolean | null;
+        };
+        Pairing: {
+            /**
+             * Format: int64
+             * @example 12
+             */
+            id: number;
+            /**
+             * Format: int32
+             * @example 2019
+             */
+            year: number;
+            /**
+             * Format: int64
+             * @example 41
+             */
+            household_id: number;
+            /**
+             * @description The household head's name (personal data).
+             * @example 次旦
+             */
+            household_name: string;
+            /**
+             * Format: int64
+             * @example 7
+             */
+            cadre_id: number;
+            /** @example 平措 */
+            cadre_name: string;
+            /**
+             * Format: int64
+             * @description The household's village.
+             * @example 2
+             */
+            village_id: number;
+            /** @example 亚卡亚村 */
+            village_name: string;
+            /** @example 每季度入户一次 */
+            note?: string | null;
+            /**
+             * Format: int32
+             * @example 1
+             */
+            version: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        PairingCreate: {
+            /**
+             * Format: int64
+             * @description A household of a village you may write for; its village is the pairing's.
+             * @example 41
+             */
+            household_id: number;
+            /**
+             * Format: int64
+             * @description A cadre of your department.
+             * @example 7
+             */
+            cadre_id: number;
+            /**
+             * Format: int32
+             * @example 2019
+             */
+            year: number;
+            /** @example 每季度入户一次 */
+            note?: string | null;
+        };
+        PairingList: {
+            items: components["schemas"]["Pairing"][];
+            /** @description Pass as `cursor` to get the next page; `null` on the last page. */
+            next_cursor?: string | null;
+            total?: null | components["schemas"]["ListTotal"];
+        };
+        /**
+         * @description Only the note changes; a pairing entered with the wrong household, cadre or year is deleted
+         *     and entered again.
+         */
+        PairingPatch: {
+            /** @example 已入户走访三次 */
+            note?: string | null;
         };
         PasswordChange: {
             current_password: string;
@@ -1737,6 +2142,67 @@ export interface components {
              * @example 900
              */
             expires_in: number;
+        };
+        /** @description One group: its id (household, cadre, village) or kind, its name, and its sum. */
+        TotalsGroup: {
+            /**
+             * Format: int64
+             * @description The household's, cadre's or village's id; `null` when grouped by kind.
+             * @example 41
+             */
+            id?: number | null;
+            /**
+             * @description The kind's code when grouped by kind.
+             * @example null
+             */
+            kind?: string | null;
+            /**
+             * @description The household head's, cadre's or village's name, or the kind's Chinese name.
+             * @example 次旦
+             */
+            name: string;
+            /**
+             * Format: int64
+             * @example 3
+             */
+            count: number;
+            /**
+             * Format: int64
+             * @example 128000
+             */
+            total_fen: number;
+        };
+        /** @description An active cadre without a pairing. */
+        UnpairedCadre: {
+            /**
+             * Format: int64
+             * @example 7
+             */
+            id: number;
+            /** @example 平措 */
+            name: string;
+        };
+        /** @description A household that needed a pairing and has none. */
+        UnpairedHousehold: {
+            /**
+             * Format: int64
+             * @example 41
+             */
+            id: number;
+            /** @example 次旦 */
+            head_name: string;
+            /**
+             * Format: int64
+             * @example 2
+             */
+            village_id: number;
+            /** @example 亚卡亚村 */
+            village_name: string;
+            /**
+             * @description The category on the day judged (`poor`, `marginal` or `monitored`).
+             * @example poor
+             */
+            category: string;
         };
         User: {
             /**
@@ -7041,6 +7507,1062 @@ export interface operations {
             };
             /** @description No such row, or it belongs to another department or village */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    pairing_coverage: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The year (default: this year).
+                 * @example 2019
+                 */
+                year?: number;
+                /** @description Only this village's households. */
+                village_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Counts and the unpaired */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Coverage"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_pairings: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–500 (default 50). */
+                limit?: number;
+                cursor?: string;
+                /**
+                 * @description `year`, `household` or `cadre` (names by pinyin); prefix `-` for descending. Default
+                 *     `-year`.
+                 */
+                sort?: string;
+                /** @example 2019 */
+                year?: number;
+                village_id?: number;
+                cadre_id?: number;
+                household_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of pairings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PairingList"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_pairing: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a create safely: the same key and body answer the first response again (with `Idempotent-Replayed: true`); the same key with another request is a 422 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PairingCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Pairing"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with another row (e.g. a duplicate) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (64 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_pairing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Pairing id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The pairing */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Pairing"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_pairing: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The `ETag` you loaded (e.g. `"3"`); required */
+                "If-Match": string;
+            };
+            path: {
+                /** @description Pairing id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_pairing: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` you loaded (e.g. `"3"`); a stale or foreign tag is a 412, `*` matches any version */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description Pairing id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PairingPatch"];
+            };
+        };
+        responses: {
+            /** @description The changed pairing */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Pairing"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with another row (e.g. a duplicate) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Stale `If-Match`: someone changed the row since you loaded it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (64 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    assistance_totals: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Given in this year (default: all years).
+                 * @example 2019
+                 */
+                year?: number;
+                village_id?: number;
+                /**
+                 * @description `household`, `cadre`, `village` or `kind` (default `household`).
+                 * @example household
+                 */
+                by?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Groups and the overall sum */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssistanceTotals"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_assistance: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–500 (default 50). */
+                limit?: number;
+                cursor?: string;
+                /** @description `date` or `amount`; prefix `-` for descending. Default `-date` (newest first). */
+                sort?: string;
+                /**
+                 * @description Given in this year.
+                 * @example 2019
+                 */
+                year?: number;
+                /** @description Given on or after this day. */
+                from?: string;
+                /** @description Given on or before this day. */
+                to?: string;
+                village_id?: number;
+                household_id?: number;
+                cadre_id?: number;
+                /** @description `cash`, `goods` or `service`. */
+                kind?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of assistance records */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssistanceList"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_assistance: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a create safely: the same key and body answer the first response again (with `Idempotent-Replayed: true`); the same key with another request is a 422 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssistanceCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Assistance"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with another row (e.g. a duplicate) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (64 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_assistance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Assistance record id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The record */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Assistance"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_assistance: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` you loaded (e.g. `"3"`); a stale or foreign tag is a 412, `*` matches any version */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description Assistance record id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssistancePatch"];
+            };
+        };
+        responses: {
+            /** @description The changed record */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Assistance"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with another row (e.g. a duplicate) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Stale `If-Match`: someone changed the row since you loaded it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (64 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

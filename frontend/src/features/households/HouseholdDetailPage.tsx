@@ -5,7 +5,7 @@
 import { EditOutlined } from "@ant-design/icons";
 import { Alert, Card, Descriptions, Spin, Tag, Typography, Button } from "antd";
 import { useQuery } from "@tanstack/react-query";
-import type { ReactNode } from "react";
+import { useEffect, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router-dom";
 import { useAuth } from "../../auth/AuthContext";
@@ -15,6 +15,9 @@ import { formatDate } from "../../lib/datetime";
 import { fetchHousehold, householdKeys, thisYear } from "./api";
 import { CategoryTag, HeadName } from "./HouseholdTags";
 import { CategoryHistory, YearCheck } from "./HouseholdSections";
+import { PAIRING_READERS } from "../../components/roles";
+import { HouseholdAssistance } from "../pairings/HouseholdAssistance";
+import { HouseholdPairings } from "../pairings/HouseholdPairings";
 
 function Hidden() {
   const { t } = useTranslation();
@@ -31,6 +34,10 @@ export default function HouseholdDetailPage() {
   const canWrite = useCanWrite("households");
   const id = Number(useParams().id);
   const household = useQuery({ queryKey: householdKeys.detail(id), queryFn: () => fetchHousehold(id), enabled: Number.isFinite(id) });
+  // The short form's chunk arrives while the page is read, so 新增帮扶 works after the link drops too.
+  useEffect(() => {
+    if (canWrite) import("../pairings/AssistanceFormPage").catch(() => undefined);
+  }, [canWrite]);
   if (household.isPending) return <Spin />;
   if (household.error) return <Alert type="error" showIcon message={t("common.loadFailed")} description={household.error.message} />;
   const h = household.data.data;
@@ -38,6 +45,8 @@ export default function HouseholdDetailPage() {
   const personal = (value: string | null | undefined, hidden: boolean): ReactNode => (hidden ? <Hidden /> : (value ?? ""));
   // The server sends null for what the role may not see: an admin never sees phone or member names.
   const hidePersonal = role === "admin";
+  // The village committee reads households but not pairings or assistance (the server answers 404).
+  const readsPairings = role !== undefined && PAIRING_READERS.includes(role);
   return (
     <>
       <PageTitle
@@ -88,6 +97,12 @@ export default function HouseholdDetailPage() {
       </Card>
       <CategoryHistory household={h} etag={etag} canWrite={canWrite} />
       <YearCheck household={h} year={thisYear()} canWrite={canWrite} />
+      {readsPairings && (
+        <>
+          <HouseholdPairings household={h} />
+          <HouseholdAssistance household={h} />
+        </>
+      )}
     </>
   );
 }
