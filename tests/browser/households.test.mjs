@@ -341,8 +341,19 @@ test("households", async (t) => {
       await page.waitForURL(/\/households\/\d+#pairings$/);
       await page.getByTestId("household-title").getByText(first.head_name).waitFor();
       await page.getByTestId("household-pairings").waitFor();
-      // The department pairs from here too.
+      // The department pairs from here too, and corrects the household.
       await page.getByTestId("pairing-add").waitFor();
+      await page.getByTestId("household-edit").click();
+      const form = page.getByTestId("household-form");
+      await form.getByTestId("field-members").fill("7");
+      await form.getByTestId("field-notes").fill("2026年核实人口");
+      await form.getByTestId("form-save").click();
+      await page.waitForURL(/\/households\/\d+$/);
+      await page.getByTestId("household-facts").getByText("2026年核实人口").waitFor();
     });
+    const first = expected.unpaired_households[0];
+    const corrected = await (await call(`/households/${first.id}`)).json();
+    assert.equal(corrected.members, 7);
+    assert.equal(corrected.version, 2);
   });
 });

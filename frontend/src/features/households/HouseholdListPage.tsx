@@ -3,6 +3,7 @@
 // year), a search box for the head's Chinese, Tibetan or pinyin name, and keyset paging.
 import { PlusOutlined } from "@ant-design/icons";
 import { Alert, Button, Card, Empty, Input, InputNumber, List, Select, Space, Spin, Typography } from "antd";
+import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { useAuth } from "../../auth/AuthContext";
@@ -56,6 +57,10 @@ export default function HouseholdListPage() {
   const canWrite = useCanWrite("households");
   const search = useSearchState();
   const filters = householdFilters(search.get);
+  // A household's page is the next one opened: its chunk comes while the list is read.
+  useEffect(() => {
+    import("./HouseholdDetailPage").catch(() => undefined);
+  }, []);
   const list = useCursorList<Household>(householdKeys.list(filters), (cursor) => fetchHouseholds({ ...filters, cursor, limit: HOUSEHOLD_PAGE_SIZE }));
   const villageUser = isVillageUser(role);
   const myVillages = me?.villages ?? [];

@@ -3,6 +3,7 @@
 import { PlusOutlined, TeamOutlined } from "@ant-design/icons";
 import { Button, Card, Space } from "antd";
 import { useQuery } from "@tanstack/react-query";
+import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { useCanWrite } from "../../components/guards";
@@ -24,6 +25,12 @@ function CategoryCount({ villageId, category }: { villageId: number; category: s
 export function VillageHouseholds({ villageId }: { villageId: number }) {
   const { t } = useTranslation();
   const canWrite = useCanWrite("households");
+  // The households pages are the next a team member opens: their chunks come once this page is
+  // drawn (not while logging in), so they also open after the link drops.
+  useEffect(() => {
+    import("./HouseholdListPage").catch(() => undefined);
+    import("./HouseholdDetailPage").catch(() => undefined);
+  }, []);
   return (
     <Card
       size="small"
