@@ -139,6 +139,17 @@ export default function HouseholdListPage() {
             data-testid="household-filter-monitoring"
           />
         )}
+        <Select<string>
+          aria-label={t("household.sort")}
+          value={filters.sort === "-updated" ? "-updated" : "name"}
+          onChange={(v) => search.set({ sort: v === "name" ? null : v })}
+          options={[
+            { value: "name", label: t("household.sortName") },
+            { value: "-updated", label: t("household.sortUpdated") },
+          ]}
+          style={{ minWidth: 120 }}
+          data-testid="household-sort"
+        />
         <Space.Compact>
           <Select<string>
             aria-label={t("household.pairedFilter")}
