@@ -216,6 +216,8 @@ test("households", async (t) => {
       await list.getByTestId("household-card").first().waitFor();
       for (const text of await list.getByTestId("household-card").allTextContents()) assert.match(text, /下地村/);
       assert.equal(await page.getByTestId("household-new").count(), 0);
+      // Nothing about pairings for the committee, not even the list's filter.
+      assert.equal(await page.getByTestId("household-filter-paired").count(), 0);
       await list.getByTestId("household-link").first().click();
       await page.getByTestId("household-history").getByTestId("history-entry").first().waitFor();
       await page.getByTestId("household-check").waitFor();

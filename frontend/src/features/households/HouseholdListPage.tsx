@@ -10,7 +10,7 @@ import { useAuth } from "../../auth/AuthContext";
 import { useCanWrite } from "../../components/guards";
 import { PageTitle } from "../../components/PageTitle";
 import { VillageSelect } from "../../components/pickers";
-import { isVillageUser } from "../../components/roles";
+import { isVillageUser, PAIRING_READERS } from "../../components/roles";
 import { useCursorList } from "../../components/useCursorList";
 import { useSearchState } from "../../components/useSearchState";
 import { CATEGORIES, fetchHouseholds, HOUSEHOLD_PAGE_SIZE, householdKeys, MONITORING_TYPES, thisYear, type Household, type HouseholdQuery } from "./api";
@@ -63,6 +63,8 @@ export default function HouseholdListPage() {
   }, []);
   const list = useCursorList<Household>(householdKeys.list(filters), (cursor) => fetchHouseholds({ ...filters, cursor, limit: HOUSEHOLD_PAGE_SIZE }));
   const villageUser = isVillageUser(role);
+  // The committee does not read pairings: no "paired" filter for it.
+  const readsPairings = role !== undefined && PAIRING_READERS.includes(role);
   const myVillages = me?.villages ?? [];
   const paired = search.get("paired") ?? "";
   const newPath = filters.village_id ? `/villages/${filters.village_id}/households/new` : villageUser && myVillages.length === 1 ? `/villages/${myVillages[0]?.id}/households/new` : "/households/new";
@@ -150,32 +152,34 @@ export default function HouseholdListPage() {
           style={{ minWidth: 120 }}
           data-testid="household-sort"
         />
-        <Space.Compact>
-          <Select<string>
-            aria-label={t("household.pairedFilter")}
-            value={paired}
-            onChange={(v) => search.set({ paired: v || null })}
-            options={[
-              { value: "", label: t("household.pairedAny") },
-              { value: "yes", label: t("household.pairedYes", { year: filters.year ?? thisYear() }) },
-              { value: "no", label: t("household.pairedNo", { year: filters.year ?? thisYear() }) },
-            ]}
-            style={{ minWidth: 140 }}
-            data-testid="household-filter-paired"
-          />
-          {paired && (
-            <InputNumber
-              aria-label={t("household.year")}
-              min={2011}
-              max={thisYear() + 1}
-              precision={0}
-              value={filters.year}
-              onChange={(v) => search.set({ year: v ? String(v) : null })}
-              style={{ width: 90 }}
-              data-testid="household-filter-year"
+        {readsPairings && (
+          <Space.Compact>
+            <Select<string>
+              aria-label={t("household.pairedFilter")}
+              value={paired}
+              onChange={(v) => search.set({ paired: v || null })}
+              options={[
+                { value: "", label: t("household.pairedAny") },
+                { value: "yes", label: t("household.pairedYes", { year: filters.year ?? thisYear() }) },
+                { value: "no", label: t("household.pairedNo", { year: filters.year ?? thisYear() }) },
+              ]}
+              style={{ minWidth: 140 }}
+              data-testid="household-filter-paired"
             />
-          )}
-        </Space.Compact>
+            {paired && (
+              <InputNumber
+                aria-label={t("household.year")}
+                min={2011}
+                max={thisYear() + 1}
+                precision={0}
+                value={filters.year}
+                onChange={(v) => search.set({ year: v ? String(v) : null })}
+                style={{ width: 90 }}
+                data-testid="household-filter-year"
+              />
+            )}
+          </Space.Compact>
+        )}
       </div>
       {list.query.error && <Alert type="error" showIcon message={t("common.loadFailed")} description={list.query.error.message} />}
       {list.query.isPending ? (
