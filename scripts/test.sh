@@ -35,6 +35,13 @@ done
 step "docker-compose.yml against the Compose Specification schema"
 bash scripts/check-compose.sh
 
+step "dependencies against the RustSec advisory database (scripts/audit.sh)"
+if [ -d "${ZHUCUN_ADVISORY_DB:-../shared/advisory-db}" ]; then
+    bash scripts/audit.sh
+else
+    echo "no advisory database snapshot here (ZHUCUN_ADVISORY_DB): not checked"
+fi
+
 step "Rust tests (SQLite and PostgreSQL)"
 cargo test --workspace --locked
 
@@ -44,6 +51,9 @@ export ZHUCUN_BIN="$PWD/target/debug/zhucun"
 
 step "fuzzing the running API from its OpenAPI document (no 5xx, answers match the document)"
 bash tests/fuzz/run.sh
+
+step "the README's curl section, as written, against a fresh demo server"
+python3 tests/readme/run_curl.py
 
 step "frontend: generated client, types, lint, unit tests, build, browser tests"
 cd frontend

@@ -169,6 +169,11 @@ async fn fallback(
 ) -> Result<HttpResponse, ApiError> {
     let path = req.path();
     if let Some(allow) = routes.allowed(path) {
+        // The method is one of the route's: its parameter did not fit (`/pairings/abc` for
+        // `/pairings/{id:[0-9]+}`), so there is no such resource.
+        if allow.split(", ").any(|m| m == req.method().as_str()) {
+            return Err(ApiError::NotFound);
+        }
         return Err(ApiError::MethodNotAllowed(allow));
     }
     let is_api = path.starts_with("/api")

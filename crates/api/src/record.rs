@@ -2,7 +2,7 @@
 //!
 //! A resource implements [`Record`] (its row, stored values and API view; its access resource and
 //! audit name; where a row sits for the access policy) and its handlers become one call each:
-//! [`read`], [`create`], [`update`]. Those own the order of checks (load → access → `If-Match` →
+//! [`read`], [`create`], [`update`] (and [`delete`] where rows may be removed). Those own the order of checks (load → access → `If-Match` →
 //! validate → compare → write → audit → `ETag`), so no handler can forget one. Saving a form
 //! without changes compares the new values with the stored ones and writes nothing: no new
 //! version (which would give other editors a needless 412) and no audit entry.
@@ -16,7 +16,7 @@ use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 use serde::Serialize;
 use zhucun_domain::{Action, Resource, Target};
-use zhucun_persistence::{now, Creatable, DbConnection, Versioned};
+use zhucun_persistence::{now, Creatable, DbConnection, Deletable, Versioned};
 
 /// A versioned row of one table, as the API reads, shows and writes it.
 pub trait Record: 'static {
@@ -263,6 +263,48 @@ where
         })
         .await?;
     respond::<R>(StatusCode::OK, updated.after)
+}
+
+/// `DELETE /things/{id}` for a row entered by mistake: load → may update (removing is a
+/// correction) → `If-Match` required and current → delete with the version → audit the row as it
+/// was. Answers 204.
+pub async fn delete<R>(
+    state: &AppState,
+    bearer: Bearer,
+    if_match: IfMatch,
+    id: i64,
+) -> Result<HttpResponse, ApiError>
+where
+    R: Record,
+    R::Table: Deletable,
+{
+    state
+        .write_as(bearer, move |conn, auth| {
+            let row = load::<R>(conn, auth, Action::Update, id)?;
+            if matches!(if_match, IfMatch::Absent) {
+                return Err(crate::error::coded(
+                    "If-Match",
+                    "required",
+                    "a delete must name the version it removes: send the ETag you loaded",
+                ));
+            }
+            let version = R::Table::version(&row);
+            if_match.check(version)?;
+            if !R::Table::delete(conn, id, version)? {
+                return Err(ApiError::PreconditionFailed);
+            }
+            audit::record(
+                conn,
+                &auth.audit(),
+                "delete",
+                R::ENTITY,
+                id,
+                Some(&R::View::from(row)),
+                audit::NONE,
+            )
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// Whether a deactivated row may still be referenced.

@@ -286,6 +286,44 @@ pub fn check_assistance_amount(
     }
 }
 
+/// The year of a pairing: from the programme's first year to next year (pairings are agreed
+/// ahead of a year).
+pub fn pairing_year(field: &str, year: i32, today: NaiveDate) -> Result<i32, FieldError> {
+    use chrono::Datelike;
+    let last = today.year() + 1;
+    if (2011..=last).contains(&year) {
+        Ok(year)
+    } else {
+        Err(crate::validation::between(field, 2011, last))
+    }
+}
+
+/// The day assistance was given: not before the programme began (2011-10-01), not after `today`.
+pub fn assistance_date(
+    field: &str,
+    date: NaiveDate,
+    today: NaiveDate,
+) -> Result<NaiveDate, FieldError> {
+    let start = crate::organisation::programme_start();
+    if date < start {
+        return Err(
+            field_error(field, "must not be before the programme began (2011-10-01)")
+                .coded("before_programme", vec![("date", start.to_string())]),
+        );
+    }
+    if date > today {
+        return Err(field_error(field, "must not be in the future").coded("not_future", Vec::new()));
+    }
+    Ok(date)
+}
+
+/// The day a year's pairing coverage is judged on: the year's last day, or `today` for the
+/// running year (a category changed later in the year than today is not known yet).
+pub fn coverage_day(year: i32, today: NaiveDate) -> NaiveDate {
+    let end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(NaiveDate::MAX);
+    end.min(today)
+}
+
 /// The six items of the yearly checklist: 两不愁 (food, clothing), 三保障 (compulsory education,
 /// basic medical care, safe housing) and safe drinking water.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -447,6 +485,38 @@ mod tests {
             MAX_ASSISTANCE_FEN + 1
         )
         .is_err());
+    }
+
+    #[test]
+    fn pairing_years_assistance_dates_and_the_coverage_day() {
+        let today = d("2026-11-29");
+        assert!(pairing_year("year", 2019, today).is_ok());
+        assert!(pairing_year("year", 2027, today).is_ok());
+        assert_eq!(
+            pairing_year("year", 2028, today).unwrap_err().code,
+            "between"
+        );
+        assert_eq!(
+            pairing_year("year", 2010, today).unwrap_err().code,
+            "between"
+        );
+        assert!(assistance_date("given_on", d("2011-10-01"), today).is_ok());
+        assert!(assistance_date("given_on", today, today).is_ok());
+        assert_eq!(
+            assistance_date("given_on", d("2011-09-30"), today)
+                .unwrap_err()
+                .code,
+            "before_programme"
+        );
+        assert_eq!(
+            assistance_date("given_on", d("2026-11-30"), today)
+                .unwrap_err()
+                .code,
+            "not_future"
+        );
+        assert_eq!(coverage_day(2019, today), d("2019-12-31"));
+        assert_eq!(coverage_day(2026, today), today);
+        assert!(Category::Monitored.needs_pairing() && !Category::Lifted.needs_pairing());
     }
 
     #[test]

@@ -76,6 +76,13 @@ pub const UNIQUE: &[UniqueRule] = &[
         field: "year",
         message: "this village already has a survey for this year; change that one instead",
     },
+    UniqueRule {
+        constraint: "pairings_household_id_cadre_id_year_key",
+        table: "pairings",
+        columns: &["household_id", "cadre_id", "year"],
+        field: "cadre_id",
+        message: "this cadre is already paired with this household for this year",
+    },
 ];
 
 /// The rule a unique violation broke, if it is one a request can run into.

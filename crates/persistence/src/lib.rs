@@ -1,6 +1,7 @@
 //! zhucun's storage: one diesel schema for SQLite and PostgreSQL, row models separate from the API's
 //! types, and query functions that take `&mut DbConnection` so they compose inside a transaction.
 
+pub mod assistance;
 pub mod audit;
 pub mod cadres;
 pub mod constraints;
@@ -13,6 +14,8 @@ pub mod keyset;
 pub mod members;
 pub mod migrations;
 pub mod offices;
+pub mod pairings;
+pub mod reports;
 pub mod rounds;
 pub mod schema;
 pub mod sessions;
@@ -28,7 +31,7 @@ pub use db::{connection_lost, DatabaseUrl, Db, DbConnection, DbError};
 
 /// The backend of [`DbConnection`] (boxed queries name it).
 pub type Backend = <DbConnection as diesel::Connection>::Backend;
-pub use versioned::{Creatable, Versioned};
+pub use versioned::{Creatable, Deletable, Versioned};
 
 /// Now, in UTC, at the precision both backends keep (microseconds).
 pub fn now() -> chrono::NaiveDateTime {

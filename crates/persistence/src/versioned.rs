@@ -41,6 +41,13 @@ pub trait Creatable: Versioned {
     ) -> QueryResult<Self::Row>;
 }
 
+/// A versioned table whose rows may be removed (a row entered by mistake), guarded by the version
+/// like an update.
+pub trait Deletable: Versioned {
+    /// Deletes the row when it still has `version`; `Ok(false)` when someone changed it meanwhile.
+    fn delete(conn: &mut DbConnection, id: i64, version: i32) -> QueryResult<bool>;
+}
+
 /// Declares `pub struct $name` implementing [`Versioned`] for `$table`, plus the module-level
 /// functions `get`, `stored`, `insert` and `update` with the same meaning.
 #[macro_export]

@@ -600,6 +600,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/annual": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The annual report for a year: computed from the records at request time, for the user's
+         *     department (or one village with `village_id`). Team and committee users get their villages'
+         *     figures; regional users get aggregates from the statistics endpoints instead (403 here).
+         */
+        get: operations["annual_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/pairings/coverage": {
         parameters: {
             query?: never;
@@ -780,6 +801,23 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description The year of a department, or of one village. */
+        AnnualReport: {
+            /**
+             * Format: int32
+             * @example 2019
+             */
+            year: number;
+            department: components["schemas"]["DepartmentName"];
+            /**
+             * Format: int64
+             * @description The village the report is about, or null for every village the user sees.
+             * @example null
+             */
+            village_id?: number | null;
+            stationing: components["schemas"]["StationingFigures"];
+            pairing: components["schemas"]["PairingFigures"];
+        };
         Assistance: {
             /**
              * Format: int64
@@ -1067,7 +1105,7 @@ export interface components {
             household_id: number;
             items: components["schemas"]["CategoryEntry"][];
         };
-        Check: components["schemas"]["CheckItems"] & {
+        Check: {
             /**
              * Format: int64
              * @example 7
@@ -1094,6 +1132,18 @@ export interface components {
              * @example 2025
              */
             year: number;
+            /** @description 不愁吃. */
+            food: components["schemas"]["CheckMark"];
+            /** @description 不愁穿. */
+            clothing: components["schemas"]["CheckMark"];
+            /** @description 义务教育有保障. */
+            education: components["schemas"]["CheckMark"];
+            /** @description 基本医疗有保障. */
+            medical: components["schemas"]["CheckMark"];
+            /** @description 住房安全有保障. */
+            housing: components["schemas"]["CheckMark"];
+            /** @description 饮水安全有保障. */
+            water: components["schemas"]["CheckMark"];
             /**
              * Format: int32
              * @description How many of the six items are not met.
@@ -1245,6 +1295,15 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
             total?: null | components["schemas"]["ListTotal"];
+        };
+        DepartmentName: {
+            /**
+             * Format: int64
+             * @example 1
+             */
+            id: number;
+            /** @example 西藏自治区财政厅 */
+            name: string;
         };
         DepartmentPatch: {
             name?: string | null;
@@ -1626,6 +1685,38 @@ export interface components {
             /** @example 每季度入户一次 */
             note?: string | null;
         };
+        /** @description 结对认亲 and 帮扶 in the year. */
+        PairingFigures: {
+            /**
+             * Format: int64
+             * @description Cadres with a pairing in the year.
+             * @example 223
+             */
+            cadres: number;
+            /**
+             * Format: int64
+             * @description Households with a pairing in the year.
+             * @example 176
+             */
+            households: number;
+            /**
+             * Format: int64
+             * @description Assistance given in the year, in fen (cash, and goods valued).
+             * @example 8845050
+             */
+            assistance_fen: number;
+            /**
+             * @description The same by kind (`cash`, `goods`, `service`), in fen; kinds without records are absent.
+             * @example {
+             *       "cash": 5210000,
+             *       "goods": 3635050,
+             *       "service": 0
+             *     }
+             */
+            assistance_by_kind: {
+                [key: string]: number;
+            };
+        };
         PairingList: {
             items: components["schemas"]["Pairing"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
@@ -1825,6 +1916,32 @@ export interface components {
              * @example 3
              */
             min_team_size: number;
+        };
+        /** @description Work teams in the villages during the year. */
+        StationingFigures: {
+            /**
+             * Format: int64
+             * @description Villages with a team of a round that overlaps the year.
+             * @example 5
+             */
+            villages: number;
+            /**
+             * Format: int64
+             * @example 5
+             */
+            teams: number;
+            /**
+             * Format: int64
+             * @description Cadres whose team membership overlaps the year.
+             * @example 15
+             */
+            cadres_stationed: number;
+            /**
+             * Format: int64
+             * @description Rounds (驻村批次) overlapping the year that had a team in the villages.
+             * @example 2
+             */
+            rounds: number;
         };
         Survey: {
             /**
@@ -7476,6 +7593,92 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CheckList"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    annual_report: {
+        parameters: {
+            query: {
+                /**
+                 * @description The calendar year.
+                 * @example 2019
+                 */
+                year: number;
+                /**
+                 * @description One village of the department (team and committee users: one of theirs). Without it: every
+                 *     village the user sees.
+                 * @example 3
+                 */
+                village_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The year's figures */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnualReport"];
                 };
             };
             /** @description Invalid input: field messages in `errors` */

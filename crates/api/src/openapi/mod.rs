@@ -36,6 +36,9 @@ Updates take `If-Match` with the `ETag` you loaded; creates take an optional `Id
         (name = "teams", description = "Work teams and their members"),
         (name = "surveys", description = "Village surveys (村情调研), one per village per year"),
         (name = "households", description = "农牧户: households with their category history (never rewritten) and the yearly 两不愁三保障 + safe drinking water checklist. Personal data (member names, phone) only for the department and the team and committee of the village; no national ID numbers"),
+        (name = "pairings", description = "结对认亲: cadres paired with households for a year (many-to-many), and the year's coverage"),
+        (name = "assistance", description = "帮扶: what cadres gave households (cash, goods valued, services) in fen, and totals"),
+        (name = "reports", description = "年度总结: the annual report computed from the records (sections grow with the modules)"),
         (name = "audit", description = "The audit trail (admin)"),
         (name = "health", description = "Liveness and readiness")
     )
@@ -92,17 +95,28 @@ impl RouteTable {
         Self { routes }
     }
 
-    /// The methods allowed on `path`, if it is a route of the API.
+    /// The methods allowed on `path`, if it is a route of the API. A literal segment wins over a
+    /// parameter (`/pairings/coverage` is not `/pairings/{id}`): only the matching routes with
+    /// the fewest parameters count.
     pub fn allowed(&self, path: &str) -> Option<String> {
         let parts: Vec<&str> = path.split('/').collect();
         let mut allowed: Vec<&str> = Vec::new();
+        let mut fewest = usize::MAX;
         for (segments, methods) in &self.routes {
             let matches = segments.len() == parts.len()
                 && segments
                     .iter()
                     .zip(&parts)
                     .all(|(s, p)| (s.starts_with('{') && !p.is_empty()) || s == p);
-            if matches {
+            if !matches {
+                continue;
+            }
+            let params = segments.iter().filter(|s| s.starts_with('{')).count();
+            if params < fewest {
+                fewest = params;
+                allowed.clear();
+            }
+            if params == fewest {
                 allowed.extend(methods.iter().copied());
             }
         }

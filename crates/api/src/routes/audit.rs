@@ -24,7 +24,7 @@ pub struct AuditEntry {
     pub actor_id: Option<i64>,
     #[schema(example = "admin")]
     pub actor_username: String,
-    /// `create`, `update`, `login`, `logout`, `change_password`, `reset_password`.
+    /// `create`, `update`, `delete`, `login`, `logout`, `change_password`, `reset_password`.
     #[schema(example = "update")]
     pub action: String,
     /// `village`, `team`, `user`, …

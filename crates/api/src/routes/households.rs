@@ -823,8 +823,21 @@ pub struct Check {
     pub village_name: String,
     #[schema(example = 2025)]
     pub year: i32,
-    #[serde(flatten)]
-    pub items: CheckItems,
+    // The six items written out (not `#[serde(flatten)]` of `CheckItems`): the request's schema
+    // refuses unknown fields, and a flattened copy would refuse this response's own fields.
+    /// 不愁吃.
+    pub food: CheckMark,
+    /// 不愁穿.
+    pub clothing: CheckMark,
+    /// 义务教育有保障.
+    pub education: CheckMark,
+    /// 基本医疗有保障.
+    #[schema(example = json!({"met": false, "note": "慢性病签约服务未落实"}))]
+    pub medical: CheckMark,
+    /// 住房安全有保障.
+    pub housing: CheckMark,
+    /// 饮水安全有保障.
+    pub water: CheckMark,
     /// How many of the six items are not met.
     #[schema(example = 1)]
     pub unmet: i32,
@@ -850,14 +863,12 @@ impl From<CheckView> for Check {
             village_id: c.village_id,
             village_name: v.village_name,
             year: c.year,
-            items: CheckItems {
-                food: mark(c.food, c.food_note),
-                clothing: mark(c.clothing, c.clothing_note),
-                education: mark(c.education, c.education_note),
-                medical: mark(c.medical, c.medical_note),
-                housing: mark(c.housing, c.housing_note),
-                water: mark(c.water, c.water_note),
-            },
+            food: mark(c.food, c.food_note),
+            clothing: mark(c.clothing, c.clothing_note),
+            education: mark(c.education, c.education_note),
+            medical: mark(c.medical, c.medical_note),
+            housing: mark(c.housing, c.housing_note),
+            water: mark(c.water, c.water_note),
             unmet: c.unmet,
             version: r.version,
             created_at: utc(r.created_at),

@@ -3,6 +3,7 @@
 use actix_web::dev::{ServiceFactory, ServiceRequest};
 use utoipa_actix_web::{scope, UtoipaApp};
 
+pub mod assistance;
 pub mod audit;
 pub mod auth;
 pub mod cadres;
@@ -12,6 +13,8 @@ pub mod health;
 pub mod households;
 pub mod me;
 pub mod offices;
+pub mod pairings;
+pub mod reports;
 pub mod rounds;
 pub mod surveys;
 pub mod team_members;
@@ -40,6 +43,9 @@ where
             .configure(team_members::configure)
             .configure(surveys::configure)
             .configure(households::configure)
+            .configure(reports::configure)
+            .configure(pairings::configure)
+            .configure(assistance::configure)
             .configure(audit::configure),
     )
     .service(health::healthz)

@@ -451,6 +451,9 @@ pub(super) fn load(
         survey(conn, jt, deji, 4, year)?;
     }
     super::demo_households::load(conn, fin, &current_villages, jt, deji)?;
+    // The finance department's 结对认亲 and 帮扶 of 2019 (and a little of later years), of the
+    // households just loaded: 223 cadres in all.
+    super::demo_pairings::load(conn, fin, &current_villages)?;
     user(
         conn,
         logins,

@@ -5,6 +5,7 @@
 
 mod demo;
 mod demo_households;
+pub mod demo_pairings;
 
 use crate::auth::password::{generate_password, hash_blocking};
 use crate::config::Config;

@@ -64,6 +64,8 @@ struct Fixtures {
     free_round: [i64; 3],
     /// A cadre of the place's department in no team.
     spare_cadre: [i64; 3],
+    /// A household of the place's village (inserted by `fixtures::household`).
+    household: [i64; 3],
 }
 
 /// The create attempts of a resource for one acting user: (path, body).
@@ -266,6 +268,39 @@ fn grids() -> Vec<Grid> {
             ],
         },
         Grid {
+            // 结对认亲 and 帮扶 are village work whose names are personal data: the committee of the
+            // village gets nothing (404 on reads, 403 on writes to its own village) and `regional`
+            // nothing. A household of another department or of a village outside a team user's
+            // villages in a create body is a 404 like a missing row (not a 400).
+            path: "/api/v1/pairings", key: "household_name", field: "note", members: false, village: Some("village_id"),
+            at: &["网格户马格达", "网格户亚卡亚", "网格户德吉"],
+            creates: |f, user| (0..3).map(|p| ("/api/v1/pairings".into(), json!({"household_id": f.household[p],
+                "cadre_id": f.spare_cadre[p], "year": survey_year(user)}))).collect(),
+            rows: &[
+                ("admin",            &[200, 200, 404], &[403, 403, 404], &[403, 403, 403], L::Sees(&[Y, Y, N])),
+                ("office_staff",     &[200, 200, 404], &[200, 200, 404], &[201, 201, 404], L::Sees(&[Y, Y, N])),
+                ("team_magada",      &[200, 404, 404], &[200, 404, 404], &[201, 404, 404], L::Sees(&[Y, N, N])),
+                ("committee_magada", &[404, 404, 404], &[403, 404, 404], &[403, 403, 403], L::No(403)),
+                ("regional",         &[404, 404, 404], &[404, 404, 404], &[403, 403, 403], L::No(403)),
+                ("jt_admin",         &[404, 404, 200], &[404, 404, 403], &[403, 403, 403], L::Sees(&[N, N, Y])),
+            ],
+        },
+        Grid {
+            path: "/api/v1/assistance", key: "household_name", field: "description", members: false, village: Some("village_id"),
+            at: &["网格户马格达", "网格户亚卡亚", "网格户德吉"],
+            creates: |f, _| (0..3).map(|p| ("/api/v1/assistance".into(), json!({"household_id": f.household[p],
+                "cadre_id": f.spare_cadre[p], "given_on": "2019-05-01", "kind": "cash", "amount_fen": 10000,
+                "description": "慰问金"}))).collect(),
+            rows: &[
+                ("admin",            &[200, 200, 404], &[403, 403, 404], &[403, 403, 403], L::Sees(&[Y, Y, N])),
+                ("office_staff",     &[200, 200, 404], &[200, 200, 404], &[201, 201, 404], L::Sees(&[Y, Y, N])),
+                ("team_magada",      &[200, 404, 404], &[200, 404, 404], &[201, 404, 404], L::Sees(&[Y, N, N])),
+                ("committee_magada", &[404, 404, 404], &[403, 404, 404], &[403, 403, 403], L::No(403)),
+                ("regional",         &[404, 404, 404], &[404, 404, 404], &[403, 403, 403], L::No(403)),
+                ("jt_admin",         &[404, 404, 200], &[404, 404, 403], &[403, 403, 403], L::Sees(&[N, N, Y])),
+            ],
+        },
+        Grid {
             // Audit entries have no GET by id and no writes: the list only.
             path: "/api/v1/audit", key: "", field: "", members: false, village: None,
             at: &[],
@@ -436,12 +471,32 @@ async fn fixtures(app: &TestApp, tokens: &HashMap<&str, String>) -> Fixtures {
         let free = if p < 2 { "第1批" } else { "第2批" };
         free_round[p] = app.find_id("/api/v1/rounds", token, "name", free).await;
     }
+    // A household with a pairing and an assistance record at each place, written as rows: the
+    // households resource is another branch's (see `fixtures`), and 交通运输厅 has no user who may
+    // create pairings through the API.
+    let mut household = [0; 3];
+    let mut conn = crate::fixtures::connect(app);
+    let this_year = chrono::Datelike::year(&chrono::Utc::now().date_naive());
+    for p in 0..3 {
+        let name = ["网格户马格达", "网格户亚卡亚", "网格户德吉"][p];
+        household[p] =
+            crate::fixtures::household_in(&mut conn, village[p], name, &[("poor", "2016-01-01")]);
+        crate::fixtures::pairing_row(&mut conn, household[p], spare_cadre[p], this_year);
+        crate::fixtures::assistance_row(
+            &mut conn,
+            household[p],
+            spare_cadre[p],
+            "2025-12-01",
+            20000,
+        );
+    }
     Fixtures {
         village,
         team,
         team_start,
         free_round,
         spare_cadre,
+        household,
     }
 }
 
@@ -561,6 +616,7 @@ fn access_grid_has_a_row_per_user_and_a_cell_per_place() {
         team_start: Default::default(),
         free_round: [7, 8, 9],
         spare_cadre: [10, 11, 12],
+        household: [13, 14, 15],
     };
     for g in grids() {
         let users: Vec<&str> = g.rows.iter().map(|r| r.0).collect();

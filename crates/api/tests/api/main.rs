@@ -4,14 +4,18 @@
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
 mod access;
+mod assistance;
 mod auth;
 mod common;
 mod conventions;
 mod divisions;
+mod fixtures;
 mod hardening;
 mod households;
 mod organisation;
+mod pairings;
 mod pinyin;
 mod problems;
+mod reports;
 mod surveys;
 mod totals;

@@ -167,7 +167,10 @@ both_backends!(
 
         assert_eq!(search("cadres", "cirenduoji").await, ["次仁多吉"]);
         assert_eq!(search("cadres", "crdj").await, ["次仁多吉"]);
-        assert_eq!(search("cadres", "次仁").await, ["次仁多吉"]);
+        // The demo has 223 cadres (结对认亲), several of them 次仁 something: every hit has it.
+        let cirens = search("cadres", "次仁").await;
+        assert!(cirens.iter().any(|n| n == "次仁多吉"), "{cirens:?}");
+        assert!(cirens.iter().all(|n| n.contains("次仁")), "{cirens:?}");
 
         let r = app
             .post("/api/v1/offices", &admin, &json!({"name": "扶贫开发处"}))

@@ -1,0 +1,149 @@
+//! The annual report (年度总结): a department's (or one village's) year computed from its records.
+//! Every figure is a count or a sum the database computes at request time; nothing here knows the
+//! numbers. Sections come with their modules: stationing and pairing today; projects, funds,
+//! activities, cooperatives, needs, presence and disclosures as those modules land.
+
+use crate::auth::Bearer;
+use crate::error::ApiError;
+use crate::record;
+use crate::routes::villages::Villages;
+use crate::state::AppState;
+use actix_web::{get, web};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use zhucun_domain::{list_scope, Action, Resource};
+use zhucun_persistence::reports::{self as q, Scope};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(annual);
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct AnnualQuery {
+    /// The calendar year.
+    #[param(minimum = 2011, maximum = 2100, example = 2019)]
+    pub year: i32,
+    /// One village of the department (team and committee users: one of theirs). Without it: every
+    /// village the user sees.
+    #[param(example = 3)]
+    pub village_id: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DepartmentName {
+    #[schema(example = 1)]
+    pub id: i64,
+    #[schema(example = "西藏自治区财政厅")]
+    pub name: String,
+}
+
+/// Work teams in the villages during the year.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StationingFigures {
+    /// Villages with a team of a round that overlaps the year.
+    #[schema(example = 5)]
+    pub villages: i64,
+    #[schema(example = 5)]
+    pub teams: i64,
+    /// Cadres whose team membership overlaps the year.
+    #[schema(example = 15)]
+    pub cadres_stationed: i64,
+    /// Rounds (驻村批次) overlapping the year that had a team in the villages.
+    #[schema(example = 2)]
+    pub rounds: i64,
+}
+
+/// 结对认亲 and 帮扶 in the year.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PairingFigures {
+    /// Cadres with a pairing in the year.
+    #[schema(example = 223)]
+    pub cadres: i64,
+    /// Households with a pairing in the year.
+    #[schema(example = 176)]
+    pub households: i64,
+    /// Assistance given in the year, in fen (cash, and goods valued).
+    #[schema(example = 8845050)]
+    pub assistance_fen: i64,
+    /// The same by kind (`cash`, `goods`, `service`), in fen; kinds without records are absent.
+    #[schema(example = json!({"cash": 5210000, "goods": 3635050, "service": 0}))]
+    pub assistance_by_kind: BTreeMap<String, i64>,
+}
+
+/// The year of a department, or of one village.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AnnualReport {
+    #[schema(example = 2019)]
+    pub year: i32,
+    pub department: DepartmentName,
+    /// The village the report is about, or null for every village the user sees.
+    #[schema(example = json!(null))]
+    pub village_id: Option<i64>,
+    pub stationing: StationingFigures,
+    pub pairing: PairingFigures,
+}
+
+/// The annual report for a year: computed from the records at request time, for the user's
+/// department (or one village with `village_id`). Team and committee users get their villages'
+/// figures; regional users get aggregates from the statistics endpoints instead (403 here).
+#[utoipa::path(tag = "reports", operation_id = "annual_report", params(AnnualQuery),
+    responses((status = 200, description = "The year's figures", body = AnnualReport)),
+    security(("bearer" = [])))]
+#[get("/reports/annual")]
+pub async fn annual(
+    state: web::Data<AppState>,
+    bearer: Bearer,
+    query: web::Query<AnnualQuery>,
+) -> Result<web::Json<AnnualReport>, ApiError> {
+    let AnnualQuery { year, village_id } = query.into_inner();
+    if !(2011..=2100).contains(&year) {
+        return Err(zhucun_domain::validation::between("year", 2011, 2100).into());
+    }
+    let report = state
+        .read_as(bearer, move |conn, auth| {
+            // Who may read village work reads its report; the committee and the team only theirs.
+            let scope = list_scope(&auth.actor, Resource::Survey).map_err(ApiError::from)?;
+            let villages: Option<Vec<i64>> = match village_id {
+                Some(id) => {
+                    // 404 for a village of another department or outside the user's villages.
+                    record::load::<Villages>(conn, auth, Action::Read, id)?;
+                    Some(vec![id])
+                }
+                None => scope.villages,
+            };
+            let s = Scope {
+                department_id: scope.department_id,
+                year,
+                villages: villages.as_deref(),
+            };
+            let stationing = q::stationing(conn, &s)?;
+            let pairing = q::pairing(conn, &s)?;
+            let department = zhucun_persistence::departments::get(conn, scope.department_id)?;
+            Ok(AnnualReport {
+                year,
+                department: DepartmentName {
+                    id: department.id,
+                    name: department.name,
+                },
+                village_id,
+                stationing: StationingFigures {
+                    villages: stationing.villages,
+                    teams: stationing.teams,
+                    cadres_stationed: stationing.cadres_stationed,
+                    rounds: stationing.rounds,
+                },
+                pairing: PairingFigures {
+                    cadres: pairing.cadres,
+                    households: pairing.households,
+                    assistance_fen: pairing.assistance_fen,
+                    assistance_by_kind: pairing.assistance_by_kind.into_iter().collect(),
+                },
+            })
+        })
+        .await?;
+    Ok(web::Json(report))
+}

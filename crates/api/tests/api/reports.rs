@@ -1,0 +1,228 @@
+//! The annual report: every figure computed from the demo's records and checked against the same
+//! records read through other endpoints, and against FIGURES-2019's ranges for rows 1–2.
+
+use crate::both_backends;
+use crate::common::*;
+use actix_web::http::StatusCode;
+use serde_json::Value;
+
+async fn report(app: &TestApp, token: &str, query: &str) -> Value {
+    let r = app
+        .get(&format!("/api/v1/reports/annual?{query}"), token)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{query}: {}", r.text());
+    r.json()
+}
+
+async fn every(app: &TestApp, token: &str, list: &str) -> Vec<Value> {
+    let mut items = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let sep = if list.contains('?') { '&' } else { '?' };
+        let page = app
+            .get(&format!("{list}{sep}limit=500{cursor}"), token)
+            .await
+            .json();
+        items.extend(page["items"].as_array().cloned().unwrap_or_default());
+        match page["next_cursor"].as_str() {
+            Some(n) => cursor = format!("&cursor={n}"),
+            None => return items,
+        }
+    }
+}
+
+fn distinct(items: &[Value], field: &str) -> usize {
+    items
+        .iter()
+        .filter_map(|p| p[field].as_i64())
+        .collect::<std::collections::HashSet<_>>()
+        .len()
+}
+
+both_backends!(
+    the_2019_report_computes_the_article_s_pairing_figures,
+    |app: TestApp| async move {
+        let admin = app.login("admin").await;
+        let r = report(&app, &admin, "year=2019").await;
+        assert_eq!(r["year"], 2019);
+        assert_eq!(r["department"]["name"], "西藏自治区财政厅");
+        assert!(r["village_id"].is_null());
+        // FIGURES-2019 row 1: 223 cadres pairing with 176 households; row 2: just under 90,000 yuan.
+        assert_eq!(r["pairing"]["cadres"], 223, "{r}");
+        assert_eq!(r["pairing"]["households"], 176, "{r}");
+        let fen = r["pairing"]["assistance_fen"].as_i64().unwrap();
+        assert!((8_500_000..=8_999_999).contains(&fen), "{r}");
+        // The parts add up to the whole, and the whole is what the assistance endpoint sums.
+        let by_kind: i64 = r["pairing"]["assistance_by_kind"]
+            .as_object()
+            .unwrap()
+            .values()
+            .filter_map(Value::as_i64)
+            .sum();
+        assert_eq!(by_kind, fen);
+        let totals = app
+            .get("/api/v1/assistance/totals?year=2019&by=kind", &admin)
+            .await
+            .json();
+        assert_eq!(totals["total_fen"].as_i64(), Some(fen), "{totals}");
+        // The same counts as the pairings of 2019 read one by one.
+        let pairs = every(&app, &admin, "/api/v1/pairings?year=2019").await;
+        assert_eq!(
+            r["pairing"]["cadres"].as_u64(),
+            Some(distinct(&pairs, "cadre_id") as u64)
+        );
+        assert_eq!(
+            r["pairing"]["households"].as_u64(),
+            Some(distinct(&pairs, "household_id") as u64)
+        );
+    }
+);
+
+both_backends!(
+    stationing_counts_the_teams_of_the_rounds_that_overlap_the_year,
+    |app: TestApp| async move {
+        let admin = app.login("admin").await;
+        let r = report(&app, &admin, "year=2019").await;
+        // Rounds overlapping 2019, and their teams, read through the lists.
+        let rounds: Vec<i64> = every(&app, &admin, "/api/v1/rounds")
+            .await
+            .iter()
+            .filter(|r| {
+                r["starts_on"].as_str().unwrap_or("9999") <= "2019-12-31"
+                    && r["ends_on"].as_str().unwrap_or("0000") >= "2019-01-01"
+            })
+            .filter_map(|r| r["id"].as_i64())
+            .collect();
+        let mut teams = Vec::new();
+        let mut rounds_with_teams = 0;
+        for id in &rounds {
+            let of_round = every(&app, &admin, &format!("/api/v1/teams?round_id={id}")).await;
+            rounds_with_teams += usize::from(!of_round.is_empty());
+            teams.extend(of_round);
+        }
+        assert!(!teams.is_empty());
+        // Rounds that stationed someone: a round without a team in the villages does not count.
+        assert_eq!(
+            r["stationing"]["rounds"].as_u64(),
+            Some(rounds_with_teams as u64),
+            "{r}"
+        );
+        assert_eq!(
+            r["stationing"]["teams"].as_u64(),
+            Some(teams.len() as u64),
+            "{r}"
+        );
+        assert_eq!(
+            r["stationing"]["villages"].as_u64(),
+            Some(distinct(&teams, "village_id") as u64),
+            "{r}"
+        );
+        assert!(
+            r["stationing"]["cadres_stationed"].as_i64().unwrap() >= 3 * teams.len() as i64 / 2
+        );
+    }
+);
+
+both_backends!(
+    a_village_s_report_and_the_villages_add_up_to_the_department,
+    |app: TestApp| async move {
+        let admin = app.login("admin").await;
+        let whole = report(&app, &admin, "year=2019").await;
+        let mut fen = 0;
+        let mut households = 0;
+        for name in ["马格达村", "亚卡亚村", "下地村", "琼果村"] {
+            let id = app.find_id("/api/v1/villages", &admin, "name", name).await;
+            let one = report(&app, &admin, &format!("year=2019&village_id={id}")).await;
+            assert_eq!(one["village_id"], id);
+            let pairs = every(
+                &app,
+                &admin,
+                &format!("/api/v1/pairings?year=2019&village_id={id}"),
+            )
+            .await;
+            assert_eq!(
+                one["pairing"]["households"].as_u64(),
+                Some(distinct(&pairs, "household_id") as u64)
+            );
+            fen += one["pairing"]["assistance_fen"].as_i64().unwrap();
+            households += one["pairing"]["households"].as_i64().unwrap();
+        }
+        // Every 2019 pairing and gift is in these four villages: the parts make the whole.
+        assert_eq!(Some(fen), whole["pairing"]["assistance_fen"].as_i64());
+        assert_eq!(Some(households), whole["pairing"]["households"].as_i64());
+    }
+);
+
+both_backends!(
+    each_role_gets_its_own_villages_and_tenants_stay_apart,
+    |app: TestApp| async move {
+        let admin = app.login("admin").await;
+        let magada = app
+            .find_id("/api/v1/villages", &admin, "name", "马格达村")
+            .await;
+        let yakaya = app
+            .find_id("/api/v1/villages", &admin, "name", "亚卡亚村")
+            .await;
+        let team = app.login("team_magada").await;
+        let own = report(&app, &team, "year=2019").await;
+        let named = report(&app, &team, &format!("year=2019&village_id={magada}")).await;
+        assert_eq!(
+            own["pairing"], named["pairing"],
+            "a team's report is its village's"
+        );
+        assert!(own["pairing"]["households"].as_i64().unwrap() > 0);
+        let other = app
+            .get(
+                &format!("/api/v1/reports/annual?year=2019&village_id={yakaya}"),
+                &team,
+            )
+            .await;
+        assert_eq!(other.status, StatusCode::NOT_FOUND, "{}", other.text());
+        let committee = app.login("committee_magada").await;
+        assert_eq!(
+            report(&app, &committee, "year=2019").await["pairing"],
+            own["pairing"]
+        );
+        let regional = app.login("regional").await;
+        let r = app.get("/api/v1/reports/annual?year=2019", &regional).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+        // Another department: its own (empty) year, and the finance department's villages do not exist.
+        let jt = app.login("jt_admin").await;
+        let theirs = report(&app, &jt, "year=2019").await;
+        assert_eq!(theirs["department"]["name"], "西藏自治区交通运输厅");
+        assert_eq!(theirs["pairing"]["cadres"], 0);
+        let r = app
+            .get(
+                &format!("/api/v1/reports/annual?year=2019&village_id={magada}"),
+                &jt,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+    }
+);
+
+both_backends!(
+    bad_years_and_parameters_are_400_problems,
+    |app: TestApp| async move {
+        let admin = app.login("admin").await;
+        for query in [
+            "year=1999",
+            "year=2101",
+            "",
+            "year=abc",
+            "year=2019&colour=red",
+        ] {
+            let r = app
+                .get(&format!("/api/v1/reports/annual?{query}"), &admin)
+                .await;
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{query}: {}", r.text());
+            assert_eq!(
+                r.headers.get("content-type").and_then(|v| v.to_str().ok()),
+                Some("application/problem+json"),
+                "{query}"
+            );
+        }
+        let r = app.get("/api/v1/reports/annual?year=1999", &admin).await;
+        assert_eq!(r.json()["errors"][0]["field"], "year", "{}", r.text());
+    }
+);
