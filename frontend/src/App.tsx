@@ -26,6 +26,11 @@ const VillageFormPage = lazyRetry(() => import("./features/villages/VillageFormP
 const SurveyFormPage = lazyRetry(() => import("./features/surveys/SurveyFormPage"));
 // The only page with a chart: the chart library stays in this chunk.
 const SurveyComparePage = lazyRetry(() => import("./features/surveys/SurveyComparePage"));
+const HouseholdListPage = lazyRetry(() => import("./features/households/HouseholdListPage"));
+const HouseholdDetailPage = lazyRetry(() => import("./features/households/HouseholdDetailPage"));
+const HouseholdFormPage = lazyRetry(() => import("./features/households/HouseholdFormPage"));
+const AssistanceFormPage = lazyRetry(() => import("./features/pairings/AssistanceFormPage"));
+const PairingCoveragePage = lazyRetry(() => import("./features/pairings/PairingCoveragePage"));
 const RoundListPage = lazyRetry(() => import("./features/rounds/RoundListPage"));
 const RoundFormPage = lazyRetry(() => import("./features/rounds/RoundFormPage"));
 const TeamListPage = lazyRetry(() => import("./features/teams/TeamListPage"));
@@ -108,6 +113,14 @@ export default function App() {
               <Route path="villages/:villageId/surveys/new" element={only(WRITERS.surveys, <SurveyFormPage />)} />
               <Route path="villages/:id/surveys/compare" element={only(VILLAGE_USERS, <SurveyComparePage />)} />
               <Route path="surveys/:id/edit" element={only(WRITERS.surveys, <SurveyFormPage />)} />
+              <Route path="households" element={only(VILLAGE_USERS, <HouseholdListPage />)} />
+              <Route path="households/new" element={only(WRITERS.households, <HouseholdFormPage />)} />
+              <Route path="villages/:villageId/households/new" element={only(WRITERS.households, <HouseholdFormPage />)} />
+              <Route path="households/:id" element={only(VILLAGE_USERS, <HouseholdDetailPage />)} />
+              <Route path="households/:id/edit" element={only(WRITERS.households, <HouseholdFormPage />)} />
+              <Route path="households/:householdId/assistance/new" element={only(WRITERS.assistance, <AssistanceFormPage />)} />
+              <Route path="assistance/:id/edit" element={only(WRITERS.assistance, <AssistanceFormPage />)} />
+              <Route path="pairings/coverage" element={only(STAFF, <PairingCoveragePage />)} />
               <Route path="rounds" element={only(STAFF, <RoundListPage />)} />
               <Route path="rounds/new" element={only(WRITERS.rounds, <RoundFormPage />)} />
               <Route path="rounds/:id/edit" element={only(WRITERS.rounds, <RoundFormPage />)} />

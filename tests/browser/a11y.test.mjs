@@ -12,12 +12,16 @@ async function pages(server) {
   const cadre = (await (await call("/cadres?limit=1")).json()).items[0];
   const office = (await (await call("/offices?limit=1")).json()).items[0];
   const user = (await (await call("/users?limit=1")).json()).items[0];
+  const household = (await (await call("/households?limit=1")).json()).items[0];
   return [
     "/villages",
     `/villages/${village.id}`,
     "/villages/new",
     `/villages/${village.id}/edit`,
     `/villages/${village.id}/surveys/compare`,
+    "/households",
+    `/households/${household.id}`,
+    "/pairings/coverage",
     "/rounds",
     "/rounds/new",
     `/rounds/${round.id}/edit`,

@@ -1,13 +1,13 @@
 import type { Role } from "../auth/AuthContext";
 
-export type NavKey = "users" | "offices" | "cadres" | "villages" | "rounds" | "teams" | "audit" | "statistics";
+export type NavKey = "users" | "offices" | "cadres" | "villages" | "rounds" | "teams" | "audit" | "statistics" | "households" | "pairingCoverage";
 
 /** What each role finds in the menu; the server enforces the same rules on every request. */
 export const NAV_BY_ROLE: Record<Role, NavKey[]> = {
-  admin: ["users", "offices", "cadres", "villages", "rounds", "teams", "audit"],
-  department: ["villages", "rounds", "teams", "cadres"],
-  team: [],
-  village_committee: [],
+  admin: ["users", "offices", "cadres", "villages", "households", "pairingCoverage", "rounds", "teams", "audit"],
+  department: ["villages", "households", "pairingCoverage", "rounds", "teams", "cadres"],
+  team: ["households"],
+  village_committee: ["households"],
   regional: ["statistics"],
 };
 
@@ -20,6 +20,8 @@ export const NAV_PATH: Record<NavKey, string> = {
   teams: "/teams",
   audit: "/audit",
   statistics: "/statistics",
+  households: "/households",
+  pairingCoverage: "/pairings/coverage",
 };
 
 export const ADMIN: Role[] = ["admin"];
@@ -33,7 +35,7 @@ export function isVillageUser(role: Role | undefined): boolean {
 
 export type { Role };
 
-export type Resource = "villages" | "rounds" | "teams" | "cadres" | "users" | "offices" | "surveys";
+export type Resource = "villages" | "rounds" | "teams" | "cadres" | "users" | "offices" | "surveys" | "households" | "pairings" | "assistance";
 
 /** Who may create and edit each resource (the server enforces the same on every write). */
 export const WRITERS: Record<Resource, Role[]> = {
@@ -46,7 +48,14 @@ export const WRITERS: Record<Resource, Role[]> = {
   // Village work: the team records its villages' (the server checks which), the department corrects;
   // the administrator and the village committee only read.
   surveys: ["team", "department"],
+  // 农牧户, 结对认亲, 帮扶: the same rule (crates/domain/src/access.rs).
+  households: ["team", "department"],
+  pairings: ["team", "department"],
+  assistance: ["team", "department"],
 };
+
+/** Who reads pairings and assistance: the committee does not (the server answers 404 to it). */
+export const PAIRING_READERS: Role[] = ["admin", "department", "team"];
 
 /** The one role check pages use for their edit/new buttons. */
 export function canWrite(role: Role | undefined, resource: Resource): boolean {

@@ -8,7 +8,7 @@ import { createStore, del, entries, set, type UseStore } from "idb-keyval";
 export type OutboxState = "waiting" | "sending" | "failed" | "conflict";
 
 export interface OutboxRequest {
-  method: "POST" | "PATCH";
+  method: "POST" | "PATCH" | "PUT" | "DELETE";
   /** API path, e.g. `/api/v1/villages` or `/api/v1/villages/3`. */
   path: string;
   body: unknown;

@@ -116,7 +116,7 @@ export default function OutboxPage() {
                     {t(`outbox.state.${item.state}`)}
                   </Tag>
                   <Typography.Text strong>
-                    {t(item.method === "POST" ? "outbox.create" : "outbox.update")} · {t(`nav.${item.resource}`, { defaultValue: item.resource })}
+                    {t(item.method === "POST" ? "outbox.create" : item.method === "DELETE" ? "outbox.delete" : "outbox.update")} · {t(`nav.${item.resource}`, { defaultValue: item.resource })}
                   </Typography.Text>
                   <span>{item.label}</span>
                   <Typography.Text type="secondary">{formatDateTime(new Date(item.createdAt).toISOString(), i18n.language)}</Typography.Text>

@@ -7,6 +7,7 @@ import { api, unwrap, type Schemas } from "../../api/client";
 import { useCanWrite } from "../../components/guards";
 import { PageTitle } from "../../components/PageTitle";
 import { VillageName } from "../../components/VillageName";
+import { VillageHouseholds } from "../households/VillageHouseholds";
 import { VillageSurveys } from "../surveys/VillageSurveys";
 import { fetchVillage } from "./api";
 
@@ -80,6 +81,7 @@ export default function VillageDetailPage() {
           ]}
         />
       </Card>
+      <VillageHouseholds villageId={v.id} />
       <VillageSurveys villageId={v.id} />
     </>
   );
