@@ -448,6 +448,10 @@ pub async fn list(
     let (rows, role) = state
         .read_as(bearer, move |conn, auth| {
             let scope = list_scope(&auth.actor, Resource::Household).map_err(ApiError::from)?;
+            // Who is paired with whom is not the committee's to learn, not even through a filter.
+            if paired.is_some() {
+                list_scope(&auth.actor, Resource::Pairing).map_err(ApiError::from)?;
+            }
             let filter = HouseholdFilter {
                 department_id: scope.department_id,
                 only_villages: scope.villages,

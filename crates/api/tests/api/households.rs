@@ -619,6 +619,14 @@ both_backends!(
             .json();
         let all = count(&app, &staff).await;
         assert_eq!(unpaired["total"]["count"].as_i64(), Some(all - 1));
+        // The committee reads its village's households but not who is paired: the filter is refused.
+        let committee = app.login("committee_magada").await;
+        let r = app
+            .get("/api/v1/households?paired=true&year=2011", &committee)
+            .await;
+        assert_eq!(r.status, 403, "{}", r.text());
+        let r = app.get("/api/v1/households?year=2011", &committee).await;
+        assert_eq!(r.status, 200, "{}", r.text());
         // Most recently changed first.
         let id = app
             .find_id("/api/v1/households", &staff, "head_name", "扎西多吉")
