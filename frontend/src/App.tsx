@@ -51,13 +51,22 @@ const FONT_STACK =
 
 /**
  * WCAG 2.2 AA: antd's default blue (#1677ff) and its pale greys are below 4.5:1 on white. A darker
- * primary and darker secondary text keep every label, link and selected menu item readable.
+ * primary (and darker hover and active states) and darker secondary text keep every label, link,
+ * button and selected menu item readable.
  */
 export const THEME: ThemeConfig = {
   token: {
     fontFamily: FONT_STACK,
     colorPrimary: "#0958d9",
+    // Hovered and pressed states darker, not lighter: a tapped button keeps its hover colour on a
+    // phone, and white text on antd's lighter default hover blue is below 4.5:1.
+    colorPrimaryHover: "#003eb3",
+    colorPrimaryActive: "#002c8c",
     colorLink: "#0958d9",
+    colorLinkHover: "#003eb3",
+    colorLinkActive: "#002c8c",
+    colorErrorHover: "#a8071a",
+    colorErrorActive: "#820014",
     colorTextTertiary: "rgba(0, 0, 0, 0.62)",
     colorTextDescription: "rgba(0, 0, 0, 0.62)",
     colorTextPlaceholder: "rgba(0, 0, 0, 0.55)",
