@@ -151,14 +151,17 @@ const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
  * each rule with a few of the offending elements.
  */
 export async function checkA11y(page, label = page.url()) {
-  // Not in the middle of an animation: a toast fading out (antd's *-leave-active, at partial
-  // opacity) would be measured at a contrast nobody reads it at.
+  // Measured as the page settles, not mid-animation: a toast fading out (antd's *-leave-active)
+  // or a button halfway through a 0.2 s colour transition would be measured at a contrast nobody
+  // reads it at. Wait for running enter/leave animations, then switch transitions off for the check.
   await page
     .waitForFunction(() => !document.querySelector('[class*="-leave-active"], [class*="-enter-active"], [class*="-appear-active"]'), undefined, {
       timeout: 5_000,
     })
     .catch(() => undefined);
+  const settle = await page.addStyleTag({ content: "*, *::before, *::after { transition: none !important; }" });
   const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+  await settle.evaluate((el) => el.remove()).catch(() => undefined);
   const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   if (bad.length > 0) {
     const lines = bad.map(
