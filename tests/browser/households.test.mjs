@@ -42,9 +42,16 @@ const OPEN_DROPDOWN = ".ant-select-dropdown:not(.ant-select-dropdown-hidden)";
  * judges the page as the user sees it afterwards; a multiple choice stays open until Escape).
  */
 async function choose(page, scope, testId, option) {
-  await scope.getByTestId(testId).click();
-  await page.locator(`${OPEN_DROPDOWN} .ant-select-item-option`, { hasText: option }).first().click();
-  await closed(page);
+  const select = scope.getByTestId(testId);
+  // A click can land while the dropdown is still sliding in and miss the option: check that the
+  // choice shows in the field, and try again if it does not.
+  for (let attempt = 1; ; attempt++) {
+    await select.click();
+    await page.locator(`${OPEN_DROPDOWN} .ant-select-item-option`, { hasText: option }).first().click();
+    await closed(page);
+    if ((await select.locator(".ant-select-selection-item", { hasText: option }).count()) > 0) return;
+    if (attempt === 3) throw new Error(`${option} was not chosen in ${testId}`);
+  }
 }
 
 async function closed(page) {
