@@ -105,6 +105,7 @@ fn field_zh(code: &str) -> Option<&'static str> {
         "donor_without_source" => "只有来源为“社会捐赠”的台账填写捐赠方",
         "goods_only_in_kind" => "只有实物捐赠填写物品、数量和单位",
         "project_other_village" => "项目须属于同一村庄",
+        "no_accounts" => "该合作社还没有这一年的账目，请先录入",
         _ => return None,
     })
 }
@@ -125,6 +126,8 @@ fn entity_zh(entity: &str) -> &str {
         "project" => "驻村项目",
         "donor" => "捐赠方",
         "ledger_entry" => "台账记录",
+        "cooperative" => "合作社",
+        "cooperative_member" => "合作社成员",
         other => other,
     }
 }
@@ -175,6 +178,9 @@ pub fn problem_zh(code: &str, params: &BTreeMap<String, String>) -> Option<Strin
         "reversal_of_reversal" => "冲销记录不能再冲销，请重新记一笔",
         "already_confirmed" => "村委会已经确认过这笔台账",
         "not_confirmable" => "冲销记录或已冲销的台账不需要确认",
+        "distribution_below_sixty_percent" => "按交易量返还的盈余不得低于可分配盈余的 60%：至少应为 {required_fen} 分，方案为 {planned_fen} 分，还差 {short_fen} 分",
+        "no_surplus" => "本年度可分配盈余为 {distributable_fen} 分，没有可分配的盈余",
+        "no_basis" => "没有成员可作为这部分分配的依据（无交易量或无出资）",
         _ => return None,
     };
     Some(fill(t, params))

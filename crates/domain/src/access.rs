@@ -35,10 +35,12 @@ pub enum Resource {
     LedgerEntry,
     /// 捐赠方: a donor of the department, reused across ledger entries.
     Donor,
+    /// 合作社: a village's cooperative with its members, accounts and distributions.
+    Cooperative,
 }
 
 impl Resource {
-    pub const ALL: [Resource; 16] = [
+    pub const ALL: [Resource; 17] = [
         Resource::Department,
         Resource::Office,
         Resource::User,
@@ -55,6 +57,7 @@ impl Resource {
         Resource::Project,
         Resource::LedgerEntry,
         Resource::Donor,
+        Resource::Cooperative,
     ];
 
     /// Rows of these belong to one village; village-bound roles see only their villages' rows.
@@ -70,6 +73,7 @@ impl Resource {
                 | Resource::Assistance
                 | Resource::Project
                 | Resource::LedgerEntry
+                | Resource::Cooperative
         )
     }
 }
@@ -157,7 +161,7 @@ fn role_allows(role: Role, action: Action, resource: Resource) -> bool {
             Role::Team | Role::Department => true,
             Role::Admin => action == Read,
             Role::VillageCommittee => {
-                action == Read && matches!(resource, Survey | Household | Project)
+                action == Read && matches!(resource, Survey | Household | Project | Cooperative)
             }
             Role::Regional => false,
         };
@@ -190,6 +194,7 @@ fn is_village_work(resource: Resource) -> bool {
             | Resource::Pairing
             | Resource::Assistance
             | Resource::Project
+            | Resource::Cooperative
     )
 }
 
@@ -364,6 +369,9 @@ mod tests {
         (ADMIN, Donor,      Read,   [A, A, N]),
         (ADMIN, Donor,      Create, [F, F, N]),
         (ADMIN, Donor,      Update, [F, F, N]),
+        (ADMIN, Cooperative, Read,   [A, A, N]),
+        (ADMIN, Cooperative, Create, [F, F, N]),
+        (ADMIN, Cooperative, Update, [F, F, N]),
 
         (DEPT,  Department, Read,   [A, A, N]),
         (DEPT,  Department, Create, [F, F, F]),
@@ -413,6 +421,9 @@ mod tests {
         (DEPT,  Donor,      Read,   [A, A, N]),
         (DEPT,  Donor,      Create, [A, A, N]),
         (DEPT,  Donor,      Update, [A, A, N]),
+        (DEPT,  Cooperative, Read,   [A, A, N]),
+        (DEPT,  Cooperative, Create, [A, A, N]),
+        (DEPT,  Cooperative, Update, [A, A, N]),
 
         (TEAM,  Department, Read,   [A, A, N]),
         (TEAM,  Department, Create, [F, F, F]),
@@ -462,6 +473,9 @@ mod tests {
         (TEAM,  Donor,      Read,   [A, A, N]),
         (TEAM,  Donor,      Create, [A, A, N]),
         (TEAM,  Donor,      Update, [F, F, N]),
+        (TEAM,  Cooperative, Read,   [A, N, N]),
+        (TEAM,  Cooperative, Create, [A, N, N]),
+        (TEAM,  Cooperative, Update, [A, N, N]),
 
         (CMTE,  Department, Read,   [A, A, N]),
         (CMTE,  Department, Create, [F, F, F]),
@@ -511,6 +525,9 @@ mod tests {
         (CMTE,  Donor,      Read,   [A, A, N]),
         (CMTE,  Donor,      Create, [F, F, N]),
         (CMTE,  Donor,      Update, [F, F, N]),
+        (CMTE,  Cooperative, Read,   [A, N, N]),
+        (CMTE,  Cooperative, Create, [F, N, N]),
+        (CMTE,  Cooperative, Update, [F, N, N]),
 
         (REGL,  Department, Read,   [A, A, N]),
         (REGL,  Department, Create, [F, F, F]),
@@ -560,6 +577,9 @@ mod tests {
         (REGL,  Donor,      Read,   [N, N, N]),
         (REGL,  Donor,      Create, [F, F, N]),
         (REGL,  Donor,      Update, [F, F, N]),
+        (REGL,  Cooperative, Read,   [N, N, N]),
+        (REGL,  Cooperative, Create, [N, N, N]),
+        (REGL,  Cooperative, Update, [N, N, N]),
     ];
 
     const ACTIONS: [Action; 3] = [Read, Create, Update];
@@ -636,7 +656,8 @@ mod tests {
     fn the_all_lists_name_every_variant_once() {
         let resources = Resource::ALL.map(|r| match r {
             Department | Office | User | Cadre | Village | Round | Team | TeamMember | Audit
-            | Survey | Household | Pairing | Assistance | Project | LedgerEntry | Donor => r,
+            | Survey | Household | Pairing | Assistance | Project | LedgerEntry | Donor
+            | Cooperative => r,
         });
         let roles = Role::ALL.map(|r| match r {
             Role::Admin

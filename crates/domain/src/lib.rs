@@ -5,6 +5,7 @@ pub mod access;
 pub mod auth;
 pub mod calendar;
 pub mod chars;
+pub mod cooperative;
 pub mod divisions;
 pub mod household;
 pub mod ledger;

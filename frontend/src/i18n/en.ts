@@ -67,6 +67,9 @@ const en: Messages = {
     reversal_of_reversal: "A reversal cannot be reversed: record a new entry instead",
     already_confirmed: "The committee has already confirmed this entry",
     not_confirmable: "A reversal, or a reversed entry, is not confirmed",
+    distribution_below_sixty_percent: "At least 60 % of the distributable surplus must go back by trade volume: {{required_fen}} fen; the plan gives {{planned_fen}}, {{short_fen}} short",
+    no_surplus: "The year's distributable surplus is {{distributable_fen}} fen: nothing to distribute",
+    no_basis: "No member has a basis to share this part by (no trade or no capital)",
   },
   fieldError: {
     required: "Required",
@@ -123,6 +126,7 @@ const en: Messages = {
     donor_without_source: "Only an entry whose source is “donor” names a donor",
     goods_only_in_kind: "Only goods donated in kind have an item, quantity and unit",
     project_other_village: "The project must be one of the entry's village",
+    no_accounts: "The cooperative has no accounts for this year: record them first",
     invalid: "Invalid",
   },
   entity: {
@@ -140,6 +144,8 @@ const en: Messages = {
     project: "project",
     donor: "donor",
     ledger_entry: "ledger entry",
+    cooperative: "cooperative",
+    cooperative_member: "cooperative member",
   },
   role: {
     admin: "Administrator",

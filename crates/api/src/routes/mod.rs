@@ -7,6 +7,7 @@ pub mod assistance;
 pub mod audit;
 pub mod auth;
 pub mod cadres;
+pub mod cooperatives;
 pub mod departments;
 pub mod divisions;
 pub mod donors;
@@ -52,6 +53,7 @@ where
             .configure(projects::configure)
             .configure(ledger::configure)
             .configure(donors::configure)
+            .configure(cooperatives::configure)
             .configure(audit::configure),
     )
     .service(health::healthz)

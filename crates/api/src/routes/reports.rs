@@ -1,7 +1,7 @@
 //! The annual report (年度总结): a department's (or one village's) year computed from its records.
 //! Every figure is a count or a sum the database computes at request time; nothing here knows the
-//! numbers. Sections come with their modules: stationing, pairing, projects and funds today;
-//! activities, cooperatives, needs, presence and disclosures as those modules land.
+//! numbers. Sections come with their modules: stationing, pairing, projects, funds and
+//! cooperatives today; activities, needs, presence and disclosures as those modules land.
 
 use crate::auth::Bearer;
 use crate::error::ApiError;
@@ -138,6 +138,26 @@ pub struct FundsFigures {
     pub unconfirmed: i64,
 }
 
+/// 合作社 of the villages: members and capital at the year's end, the year's surplus and what
+/// distributions gave back to members.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CooperativesFigures {
+    #[schema(example = 3)]
+    pub count: i64,
+    /// Members at the year's end (joined by then, not left).
+    #[schema(example = 25)]
+    pub members: i64,
+    /// Their contributions (cash, land, livestock valued), in fen.
+    #[schema(example = 17300000)]
+    pub capital_fen: i64,
+    /// The year's distributable surplus of the cooperatives with accounts, in fen.
+    #[schema(example = 24300000)]
+    pub surplus_fen: i64,
+    /// What the year's distributions gave back to members, in fen.
+    #[schema(example = 24300000)]
+    pub distributed_to_members_fen: i64,
+}
+
 /// The year of a department, or of one village.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AnnualReport {
@@ -151,6 +171,7 @@ pub struct AnnualReport {
     pub pairing: PairingFigures,
     pub projects: ProjectsFigures,
     pub funds: FundsFigures,
+    pub cooperatives: CooperativesFigures,
 }
 
 /// The annual report for a year: computed from the records at request time, for the user's
@@ -190,6 +211,13 @@ pub async fn annual(
             let pairing = q::pairing(conn, &s)?;
             let projects = q::projects(conn, &s)?;
             let funds = q::funds(conn, &s)?;
+            let (count, members, capital_fen, surplus_fen, distributed_to_members_fen) =
+                zhucun_persistence::cooperatives::report(
+                    conn,
+                    scope.department_id,
+                    villages.as_deref(),
+                    year,
+                )?;
             let department = zhucun_persistence::departments::get(conn, scope.department_id)?;
             Ok(AnnualReport {
                 year,
@@ -242,6 +270,13 @@ pub async fn annual(
                         .map(|(name, total_fen)| DonorFigures { name, total_fen })
                         .collect(),
                     unconfirmed: funds.unconfirmed,
+                },
+                cooperatives: CooperativesFigures {
+                    count,
+                    members,
+                    capital_fen,
+                    surplus_fen,
+                    distributed_to_members_fen,
                 },
             })
         })

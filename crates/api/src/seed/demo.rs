@@ -476,5 +476,9 @@ pub(super) fn load(
         .collect();
     super::demo_projects::load(conn, fin, &current, &earlier_villages, jt, deji)?;
     super::demo_ledger::load(conn, fin, &current, &earlier_villages, jt, deji)?;
+    let [magada, yakaya, _, qiongguo] = current_villages[..] else {
+        return Err("four current villages expected".into());
+    };
+    super::demo_cooperatives::load(conn, fin, [magada, yakaya, qiongguo], jt, deji)?;
     Ok(())
 }

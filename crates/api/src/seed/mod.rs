@@ -4,6 +4,7 @@
 //! source article's world is loaded instead (`demo`), through the same validation as API writes.
 
 mod demo;
+mod demo_cooperatives;
 mod demo_households;
 mod demo_ledger;
 pub mod demo_pairings;

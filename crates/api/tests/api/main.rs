@@ -8,6 +8,7 @@ mod assistance;
 mod auth;
 mod common;
 mod conventions;
+mod cooperatives;
 mod divisions;
 mod fixtures;
 mod hardening;
