@@ -31,6 +31,9 @@ const HouseholdDetailPage = lazyRetry(() => import("./features/households/Househ
 const HouseholdFormPage = lazyRetry(() => import("./features/households/HouseholdFormPage"));
 const AssistanceFormPage = lazyRetry(() => import("./features/pairings/AssistanceFormPage"));
 const PairingCoveragePage = lazyRetry(() => import("./features/pairings/PairingCoveragePage"));
+const ProjectBoardPage = lazyRetry(() => import("./features/projects/ProjectBoardPage"));
+const ProjectDetailPage = lazyRetry(() => import("./features/projects/ProjectDetailPage"));
+const ProjectFormPage = lazyRetry(() => import("./features/projects/ProjectFormPage"));
 const RoundListPage = lazyRetry(() => import("./features/rounds/RoundListPage"));
 const RoundFormPage = lazyRetry(() => import("./features/rounds/RoundFormPage"));
 const TeamListPage = lazyRetry(() => import("./features/teams/TeamListPage"));
@@ -129,6 +132,11 @@ export default function App() {
               <Route path="households/:id/edit" element={only(WRITERS.households, <HouseholdFormPage />)} />
               <Route path="households/:householdId/assistance/new" element={only(WRITERS.assistance, <AssistanceFormPage />)} />
               <Route path="assistance/:id/edit" element={only(WRITERS.assistance, <AssistanceFormPage />)} />
+              <Route path="projects" element={only(VILLAGE_USERS, <ProjectBoardPage />)} />
+              <Route path="projects/new" element={only(WRITERS.projects, <ProjectFormPage />)} />
+              <Route path="villages/:villageId/projects/new" element={only(WRITERS.projects, <ProjectFormPage />)} />
+              <Route path="projects/:id" element={only(VILLAGE_USERS, <ProjectDetailPage />)} />
+              <Route path="projects/:id/edit" element={only(WRITERS.projects, <ProjectFormPage />)} />
               <Route path="pairings/coverage" element={only(STAFF, <PairingCoveragePage />)} />
               <Route path="rounds" element={only(STAFF, <RoundListPage />)} />
               <Route path="rounds/new" element={only(WRITERS.rounds, <RoundFormPage />)} />

@@ -8,6 +8,7 @@ import { useCanWrite } from "../../components/guards";
 import { PageTitle } from "../../components/PageTitle";
 import { VillageName } from "../../components/VillageName";
 import { VillageHouseholds } from "../households/VillageHouseholds";
+import { VillageProjects } from "../projects/VillageProjects";
 import { VillageSurveys } from "../surveys/VillageSurveys";
 import { fetchVillage } from "./api";
 
@@ -82,6 +83,7 @@ export default function VillageDetailPage() {
         />
       </Card>
       <VillageHouseholds villageId={v.id} />
+      <VillageProjects villageId={v.id} />
       <VillageSurveys villageId={v.id} />
     </>
   );
