@@ -21,7 +21,7 @@ import { parseYuan } from "../../lib/amounts";
 import { thisYear } from "../households/api";
 import { fetchTeams, teamKeys, teamLabel } from "../teams/api";
 import { fetchVillage } from "../villages/api";
-import { CATEGORIES, projectForm, type ProjectValues } from "./api";
+import { CATEGORIES, fetchProject, projectForm, projectKeys, type ProjectValues } from "./api";
 
 /** A picker inside a Form.Item without `aria-required` on its <div> (see FormSelect). */
 function withoutAriaRequired<P extends object>(props: P & { "aria-required"?: unknown }): P {
@@ -71,6 +71,8 @@ export default function ProjectFormPage() {
   const def = useMemo(() => projectForm(villageId), [villageId]);
   const page = useRecordPage(def);
   const village = useQuery({ queryKey: ["villages", villageId], queryFn: () => fetchVillage(villageId!), enabled: villageId !== null && page.isNew });
+  // Editing: the village is fixed; it is named above the fields (the record is already loaded).
+  const record = useQuery({ queryKey: projectKeys.detail(page.id ?? 0), queryFn: () => fetchProject(page.id!), enabled: page.id !== null });
   if (page.gate) return page.gate;
   const { key, ...formProps } = page.formProps;
   const required = { required: true, message: t("form.required") };
@@ -101,6 +103,11 @@ export default function ProjectFormPage() {
         {page.isNew && village.data && (
           <p data-testid="project-form-village">
             {t("project.village")}：<VillageName name={village.data.data.name} nameBo={village.data.data.name_bo} />
+          </p>
+        )}
+        {!page.isNew && record.data && (
+          <p data-testid="project-form-village">
+            {t("project.village")}：{record.data.data.village_name}
           </p>
         )}
         <Form.Item name="title" label={t("project.title")} rules={[{ ...required, whitespace: true }]}>
