@@ -108,6 +108,10 @@ pub enum ApiError {
     Unauthorized(String),
     #[error("you may not do this")]
     Forbidden,
+    /// The role may act on this row but not in this way (403), with a code clients translate
+    /// (a department user recording an expenditure).
+    #[error("{message}")]
+    ForbiddenBecause { code: &'static str, message: String },
     #[error("not found")]
     NotFound,
     #[error("method not allowed")]
@@ -160,7 +164,7 @@ impl ApiError {
             ApiError::Validation(_) => "validation",
             ApiError::BadRequest(_) => "bad-request",
             ApiError::Unauthorized(_) => "unauthorized",
-            ApiError::Forbidden => "forbidden",
+            ApiError::Forbidden | ApiError::ForbiddenBecause { .. } => "forbidden",
             ApiError::NotFound => "not-found",
             ApiError::MethodNotAllowed(_) => "method-not-allowed",
             ApiError::Conflict(_)
@@ -180,7 +184,9 @@ impl ApiError {
     /// The code clients translate: the kind's code in snake_case, or a more specific one.
     fn specific_code(&self) -> String {
         match self {
-            ApiError::Refused { code, .. } => (*code).to_owned(),
+            ApiError::Refused { code, .. } | ApiError::ForbiddenBecause { code, .. } => {
+                (*code).to_owned()
+            }
             ApiError::IllegalTransition { .. } => "illegal_transition".to_owned(),
             ApiError::Unprocessable(_) => "idempotency_key_reused".to_owned(),
             other => other.code().replace('-', "_"),
@@ -192,7 +198,7 @@ impl ApiError {
             ApiError::Validation(_) => "Invalid request",
             ApiError::BadRequest(_) => "Bad request",
             ApiError::Unauthorized(_) => "Not authenticated",
-            ApiError::Forbidden => "Forbidden",
+            ApiError::Forbidden | ApiError::ForbiddenBecause { .. } => "Forbidden",
             ApiError::NotFound => "Not found",
             ApiError::MethodNotAllowed(_) => "Method not allowed",
             ApiError::Conflict(_)
@@ -264,7 +270,7 @@ impl ResponseError for ApiError {
         match self {
             ApiError::Validation(_) | ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden => StatusCode::FORBIDDEN,
+            ApiError::Forbidden | ApiError::ForbiddenBecause { .. } => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict(_)

@@ -100,6 +100,11 @@ fn field_zh(code: &str) -> Option<&'static str> {
         "repeated" => "{value} 重复出现",
         "national_id" => "不能包含身份证号（系统不保存身份证号）",
         "same_category" => "与当前类别相同，无需变更",
+        "quantity_decimal" => "须为大于 0 的数量，最多三位小数，例如 15.5",
+        "donation_source" => "捐赠的来源须为“社会捐赠”",
+        "donor_without_source" => "只有来源为“社会捐赠”的台账填写捐赠方",
+        "goods_only_in_kind" => "只有实物捐赠填写物品、数量和单位",
+        "project_other_village" => "项目须属于同一村庄",
         _ => return None,
     })
 }
@@ -118,6 +123,8 @@ fn entity_zh(entity: &str) -> &str {
         "pairing" => "结对",
         "assistance" => "帮扶记录",
         "project" => "驻村项目",
+        "donor" => "捐赠方",
+        "ledger_entry" => "台账记录",
         other => other,
     }
 }
@@ -160,6 +167,14 @@ pub fn problem_zh(code: &str, params: &BTreeMap<String, String>) -> Option<Strin
         "illegal_transition" => "此项目现在不能转到该阶段；您现在可以转到：{allowed}",
         "project_final" => "项目已验收或已取消，不能再修改",
         "project_past_declared" => "项目已过申报阶段，只有厅机关可以修改",
+        "ledger_kind_not_yours" => {
+            "您的角色不能记录这类台账：厅机关记录拨付，驻村工作队记录支出和捐赠"
+        }
+        "confirmation_by_committee" => "只有本村村委会可以确认收到",
+        "already_reversed" => "这笔台账已经冲销过",
+        "reversal_of_reversal" => "冲销记录不能再冲销，请重新记一笔",
+        "already_confirmed" => "村委会已经确认过这笔台账",
+        "not_confirmable" => "冲销记录或已冲销的台账不需要确认",
         _ => return None,
     };
     Some(fill(t, params))

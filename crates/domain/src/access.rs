@@ -31,10 +31,14 @@ pub enum Resource {
     Assistance,
     /// 驻村项目: a village's project and its stage pipeline.
     Project,
+    /// 资金台账: an immutable entry of money or goods reaching or leaving a village.
+    LedgerEntry,
+    /// 捐赠方: a donor of the department, reused across ledger entries.
+    Donor,
 }
 
 impl Resource {
-    pub const ALL: [Resource; 14] = [
+    pub const ALL: [Resource; 16] = [
         Resource::Department,
         Resource::Office,
         Resource::User,
@@ -49,6 +53,8 @@ impl Resource {
         Resource::Pairing,
         Resource::Assistance,
         Resource::Project,
+        Resource::LedgerEntry,
+        Resource::Donor,
     ];
 
     /// Rows of these belong to one village; village-bound roles see only their villages' rows.
@@ -63,6 +69,7 @@ impl Resource {
                 | Resource::Pairing
                 | Resource::Assistance
                 | Resource::Project
+                | Resource::LedgerEntry
         )
     }
 }
@@ -126,6 +133,25 @@ fn role_allows(role: Role, action: Action, resource: Resource) -> bool {
     // Village work: teams record it for their villages, the department reads it all and may
     // correct it, the administrator only reads. The committee reads its village's surveys and
     // households (it is their village), not who of the department helps whom with how much.
+    // The ledger is public money: the committee reads its village's entries (and confirms their
+    // receipt, a separate rule); entries are never changed, only reversed by a new entry (a
+    // create). Donors are the department's, read by everyone who reads entries, added by those
+    // who record donations, corrected by the department.
+    if resource == LedgerEntry {
+        return match role {
+            Role::Team | Role::Department => action != Update,
+            Role::Admin | Role::VillageCommittee => action == Read,
+            Role::Regional => false,
+        };
+    }
+    if resource == Donor {
+        return match role {
+            Role::Department => true,
+            Role::Team => action != Update,
+            Role::Admin | Role::VillageCommittee => action == Read,
+            Role::Regional => false,
+        };
+    }
     if is_village_work(resource) {
         return match role {
             Role::Team | Role::Department => true,
@@ -332,6 +358,12 @@ mod tests {
         (ADMIN, Project,    Read,   [A, A, N]),
         (ADMIN, Project,    Create, [F, F, N]),
         (ADMIN, Project,    Update, [F, F, N]),
+        (ADMIN, LedgerEntry, Read,  [A, A, N]),
+        (ADMIN, LedgerEntry, Create,[F, F, N]),
+        (ADMIN, LedgerEntry, Update,[F, F, N]),
+        (ADMIN, Donor,      Read,   [A, A, N]),
+        (ADMIN, Donor,      Create, [F, F, N]),
+        (ADMIN, Donor,      Update, [F, F, N]),
 
         (DEPT,  Department, Read,   [A, A, N]),
         (DEPT,  Department, Create, [F, F, F]),
@@ -375,6 +407,12 @@ mod tests {
         (DEPT,  Project,    Read,   [A, A, N]),
         (DEPT,  Project,    Create, [A, A, N]),
         (DEPT,  Project,    Update, [A, A, N]),
+        (DEPT,  LedgerEntry, Read,  [A, A, N]),
+        (DEPT,  LedgerEntry, Create,[A, A, N]),
+        (DEPT,  LedgerEntry, Update,[F, F, N]),
+        (DEPT,  Donor,      Read,   [A, A, N]),
+        (DEPT,  Donor,      Create, [A, A, N]),
+        (DEPT,  Donor,      Update, [A, A, N]),
 
         (TEAM,  Department, Read,   [A, A, N]),
         (TEAM,  Department, Create, [F, F, F]),
@@ -418,6 +456,12 @@ mod tests {
         (TEAM,  Project,    Read,   [A, N, N]),
         (TEAM,  Project,    Create, [A, N, N]),
         (TEAM,  Project,    Update, [A, N, N]),
+        (TEAM,  LedgerEntry, Read,  [A, N, N]),
+        (TEAM,  LedgerEntry, Create,[A, N, N]),
+        (TEAM,  LedgerEntry, Update,[F, N, N]),
+        (TEAM,  Donor,      Read,   [A, A, N]),
+        (TEAM,  Donor,      Create, [A, A, N]),
+        (TEAM,  Donor,      Update, [F, F, N]),
 
         (CMTE,  Department, Read,   [A, A, N]),
         (CMTE,  Department, Create, [F, F, F]),
@@ -461,6 +505,12 @@ mod tests {
         (CMTE,  Project,    Read,   [A, N, N]),
         (CMTE,  Project,    Create, [F, N, N]),
         (CMTE,  Project,    Update, [F, N, N]),
+        (CMTE,  LedgerEntry, Read,  [A, N, N]),
+        (CMTE,  LedgerEntry, Create,[F, N, N]),
+        (CMTE,  LedgerEntry, Update,[F, N, N]),
+        (CMTE,  Donor,      Read,   [A, A, N]),
+        (CMTE,  Donor,      Create, [F, F, N]),
+        (CMTE,  Donor,      Update, [F, F, N]),
 
         (REGL,  Department, Read,   [A, A, N]),
         (REGL,  Department, Create, [F, F, F]),
@@ -504,6 +554,12 @@ mod tests {
         (REGL,  Project,    Read,   [N, N, N]),
         (REGL,  Project,    Create, [N, N, N]),
         (REGL,  Project,    Update, [N, N, N]),
+        (REGL,  LedgerEntry, Read,  [N, N, N]),
+        (REGL,  LedgerEntry, Create,[N, N, N]),
+        (REGL,  LedgerEntry, Update,[N, N, N]),
+        (REGL,  Donor,      Read,   [N, N, N]),
+        (REGL,  Donor,      Create, [F, F, N]),
+        (REGL,  Donor,      Update, [F, F, N]),
     ];
 
     const ACTIONS: [Action; 3] = [Read, Create, Update];
@@ -580,7 +636,7 @@ mod tests {
     fn the_all_lists_name_every_variant_once() {
         let resources = Resource::ALL.map(|r| match r {
             Department | Office | User | Cadre | Village | Round | Team | TeamMember | Audit
-            | Survey | Household | Pairing | Assistance | Project => r,
+            | Survey | Household | Pairing | Assistance | Project | LedgerEntry | Donor => r,
         });
         let roles = Role::ALL.map(|r| match r {
             Role::Admin

@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod chars;
 pub mod divisions;
 pub mod household;
+pub mod ledger;
 pub mod organisation;
 pub mod paging;
 pub mod pinyin;

@@ -21,6 +21,13 @@ pub struct UniqueRule {
 
 pub const UNIQUE: &[UniqueRule] = &[
     UniqueRule {
+        constraint: "donors_department_id_name_key",
+        table: "donors",
+        columns: &["department_id", "name"],
+        field: "name",
+        message: "the department already has a donor with this name",
+    },
+    UniqueRule {
         constraint: "household_checks_household_id_year_key",
         table: "household_checks",
         columns: &["household_id", "year"],

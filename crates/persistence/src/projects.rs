@@ -24,12 +24,36 @@ pub struct ProjectRow {
     pub updated_at: NaiveDateTime,
 }
 
-/// A project with its village's and responsible office's names, fetched in the same query.
-#[derive(Debug, Clone, PartialEq, Queryable, Serialize)]
+/// A project with its village's and responsible office's names (fetched in the same query) and
+/// its funds received and spent, summed from the ledger (one more query for a whole page).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ProjectView {
     pub project: ProjectRow,
     pub village_name: String,
     pub office_name: Option<String>,
+    /// Never stored with the project: derived from its ledger entries.
+    pub funds: crate::ledger::Sums,
+}
+
+type Joined = (ProjectRow, String, Option<String>);
+
+/// Adds each project's funds from the ledger, in one query for all of them.
+fn with_funds(conn: &mut DbConnection, rows: Vec<Joined>) -> QueryResult<Vec<ProjectView>> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.0.id).collect();
+    let funds = crate::ledger::project_funds(conn, &ids)?;
+    Ok(rows
+        .into_iter()
+        .map(|(project, village_name, office_name)| ProjectView {
+            funds: funds
+                .iter()
+                .find(|(id, _)| *id == project.id)
+                .map(|(_, sums)| sums.clone())
+                .unwrap_or_default(),
+            project,
+            village_name,
+            office_name,
+        })
+        .collect())
 }
 
 /// Every column a create or an update writes (not the stage).
@@ -137,7 +161,10 @@ macro_rules! view_query {
 }
 
 pub fn get(conn: &mut DbConnection, id: i64) -> QueryResult<ProjectView> {
-    view_query!().filter(projects::id.eq(id)).first(conn)
+    let row: Joined = view_query!().filter(projects::id.eq(id)).first(conn)?;
+    with_funds(conn, vec![row])?
+        .pop()
+        .ok_or(diesel::result::Error::NotFound)
 }
 
 /// The list's filters (on the projects' own columns), applied alike to a page (joined with the
@@ -199,8 +226,13 @@ pub fn list(
             crate::keyset_page!(q, projects::sort_key, projects::id, after, descending);
         }
     }
-    let rows = q.limit(page.limit + 1).load(conn)?;
-    Ok(Page::from_overfetch(rows, page.limit).with_total(total))
+    let rows: Vec<Joined> = q.limit(page.limit + 1).load(conn)?;
+    let page_rows = Page::from_overfetch(rows, page.limit);
+    Ok(Page {
+        items: with_funds(conn, page_rows.items)?,
+        has_more: page_rows.has_more,
+        total,
+    })
 }
 
 /// Moves a project to `to` if it is still at `version`; `None` when someone changed it first.

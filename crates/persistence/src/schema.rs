@@ -358,6 +358,56 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    donors (id) {
+        id -> BigInt,
+        department_id -> BigInt,
+        name -> Text,
+        sort_key -> Text,
+        search_text -> Text,
+        kind -> Text,
+        contact -> Nullable<Text>,
+        notes -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ledger_entries (id) {
+        id -> BigInt,
+        department_id -> BigInt,
+        village_id -> BigInt,
+        project_id -> Nullable<BigInt>,
+        entry_date -> Date,
+        kind -> Text,
+        source -> Text,
+        donor_id -> Nullable<BigInt>,
+        item -> Nullable<Text>,
+        quantity_milli -> Nullable<BigInt>,
+        unit -> Nullable<Text>,
+        amount_fen -> BigInt,
+        evidence -> Nullable<Text>,
+        reverses_id -> Nullable<BigInt>,
+        reversal_reason -> Nullable<Text>,
+        created_by -> BigInt,
+        created_by_username -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ledger_confirmations (id) {
+        id -> BigInt,
+        department_id -> BigInt,
+        entry_id -> BigInt,
+        user_id -> BigInt,
+        username -> Text,
+        at -> Timestamp,
+    }
+}
+
 diesel::joinable!(teams -> rounds (round_id));
 diesel::joinable!(teams -> villages (village_id));
 diesel::joinable!(team_members -> teams (team_id));
@@ -374,6 +424,10 @@ diesel::joinable!(projects -> villages (village_id));
 diesel::joinable!(projects -> teams (team_id));
 diesel::joinable!(projects -> offices (office_id));
 diesel::joinable!(project_events -> projects (project_id));
+diesel::joinable!(ledger_entries -> villages (village_id));
+diesel::joinable!(ledger_entries -> projects (project_id));
+diesel::joinable!(ledger_entries -> donors (donor_id));
+diesel::joinable!(ledger_confirmations -> ledger_entries (entry_id));
 diesel::joinable!(users -> departments (department_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
@@ -401,4 +455,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     assistance,
     projects,
     project_events,
+    donors,
+    ledger_entries,
+    ledger_confirmations,
 );

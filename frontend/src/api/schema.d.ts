@@ -796,7 +796,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * The moves the caller may make on this project now (what a page offers as buttons). The same
+         *     rules as `POST /projects/{id}/transitions` decide them.
+         */
+        get: operations["list_allowed_transitions"];
         put?: never;
         /**
          * Move a project to another stage (`If-Match` required). Team members of the village move it
@@ -827,6 +831,146 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ledger/totals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Totals of the ledger by a group, with the list's filters: sums in fen that agree with the
+         *     entries to the fen, reversals included (at most 5000 groups).
+         */
+        get: operations["ledger_totals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List ledger entries of the villages the caller may see. */
+        get: operations["list_ledger_entries"];
+        put?: never;
+        /**
+         * Record an entry: the department an allocation, a team member of the village an expenditure
+         *     or a donation. Entries are never changed afterwards (a mistake is reversed).
+         */
+        post: operations["create_ledger_entry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ledger/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One ledger entry. */
+        get: operations["get_ledger_entry"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ledger/{id}/reversal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reverse an entry recorded by mistake: a negative entry of the same amount, kind, village,
+         *     project, source and day, pointing at it, with the reason. By whoever may record that kind in
+         *     that village. An entry is reversed at most once (409 `already_reversed`); a reversal is never
+         *     reversed (409 `reversal_of_reversal`).
+         */
+        post: operations["reverse_ledger_entry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ledger/{id}/confirmation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm receipt of an entry of the village (the village committee of that village only;
+         *     once). Another village's committee does not see the entry (404); other roles may not
+         *     confirm (403 `confirmation_by_committee`).
+         */
+        post: operations["confirm_ledger_entry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/donors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the department's donors. */
+        get: operations["list_donors"];
+        put?: never;
+        /**
+         * Add a donor (the department, or a team bringing in a donation). A name the department
+         *     already has is a 409 on `name`: use that donor.
+         */
+        post: operations["create_donor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/donors/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One donor. */
+        get: operations["get_donor"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Correct a donor (the department). */
+        patch: operations["update_donor"];
         trace?: never;
     };
     "/api/v1/audit": {
@@ -884,6 +1028,22 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description A move the caller may make now. */
+        AllowedMove: {
+            /** @example mature */
+            to: string;
+            /**
+             * @description `forward`, `return` (one stage back) or `cancel`.
+             * @example forward
+             */
+            kind: string;
+            /** @description A return must say why. */
+            comment_required: boolean;
+        };
+        /** @description The moves the caller may make now, in pipeline order (`cancelled` last); empty when none. */
+        AllowedMoves: {
+            items: components["schemas"]["AllowedMove"][];
+        };
         /** @description The year of a department, or of one village. */
         AnnualReport: {
             /**
@@ -1438,6 +1598,55 @@ export interface components {
              */
             not_recorded: string;
         };
+        Donor: {
+            /**
+             * Format: int64
+             * @example 3
+             */
+            id: number;
+            /** @example 西藏信托有限公司 */
+            name: string;
+            /**
+             * @description enterprise, government, ngo or individual.
+             * @example enterprise
+             */
+            kind: string;
+            /** @example 办公室 0891-6000000 */
+            contact?: string | null;
+            notes?: string | null;
+            /**
+             * Format: int32
+             * @example 1
+             */
+            version: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        DonorCreate: {
+            /** @example 西藏信托有限公司 */
+            name: string;
+            /** @example enterprise */
+            kind: string;
+            /** @example 办公室 0891-6000000 */
+            contact?: string | null;
+            notes?: string | null;
+        };
+        DonorList: {
+            items: components["schemas"]["Donor"][];
+            /** @description Pass as `cursor` to get the next page; `null` on the last page. */
+            next_cursor?: string | null;
+            total?: null | components["schemas"]["ListTotal"];
+        };
+        /** @description Only the fields sent change; `null` clears an optional one. */
+        DonorPatch: {
+            /** @example 西藏信托有限公司 */
+            name?: string | null;
+            kind?: string | null;
+            contact?: string | null;
+            notes?: string | null;
+        };
         Health: {
             /** @example ok */
             status: string;
@@ -1599,6 +1808,225 @@ export interface components {
             /** @description Replaces the causes. */
             causes?: string[] | null;
             notes?: string | null;
+        };
+        /** @description The committee's confirmation of receipt. */
+        LedgerConfirmation: {
+            /** @example committee_yakaya */
+            by_username: string;
+            /** Format: date-time */
+            at: string;
+        };
+        LedgerEntry: {
+            /**
+             * Format: int64
+             * @example 31
+             */
+            id: number;
+            /** Format: int64 */
+            village_id: number;
+            /** @example 亚卡亚村 */
+            village_name: string;
+            /** Format: int64 */
+            project_id?: number | null;
+            /** @example 亚卡亚村养殖专业合作社养殖项目 */
+            project_title?: string | null;
+            /**
+             * Format: date
+             * @description The day the money or goods moved (a reversal carries its original's day).
+             * @example 2019-05-20
+             */
+            date: string;
+            /**
+             * @description allocation 拨付, expenditure 支出, cash_donation 现金捐赠, in_kind_donation 实物捐赠.
+             * @example allocation
+             */
+            kind: string;
+            /**
+             * @description finance 财政资金, department 厅自有资金, donor 社会捐赠, other 其他.
+             * @example department
+             */
+            source: string;
+            /** Format: int64 */
+            donor_id?: number | null;
+            /** @example 西藏信托有限公司 */
+            donor_name?: string | null;
+            /**
+             * @description Goods in kind: what.
+             * @example 草种
+             */
+            item?: string | null;
+            /**
+             * @description Goods in kind: how many, as an exact decimal.
+             * @example 15
+             */
+            quantity?: string | null;
+            /** @example 吨 */
+            unit?: string | null;
+            /**
+             * Format: int64
+             * @description Fen; negative for a reversal.
+             * @example 30000000
+             */
+            amount_fen: number;
+            /**
+             * @description `in` (allocations and donations reaching the village) or `out` (expenditures).
+             * @example in
+             */
+            direction: string;
+            /**
+             * @description What proves it (a document number, a receipt).
+             * @example 藏财农〔2019〕45号
+             */
+            evidence?: string | null;
+            /**
+             * Format: int64
+             * @description For a reversal: the entry it reverses.
+             */
+            reverses_id?: number | null;
+            /** @example 金额录入错误 */
+            reversal_reason?: string | null;
+            /**
+             * Format: int64
+             * @description The reversal of this entry, if it has been reversed.
+             */
+            reversed_by_id?: number | null;
+            confirmation?: null | components["schemas"]["LedgerConfirmation"];
+            /**
+             * @description Whether the village committee may confirm it now (an original entry that stands, not yet
+             *     confirmed).
+             */
+            confirmable: boolean;
+            /** @example office_staff */
+            created_by_username: string;
+            /** Format: date-time */
+            created_at: string;
+        };
+        /**
+         * @example {
+         *       "amount_fen": 15000000,
+         *       "date": "2019-05-20",
+         *       "donor_id": 2,
+         *       "evidence": "捐赠清单 2019-017",
+         *       "item": "草种",
+         *       "kind": "in_kind_donation",
+         *       "project_id": 7,
+         *       "quantity": "15",
+         *       "source": "donor",
+         *       "unit": "吨",
+         *       "village_id": 3
+         *     }
+         */
+        LedgerEntryCreate: {
+            /** Format: int64 */
+            village_id: number;
+            /**
+             * Format: int64
+             * @description A project of the same village.
+             */
+            project_id?: number | null;
+            /**
+             * Format: date
+             * @description Not before 2011-10-01, not in the future.
+             */
+            date: string;
+            /**
+             * @description The department records `allocation`; team members `expenditure`, `cash_donation` and
+             *     `in_kind_donation`.
+             */
+            kind: string;
+            /** @description Donations come from a `donor` (with `donor_id`). */
+            source: string;
+            /** Format: int64 */
+            donor_id?: number | null;
+            /** @description Goods in kind (and only they): what, how many (at most three decimals), which unit. */
+            item?: string | null;
+            quantity?: string | null;
+            unit?: string | null;
+            /**
+             * Format: int64
+             * @description Fen, at least 1 (goods valued in fen).
+             */
+            amount_fen: number;
+            evidence?: string | null;
+        };
+        LedgerEntryList: {
+            items: components["schemas"]["LedgerEntry"][];
+            /** @description Pass as `cursor` to get the next page; `null` on the last page. */
+            next_cursor?: string | null;
+            total?: null | components["schemas"]["ListTotal"];
+        };
+        LedgerGroup: components["schemas"]["LedgerSums"] & {
+            /**
+             * @description The group: a village, project or donor id, a source or kind code, or a year — as text;
+             *     `null` for entries without a project or donor.
+             * @example department
+             */
+            key?: string | null;
+            /** @description The village's name, project's title or donor's name; `null` for codes and years. */
+            label?: string | null;
+        };
+        /** @description Sums in fen of the entries a filter takes, reversals included. */
+        LedgerSums: {
+            /**
+             * Format: int64
+             * @description How many entries (reversals count as entries).
+             * @example 12
+             */
+            entries: number;
+            /**
+             * Format: int64
+             * @description Allocations and donations, in cash or in kind.
+             * @example 131000000
+             */
+            received_fen: number;
+            /**
+             * Format: int64
+             * @description Expenditures.
+             * @example 95000000
+             */
+            spent_fen: number;
+            /**
+             * Format: int64
+             * @description Every amount (received + spent, as both are positive amounts of their own kind).
+             * @example 226000000
+             */
+            amount_fen: number;
+        };
+        /**
+         * @example {
+         *       "group_by": "source",
+         *       "groups": [
+         *         {
+         *           "amount_fen": 131000000,
+         *           "entries": 3,
+         *           "key": "department",
+         *           "label": null,
+         *           "received_fen": 131000000,
+         *           "spent_fen": 0
+         *         },
+         *         {
+         *           "amount_fen": 117000000,
+         *           "entries": 9,
+         *           "key": "donor",
+         *           "label": null,
+         *           "received_fen": 117000000,
+         *           "spent_fen": 0
+         *         }
+         *       ],
+         *       "total": {
+         *         "amount_fen": 248000000,
+         *         "entries": 12,
+         *         "received_fen": 248000000,
+         *         "spent_fen": 0
+         *       }
+         *     }
+         */
+        LedgerTotals: {
+            /** @example source */
+            group_by: string;
+            groups: components["schemas"]["LedgerGroup"][];
+            /** @description The sums of every entry the filter takes (equal to the groups' sums added up). */
+            total: components["schemas"]["LedgerSums"];
         };
         /**
          * @description How many items a list has in all (with its filters): exact up to 1000, else "more than 1000".
@@ -1994,6 +2422,19 @@ export interface components {
              */
             iati_status_code: number;
             /**
+             * Format: int64
+             * @description Funds received (allocations and donations, in cash or in kind) in fen, summed from the
+             *     ledger entries of the project, reversals included. Never stored with the project.
+             * @example 30000000
+             */
+            funds_received_fen: number;
+            /**
+             * Format: int64
+             * @description Expenditures in fen, summed from the ledger the same way.
+             * @example 12000000
+             */
+            funds_spent_fen: number;
+            /**
              * Format: int32
              * @example 3
              */
@@ -2097,6 +2538,13 @@ export interface components {
         };
         RefreshRequest: {
             refresh_token: string;
+        };
+        ReversalRequest: {
+            /**
+             * @description Why the entry was wrong (required).
+             * @example 金额录入错误，应为 2.8 万元
+             */
+            reason: string;
         };
         /**
          * @description The five roles, as the API names them (documentation of `role` fields; the rules live in
@@ -9488,6 +9936,104 @@ export interface operations {
             };
         };
     };
+    list_allowed_transitions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The moves the caller may make now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "comment_required": true,
+                     *           "kind": "return",
+                     *           "to": "proposed"
+                     *         },
+                     *         {
+                     *           "comment_required": false,
+                     *           "kind": "forward",
+                     *           "to": "declared"
+                     *         },
+                     *         {
+                     *           "comment_required": false,
+                     *           "kind": "cancel",
+                     *           "to": "cancelled"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AllowedMoves"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     transition_project: {
         parameters: {
             query?: never;
@@ -9683,6 +10229,1034 @@ export interface operations {
             };
             /** @description No such row, or it belongs to another department or village */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ledger_totals: {
+        parameters: {
+            query: {
+                /**
+                 * @description `village`, `project`, `source`, `kind`, `donor` or `year`.
+                 * @example source
+                 */
+                group_by: string;
+                village_id?: number;
+                project_id?: number;
+                /** @description A kind code. */
+                kind?: string;
+                /** @description A source code. */
+                source?: string;
+                donor_id?: number;
+                /**
+                 * @description Dated in this year.
+                 * @example 2019
+                 */
+                year?: number;
+                /** @description Dated on or after this day. */
+                from?: string;
+                /** @description Dated on or before this day. */
+                to?: string;
+                /** @description `true`: only entries waiting for the village committee's confirmation. */
+                unconfirmed?: boolean;
+                /**
+                 * @description Only entries dated at least this many days ago (with `unconfirmed=true`: what has waited
+                 *     too long).
+                 * @example 30
+                 */
+                older_than_days?: number;
+                /** @description Text in the item, the evidence note or a reversal's reason. */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sums by group and in all */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerTotals"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_ledger_entries: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–500 (default 50). */
+                limit?: number;
+                cursor?: string;
+                /** @description `date` or `amount`; prefix `-` for descending. Default `-date` (newest first). */
+                sort?: string;
+                village_id?: number;
+                project_id?: number;
+                /** @description A kind code. */
+                kind?: string;
+                /** @description A source code. */
+                source?: string;
+                donor_id?: number;
+                /**
+                 * @description Dated in this year.
+                 * @example 2019
+                 */
+                year?: number;
+                /** @description Dated on or after this day. */
+                from?: string;
+                /** @description Dated on or before this day. */
+                to?: string;
+                /** @description `true`: only entries waiting for the village committee's confirmation. */
+                unconfirmed?: boolean;
+                /**
+                 * @description Only entries dated at least this many days ago (with `unconfirmed=true`: what has waited
+                 *     too long).
+                 * @example 30
+                 */
+                older_than_days?: number;
+                /** @description Text in the item, the evidence note or a reversal's reason. */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of ledger entries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerEntryList"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_ledger_entry: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a create safely: the same key and body answer the first response again (with `Idempotent-Replayed: true`); the same key with another request is a 422 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LedgerEntryCreate"];
+            };
+        };
+        responses: {
+            /** @description Recorded */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerEntry"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not record this kind (`ledger_kind_not_yours`) or none at all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with another row (e.g. a duplicate) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (64 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_ledger_entry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entry id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entry */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerEntry"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reverse_ledger_entry: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a create safely: the same key and body answer the first response again (with `Idempotent-Replayed: true`); the same key with another request is a 422 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Entry id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReversalRequest"];
+            };
+        };
+        responses: {
+            /** @description The reversal entry */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerEntry"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Already reversed, or a reversal */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "already_reversed",
+                     *       "detail": "this entry has already been reversed",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "https://zhucun.example/problems/conflict"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (64 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirm_ledger_entry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entry id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entry with its confirmation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerEntry"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not the village committee (`confirmation_by_committee`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Already confirmed, or a reversal / reversed entry (`already_confirmed`, `not_confirmable`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_donors: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–500 (default 50). */
+                limit?: number;
+                cursor?: string;
+                /** @description `name` (by pinyin) or `-name`. */
+                sort?: string;
+                /** @description Text in the name, or its pinyin or initials. */
+                q?: string;
+                /** @description A donor kind code. */
+                kind?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of donors */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DonorList"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_donor: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a create safely: the same key and body answer the first response again (with `Idempotent-Replayed: true`); the same key with another request is a 422 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DonorCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Donor"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with another row (e.g. a duplicate) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (64 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_donor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Donor id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The donor */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Donor"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_donor: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` you loaded (e.g. `"3"`); a stale or foreign tag is a 412, `*` matches any version */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description Donor id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DonorPatch"];
+            };
+        };
+        responses: {
+            /** @description The changed donor */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Donor"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with another row (e.g. a duplicate) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Stale `If-Match`: someone changed the row since you loaded it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (64 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -61,6 +61,12 @@ const en: Messages = {
     illegal_transition: "This project cannot move there now; you may move it to: {{allowed}}",
     project_final: "The project is accepted or cancelled and can no longer change",
     project_past_declared: "The project is past declaration; only the department may change it",
+    ledger_kind_not_yours: "Your role cannot record this kind of entry: the department records allocations, teams record expenditures and donations",
+    confirmation_by_committee: "Only the village committee of the entry's village confirms receipt",
+    already_reversed: "This entry has already been reversed",
+    reversal_of_reversal: "A reversal cannot be reversed: record a new entry instead",
+    already_confirmed: "The committee has already confirmed this entry",
+    not_confirmable: "A reversal, or a reversed entry, is not confirmed",
   },
   fieldError: {
     required: "Required",
@@ -112,6 +118,11 @@ const en: Messages = {
     repeated: "{{value}} appears twice",
     national_id: "Must not contain a national ID number (they are not stored)",
     same_category: "Is the household's current category already",
+    quantity_decimal: "Must be a quantity greater than 0 with at most three decimals, e.g. 15.5",
+    donation_source: "A donation's source must be “donor”",
+    donor_without_source: "Only an entry whose source is “donor” names a donor",
+    goods_only_in_kind: "Only goods donated in kind have an item, quantity and unit",
+    project_other_village: "The project must be one of the entry's village",
     invalid: "Invalid",
   },
   entity: {
@@ -127,6 +138,8 @@ const en: Messages = {
     pairing: "pairing",
     assistance: "assistance record",
     project: "project",
+    donor: "donor",
+    ledger_entry: "ledger entry",
   },
   role: {
     admin: "Administrator",

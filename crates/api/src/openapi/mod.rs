@@ -40,6 +40,7 @@ Updates take `If-Match` with the `ETag` you loaded; creates take an optional `Id
         (name = "assistance", description = "帮扶: what cadres gave households (cash, goods valued, services) in fen, and totals"),
         (name = "reports", description = "年度总结: the annual report computed from the records (sections grow with the modules)"),
         (name = "projects", description = "驻村项目: a village's projects, their stage pipeline (proposed → mature → declared → coordinating → implementing → completed → accepted, or cancelled) moved by transitions with an event each, and the IATI activity status derived from the stage. Funds come from the ledger"),
+        (name = "ledger", description = "资金台账: immutable entries of money and goods reaching a village (allocations, cash and in-kind donations) and of what is spent; reversals instead of edits (PATCH and DELETE are 405), the village committee's confirmation of receipt, totals that agree with the entries to the fen; and the department's donors (捐赠方)"),
         (name = "audit", description = "The audit trail (admin)"),
         (name = "health", description = "Liveness and readiness")
     )

@@ -9,8 +9,10 @@ pub mod auth;
 pub mod cadres;
 pub mod departments;
 pub mod divisions;
+pub mod donors;
 pub mod health;
 pub mod households;
+pub mod ledger;
 pub mod me;
 pub mod offices;
 pub mod pairings;
@@ -48,6 +50,8 @@ where
             .configure(pairings::configure)
             .configure(assistance::configure)
             .configure(projects::configure)
+            .configure(ledger::configure)
+            .configure(donors::configure)
             .configure(audit::configure),
     )
     .service(health::healthz)

@@ -36,6 +36,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(create)
         .service(read)
         .service(update)
+        .service(allowed_transitions)
         .service(transition)
         .service(events);
 }
@@ -98,6 +99,13 @@ pub struct Project {
     /// The IATI ActivityStatus code (1–5).
     #[schema(example = 2)]
     pub iati_status_code: u8,
+    /// Funds received (allocations and donations, in cash or in kind) in fen, summed from the
+    /// ledger entries of the project, reversals included. Never stored with the project.
+    #[schema(example = 30000000)]
+    pub funds_received_fen: i64,
+    /// Expenditures in fen, summed from the ledger the same way.
+    #[schema(example = 12000000)]
+    pub funds_spent_fen: i64,
     #[schema(example = 3)]
     pub version: i32,
     pub created_at: DateTime<Utc>,
@@ -137,6 +145,8 @@ impl From<ProjectView> for Project {
             stage: r.stage,
             iati_status: iati.code().to_owned(),
             iati_status_code: iati.iati_code(),
+            funds_received_fen: v.funds.received_fen,
+            funds_spent_fen: v.funds.spent_fen,
             version: r.version,
             created_at: utc(r.created_at),
             updated_at: utc(r.updated_at),
@@ -694,6 +704,64 @@ pub async fn transition(
         })
         .await?;
     record::respond::<Projects>(StatusCode::OK, after)
+}
+
+/// A move the caller may make now.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AllowedMove {
+    #[schema(example = "mature")]
+    pub to: String,
+    /// `forward`, `return` (one stage back) or `cancel`.
+    #[schema(example = "forward")]
+    pub kind: String,
+    /// A return must say why.
+    pub comment_required: bool,
+}
+
+/// The moves the caller may make now, in pipeline order (`cancelled` last); empty when none.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AllowedMoves {
+    pub items: Vec<AllowedMove>,
+}
+
+/// The moves the caller may make on this project now (what a page offers as buttons). The same
+/// rules as `POST /projects/{id}/transitions` decide them.
+#[utoipa::path(tag = "projects", operation_id = "list_allowed_transitions", params(("id" = i64, Path, description = "Project id")),
+    responses((status = 200, description = "The moves the caller may make now", body = AllowedMoves,
+        example = json!({"items": [{"to": "proposed", "kind": "return", "comment_required": true},
+            {"to": "declared", "kind": "forward", "comment_required": false},
+            {"to": "cancelled", "kind": "cancel", "comment_required": false}]}))),
+    security(("bearer" = [])))]
+#[get("/projects/{id}/transitions")]
+pub async fn allowed_transitions(
+    state: web::Data<AppState>,
+    bearer: Bearer,
+    id: web::Path<i64>,
+) -> Result<web::Json<AllowedMoves>, ApiError> {
+    let id = id.into_inner();
+    let items = state
+        .read_as(bearer, move |conn, auth| {
+            let row = record::load::<Projects>(conn, auth, Action::Read, id)?;
+            let from = stage_of(&row.project.stage);
+            let who = mover(conn, auth, row.project.values.village_id)?;
+            Ok(rules::allowed_moves(from, who)
+                .into_iter()
+                .filter_map(|to| {
+                    rules::kind_of(from, to).map(|kind| AllowedMove {
+                        to: to.code().to_owned(),
+                        kind: match kind {
+                            rules::Move::Forward => "forward",
+                            rules::Move::Return => "return",
+                            rules::Move::Cancel => "cancel",
+                        }
+                        .to_owned(),
+                        comment_required: rules::check_comment(kind, None).is_err(),
+                    })
+                })
+                .collect())
+        })
+        .await?;
+    Ok(web::Json(AllowedMoves { items }))
 }
 
 /// One stage move.

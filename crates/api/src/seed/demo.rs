@@ -475,5 +475,6 @@ pub(super) fn load(
         .zip(CURRENT.iter().map(|(slug, _)| *slug))
         .collect();
     super::demo_projects::load(conn, fin, &current, &earlier_villages, jt, deji)?;
+    super::demo_ledger::load(conn, fin, &current, &earlier_villages, jt, deji)?;
     Ok(())
 }

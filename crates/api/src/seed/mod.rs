@@ -5,6 +5,7 @@
 
 mod demo;
 mod demo_households;
+mod demo_ledger;
 pub mod demo_pairings;
 mod demo_projects;
 

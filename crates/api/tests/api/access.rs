@@ -319,6 +319,40 @@ fn grids() -> Vec<Grid> {
             ],
         },
         Grid {
+            // 资金台账: the committee reads its village's entries (confirming them is tested in
+            // ledger.rs); entries are never changed (PATCH is 405 for everyone, before access).
+            // The department creates allocations, the team expenditures (the kind decides who:
+            // ledger.rs); a village of another department in the body is a 400.
+            path: "/api/v1/ledger", key: "evidence", field: "evidence", members: false, village: Some("village_id"),
+            at: &["财厅驻村〔2019〕21号", "藏财农〔2019〕45号", "交通厅驻村经费"],
+            creates: |f, user| (0..3).map(|p| ("/api/v1/ledger".into(), json!({"village_id": f.village[p],
+                "date": "2020-03-01", "kind": if user.starts_with("team") { "expenditure" } else { "allocation" },
+                "source": "finance", "amount_fen": 100}))).collect(),
+            rows: &[
+                ("admin",            &[200, 200, 404], &[405, 405, 405], &[403, 403, 403], L::Sees(&[Y, Y, N])),
+                ("office_staff",     &[200, 200, 404], &[405, 405, 405], &[201, 201, 400], L::Sees(&[Y, Y, N])),
+                ("team_magada",      &[200, 404, 404], &[405, 405, 405], &[201, 404, 400], L::Sees(&[Y, N, N])),
+                ("committee_magada", &[200, 404, 404], &[405, 405, 405], &[403, 403, 403], L::Sees(&[Y, N, N])),
+                ("regional",         &[404, 404, 404], &[405, 405, 405], &[403, 403, 403], L::No(403)),
+                ("jt_admin",         &[404, 404, 200], &[405, 405, 405], &[403, 403, 403], L::Sees(&[N, N, Y])),
+            ],
+        },
+        Grid {
+            // 捐赠方: the department's, read by everyone who reads the ledger, added by those who
+            // record donations (department, team), corrected by the department.
+            path: "/api/v1/donors", key: "name", field: "notes", members: false, village: None,
+            at: &["西藏自治区红十字会", "镇江市民政局", "西藏交通建设爱心基金"],
+            creates: |_, user| vec![("/api/v1/donors".into(), json!({"name": format!("捐赠方{user}"), "kind": "ngo"}))],
+            rows: &[
+                ("admin",            &[200, 200, 404], &[403, 403, 404], &[403], L::Sees(&[Y, Y, N])),
+                ("office_staff",     &[200, 200, 404], &[200, 200, 404], &[201], L::Sees(&[Y, Y, N])),
+                ("team_magada",      &[200, 200, 404], &[403, 403, 404], &[201], L::Sees(&[Y, Y, N])),
+                ("committee_magada", &[200, 200, 404], &[403, 403, 404], &[403], L::Sees(&[Y, Y, N])),
+                ("regional",         &[404, 404, 404], &[403, 403, 404], &[403], L::No(403)),
+                ("jt_admin",         &[404, 404, 200], &[404, 404, 403], &[403], L::Sees(&[N, N, Y])),
+            ],
+        },
+        Grid {
             // Audit entries have no GET by id and no writes: the list only.
             path: "/api/v1/audit", key: "", field: "", members: false, village: None,
             at: &[],
@@ -365,6 +399,18 @@ const COVERED_ELSEWHERE: &[(&str, &str)] = &[
     (
         "/api/v1/projects/{id}/events get",
         "projects::events_follow_access",
+    ),
+    (
+        "/api/v1/projects/{id}/transitions get",
+        "projects::the_stage_machine_over_http",
+    ),
+    (
+        "/api/v1/ledger/{id}/reversal post",
+        "ledger::reversals_once_and_never_of_a_reversal",
+    ),
+    (
+        "/api/v1/ledger/{id}/confirmation post",
+        "ledger::only_the_villages_committee_confirms",
     ),
 ];
 

@@ -12,6 +12,7 @@ mod divisions;
 mod fixtures;
 mod hardening;
 mod households;
+mod ledger;
 mod organisation;
 mod pairings;
 mod pinyin;

@@ -173,6 +173,20 @@ both_backends!(the_stage_machine_over_http, |app: TestApp| async move {
         let (id, etag) = at_stage(&app, &tokens, magada, n, stage).await;
         for (mover, token) in &tokens {
             let allowed = expected(stage, mover);
+            // What a page offers as buttons is exactly what the machine allows.
+            let offered = app
+                .get(&format!("/api/v1/projects/{id}/transitions"), token)
+                .await;
+            assert_eq!(offered.status, 200, "{}", offered.text());
+            let offered = offered.json();
+            let tos: Vec<&str> = offered["items"]
+                .as_array()
+                .map(|a| a.iter().filter_map(|m| m["to"].as_str()).collect())
+                .unwrap_or_default();
+            assert_eq!(tos, allowed, "{stage} by {mover}: {offered}");
+            for m in offered["items"].as_array().into_iter().flatten() {
+                assert_eq!(m["comment_required"], m["kind"] == "return", "{m}");
+            }
             for to in STAGES {
                 if allowed.contains(&to) {
                     continue;
