@@ -25,6 +25,7 @@ async function pages(server) {
     "/pairings/coverage",
     "/projects",
     `/projects/${project.id}`,
+    "/ledger",
     "/rounds",
     "/rounds/new",
     `/rounds/${round.id}/edit`,

@@ -11,7 +11,8 @@ import { PageTitle } from "../../components/PageTitle";
 import { formatCount } from "../../lib/amounts";
 import { formatDateTime } from "../../lib/datetime";
 import { fetchTeams, teamKeys, teamLabel } from "../teams/api";
-import { fetchEvents, fetchProject, fundsReceived, fundsSpent, mayEdit, projectKeys, STAGES, type Project, type ProjectEvent } from "./api";
+import { fetchEvents, fetchProject, mayEdit, projectKeys, STAGES, type Project, type ProjectEvent } from "./api";
+import { ProjectLedger } from "../ledger/LedgerSections";
 import { ProjectMoves } from "./ProjectMoves";
 import { StageTag, Yuan } from "./ProjectParts";
 
@@ -98,8 +99,6 @@ export default function ProjectDetailPage() {
   if (project.isPending) return <Spin />;
   if (project.error) return <Alert type="error" showIcon message={t("common.loadFailed")} description={project.error.message} />;
   const p = project.data.data;
-  const received = fundsReceived(p);
-  const spent = fundsSpent(p);
   const text = (value: string | null | undefined) => <span style={{ whiteSpace: "pre-wrap" }}>{value ?? ""}</span>;
   return (
     <>
@@ -130,16 +129,6 @@ export default function ProjectDetailPage() {
           <Descriptions.Item label={t("project.budget")}>
             <Yuan fen={p.budget_fen} testId="project-budget" />
           </Descriptions.Item>
-          {received !== null && (
-            <Descriptions.Item label={t("project.fundsReceived")}>
-              <Yuan fen={received} testId="project-received" />
-            </Descriptions.Item>
-          )}
-          {spent !== null && (
-            <Descriptions.Item label={t("project.fundsSpent")}>
-              <Yuan fen={spent} testId="project-spent" />
-            </Descriptions.Item>
-          )}
           <Descriptions.Item label={t("project.funding_source")}>{p.funding_source}</Descriptions.Item>
           <Descriptions.Item label={t("project.beneficiaries")}>
             <span data-testid="project-beneficiaries">
@@ -168,6 +157,7 @@ export default function ProjectDetailPage() {
         </Descriptions>
       </Card>
       <ProjectMoves project={p} etag={project.data.etag} />
+      <ProjectLedger project={p} />
       <StageTimeline project={p} />
     </>
   );

@@ -89,6 +89,8 @@ export default function ProjectFormPage() {
         key={key}
         {...formProps}
         draftKey={villageId !== null ? `project.new.${villageId}` : formProps.draftKey}
+        // Without a village field (fixed by the page, or an edit) an error about it shows above the form.
+        fields={page.isNew && villageId === null ? formProps.fields : formProps.fields.filter((f) => f !== "village_id")}
         testId="project-form"
       >
         {page.isNew && villageId === null && (

@@ -4,7 +4,7 @@ import { Card, Tag, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { formatYuan } from "../../lib/amounts";
-import { fundsReceived, STAGE_CLASS, type Project } from "./api";
+import { STAGE_CLASS, type Project } from "./api";
 
 export function StageTag({ stage }: { stage: string }) {
   const { t } = useTranslation();
@@ -24,7 +24,6 @@ export function Yuan({ fen, testId }: { fen: number; testId?: string }) {
 /** A project on the board: title (its page), village, category, year, budget and funds received. */
 export function ProjectCard({ project: p, showStage = false }: { project: Project; showStage?: boolean }) {
   const { t } = useTranslation();
-  const received = fundsReceived(p);
   return (
     <Card size="small" style={{ width: "100%" }} data-testid="project-card" data-project-id={p.id}>
       <Link to={`/projects/${p.id}`} data-testid="project-link" style={{ fontSize: 15, fontWeight: 600, display: "block" }}>
@@ -43,11 +42,9 @@ export function ProjectCard({ project: p, showStage = false }: { project: Projec
       <div style={{ marginTop: 2 }}>
         {t("project.budget")} <Yuan fen={p.budget_fen} testId="project-budget" />
       </div>
-      {received !== null && (
-        <div>
-          {t("project.fundsReceived")} <Yuan fen={received} testId="project-received" />
-        </div>
-      )}
+      <div>
+        {t("project.fundsReceived")} <Yuan fen={p.funds_received_fen} testId="project-received" />
+      </div>
     </Card>
   );
 }

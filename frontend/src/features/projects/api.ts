@@ -62,30 +62,16 @@ export const fetchEvents = (id: number) => unwrap(api.GET("/api/v1/projects/{id}
 
 // ----- stage moves -----
 
-/** A move the caller may make now (`GET /projects/{id}/transitions`). */
-export interface Move {
-  to: string;
-  kind: "forward" | "return" | "cancel";
-  comment_required: boolean;
-}
+/** A move the caller may make now (`GET /projects/{id}/transitions`): forward, return or cancel. */
+export type Move = Schemas["AllowedMove"];
 
-interface MoveList {
-  items: Move[];
-}
-
-/**
- * The moves this user may make now. The endpoint is new; until the committed spec has it the call
- * goes through the same client with the path typed here (one place to change).
- */
-export function fetchMoves(id: number): Promise<MoveList> {
-  const get = api.GET as unknown as (path: string, init: { params: { path: { id: number } } }) => Promise<{ data?: MoveList; error?: unknown; response: Response }>;
-  return unwrap(get("/api/v1/projects/{id}/transitions", { params: { path: { id } } }));
-}
+/** The moves this user may make now, as the server's stage machine says (never guessed here). */
+export const fetchMoves = (id: number) => unwrap(api.GET("/api/v1/projects/{id}/transitions", { params: { path: { id } } }));
 
 /** Moves forward first, then the return, the cancel last (the order of the buttons). */
 export function orderMoves(moves: readonly Move[]): Move[] {
-  const rank = { forward: 0, return: 1, cancel: 2 } as const;
-  return [...moves].sort((a, b) => (rank[a.kind] ?? 3) - (rank[b.kind] ?? 3));
+  const rank = (m: Move) => ["forward", "return", "cancel"].indexOf(m.kind) >>> 0;
+  return [...moves].sort((a, b) => rank(a) - rank(b));
 }
 
 /** Sends one move with the project's ETag; the new project and its ETag, or ApiError / NetworkError. */
@@ -149,18 +135,6 @@ export function groupByStage(projects: readonly Project[]): Record<Stage, Projec
     groups[stage].push(p);
   }
   return groups;
-}
-
-/** Funds received in fen when the server sends them (with the ledger), else `null`. */
-export function fundsReceived(p: Project): number | null {
-  const value = (p as Project & { funds_received_fen?: number | null }).funds_received_fen;
-  return typeof value === "number" ? value : null;
-}
-
-/** Funds spent in fen when the server sends them (with the ledger), else `null`. */
-export function fundsSpent(p: Project): number | null {
-  const value = (p as Project & { funds_spent_fen?: number | null }).funds_spent_fen;
-  return typeof value === "number" ? value : null;
 }
 
 // ----- create / edit -----
