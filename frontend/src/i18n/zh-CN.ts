@@ -123,11 +123,6 @@ const zhCN = {
     goods_only_in_kind: "只有实物捐赠填写物品、数量和单位",
     project_other_village: "项目须属于同一村庄",
     invalid: "格式无效",
-    quantity_decimal: "须为大于 0 的数量，最多三位小数，例如 15.5",
-    donation_source: "捐赠的来源须为“社会捐赠”",
-    donor_without_source: "只有来源为“社会捐赠”的台账填写捐赠方",
-    goods_only_in_kind: "只有实物捐赠填写物品、数量和单位",
-    project_other_village: "项目须属于同一村庄",
   },
   entity: {
     office: "处室",
