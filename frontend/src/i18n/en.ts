@@ -149,6 +149,7 @@ const en: Messages = {
     regional: "Regional office",
   },
   nav: {
+    donors: "Donors",
     ledger: "Funds ledger",
     ledgerPending: "To confirm",
     projects: "Projects",

@@ -148,6 +148,7 @@ const zhCN = {
     regional: "强基办",
   },
   nav: {
+    donors: "捐赠方",
     ledger: "资金台账",
     ledgerPending: "待确认",
     projects: "项目",
