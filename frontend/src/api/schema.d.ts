@@ -1060,6 +1060,8 @@ export interface components {
             village_id?: number | null;
             stationing: components["schemas"]["StationingFigures"];
             pairing: components["schemas"]["PairingFigures"];
+            projects: components["schemas"]["ProjectsFigures"];
+            funds: components["schemas"]["FundsFigures"];
         };
         Assistance: {
             /**
@@ -1352,6 +1354,26 @@ export interface components {
             /** Format: date-time */
             recorded_at: string;
         };
+        /** @description A category's projects of the year. */
+        CategoryFigures: {
+            /**
+             * Format: int64
+             * @example 4
+             */
+            count: number;
+            /**
+             * Format: int64
+             * @description The projects' budgets, in fen.
+             * @example 103000000
+             */
+            budget_fen: number;
+            /**
+             * Format: int64
+             * @description What their ledger entries brought (allocations and donations, reversals included), in fen.
+             * @example 103000000
+             */
+            funds_fen: number;
+        };
         /** @description A household's category history, oldest first; the last entry is the current category. */
         CategoryHistory: {
             /**
@@ -1633,6 +1655,16 @@ export interface components {
             contact?: string | null;
             notes?: string | null;
         };
+        /** @description A donor and what it gave in the year. */
+        DonorFigures: {
+            /** @example 西藏自治区红十字会 */
+            name: string;
+            /**
+             * Format: int64
+             * @example 25000000
+             */
+            total_fen: number;
+        };
         DonorList: {
             items: components["schemas"]["Donor"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
@@ -1646,6 +1678,62 @@ export interface components {
             kind?: string | null;
             contact?: string | null;
             notes?: string | null;
+        };
+        /** @description The ledger's money and goods dated in the year (reversals included). */
+        FundsFigures: {
+            /**
+             * Format: int64
+             * @description Received: allocations and donations, in cash and in kind, in fen.
+             * @example 370030000
+             */
+            total_fen: number;
+            /**
+             * Format: int64
+             * @description Spent (expenditures), in fen.
+             * @example 118050000
+             */
+            spent_fen: number;
+            /**
+             * @description Received per source code (finance, department, donor, other).
+             * @example {
+             *       "department": 30000000,
+             *       "donor": 142030000,
+             *       "finance": 198000000
+             *     }
+             */
+            by_source: {
+                [key: string]: number;
+            };
+            /** @description Per kind code (allocation, expenditure, cash_donation, in_kind_donation). */
+            by_kind: {
+                [key: string]: number;
+            };
+            /**
+             * Format: int64
+             * @description Goods in kind put into projects (industry support such as seed), in fen.
+             * @example 15000000
+             */
+            in_kind_fen: number;
+            /**
+             * Format: int64
+             * @description Goods in kind given without a project (relief goods, 慰问品), in fen.
+             * @example 104680000
+             */
+            relief_goods_fen: number;
+            /**
+             * Format: int64
+             * @description Donors of those relief goods.
+             * @example 6
+             */
+            relief_donors: number;
+            /** @description Every donor of the year with what it gave, largest first. */
+            donors: components["schemas"]["DonorFigures"][];
+            /**
+             * Format: int64
+             * @description Entries of the year still waiting for the village committee's confirmation.
+             * @example 3
+             */
+            unconfirmed: number;
         };
         Health: {
             /** @example ok */
@@ -2535,6 +2623,28 @@ export interface components {
             description?: string | null;
             problems?: string | null;
             measures?: string | null;
+        };
+        /** @description 驻村项目 of the year (a project's own year). */
+        ProjectsFigures: {
+            /**
+             * Format: int64
+             * @example 9
+             */
+            count: number;
+            /**
+             * @description Projects per stage code; stages without projects are absent.
+             * @example {
+             *       "accepted": 8,
+             *       "completed": 1
+             *     }
+             */
+            by_stage: {
+                [key: string]: number;
+            };
+            /** @description Per category code; categories without projects are absent. */
+            by_category: {
+                [key: string]: components["schemas"]["CategoryFigures"];
+            };
         };
         RefreshRequest: {
             refresh_token: string;

@@ -1,6 +1,6 @@
 //! The annual report (年度总结): a department's (or one village's) year computed from its records.
 //! Every figure is a count or a sum the database computes at request time; nothing here knows the
-//! numbers. Sections come with their modules: stationing and pairing today; projects, funds,
+//! numbers. Sections come with their modules: stationing, pairing, projects and funds today;
 //! activities, cooperatives, needs, presence and disclosures as those modules land.
 
 use crate::auth::Bearer;
@@ -74,6 +74,70 @@ pub struct PairingFigures {
     pub assistance_by_kind: BTreeMap<String, i64>,
 }
 
+/// A category's projects of the year.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CategoryFigures {
+    #[schema(example = 4)]
+    pub count: i64,
+    /// The projects' budgets, in fen.
+    #[schema(example = 103000000)]
+    pub budget_fen: i64,
+    /// What their ledger entries brought (allocations and donations, reversals included), in fen.
+    #[schema(example = 103000000)]
+    pub funds_fen: i64,
+}
+
+/// 驻村项目 of the year (a project's own year).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProjectsFigures {
+    #[schema(example = 9)]
+    pub count: i64,
+    /// Projects per stage code; stages without projects are absent.
+    #[schema(example = json!({"accepted": 8, "completed": 1}))]
+    pub by_stage: BTreeMap<String, i64>,
+    /// Per category code; categories without projects are absent.
+    pub by_category: BTreeMap<String, CategoryFigures>,
+}
+
+/// A donor and what it gave in the year.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DonorFigures {
+    #[schema(example = "西藏自治区红十字会")]
+    pub name: String,
+    #[schema(example = 25000000)]
+    pub total_fen: i64,
+}
+
+/// The ledger's money and goods dated in the year (reversals included).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FundsFigures {
+    /// Received: allocations and donations, in cash and in kind, in fen.
+    #[schema(example = 370030000)]
+    pub total_fen: i64,
+    /// Spent (expenditures), in fen.
+    #[schema(example = 118050000)]
+    pub spent_fen: i64,
+    /// Received per source code (finance, department, donor, other).
+    #[schema(example = json!({"finance": 198000000, "department": 30000000, "donor": 142030000}))]
+    pub by_source: BTreeMap<String, i64>,
+    /// Per kind code (allocation, expenditure, cash_donation, in_kind_donation).
+    pub by_kind: BTreeMap<String, i64>,
+    /// Goods in kind put into projects (industry support such as seed), in fen.
+    #[schema(example = 15000000)]
+    pub in_kind_fen: i64,
+    /// Goods in kind given without a project (relief goods, 慰问品), in fen.
+    #[schema(example = 104680000)]
+    pub relief_goods_fen: i64,
+    /// Donors of those relief goods.
+    #[schema(example = 6)]
+    pub relief_donors: i64,
+    /// Every donor of the year with what it gave, largest first.
+    pub donors: Vec<DonorFigures>,
+    /// Entries of the year still waiting for the village committee's confirmation.
+    #[schema(example = 3)]
+    pub unconfirmed: i64,
+}
+
 /// The year of a department, or of one village.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AnnualReport {
@@ -85,6 +149,8 @@ pub struct AnnualReport {
     pub village_id: Option<i64>,
     pub stationing: StationingFigures,
     pub pairing: PairingFigures,
+    pub projects: ProjectsFigures,
+    pub funds: FundsFigures,
 }
 
 /// The annual report for a year: computed from the records at request time, for the user's
@@ -122,6 +188,8 @@ pub async fn annual(
             };
             let stationing = q::stationing(conn, &s)?;
             let pairing = q::pairing(conn, &s)?;
+            let projects = q::projects(conn, &s)?;
+            let funds = q::funds(conn, &s)?;
             let department = zhucun_persistence::departments::get(conn, scope.department_id)?;
             Ok(AnnualReport {
                 year,
@@ -141,6 +209,39 @@ pub async fn annual(
                     households: pairing.households,
                     assistance_fen: pairing.assistance_fen,
                     assistance_by_kind: pairing.assistance_by_kind.into_iter().collect(),
+                },
+                projects: ProjectsFigures {
+                    count: projects.count,
+                    by_stage: projects.by_stage.into_iter().collect(),
+                    by_category: projects
+                        .by_category
+                        .into_iter()
+                        .map(|(c, count, budget_fen, funds_fen)| {
+                            (
+                                c,
+                                CategoryFigures {
+                                    count,
+                                    budget_fen,
+                                    funds_fen,
+                                },
+                            )
+                        })
+                        .collect(),
+                },
+                funds: FundsFigures {
+                    total_fen: funds.total_fen,
+                    spent_fen: funds.spent_fen,
+                    by_source: funds.by_source.into_iter().collect(),
+                    by_kind: funds.by_kind.into_iter().collect(),
+                    in_kind_fen: funds.in_kind_fen,
+                    relief_goods_fen: funds.relief_goods_fen,
+                    relief_donors: funds.relief_donors,
+                    donors: funds
+                        .donors
+                        .into_iter()
+                        .map(|(name, total_fen)| DonorFigures { name, total_fen })
+                        .collect(),
+                    unconfirmed: funds.unconfirmed,
                 },
             })
         })
