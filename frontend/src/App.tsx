@@ -37,6 +37,12 @@ const ProjectFormPage = lazyRetry(() => import("./features/projects/ProjectFormP
 const LedgerListPage = lazyRetry(() => import("./features/ledger/LedgerListPage"));
 const LedgerFormPage = lazyRetry(() => import("./features/ledger/LedgerFormPage"));
 const LedgerPendingPage = lazyRetry(() => import("./features/ledger/LedgerPendingPage"));
+const CooperativeListPage = lazyRetry(() => import("./features/cooperatives/CooperativeListPage"));
+const CooperativeDetailPage = lazyRetry(() => import("./features/cooperatives/CooperativeDetailPage"));
+const CooperativeFormPage = lazyRetry(() => import("./features/cooperatives/CooperativeFormPage"));
+const MemberFormPage = lazyRetry(() => import("./features/cooperatives/MemberFormPage"));
+const YearFormPage = lazyRetry(() => import("./features/cooperatives/YearFormPage"));
+const DistributionPlannerPage = lazyRetry(() => import("./features/cooperatives/DistributionPlannerPage"));
 const RoundListPage = lazyRetry(() => import("./features/rounds/RoundListPage"));
 const RoundFormPage = lazyRetry(() => import("./features/rounds/RoundFormPage"));
 const TeamListPage = lazyRetry(() => import("./features/teams/TeamListPage"));
@@ -143,6 +149,17 @@ export default function App() {
               <Route path="ledger" element={only(VILLAGE_USERS, <LedgerListPage />)} />
               <Route path="ledger/new" element={only(WRITERS.ledger, <LedgerFormPage />)} />
               <Route path="ledger/pending" element={only(COMMITTEE, <LedgerPendingPage />)} />
+              <Route path="cooperatives" element={only(VILLAGE_USERS, <CooperativeListPage />)} />
+              <Route path="cooperatives/new" element={only(WRITERS.cooperatives, <CooperativeFormPage />)} />
+              <Route path="villages/:villageId/cooperatives/new" element={only(WRITERS.cooperatives, <CooperativeFormPage />)} />
+              <Route path="cooperatives/:id" element={only(VILLAGE_USERS, <CooperativeDetailPage />)} />
+              <Route path="cooperatives/:id/edit" element={only(WRITERS.cooperatives, <CooperativeFormPage />)} />
+              <Route path="cooperatives/:coopId/members/new" element={only(WRITERS.cooperatives, <MemberFormPage />)} />
+              <Route path="cooperatives/:coopId/members/:id/edit" element={only(WRITERS.cooperatives, <MemberFormPage />)} />
+              {/* A year's accounts: `:id` is the year (RecordPage loads and saves by it). */}
+              <Route path="cooperatives/:coopId/years/new" element={only(WRITERS.cooperatives, <YearFormPage />)} />
+              <Route path="cooperatives/:coopId/years/:id/edit" element={only(WRITERS.cooperatives, <YearFormPage />)} />
+              <Route path="cooperatives/:id/distributions/new" element={only(WRITERS.cooperatives, <DistributionPlannerPage />)} />
               <Route path="pairings/coverage" element={only(STAFF, <PairingCoveragePage />)} />
               <Route path="rounds" element={only(STAFF, <RoundListPage />)} />
               <Route path="rounds/new" element={only(WRITERS.rounds, <RoundFormPage />)} />

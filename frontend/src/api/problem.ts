@@ -1,4 +1,5 @@
 // RFC 9457 problem+json as the API sends it, and the mapping of its per-field messages onto a form.
+import { formatYuan } from "../lib/amounts";
 import type { components } from "./schema";
 
 export const PROBLEM_BASE = "https://zhucun.example/problems/";
@@ -30,11 +31,26 @@ function isCode(code: unknown): code is string {
   return typeof code === "string" && /^[a-z][a-z0-9_]*$/.test(code);
 }
 
+/**
+ * The server names money in fen (`required_fen: "14580000"`); each such parameter also reaches the
+ * texts as 元 (`required_yuan: "145,800.00"`, integer arithmetic), so a message can say 元.
+ */
+export function withYuan(params: Record<string, unknown> | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...(params ?? {}) };
+  for (const [name, value] of Object.entries(params ?? {})) {
+    const raw = typeof value === "number" ? String(value) : value;
+    if (name.endsWith("_fen") && typeof raw === "string" && /^-?\d{1,15}$/.test(raw)) {
+      out[`${name.slice(0, -4)}_yuan`] = formatYuan(Number(raw));
+    }
+  }
+  return out;
+}
+
 /** A field error in the user's language; the server's English message when its code is unknown. */
 export function fieldMessage(entry: ProblemFieldError, t?: Translate): string {
   const fallback = typeof entry.message === "string" ? entry.message : "";
   if (!t || !isCode(entry.code)) return fallback;
-  const params: Record<string, string> = { ...(entry.params ?? {}) };
+  const params = withYuan(entry.params) as Record<string, string>;
   // `no_such` names the kind of row in English; show it in the user's language.
   if (params.entity) params.entity = t("entity." + params.entity, { defaultValue: params.entity });
   return t(FIELD_ERROR_KEY + entry.code, { ...params, defaultValue: fallback || entry.code });
@@ -45,7 +61,7 @@ export function problemMessage(problem: Problem | null | undefined, t?: Translat
   const fallback = problem?.detail ?? problem?.title ?? (status ? `HTTP ${status}` : "");
   const code = problem?.code ?? problemKind(problem)?.replaceAll("-", "_");
   if (!t || !isCode(code)) return fallback;
-  return t(PROBLEM_KEY + code, { ...(problem?.params ?? {}), defaultValue: fallback || code });
+  return t(PROBLEM_KEY + code, { ...withYuan(problem?.params), defaultValue: fallback || code });
 }
 
 export type FieldPath = (string | number)[];

@@ -8,8 +8,10 @@ type PathParams<Op> = Op extends { parameters: { path: infer P } } ? P : never;
 
 export type PostPath = { [P in keyof paths]: paths[P] extends { post: object } ? P : never }[keyof paths];
 export type PatchPath = { [P in keyof paths]: paths[P] extends { patch: object } ? P : never }[keyof paths];
+export type PutPath = { [P in keyof paths]: paths[P] extends { put: object } ? P : never }[keyof paths];
 export type PostBody<P extends PostPath> = JsonBody<paths[P]["post"]>;
 export type PatchBody<P extends PatchPath> = JsonBody<paths[P]["patch"]>;
+export type PutBody<P extends PutPath> = JsonBody<paths[P]["put"]>;
 
 function fill(path: string, params: Record<string, unknown>): string {
   return path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(params[name])));
@@ -29,4 +31,13 @@ export function patchAt<P extends PatchPath>(
   body: PatchBody<P>,
 ): Omit<OutboxRequest, "ifMatch"> {
   return { method: "PATCH", path: fill(path, params as Record<string, unknown>), body };
+}
+
+/** A PUT (a record addressed by its natural key, e.g. a year's accounts): If-Match once it exists. */
+export function putAt<P extends PutPath>(
+  path: P,
+  params: PathParams<paths[P]["put"]>,
+  body: PutBody<P>,
+): Omit<OutboxRequest, "ifMatch" | "idempotencyKey"> {
+  return { method: "PUT", path: fill(path, params as Record<string, unknown>), body };
 }

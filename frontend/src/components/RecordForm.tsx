@@ -55,6 +55,8 @@ export interface RecordFormProps<V, R> {
   testId?: string;
   /** Fields never written to the draft (passwords). */
   notInDraft?: readonly string[];
+  /** The save button's text when "保存" says too little (e.g. 保存方案). */
+  saveLabel?: string;
   /** Replaces the app's outbox (tests). */
   outbox?: Pick<Outbox, "submit">;
 }
@@ -96,7 +98,7 @@ export function conflictDiff(fields: readonly string[], base: object, theirs: ob
  */
 export function RecordForm<V extends object, R>(props: RecordFormProps<V, R>) {
   const { draftKey, fields, initialValues, etag, onReload, loadCurrent, request, resource, label, labelFor } = props;
-  const { onSaved, onQueued, onCancel, children, testId, notInDraft } = props;
+  const { onSaved, onQueued, onCancel, children, testId, notInDraft, saveLabel } = props;
   const sender = props.outbox ?? appOutbox;
   const { t } = useTranslation();
   const { message } = App.useApp();
@@ -274,7 +276,7 @@ export function RecordForm<V extends object, R>(props: RecordFormProps<V, R>) {
       {children}
       <Space>
         <Button type="primary" htmlType="submit" loading={saving} data-testid="form-save">
-          {t("common.save")}
+          {saveLabel ?? t("common.save")}
         </Button>
         {onCancel && <Button onClick={onCancel}>{t("common.cancel")}</Button>}
       </Space>

@@ -1,13 +1,13 @@
 import type { Role } from "../auth/AuthContext";
 
-export type NavKey = "users" | "offices" | "cadres" | "villages" | "rounds" | "teams" | "audit" | "statistics" | "households" | "pairingCoverage" | "projects" | "ledger" | "ledgerPending";
+export type NavKey = "users" | "offices" | "cadres" | "villages" | "rounds" | "teams" | "audit" | "statistics" | "households" | "pairingCoverage" | "projects" | "ledger" | "ledgerPending" | "cooperatives";
 
 /** What each role finds in the menu; the server enforces the same rules on every request. */
 export const NAV_BY_ROLE: Record<Role, NavKey[]> = {
-  admin: ["users", "offices", "cadres", "villages", "households", "projects", "ledger", "pairingCoverage", "rounds", "teams", "audit"],
-  department: ["villages", "households", "projects", "ledger", "pairingCoverage", "rounds", "teams", "cadres"],
-  team: ["households", "projects", "ledger"],
-  village_committee: ["ledgerPending", "households", "projects", "ledger"],
+  admin: ["users", "offices", "cadres", "villages", "households", "projects", "ledger", "cooperatives", "pairingCoverage", "rounds", "teams", "audit"],
+  department: ["villages", "households", "projects", "ledger", "cooperatives", "pairingCoverage", "rounds", "teams", "cadres"],
+  team: ["households", "projects", "ledger", "cooperatives"],
+  village_committee: ["ledgerPending", "households", "projects", "ledger", "cooperatives"],
   regional: ["statistics"],
 };
 
@@ -25,6 +25,7 @@ export const NAV_PATH: Record<NavKey, string> = {
   projects: "/projects",
   ledger: "/ledger",
   ledgerPending: "/ledger/pending",
+  cooperatives: "/cooperatives",
 };
 
 export const ADMIN: Role[] = ["admin"];
@@ -39,7 +40,7 @@ export function isVillageUser(role: Role | undefined): boolean {
 
 export type { Role };
 
-export type Resource = "villages" | "rounds" | "teams" | "cadres" | "users" | "offices" | "surveys" | "households" | "pairings" | "assistance" | "projects" | "ledger";
+export type Resource = "villages" | "rounds" | "teams" | "cadres" | "users" | "offices" | "surveys" | "households" | "pairings" | "assistance" | "projects" | "ledger" | "cooperatives";
 
 /** Who may create and edit each resource (the server enforces the same on every write). */
 export const WRITERS: Record<Resource, Role[]> = {
@@ -62,6 +63,9 @@ export const WRITERS: Record<Resource, Role[]> = {
   // 资金台账: the department records allocations, the team expenditures and donations (kindsFor in
   // features/ledger/api.ts); entries are never edited, only reversed. The committee confirms receipt.
   ledger: ["team", "department"],
+  // 合作社: the team of the village records members, accounts and distributions, the department
+  // corrects; the administrator and the committee read (crates/domain/src/access.rs).
+  cooperatives: ["team", "department"],
 };
 
 /** Who reads pairings and assistance: the committee does not (the server answers 404 to it). */

@@ -33,6 +33,13 @@ export function entityPath(entity: string, id: string, after: unknown): string |
       return `/rounds/${id}/edit`;
     case "project":
       return `/projects/${id}`;
+    case "cooperative":
+      return `/cooperatives/${id}`;
+    case "cooperative_member":
+    case "cooperative_year": {
+      const coopId = (after as { cooperative_id?: number } | null)?.cooperative_id;
+      return coopId ? `/cooperatives/${coopId}` : null;
+    }
     default:
       return null;
   }

@@ -7,6 +7,7 @@ import { api, unwrap, type Schemas } from "../../api/client";
 import { useCanWrite } from "../../components/guards";
 import { PageTitle } from "../../components/PageTitle";
 import { VillageName } from "../../components/VillageName";
+import { VillageCooperatives } from "../cooperatives/VillageCooperatives";
 import { VillageHouseholds } from "../households/VillageHouseholds";
 import { PendingBanner, VillageLedger } from "../ledger/LedgerSections";
 import { VillageProjects } from "../projects/VillageProjects";
@@ -87,6 +88,7 @@ export default function VillageDetailPage() {
       <VillageHouseholds villageId={v.id} />
       <VillageProjects villageId={v.id} />
       <VillageLedger villageId={v.id} />
+      <VillageCooperatives villageId={v.id} />
       <VillageSurveys villageId={v.id} />
     </>
   );
