@@ -14,6 +14,7 @@ async function pages(server) {
   const user = (await (await call("/users?limit=1")).json()).items[0];
   const household = (await (await call("/households?limit=1")).json()).items[0];
   const project = (await (await call("/projects?limit=1")).json()).items[0];
+  const coop = (await (await call("/cooperatives?limit=1")).json()).items[0];
   return [
     "/villages",
     `/villages/${village.id}`,
@@ -26,6 +27,8 @@ async function pages(server) {
     "/projects",
     `/projects/${project.id}`,
     "/ledger",
+    "/cooperatives",
+    `/cooperatives/${coop.id}`,
     "/rounds",
     "/rounds/new",
     `/rounds/${round.id}/edit`,

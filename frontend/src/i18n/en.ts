@@ -800,6 +800,7 @@ const en: Messages = {
     offline: "Offline: cannot check. You may save: the plan waits in the outbox and the server checks it when the link returns.",
     refused: "The plan does not pass",
     shares: "Each member's share",
+    sharesAfterCheck: "Once the plan passes the 60 % check, each member's share shows here.",
     sharesSum: "Total {{amount}} yuan, equal to the distributable surplus",
     sharesMismatch: "Total {{amount}} yuan, not the distributable surplus",
     save: "Save plan",

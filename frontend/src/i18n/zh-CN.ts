@@ -799,6 +799,7 @@ const zhCN = {
     offline: "当前离线，无法检查。可以先保存：方案存入待同步，联网后由服务器检查并保存。",
     refused: "方案未通过检查",
     shares: "各成员应分得",
+    sharesAfterCheck: "方案通过 60% 检查后，这里显示各成员应分得的金额。",
     sharesSum: "合计 {{amount}} 元，等于可分配盈余",
     sharesMismatch: "合计 {{amount}} 元，与可分配盈余不符",
     save: "保存方案",

@@ -54,9 +54,8 @@ function useDebounced<T>(value: T, ms: number): T {
   return settled;
 }
 
-/** The live check: local figures from the year's accounts, the verdict and shares from the server's preview. */
-function PlanCheck({ coopId, years }: { coopId: number; years: YearAccounts[] }) {
-  const { t, i18n } = useTranslation();
+/** The plan as typed, and the server's verdict on it (a debounced preview; the figures shown are the typed ones). */
+function usePlanPreview(coopId: number) {
   const online = useOnline();
   const values = Form.useWatch([], { preserve: true }) as Partial<PlanValues> | undefined;
   const body = useMemo(() => planBody(values ?? {}), [values]);
@@ -70,10 +69,6 @@ function PlanCheck({ coopId, years }: { coopId: number; years: YearAccounts[] })
     staleTime: 60_000,
     gcTime: 60_000,
   });
-  const yuan = (fen: number) => formatYuan(fen, i18n.language);
-  const accounts = years.find((y) => y.year === values?.year);
-  const planned = parseYuan(values?.by_trade_fen);
-
   let state: PreviewState;
   if (body === null) state = { kind: "incomplete" };
   else if (!online) state = { kind: "offline" };
@@ -81,7 +76,16 @@ function PlanCheck({ coopId, years }: { coopId: number; years: YearAccounts[] })
   else if (preview.error) state = classifyPreviewError(preview.error);
   else if (preview.data) state = { kind: "ok", plan: preview.data };
   else state = { kind: "checking" };
+  return { values, state };
+}
 
+/** The 60 % check, right under the amount it judges: the year's figures, the verdict. */
+function PlanCheck({ coopId, years }: { coopId: number; years: YearAccounts[] }) {
+  const { t, i18n } = useTranslation();
+  const { values, state } = usePlanPreview(coopId);
+  const yuan = (fen: number) => formatYuan(fen, i18n.language);
+  const accounts = years.find((y) => y.year === values?.year);
+  const planned = parseYuan(values?.by_trade_fen);
   return (
     <Card size="small" className="card-wrap" title={<h2 style={{ fontSize: 16, margin: 0 }}>{t("coopPlan.check")}</h2>} style={{ marginBottom: 16 }} data-testid="plan-check" data-state={state.kind}>
       {accounts && (
@@ -150,11 +154,24 @@ function PlanCheck({ coopId, years }: { coopId: number; years: YearAccounts[] })
         )}
         {state.kind === "ok" && <Alert type="success" showIcon message={t("coopPlan.pass")} data-testid="plan-pass" />}
       </div>
-      {state.kind === "ok" && (
-        <div style={{ marginTop: 12 }}>
-          <h3 style={{ fontSize: 15, margin: "0 0 4px" }}>{t("coopPlan.shares")}</h3>
-          <SharesList plan={state.plan} testId="plan-shares" />
-        </div>
+    </Card>
+  );
+}
+
+/** Each member's share, under the trade volumes it follows from (once the plan passes). */
+function PlanShares({ coopId }: { coopId: number }) {
+  const { t } = useTranslation();
+  const { state } = usePlanPreview(coopId);
+  return (
+    <Card size="small" className="card-wrap" title={<h2 style={{ fontSize: 16, margin: 0 }}>{t("coopPlan.shares")}</h2>} style={{ marginBottom: 16 }} data-testid="plan-shares-card">
+      {state.kind === "ok" ? (
+        <SharesList plan={state.plan} testId="plan-shares" />
+      ) : state.kind === "checking" ? (
+        <span>
+          <Spin size="small" /> {t("coopPlan.checking")}
+        </span>
+      ) : (
+        <Typography.Text type="secondary">{t("coopPlan.sharesAfterCheck")}</Typography.Text>
       )}
     </Card>
   );
@@ -272,8 +289,9 @@ export default function DistributionPlannerPage() {
               </Form.Item>
             </Col>
           </Row>
-          <TradeInputs members={members.data!.items} rules={[yuanRule]} />
           <PlanCheck coopId={c.id} years={withAccounts} />
+          <TradeInputs members={members.data!.items} rules={[yuanRule]} />
+          <PlanShares coopId={c.id} />
         </RecordForm>
       )}
     </>
