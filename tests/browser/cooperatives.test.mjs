@@ -14,6 +14,14 @@ const YEAR = THIS_YEAR - 1;
 const COOP = "马格达村民族手工艺合作社";
 const OPEN_DROPDOWN = ".ant-select-dropdown:not(.ant-select-dropdown-hidden)";
 
+/** Client-side navigation without reloading the app (loaded chunks and the outbox runner stay). */
+async function go(page, path) {
+  await page.evaluate((p) => {
+    window.history.pushState({}, "", p);
+    window.dispatchEvent(new PopStateEvent("popstate"));
+  }, path);
+}
+
 async function overflow(page) {
   return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 }
@@ -209,5 +217,61 @@ test("cooperatives", async (t) => {
     assert.equal(m.cash_fen, 300_000);
     assert.equal(m.livestock_fen, 150);
     assert.equal(m.capital_fen, 300_150);
+  });
+  await t.test("a plan saved offline waits in 待同步 and is stored once when the link returns", async (t) => {
+    const earlier = YEAR - 1;
+    const put = await call(`/cooperatives/${coop.id}/years/${earlier}`, {
+      method: "PUT",
+      body: JSON.stringify({ revenue_fen: 5_000_000, costs_fen: 3_000_000, losses_made_good_fen: 0, reserves_fen: 0 }),
+    });
+    assert.equal(put.status, 201);
+    await withPage(t, browser, PHONE, async (page) => {
+      await page.addInitScript(() => localStorage.setItem("zhucun.outbox.retry_ms", "200"));
+      await login(page, server.baseUrl, "team_magada", server.demoPassword, { path: "/outbox" });
+      // The 待同步 page's chunk is fetched once while online.
+      await page.getByTestId("outbox-empty").waitFor();
+      await go(page, `/cooperatives/${coop.id}/distributions/new`);
+      const plan = page.getByTestId("plan-form");
+      await plan.waitFor();
+      // The year with a plan is not offered again; the earlier one is chosen.
+      await plan.getByTestId("field-year").getByText(`${earlier} 年（可分配盈余 20,000.00 元）`).waitFor();
+      const cdp = await page.context().newCDPSession(page);
+      const setOffline = (offline) => cdp.send("Network.emulateNetworkConditions", { offline, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+      await setOffline(true);
+      await page.getByTestId("offline-banner").waitFor();
+      await plan.getByTestId(`trade-${members[0].id}`).fill("3000");
+      await plan.getByTestId(`trade-${members[1].id}`).fill("1000");
+      await plan.getByTestId("field-by_trade_fen").fill("12000");
+      await checkIs(page, "offline");
+      await page.getByTestId("plan-planned").getByText("12,000.00 元 (占 60.00%)").waitFor();
+      await checkA11y(page, "planner offline");
+      await plan.getByTestId("form-save").click();
+      await page.waitForURL(/\/outbox$/);
+      await page.getByTestId("outbox-item").getByTestId("outbox-state").getByText("等待发送").waitFor();
+      await setOffline(false);
+      await page.getByTestId("outbox-empty").waitFor({ timeout: 60_000 });
+      await go(page, `/cooperatives/${coop.id}`);
+      await page.locator(`[data-testid="coop-distribution"][data-year="${earlier}"] [data-testid="coop-distribution-${earlier}-total"][data-fen="2000000"]`).waitFor();
+    });
+    const stored = (await (await call(`/cooperatives/${coop.id}/distributions`)).json()).items.filter((d) => d.year === earlier);
+    assert.equal(stored.length, 1, "stored once");
+    assert.equal(stored[0].by_trade_fen, 1_200_000);
+    assert.equal(stored[0].shares.reduce((sum, s) => sum + s.total_fen, 0), 2_000_000);
+  });
+
+  await t.test("the village committee reads the cooperative and plans nothing", async (t) => {
+    await withPage(t, browser, PHONE, async (page) => {
+      await login(page, server.baseUrl, "committee_magada", server.demoPassword, { path: `/cooperatives/${coop.id}` });
+      await page.getByTestId("coop-title").getByText(COOP).waitFor();
+      await page.locator('[data-testid="coop-distribution"]').nth(1).waitFor();
+      for (const id of ["coop-edit", "coop-member-new", "coop-year-new", "coop-plan-new", "coop-member-edit", "coop-year-edit"]) {
+        assert.equal(await page.getByTestId(id).count(), 0, `no ${id} for the committee`);
+      }
+      await page.getByTestId("menu-button").click();
+      await page.getByTestId("nav-cooperatives").waitFor();
+      await page.keyboard.press("Escape");
+      await page.goto(`${server.baseUrl}/cooperatives/${coop.id}/distributions/new`);
+      await page.getByTestId("forbidden").waitFor();
+    });
   });
 });
