@@ -75,6 +75,8 @@ export default function YearFormPage() {
         key={key}
         {...formProps}
         draftKey={page.isNew ? `coopYear.new.${coopId}` : `coopYear.${coopId}.${page.id}`}
+        // Editing, the year is fixed by the page: an error about it shows above the form.
+        fields={page.isNew ? formProps.fields : formProps.fields.filter((f) => f !== "year")}
         testId="year-form"
       >
         {page.isNew && (
