@@ -611,6 +611,10 @@ export interface paths {
          * The annual report for a year: computed from the records at request time, for the user's
          *     department (or one village with `village_id`). Team and committee users get their villages'
          *     figures; regional users get aggregates from the statistics endpoints instead (403 here).
+         *     `format=xlsx` (or `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`)
+         *     answers a workbook with one sheet per section, `format=csv` (or `Accept: text/csv`) one CSV
+         *     row per figure (UTF-8 with a BOM); both as downloads named like
+         *     `2019年驻村工作年报-西藏自治区财政厅.xlsx`.
          */
         get: operations["annual_report"];
         put?: never;
@@ -1203,6 +1207,11 @@ export interface components {
              * @example null
              */
             village_id?: number | null;
+            /**
+             * @description Its name (null for every village).
+             * @example null
+             */
+            village_name?: string | null;
             stationing: components["schemas"]["StationingFigures"];
             pairing: components["schemas"]["PairingFigures"];
             projects: components["schemas"]["ProjectsFigures"];
@@ -9040,6 +9049,12 @@ export interface operations {
                  * @example 3
                  */
                 village_id?: number;
+                /**
+                 * @description `json` (default), `xlsx` or `csv`; without it, the `Accept` header chooses
+                 *     (`application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`, `text/csv`).
+                 * @example xlsx
+                 */
+                format?: string;
             };
             header?: never;
             path?: never;
@@ -9054,6 +9069,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AnnualReport"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                    "text/csv": string;
                 };
             };
             /** @description Invalid input: field messages in `errors` */

@@ -18,6 +18,7 @@ pub mod me;
 pub mod offices;
 pub mod pairings;
 pub mod projects;
+pub mod report_export;
 pub mod reports;
 pub mod rounds;
 pub mod surveys;

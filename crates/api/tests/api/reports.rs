@@ -306,3 +306,108 @@ both_backends!(
         assert_eq!(v["funds"]["by_kind"]["cash_donation"], Value::Null, "{v}");
     }
 );
+
+both_backends!(
+    the_report_as_a_workbook_and_as_csv,
+    |app: TestApp| async move {
+        use calamine::{Data, Reader, Xlsx};
+        let admin = app.login("admin").await;
+        let json = report(&app, &admin, "year=2019").await;
+        let r = app
+            .get("/api/v1/reports/annual?year=2019&format=xlsx", &admin)
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert_eq!(
+            r.header("content-type").as_deref(),
+            Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        );
+        let disposition = r.header("content-disposition").unwrap_or_default();
+        assert!(disposition.starts_with("attachment;"), "{disposition}");
+        // 2019年驻村工作年报-西藏自治区财政厅.xlsx, percent-encoded as RFC 5987 asks.
+        assert!(
+            disposition.contains("filename*=UTF-8''2019%E5%B9%B4%E9%A9%BB%E6%9D%91"),
+            "{disposition}"
+        );
+        let mut book: Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(r.body.clone()))
+                .unwrap_or_else(|e| panic!("not a workbook: {e}"));
+        assert_eq!(
+            book.sheet_names(),
+            [
+                "概况",
+                "驻村",
+                "结对帮扶",
+                "驻村项目",
+                "资金",
+                "捐赠方",
+                "合作社"
+            ]
+        );
+        let funds = book.worksheet_range("资金").unwrap();
+        assert_eq!(funds.get((0, 0)), Some(&Data::String("指标".to_owned())));
+        let value_of = |label: &str| -> Option<f64> {
+            funds.rows().find_map(|row| match (&row[0], &row[1]) {
+                (Data::String(l), Data::Float(v)) if l == label => Some(*v),
+                _ => None,
+            })
+        };
+        let total_yuan = json["funds"]["total_fen"].as_f64().unwrap() / 100.0;
+        assert_eq!(value_of("到位资金合计（元）"), Some(total_yuan));
+        let pairing = book.worksheet_range("结对帮扶").unwrap();
+        assert_eq!(
+            pairing.get((1, 1)),
+            Some(&Data::Float(json["pairing"]["cadres"].as_f64().unwrap()))
+        );
+
+        // CSV: a BOM, a header, one row per figure with exact yuan.
+        let r = app
+            .send(
+                actix_web::test::TestRequest::get()
+                    .uri("/api/v1/reports/annual?year=2019")
+                    .insert_header(("authorization", format!("Bearer {admin}")))
+                    .insert_header(("accept", "text/csv")),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert!(r
+            .header("content-type")
+            .unwrap_or_default()
+            .starts_with("text/csv"));
+        let text = r.text();
+        assert!(text.starts_with("\u{feff}部分,指标,数值\r\n"), "{text}");
+        assert!(
+            text.contains("\r\n概况,部门,西藏自治区财政厅\r\n"),
+            "{text}"
+        );
+        let fen = json["funds"]["total_fen"].as_i64().unwrap();
+        let line = format!(
+            "\r\n资金,到位资金合计（元）,{}.{:02}\r\n",
+            fen / 100,
+            fen % 100
+        );
+        assert!(text.contains(&line), "{line} in {text}");
+        let rows = text.lines().count();
+        let figures: usize = (0..7)
+            .map(|i| {
+                book.worksheet_range_at(i)
+                    .and_then(Result::ok)
+                    .map_or(0, |s| s.height() - 1)
+            })
+            .sum();
+        assert_eq!(rows, figures + 1);
+        // An unknown format is a 400; a village's report is named after the village.
+        app.get("/api/v1/reports/annual?year=2019&format=pdf", &admin)
+            .await
+            .assert_problem(400, "validation");
+        let magada = app
+            .find_id("/api/v1/villages", &admin, "name", "马格达村")
+            .await;
+        let r = app
+            .get(
+                &format!("/api/v1/reports/annual?year=2019&village_id={magada}&format=csv"),
+                &admin,
+            )
+            .await;
+        assert!(r.text().contains("概况,村庄,马格达村"), "{}", r.text());
+    }
+);
