@@ -35,10 +35,14 @@ pub enum Resource {
     LedgerEntry,
     /// 捐赠方: a donor of the department, reused across ledger entries.
     Donor,
+    /// 活动: a briefing, training, clinic, visit … a team held in its village.
+    Activity,
+    /// 群众诉求: a difficulty residents raised, and where it stands.
+    Need,
 }
 
 impl Resource {
-    pub const ALL: [Resource; 16] = [
+    pub const ALL: [Resource; 18] = [
         Resource::Department,
         Resource::Office,
         Resource::User,
@@ -55,6 +59,8 @@ impl Resource {
         Resource::Project,
         Resource::LedgerEntry,
         Resource::Donor,
+        Resource::Activity,
+        Resource::Need,
     ];
 
     /// Rows of these belong to one village; village-bound roles see only their villages' rows.
@@ -70,6 +76,8 @@ impl Resource {
                 | Resource::Assistance
                 | Resource::Project
                 | Resource::LedgerEntry
+                | Resource::Activity
+                | Resource::Need
         )
     }
 }
@@ -152,12 +160,21 @@ fn role_allows(role: Role, action: Action, resource: Resource) -> bool {
             Role::Regional => false,
         };
     }
+    // Needs are raised by the village's people: the committee raises and moves them as the team
+    // does; the department sees every village's and may correct them.
+    if resource == Need {
+        return match role {
+            Role::Team | Role::Department | Role::VillageCommittee => true,
+            Role::Admin => action == Read,
+            Role::Regional => false,
+        };
+    }
     if is_village_work(resource) {
         return match role {
             Role::Team | Role::Department => true,
             Role::Admin => action == Read,
             Role::VillageCommittee => {
-                action == Read && matches!(resource, Survey | Household | Project)
+                action == Read && matches!(resource, Survey | Household | Project | Activity)
             }
             Role::Regional => false,
         };
@@ -190,6 +207,7 @@ fn is_village_work(resource: Resource) -> bool {
             | Resource::Pairing
             | Resource::Assistance
             | Resource::Project
+            | Resource::Activity
     )
 }
 
@@ -364,6 +382,12 @@ mod tests {
         (ADMIN, Donor,      Read,   [A, A, N]),
         (ADMIN, Donor,      Create, [F, F, N]),
         (ADMIN, Donor,      Update, [F, F, N]),
+        (ADMIN, Activity,   Read,   [A, A, N]),
+        (ADMIN, Activity,   Create, [F, F, N]),
+        (ADMIN, Activity,   Update, [F, F, N]),
+        (ADMIN, Need,       Read,   [A, A, N]),
+        (ADMIN, Need,       Create, [F, F, N]),
+        (ADMIN, Need,       Update, [F, F, N]),
 
         (DEPT,  Department, Read,   [A, A, N]),
         (DEPT,  Department, Create, [F, F, F]),
@@ -413,6 +437,12 @@ mod tests {
         (DEPT,  Donor,      Read,   [A, A, N]),
         (DEPT,  Donor,      Create, [A, A, N]),
         (DEPT,  Donor,      Update, [A, A, N]),
+        (DEPT,  Activity,   Read,   [A, A, N]),
+        (DEPT,  Activity,   Create, [A, A, N]),
+        (DEPT,  Activity,   Update, [A, A, N]),
+        (DEPT,  Need,       Read,   [A, A, N]),
+        (DEPT,  Need,       Create, [A, A, N]),
+        (DEPT,  Need,       Update, [A, A, N]),
 
         (TEAM,  Department, Read,   [A, A, N]),
         (TEAM,  Department, Create, [F, F, F]),
@@ -462,6 +492,12 @@ mod tests {
         (TEAM,  Donor,      Read,   [A, A, N]),
         (TEAM,  Donor,      Create, [A, A, N]),
         (TEAM,  Donor,      Update, [F, F, N]),
+        (TEAM,  Activity,   Read,   [A, N, N]),
+        (TEAM,  Activity,   Create, [A, N, N]),
+        (TEAM,  Activity,   Update, [A, N, N]),
+        (TEAM,  Need,       Read,   [A, N, N]),
+        (TEAM,  Need,       Create, [A, N, N]),
+        (TEAM,  Need,       Update, [A, N, N]),
 
         (CMTE,  Department, Read,   [A, A, N]),
         (CMTE,  Department, Create, [F, F, F]),
@@ -511,6 +547,12 @@ mod tests {
         (CMTE,  Donor,      Read,   [A, A, N]),
         (CMTE,  Donor,      Create, [F, F, N]),
         (CMTE,  Donor,      Update, [F, F, N]),
+        (CMTE,  Activity,   Read,   [A, N, N]),
+        (CMTE,  Activity,   Create, [F, N, N]),
+        (CMTE,  Activity,   Update, [F, N, N]),
+        (CMTE,  Need,       Read,   [A, N, N]),
+        (CMTE,  Need,       Create, [A, N, N]),
+        (CMTE,  Need,       Update, [A, N, N]),
 
         (REGL,  Department, Read,   [A, A, N]),
         (REGL,  Department, Create, [F, F, F]),
@@ -560,6 +602,12 @@ mod tests {
         (REGL,  Donor,      Read,   [N, N, N]),
         (REGL,  Donor,      Create, [F, F, N]),
         (REGL,  Donor,      Update, [F, F, N]),
+        (REGL,  Activity,   Read,   [N, N, N]),
+        (REGL,  Activity,   Create, [N, N, N]),
+        (REGL,  Activity,   Update, [N, N, N]),
+        (REGL,  Need,       Read,   [N, N, N]),
+        (REGL,  Need,       Create, [N, N, N]),
+        (REGL,  Need,       Update, [N, N, N]),
     ];
 
     const ACTIONS: [Action; 3] = [Read, Create, Update];
@@ -636,7 +684,8 @@ mod tests {
     fn the_all_lists_name_every_variant_once() {
         let resources = Resource::ALL.map(|r| match r {
             Department | Office | User | Cadre | Village | Round | Team | TeamMember | Audit
-            | Survey | Household | Pairing | Assistance | Project | LedgerEntry | Donor => r,
+            | Survey | Household | Pairing | Assistance | Project | LedgerEntry | Donor | Activity
+            | Need => r,
         });
         let roles = Role::ALL.map(|r| match r {
             Role::Admin
