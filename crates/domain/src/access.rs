@@ -684,8 +684,8 @@ mod tests {
     fn the_all_lists_name_every_variant_once() {
         let resources = Resource::ALL.map(|r| match r {
             Department | Office | User | Cadre | Village | Round | Team | TeamMember | Audit
-            | Survey | Household | Pairing | Assistance | Project | LedgerEntry | Donor | Activity
-            | Need => r,
+            | Survey | Household | Pairing | Assistance | Project | LedgerEntry | Donor
+            | Activity | Need => r,
         });
         let roles = Role::ALL.map(|r| match r {
             Role::Admin

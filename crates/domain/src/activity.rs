@@ -58,8 +58,11 @@ pub const SPECIFIC_FIELDS: &[(&str, Kind, bool)] = &[
 
 /// `field` belongs to activities of `kind` only.
 pub fn not_for_kind(field: &str, kind: Kind) -> FieldError {
-    field_error(field, format!("only a {} activity has this field", kind.code()))
-        .coded("not_for_kind", vec![("kind", kind.code().to_owned())])
+    field_error(
+        field,
+        format!("only a {} activity has this field", kind.code()),
+    )
+    .coded("not_for_kind", vec![("kind", kind.code().to_owned())])
 }
 
 /// The kind-specific fields of an activity of `kind`, given whether each was sent (a blank text

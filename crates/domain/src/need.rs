@@ -172,15 +172,42 @@ mod tests {
         let none = Closing::default();
         assert_eq!(codes(Declined, none), [("reason".to_owned(), "required")]);
         assert_eq!(
-            codes(Declined, Closing { reason: Some("  "), ..none }),
+            codes(
+                Declined,
+                Closing {
+                    reason: Some("  "),
+                    ..none
+                }
+            ),
             [("reason".to_owned(), "required")]
         );
-        assert!(codes(Declined, Closing { reason: Some("不属于村内事务"), ..none }).is_empty());
-        assert_eq!(codes(Resolved, none), [("resolution".to_owned(), "required")]);
-        assert!(codes(Resolved, Closing { resolution: Some("已修复"), ..none }).is_empty());
+        assert!(codes(
+            Declined,
+            Closing {
+                reason: Some("不属于村内事务"),
+                ..none
+            }
+        )
+        .is_empty());
+        assert_eq!(
+            codes(Resolved, none),
+            [("resolution".to_owned(), "required")]
+        );
         assert!(codes(
             Resolved,
-            Closing { resolution: Some("已修复"), satisfaction: Some("满意"), ..none }
+            Closing {
+                resolution: Some("已修复"),
+                ..none
+            }
+        )
+        .is_empty());
+        assert!(codes(
+            Resolved,
+            Closing {
+                resolution: Some("已修复"),
+                satisfaction: Some("满意"),
+                ..none
+            }
         )
         .is_empty());
         assert!(codes(InProgress, none).is_empty());

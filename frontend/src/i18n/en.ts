@@ -58,7 +58,7 @@ const en: Messages = {
     internal: "Server error, please try again later",
     self_demotion: "You cannot disable or demote yourself; ask another admin",
     last_admin: "This is the department's last active admin",
-    illegal_transition: "This project cannot move there now; you may move it to: {{allowed}}",
+    illegal_transition: "This cannot move there now; you may move it to: {{allowed}}",
     project_final: "The project is accepted or cancelled and can no longer change",
     project_past_declared: "The project is past declaration; only the department may change it",
     ledger_kind_not_yours: "Your role cannot record this kind of entry: the department records allocations, teams record expenditures and donations",
@@ -123,6 +123,10 @@ const en: Messages = {
     donor_without_source: "Only an entry whose source is “donor” names a donor",
     goods_only_in_kind: "Only goods donated in kind have an item, quantity and unit",
     project_other_village: "The project must be one of the entry's village",
+    not_for_kind: "Activities of this kind do not have this field",
+    not_for_status: "This move does not take this field",
+    household_other_village: "The household must be of the same village",
+    household_or_raised_by: "Choose the household that raised it, or name who raised it (one of the two)",
     invalid: "Invalid",
   },
   entity: {
@@ -140,6 +144,8 @@ const en: Messages = {
     project: "project",
     donor: "donor",
     ledger_entry: "ledger entry",
+    activity: "activity",
+    need: "residents' need",
   },
   role: {
     admin: "Administrator",

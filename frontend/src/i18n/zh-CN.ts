@@ -57,7 +57,7 @@ const zhCN = {
     internal: "发生意外错误，已记录",
     self_demotion: "不能停用自己或取消自己的管理员角色，请让其他管理员操作",
     last_admin: "这是本部门最后一位在用的管理员",
-    illegal_transition: "此项目现在不能转到该阶段；您现在可以转到：{{allowed}}",
+    illegal_transition: "现在不能转到这一阶段或状态；您现在可以转到：{{allowed}}",
     project_final: "项目已验收或已取消，不能再修改",
     project_past_declared: "项目已过申报阶段，只有厅机关可以修改",
     ledger_kind_not_yours: "您的角色不能记录这类台账：厅机关记录拨付，驻村工作队记录支出和捐赠",
@@ -122,6 +122,10 @@ const zhCN = {
     donor_without_source: "只有来源为“社会捐赠”的台账填写捐赠方",
     goods_only_in_kind: "只有实物捐赠填写物品、数量和单位",
     project_other_village: "项目须属于同一村庄",
+    not_for_kind: "这类活动不填写此项",
+    not_for_status: "这一状态变更不填写此项",
+    household_other_village: "农牧户须属于同一村庄",
+    household_or_raised_by: "请选择提出诉求的农牧户，或填写提出人（二选一）",
     invalid: "格式无效",
   },
   entity: {
@@ -139,6 +143,8 @@ const zhCN = {
     project: "驻村项目",
     donor: "捐赠方",
     ledger_entry: "台账记录",
+    activity: "活动",
+    need: "群众诉求",
   },
   role: {
     admin: "系统管理员",
