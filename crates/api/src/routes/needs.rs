@@ -629,6 +629,8 @@ mod tests {
         let mut f = fields();
         f.household_id = Some(4);
         assert!(values(f).is_err());
+        let mut f = fields();
+        f.household_id = Some(4);
         f.raised_by = None;
         assert!(values(f).is_ok());
     }
