@@ -139,8 +139,9 @@ fn role_allows(role: Role, action: Action, resource: Resource) -> bool {
     use Action::*;
     use Resource::*;
     // Village work: teams record it for their villages, the department reads it all and may
-    // correct it, the administrator only reads. The committee reads its village's surveys and
-    // households (it is their village), not who of the department helps whom with how much.
+    // correct it, the administrator only reads. The committee reads its village's surveys,
+    // households, projects and activities (it is their village), not who of the department helps
+    // whom with how much.
     // The ledger is public money: the committee reads its village's entries (and confirms their
     // receipt, a separate rule); entries are never changed, only reversed by a new entry (a
     // create). Donors are the department's, read by everyone who reads entries, added by those
