@@ -13,7 +13,7 @@ import { Route, Routes } from "react-router-dom";
 import { AuthProvider } from "./auth/AuthContext";
 import { session } from "./api/client";
 import { RequireAuth, RequireRole } from "./components/guards";
-import { ADMIN, STAFF, VILLAGE_USERS, WRITERS, type Role } from "./components/roles";
+import { ADMIN, COMMITTEE, STAFF, VILLAGE_USERS, WRITERS, type Role } from "./components/roles";
 import { lazyRetry } from "./lib/lazyRetry";
 import { cacheRestored, clearQueryCache, queryClient } from "./queryClient";
 
@@ -31,6 +31,12 @@ const HouseholdDetailPage = lazyRetry(() => import("./features/households/Househ
 const HouseholdFormPage = lazyRetry(() => import("./features/households/HouseholdFormPage"));
 const AssistanceFormPage = lazyRetry(() => import("./features/pairings/AssistanceFormPage"));
 const PairingCoveragePage = lazyRetry(() => import("./features/pairings/PairingCoveragePage"));
+const ProjectBoardPage = lazyRetry(() => import("./features/projects/ProjectBoardPage"));
+const ProjectDetailPage = lazyRetry(() => import("./features/projects/ProjectDetailPage"));
+const ProjectFormPage = lazyRetry(() => import("./features/projects/ProjectFormPage"));
+const LedgerListPage = lazyRetry(() => import("./features/ledger/LedgerListPage"));
+const LedgerFormPage = lazyRetry(() => import("./features/ledger/LedgerFormPage"));
+const LedgerPendingPage = lazyRetry(() => import("./features/ledger/LedgerPendingPage"));
 const RoundListPage = lazyRetry(() => import("./features/rounds/RoundListPage"));
 const RoundFormPage = lazyRetry(() => import("./features/rounds/RoundFormPage"));
 const TeamListPage = lazyRetry(() => import("./features/teams/TeamListPage"));
@@ -129,6 +135,14 @@ export default function App() {
               <Route path="households/:id/edit" element={only(WRITERS.households, <HouseholdFormPage />)} />
               <Route path="households/:householdId/assistance/new" element={only(WRITERS.assistance, <AssistanceFormPage />)} />
               <Route path="assistance/:id/edit" element={only(WRITERS.assistance, <AssistanceFormPage />)} />
+              <Route path="projects" element={only(VILLAGE_USERS, <ProjectBoardPage />)} />
+              <Route path="projects/new" element={only(WRITERS.projects, <ProjectFormPage />)} />
+              <Route path="villages/:villageId/projects/new" element={only(WRITERS.projects, <ProjectFormPage />)} />
+              <Route path="projects/:id" element={only(VILLAGE_USERS, <ProjectDetailPage />)} />
+              <Route path="projects/:id/edit" element={only(WRITERS.projects, <ProjectFormPage />)} />
+              <Route path="ledger" element={only(VILLAGE_USERS, <LedgerListPage />)} />
+              <Route path="ledger/new" element={only(WRITERS.ledger, <LedgerFormPage />)} />
+              <Route path="ledger/pending" element={only(COMMITTEE, <LedgerPendingPage />)} />
               <Route path="pairings/coverage" element={only(STAFF, <PairingCoveragePage />)} />
               <Route path="rounds" element={only(STAFF, <RoundListPage />)} />
               <Route path="rounds/new" element={only(WRITERS.rounds, <RoundFormPage />)} />

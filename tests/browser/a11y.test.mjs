@@ -13,6 +13,7 @@ async function pages(server) {
   const office = (await (await call("/offices?limit=1")).json()).items[0];
   const user = (await (await call("/users?limit=1")).json()).items[0];
   const household = (await (await call("/households?limit=1")).json()).items[0];
+  const project = (await (await call("/projects?limit=1")).json()).items[0];
   return [
     "/villages",
     `/villages/${village.id}`,
@@ -22,6 +23,9 @@ async function pages(server) {
     "/households",
     `/households/${household.id}`,
     "/pairings/coverage",
+    "/projects",
+    `/projects/${project.id}`,
+    "/ledger",
     "/rounds",
     "/rounds/new",
     `/rounds/${round.id}/edit`,

@@ -142,6 +142,14 @@ pub enum ApiError {
     UnsupportedMediaType(String),
     #[error("{0}")]
     Unprocessable(String),
+    /// A rule of the product the request's numbers do not meet (422), with a code clients
+    /// translate and the figures it names (the 60 % rule's shortfall).
+    #[error("{message}")]
+    RuleNotMet {
+        code: &'static str,
+        message: String,
+        params: Vec<(&'static str, String)>,
+    },
     #[error("too many attempts; try again in {0} seconds")]
     TooManyRequests(u64),
     #[error("{0}")]
@@ -174,7 +182,7 @@ impl ApiError {
             ApiError::PreconditionFailed => "precondition-failed",
             ApiError::PayloadTooLarge => "payload-too-large",
             ApiError::UnsupportedMediaType(_) => "unsupported-media-type",
-            ApiError::Unprocessable(_) => "unprocessable",
+            ApiError::Unprocessable(_) | ApiError::RuleNotMet { .. } => "unprocessable",
             ApiError::TooManyRequests(_) => "too-many-requests",
             ApiError::Unavailable(_) => "unavailable",
             ApiError::Internal(_) => "internal",
@@ -184,9 +192,9 @@ impl ApiError {
     /// The code clients translate: the kind's code in snake_case, or a more specific one.
     fn specific_code(&self) -> String {
         match self {
-            ApiError::Refused { code, .. } | ApiError::ForbiddenBecause { code, .. } => {
-                (*code).to_owned()
-            }
+            ApiError::Refused { code, .. }
+            | ApiError::ForbiddenBecause { code, .. }
+            | ApiError::RuleNotMet { code, .. } => (*code).to_owned(),
             ApiError::IllegalTransition { .. } => "illegal_transition".to_owned(),
             ApiError::Unprocessable(_) => "idempotency_key_reused".to_owned(),
             other => other.code().replace('-', "_"),
@@ -208,7 +216,7 @@ impl ApiError {
             ApiError::PreconditionFailed => "Precondition failed",
             ApiError::PayloadTooLarge => "Payload too large",
             ApiError::UnsupportedMediaType(_) => "Unsupported media type",
-            ApiError::Unprocessable(_) => "Unprocessable request",
+            ApiError::Unprocessable(_) | ApiError::RuleNotMet { .. } => "Unprocessable request",
             ApiError::TooManyRequests(_) => "Too many requests",
             ApiError::Unavailable(_) => "Service unavailable",
             ApiError::Internal(_) => "Internal error",
@@ -239,6 +247,11 @@ impl ApiError {
         let mut params = BTreeMap::new();
         if let ApiError::TooManyRequests(secs) = self {
             params.insert("seconds".to_owned(), secs.to_string());
+        }
+        if let ApiError::RuleNotMet { params: named, .. } = self {
+            for (k, v) in named {
+                params.insert((*k).to_owned(), v.clone());
+            }
         }
         let allowed = match self {
             ApiError::IllegalTransition { allowed, .. } => {
@@ -280,7 +293,9 @@ impl ResponseError for ApiError {
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unprocessable(_) | ApiError::RuleNotMet { .. } => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -109,6 +109,7 @@ fn field_zh(code: &str) -> Option<&'static str> {
         "not_for_status" => "只有转为“{status}”时填写此项",
         "household_other_village" => "农牧户须属于同一村庄",
         "household_or_raised_by" => "请选择提出诉求的农牧户，或填写提出人（二选一）",
+        "no_accounts" => "该合作社还没有这一年的账目，请先录入",
         _ => return None,
     })
 }
@@ -131,6 +132,8 @@ fn entity_zh(entity: &str) -> &str {
         "ledger_entry" => "台账记录",
         "activity" => "活动",
         "need" => "群众诉求",
+        "cooperative" => "合作社",
+        "cooperative_member" => "合作社成员",
         other => other,
     }
 }
@@ -186,6 +189,9 @@ pub fn problem_zh(code: &str, params: &BTreeMap<String, String>) -> Option<Strin
         "reversal_of_reversal" => "冲销记录不能再冲销，请重新记一笔",
         "already_confirmed" => "村委会已经确认过这笔台账",
         "not_confirmable" => "冲销记录或已冲销的台账不需要确认",
+        "distribution_below_sixty_percent" => "按交易量返还的盈余不得低于可分配盈余的 60%：至少应为 {required_fen} 分，方案为 {planned_fen} 分，还差 {short_fen} 分",
+        "no_surplus" => "本年度可分配盈余为 {distributable_fen} 分，没有可分配的盈余",
+        "no_basis" => "没有成员可作为这部分分配的依据（无交易量或无出资）",
         _ => return None,
     };
     Some(fill(t, params))

@@ -39,10 +39,12 @@ pub enum Resource {
     Activity,
     /// 群众诉求: a difficulty residents raised, and where it stands.
     Need,
+    /// 合作社: a village's cooperative with its members, accounts and distributions.
+    Cooperative,
 }
 
 impl Resource {
-    pub const ALL: [Resource; 18] = [
+    pub const ALL: [Resource; 19] = [
         Resource::Department,
         Resource::Office,
         Resource::User,
@@ -61,6 +63,7 @@ impl Resource {
         Resource::Donor,
         Resource::Activity,
         Resource::Need,
+        Resource::Cooperative,
     ];
 
     /// Rows of these belong to one village; village-bound roles see only their villages' rows.
@@ -78,6 +81,7 @@ impl Resource {
                 | Resource::LedgerEntry
                 | Resource::Activity
                 | Resource::Need
+                | Resource::Cooperative
         )
     }
 }
@@ -175,7 +179,11 @@ fn role_allows(role: Role, action: Action, resource: Resource) -> bool {
             Role::Team | Role::Department => true,
             Role::Admin => action == Read,
             Role::VillageCommittee => {
-                action == Read && matches!(resource, Survey | Household | Project | Activity)
+                action == Read
+                    && matches!(
+                        resource,
+                        Survey | Household | Project | Activity | Cooperative
+                    )
             }
             Role::Regional => false,
         };
@@ -209,6 +217,7 @@ fn is_village_work(resource: Resource) -> bool {
             | Resource::Assistance
             | Resource::Project
             | Resource::Activity
+            | Resource::Cooperative
     )
 }
 
@@ -389,6 +398,9 @@ mod tests {
         (ADMIN, Need,       Read,   [A, A, N]),
         (ADMIN, Need,       Create, [F, F, N]),
         (ADMIN, Need,       Update, [F, F, N]),
+        (ADMIN, Cooperative, Read,   [A, A, N]),
+        (ADMIN, Cooperative, Create, [F, F, N]),
+        (ADMIN, Cooperative, Update, [F, F, N]),
 
         (DEPT,  Department, Read,   [A, A, N]),
         (DEPT,  Department, Create, [F, F, F]),
@@ -444,6 +456,9 @@ mod tests {
         (DEPT,  Need,       Read,   [A, A, N]),
         (DEPT,  Need,       Create, [A, A, N]),
         (DEPT,  Need,       Update, [A, A, N]),
+        (DEPT,  Cooperative, Read,   [A, A, N]),
+        (DEPT,  Cooperative, Create, [A, A, N]),
+        (DEPT,  Cooperative, Update, [A, A, N]),
 
         (TEAM,  Department, Read,   [A, A, N]),
         (TEAM,  Department, Create, [F, F, F]),
@@ -499,6 +514,9 @@ mod tests {
         (TEAM,  Need,       Read,   [A, N, N]),
         (TEAM,  Need,       Create, [A, N, N]),
         (TEAM,  Need,       Update, [A, N, N]),
+        (TEAM,  Cooperative, Read,   [A, N, N]),
+        (TEAM,  Cooperative, Create, [A, N, N]),
+        (TEAM,  Cooperative, Update, [A, N, N]),
 
         (CMTE,  Department, Read,   [A, A, N]),
         (CMTE,  Department, Create, [F, F, F]),
@@ -554,6 +572,9 @@ mod tests {
         (CMTE,  Need,       Read,   [A, N, N]),
         (CMTE,  Need,       Create, [A, N, N]),
         (CMTE,  Need,       Update, [A, N, N]),
+        (CMTE,  Cooperative, Read,   [A, N, N]),
+        (CMTE,  Cooperative, Create, [F, N, N]),
+        (CMTE,  Cooperative, Update, [F, N, N]),
 
         (REGL,  Department, Read,   [A, A, N]),
         (REGL,  Department, Create, [F, F, F]),
@@ -609,6 +630,9 @@ mod tests {
         (REGL,  Need,       Read,   [N, N, N]),
         (REGL,  Need,       Create, [N, N, N]),
         (REGL,  Need,       Update, [N, N, N]),
+        (REGL,  Cooperative, Read,   [N, N, N]),
+        (REGL,  Cooperative, Create, [N, N, N]),
+        (REGL,  Cooperative, Update, [N, N, N]),
     ];
 
     const ACTIONS: [Action; 3] = [Read, Create, Update];
@@ -686,7 +710,7 @@ mod tests {
         let resources = Resource::ALL.map(|r| match r {
             Department | Office | User | Cadre | Village | Round | Team | TeamMember | Audit
             | Survey | Household | Pairing | Assistance | Project | LedgerEntry | Donor
-            | Activity | Need => r,
+            | Activity | Need | Cooperative => r,
         });
         let roles = Role::ALL.map(|r| match r {
             Role::Admin

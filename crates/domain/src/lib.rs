@@ -6,6 +6,7 @@ pub mod activity;
 pub mod auth;
 pub mod calendar;
 pub mod chars;
+pub mod cooperative;
 pub mod divisions;
 pub mod household;
 pub mod ledger;

@@ -21,6 +21,27 @@ pub struct UniqueRule {
 
 pub const UNIQUE: &[UniqueRule] = &[
     UniqueRule {
+        constraint: "cooperatives_village_id_name_key",
+        table: "cooperatives",
+        columns: &["village_id", "name"],
+        field: "name",
+        message: "the village already has a cooperative with this name",
+    },
+    UniqueRule {
+        constraint: "cooperative_members_cooperative_id_name_key",
+        table: "cooperative_members",
+        columns: &["cooperative_id", "name"],
+        field: "name",
+        message: "the cooperative already has a member with this name",
+    },
+    UniqueRule {
+        constraint: "cooperative_distributions_cooperative_id_year_key",
+        table: "cooperative_distributions",
+        columns: &["cooperative_id", "year"],
+        field: "year",
+        message: "the cooperative already has a distribution for this year",
+    },
+    UniqueRule {
         constraint: "donors_department_id_name_key",
         table: "donors",
         columns: &["department_id", "name"],

@@ -178,6 +178,9 @@ pub struct LedgerFilter {
     pub awaiting_confirmation: bool,
     /// A `LIKE` pattern over the item, the evidence note and a reversal's reason.
     pub search: Option<String>,
+    /// `Some(true)`: only entries for a project; `Some(false)`: only entries for none (goods
+    /// handed out in relief visits rather than put into a project).
+    pub for_project: Option<bool>,
 }
 
 /// An entry that is no reversal, has none and has no confirmation (a condition in SQL, the same
@@ -218,6 +221,11 @@ fn condition(f: &LedgerFilter) -> Condition {
     }
     if f.awaiting_confirmation {
         c = Box::new(c.and(sql::<Bool>(AWAITING)));
+    }
+    match f.for_project {
+        Some(true) => c = Box::new(c.and(ledger_entries::project_id.is_not_null())),
+        Some(false) => c = Box::new(c.and(ledger_entries::project_id.is_null())),
+        None => {}
     }
     if let Some(pattern) = &f.search {
         c = Box::new(
@@ -348,7 +356,7 @@ pub struct Sums {
 }
 
 /// The three sums as BIGINT computed by the database (never through floats); 0 for no rows.
-fn sums() -> (
+pub(crate) fn sums() -> (
     diesel::expression::SqlLiteral<BigInt>,
     diesel::expression::SqlLiteral<BigInt>,
     diesel::expression::SqlLiteral<BigInt>,

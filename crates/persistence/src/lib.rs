@@ -6,6 +6,7 @@ pub mod assistance;
 pub mod audit;
 pub mod cadres;
 pub mod constraints;
+pub mod cooperatives;
 pub mod db;
 pub mod departments;
 pub mod donors;

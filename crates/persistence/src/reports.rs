@@ -126,3 +126,158 @@ pub fn pairing(conn: &mut DbConnection, scope: &Scope<'_>) -> QueryResult<Pairin
         assistance_by_kind,
     })
 }
+
+/// 驻村项目 of the year (a project's own `year`), by stage and by category, with their budgets
+/// and the funds their ledger entries brought (allocations and donations, reversals included).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProjectFigures {
+    pub count: i64,
+    /// (stage code, projects), every stage that has some.
+    pub by_stage: Vec<(String, i64)>,
+    /// (category code, projects, budget fen, funds fen).
+    pub by_category: Vec<(String, i64, i64, i64)>,
+}
+
+pub fn projects(conn: &mut DbConnection, scope: &Scope<'_>) -> QueryResult<ProjectFigures> {
+    use crate::schema::projects;
+    // A department's projects of one year are a few hundred at most: loaded as (id, stage,
+    // category, budget) and counted here, their funds summed by the database in one query.
+    let mut q = projects::table
+        .filter(projects::department_id.eq(scope.department_id))
+        .filter(projects::year.eq(scope.year))
+        .select((
+            projects::id,
+            projects::stage,
+            projects::category,
+            projects::budget_fen,
+        ))
+        .into_boxed();
+    if let Some(ids) = scope.villages {
+        q = q.filter(projects::village_id.eq_any(ids));
+    }
+    let rows: Vec<(i64, String, String, i64)> = q.load(conn)?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let funds = crate::ledger::project_funds(conn, &ids)?;
+    let mut by_stage: std::collections::BTreeMap<String, i64> = Default::default();
+    let mut by_category: std::collections::BTreeMap<String, (i64, i64, i64)> = Default::default();
+    for (id, stage, category, budget) in &rows {
+        *by_stage.entry(stage.clone()).or_default() += 1;
+        let c = by_category.entry(category.clone()).or_default();
+        c.0 += 1;
+        c.1 += budget;
+        c.2 += funds
+            .iter()
+            .find(|(p, _)| p == id)
+            .map_or(0, |(_, s)| s.received_fen);
+    }
+    Ok(ProjectFigures {
+        count: i64::try_from(rows.len()).unwrap_or(i64::MAX),
+        by_stage: by_stage.into_iter().collect(),
+        by_category: by_category
+            .into_iter()
+            .map(|(c, (n, b, f))| (c, n, b, f))
+            .collect(),
+    })
+}
+
+/// The money and goods of the year's ledger entries (dated in the year), reversals included.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FundFigures {
+    /// Received: allocations and donations, in cash and in kind.
+    pub total_fen: i64,
+    pub spent_fen: i64,
+    /// (source code, received fen).
+    pub by_source: Vec<(String, i64)>,
+    /// (kind code, fen of that kind).
+    pub by_kind: Vec<(String, i64)>,
+    /// Goods in kind put into projects (industry support: seed, equipment …).
+    pub in_kind_fen: i64,
+    /// Goods in kind handed out without a project (慰问品 of relief visits) and their donors.
+    pub relief_goods_fen: i64,
+    pub relief_donors: i64,
+    /// (donor name, received fen), largest first.
+    pub donors: Vec<(String, i64)>,
+    /// Entries of the year still waiting for the village committee's confirmation.
+    pub unconfirmed: i64,
+}
+
+pub fn funds(conn: &mut DbConnection, scope: &Scope<'_>) -> QueryResult<FundFigures> {
+    use crate::ledger::{self as l, LedgerFilter, TotalsBy};
+    let year = LedgerFilter {
+        department_id: scope.department_id,
+        only_villages: scope.villages.map(<[i64]>::to_vec),
+        from: Some(scope.first_day()),
+        to: Some(scope.last_day()),
+        ..LedgerFilter::default()
+    };
+    let all = l::overall(conn, &year)?;
+    let by_source = l::totals(conn, &year, TotalsBy::Source)?
+        .into_iter()
+        .filter_map(|(k, s)| k.map(|k| (k, s.received_fen)))
+        .filter(|(_, fen)| *fen != 0)
+        .collect();
+    let by_kind = l::totals(conn, &year, TotalsBy::Kind)?
+        .into_iter()
+        .filter_map(|(k, s)| k.map(|k| (k, s.amount_fen)))
+        .collect();
+    let in_kind = LedgerFilter {
+        kind: Some("in_kind_donation".to_owned()),
+        ..year.clone()
+    };
+    let in_kind_fen = l::overall(
+        conn,
+        &LedgerFilter {
+            for_project: Some(true),
+            ..in_kind.clone()
+        },
+    )?
+    .received_fen;
+    let relief = LedgerFilter {
+        for_project: Some(false),
+        ..in_kind
+    };
+    let relief_goods_fen = l::overall(conn, &relief)?.received_fen;
+    let relief_donors = l::totals(conn, &relief, TotalsBy::Donor)?
+        .iter()
+        .filter(|(k, s)| k.is_some() && s.received_fen > 0)
+        .count();
+    let by_donor: Vec<(i64, i64)> = l::totals(conn, &year, TotalsBy::Donor)?
+        .into_iter()
+        .filter_map(|(k, s)| {
+            k.and_then(|k| k.parse().ok())
+                .map(|id: i64| (id, s.received_fen))
+        })
+        .filter(|(_, fen)| *fen != 0)
+        .collect();
+    let ids: Vec<i64> = by_donor.iter().map(|(id, _)| *id).collect();
+    let names = l::names_of(conn, TotalsBy::Donor, &ids)?;
+    let mut donors: Vec<(String, i64)> = by_donor
+        .into_iter()
+        .filter_map(|(id, fen)| {
+            names
+                .iter()
+                .find(|(i, _)| *i == id)
+                .map(|(_, n)| (n.clone(), fen))
+        })
+        .collect();
+    donors.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let unconfirmed = l::overall(
+        conn,
+        &LedgerFilter {
+            awaiting_confirmation: true,
+            ..year
+        },
+    )?
+    .entries;
+    Ok(FundFigures {
+        total_fen: all.received_fen,
+        spent_fen: all.spent_fen,
+        by_source,
+        by_kind,
+        in_kind_fen,
+        relief_goods_fen,
+        relief_donors: i64::try_from(relief_donors).unwrap_or(i64::MAX),
+        donors,
+        unconfirmed,
+    })
+}

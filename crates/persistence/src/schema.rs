@@ -409,6 +409,93 @@ diesel::table! {
 }
 
 diesel::table! {
+    cooperatives (id) {
+        id -> BigInt,
+        department_id -> BigInt,
+        village_id -> BigInt,
+        name -> Text,
+        sort_key -> Text,
+        search_text -> Text,
+        kind -> Text,
+        founded_on -> Date,
+        registration_number -> Nullable<Text>,
+        rule_investment_on -> Nullable<Date>,
+        rule_finance_on -> Nullable<Date>,
+        rule_safety_on -> Nullable<Date>,
+        rule_members_on -> Nullable<Date>,
+        rule_wages_on -> Nullable<Date>,
+        notes -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    cooperative_members (id) {
+        id -> BigInt,
+        department_id -> BigInt,
+        cooperative_id -> BigInt,
+        village_id -> BigInt,
+        name -> Text,
+        household_id -> Nullable<BigInt>,
+        joined_on -> Date,
+        left_on -> Nullable<Date>,
+        cash_fen -> BigInt,
+        land_fen -> BigInt,
+        livestock_fen -> BigInt,
+        note -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    cooperative_years (id) {
+        id -> BigInt,
+        department_id -> BigInt,
+        cooperative_id -> BigInt,
+        village_id -> BigInt,
+        year -> Integer,
+        revenue_fen -> BigInt,
+        costs_fen -> BigInt,
+        losses_made_good_fen -> BigInt,
+        reserves_fen -> BigInt,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    cooperative_distributions (id) {
+        id -> BigInt,
+        department_id -> BigInt,
+        cooperative_id -> BigInt,
+        village_id -> BigInt,
+        year -> Integer,
+        distributable_fen -> BigInt,
+        by_trade_fen -> BigInt,
+        by_capital_fen -> BigInt,
+        created_by_username -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    distribution_shares (id) {
+        id -> BigInt,
+        distribution_id -> BigInt,
+        member_id -> BigInt,
+        trade_fen -> BigInt,
+        capital_fen -> BigInt,
+        by_trade_fen -> BigInt,
+        by_capital_fen -> BigInt,
+    }
+}
+
+diesel::table! {
     activities (id) {
         id -> BigInt,
         department_id -> BigInt,
@@ -490,6 +577,12 @@ diesel::joinable!(ledger_entries -> villages (village_id));
 diesel::joinable!(ledger_entries -> projects (project_id));
 diesel::joinable!(ledger_entries -> donors (donor_id));
 diesel::joinable!(ledger_confirmations -> ledger_entries (entry_id));
+diesel::joinable!(cooperatives -> villages (village_id));
+diesel::joinable!(cooperative_members -> cooperatives (cooperative_id));
+diesel::joinable!(cooperative_years -> cooperatives (cooperative_id));
+diesel::joinable!(cooperative_distributions -> cooperatives (cooperative_id));
+diesel::joinable!(distribution_shares -> cooperative_distributions (distribution_id));
+diesel::joinable!(distribution_shares -> cooperative_members (member_id));
 diesel::joinable!(users -> departments (department_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
@@ -520,6 +613,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     donors,
     ledger_entries,
     ledger_confirmations,
+    cooperatives,
+    cooperative_members,
+    cooperative_years,
+    cooperative_distributions,
+    distribution_shares,
     activities,
     activity_households,
     needs,

@@ -1117,6 +1117,135 @@ export interface paths {
         patch: operations["update_donor"];
         trace?: never;
     };
+    "/api/v1/cooperatives": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the cooperatives of the villages the caller may see. */
+        get: operations["list_cooperatives"];
+        put?: never;
+        /** Register a cooperative of a village (team of the village, or the department). */
+        post: operations["create_cooperative"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cooperatives/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One cooperative. */
+        get: operations["get_cooperative"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Correct a cooperative, or record a rule document as adopted (team of the village, department). */
+        patch: operations["update_cooperative"];
+        trace?: never;
+    };
+    "/api/v1/cooperatives/{id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A cooperative's members (left ones included), by joining day. */
+        get: operations["list_cooperative_members"];
+        put?: never;
+        /** Add a member with their contributions. */
+        post: operations["add_cooperative_member"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cooperatives/{id}/members/{member_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Correct a member, or record that they left. */
+        patch: operations["update_cooperative_member"];
+        trace?: never;
+    };
+    "/api/v1/cooperatives/{id}/years": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A cooperative's yearly accounts, oldest first. */
+        get: operations["list_cooperative_years"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cooperatives/{id}/years/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Record or replace a year's accounts (201 the first time, 200 after; `If-Match` honoured). */
+        put: operations["put_cooperative_year"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cooperatives/{id}/distributions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A cooperative's distributions, newest year first. */
+        get: operations["list_cooperative_distributions"];
+        put?: never;
+        /**
+         * Plan a year's surplus distribution (team of the village, department). Refused with 422
+         *     `distribution_below_sixty_percent` (naming the shortfall in fen) unless at least 60 % of the
+         *     distributable surplus goes back to members by trade volume; each member's share is computed to
+         *     the fen (largest remainder, ties to the lower member id) and stored, once per year (409 on
+         *     `year` after that). With `"preview": true` the plan is answered (200) and not stored.
+         */
+        post: operations["create_cooperative_distribution"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -1172,6 +1301,22 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AccountsBody: {
+            /**
+             * Format: int64
+             * @example 68000000
+             */
+            revenue_fen: number;
+            /**
+             * Format: int64
+             * @example 41000000
+             */
+            costs_fen: number;
+            /** Format: int64 */
+            losses_made_good_fen?: number;
+            /** Format: int64 */
+            reserves_fen?: number;
+        };
         Activity: {
             /**
              * Format: int64
@@ -1482,6 +1627,9 @@ export interface components {
             village_id?: number | null;
             stationing: components["schemas"]["StationingFigures"];
             pairing: components["schemas"]["PairingFigures"];
+            projects: components["schemas"]["ProjectsFigures"];
+            funds: components["schemas"]["FundsFigures"];
+            cooperatives: components["schemas"]["CooperativesFigures"];
             /**
              * Format: int64
              * @description New party members developed in the year (party-building activities).
@@ -1783,6 +1931,26 @@ export interface components {
             /** Format: date-time */
             recorded_at: string;
         };
+        /** @description A category's projects of the year. */
+        CategoryFigures: {
+            /**
+             * Format: int64
+             * @example 4
+             */
+            count: number;
+            /**
+             * Format: int64
+             * @description The projects' budgets, in fen.
+             * @example 103000000
+             */
+            budget_fen: number;
+            /**
+             * Format: int64
+             * @description What their ledger entries brought (allocations and donations, reversals included), in fen.
+             * @example 103000000
+             */
+            funds_fen: number;
+        };
         /** @description A household's category history, oldest first; the last entry is the current category. */
         CategoryHistory: {
             /**
@@ -1899,6 +2067,127 @@ export interface components {
              * @example 1280000
              */
             medicine_fen: number;
+        };
+        Cooperative: {
+            /**
+             * Format: int64
+             * @example 2
+             */
+            id: number;
+            /** Format: int64 */
+            village_id: number;
+            /** @example 亚卡亚村 */
+            village_name: string;
+            /** @example 亚卡亚村养殖专业合作社 */
+            name: string;
+            /**
+             * @description breeding, grass_planting, farming, restaurant, handicraft, transport, tourism, other.
+             * @example breeding
+             */
+            kind: string;
+            /**
+             * Format: date
+             * @example 2018-05-10
+             */
+            founded_on: string;
+            /** @example 93540000MA6T1234X */
+            registration_number?: string | null;
+            rules: components["schemas"]["RuleDocuments"];
+            /**
+             * Format: int64
+             * @description How many of the five rule documents it has.
+             * @example 5
+             */
+            rules_present: number;
+            notes?: string | null;
+            /**
+             * Format: int64
+             * @description Members who have not left.
+             * @example 61
+             */
+            members: number;
+            /**
+             * Format: int64
+             * @description Their contributions in fen.
+             * @example 42000000
+             */
+            capital_fen: number;
+            /**
+             * Format: int32
+             * @example 1
+             */
+            version: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        CooperativeCreate: {
+            /** Format: int64 */
+            village_id: number;
+            /** @example 亚卡亚村养殖专业合作社 */
+            name: string;
+            /** @example breeding */
+            kind: string;
+            /**
+             * Format: date
+             * @example 2018-05-10
+             */
+            founded_on: string;
+            registration_number?: string | null;
+            rules?: components["schemas"]["RuleDocuments"];
+            notes?: string | null;
+        };
+        CooperativeList: {
+            items: components["schemas"]["Cooperative"][];
+            /** @description Pass as `cursor` to get the next page; `null` on the last page. */
+            next_cursor?: string | null;
+            total?: null | components["schemas"]["ListTotal"];
+        };
+        /** @description Only the fields sent change; `null` clears an optional one; `rules` replaces the checklist. */
+        CooperativePatch: {
+            name?: string | null;
+            kind?: string | null;
+            /** Format: date */
+            founded_on?: string | null;
+            registration_number?: string | null;
+            rules?: null | components["schemas"]["RuleDocuments"];
+            notes?: string | null;
+        };
+        /**
+         * @description 合作社 of the villages: members and capital at the year's end, the year's surplus and what
+         *     distributions gave back to members.
+         */
+        CooperativesFigures: {
+            /**
+             * Format: int64
+             * @example 3
+             */
+            count: number;
+            /**
+             * Format: int64
+             * @description Members at the year's end (joined by then, not left).
+             * @example 25
+             */
+            members: number;
+            /**
+             * Format: int64
+             * @description Their contributions (cash, land, livestock valued), in fen.
+             * @example 17300000
+             */
+            capital_fen: number;
+            /**
+             * Format: int64
+             * @description The year's distributable surplus of the cooperatives with accounts, in fen.
+             * @example 24300000
+             */
+            surplus_fen: number;
+            /**
+             * Format: int64
+             * @description What the year's distributions gave back to members, in fen.
+             * @example 24300000
+             */
+            distributed_to_members_fen: number;
         };
         /** @description A county-level division (县, 区 or county-level 市). */
         CountyDivision: {
@@ -2023,6 +2312,101 @@ export interface components {
             settings?: null | components["schemas"]["Settings"];
             active?: boolean | null;
         };
+        Distribution: {
+            /**
+             * Format: int64
+             * @description Null for a preview.
+             */
+            id?: number | null;
+            /**
+             * Format: int32
+             * @example 2019
+             */
+            year: number;
+            /**
+             * Format: int64
+             * @example 24300000
+             */
+            distributable_fen: number;
+            /**
+             * Format: int64
+             * @example 14580000
+             */
+            by_trade_fen: number;
+            /**
+             * Format: int64
+             * @example 9720000
+             */
+            by_capital_fen: number;
+            /**
+             * Format: int64
+             * @description The least that had to go back by trade volume (60 %, rounded up to the fen).
+             * @example 14580000
+             */
+            required_by_trade_fen: number;
+            shares: components["schemas"]["DistributionShare"][];
+            created_by_username?: string | null;
+            /** Format: date-time */
+            created_at?: string | null;
+        };
+        DistributionList: {
+            items: components["schemas"]["Distribution"][];
+        };
+        /**
+         * @example {
+         *       "by_trade_fen": 14580000,
+         *       "trade": [
+         *         {
+         *           "member_id": 14,
+         *           "trade_fen": 3200000
+         *         },
+         *         {
+         *           "member_id": 15,
+         *           "trade_fen": 2100000
+         *         }
+         *       ],
+         *       "year": 2019
+         *     }
+         */
+        DistributionRequest: {
+            /**
+             * Format: int32
+             * @description A year with accounts and a positive distributable surplus.
+             */
+            year: number;
+            /**
+             * Format: int64
+             * @description What goes back by trade volume: at least 60 % of the distributable surplus (the rest goes
+             *     by capital).
+             */
+            by_trade_fen: number;
+            /**
+             * @description Trade volumes of the members (members not named traded nothing). Every member who had
+             *     joined by the year's end and not left before its start shares.
+             */
+            trade: components["schemas"]["TradeVolume"][];
+            /**
+             * @description `true`: compute and answer the plan (200) without storing it — the planner's check as the
+             *     numbers are typed.
+             */
+            preview?: boolean;
+        };
+        DistributionShare: {
+            /** Format: int64 */
+            member_id: number;
+            /** @example 次仁多吉 */
+            name: string;
+            /** Format: int64 */
+            trade_fen: number;
+            /** Format: int64 */
+            capital_fen: number;
+            /** Format: int64 */
+            by_trade_fen: number;
+            /** Format: int64 */
+            by_capital_fen: number;
+            /** Format: int64 */
+            total_fen: number;
+        };
         /**
          * @description The region's divisions, and the value that stands for an unknown place.
          * @example {
@@ -2089,6 +2473,16 @@ export interface components {
             contact?: string | null;
             notes?: string | null;
         };
+        /** @description A donor and what it gave in the year. */
+        DonorFigures: {
+            /** @example 西藏自治区红十字会 */
+            name: string;
+            /**
+             * Format: int64
+             * @example 25000000
+             */
+            total_fen: number;
+        };
         DonorList: {
             items: components["schemas"]["Donor"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
@@ -2102,6 +2496,62 @@ export interface components {
             kind?: string | null;
             contact?: string | null;
             notes?: string | null;
+        };
+        /** @description The ledger's money and goods dated in the year (reversals included). */
+        FundsFigures: {
+            /**
+             * Format: int64
+             * @description Received: allocations and donations, in cash and in kind, in fen.
+             * @example 370030000
+             */
+            total_fen: number;
+            /**
+             * Format: int64
+             * @description Spent (expenditures), in fen.
+             * @example 118050000
+             */
+            spent_fen: number;
+            /**
+             * @description Received per source code (finance, department, donor, other).
+             * @example {
+             *       "department": 30000000,
+             *       "donor": 142030000,
+             *       "finance": 198000000
+             *     }
+             */
+            by_source: {
+                [key: string]: number;
+            };
+            /** @description Per kind code (allocation, expenditure, cash_donation, in_kind_donation). */
+            by_kind: {
+                [key: string]: number;
+            };
+            /**
+             * Format: int64
+             * @description Goods in kind put into projects (industry support such as seed), in fen.
+             * @example 15000000
+             */
+            in_kind_fen: number;
+            /**
+             * Format: int64
+             * @description Goods in kind given without a project (relief goods, 慰问品), in fen.
+             * @example 104680000
+             */
+            relief_goods_fen: number;
+            /**
+             * Format: int64
+             * @description Donors of those relief goods.
+             * @example 6
+             */
+            relief_donors: number;
+            /** @description Every donor of the year with what it gave, largest first. */
+            donors: components["schemas"]["DonorFigures"][];
+            /**
+             * Format: int64
+             * @description Entries of the year still waiting for the village committee's confirmation.
+             * @example 3
+             */
+            unconfirmed: number;
         };
         Health: {
             /** @example ok */
@@ -2577,6 +3027,96 @@ export interface components {
              */
             villages: components["schemas"]["VillageRef"][];
             sees_all_villages: boolean;
+        };
+        Member: {
+            /**
+             * Format: int64
+             * @example 14
+             */
+            id: number;
+            /** Format: int64 */
+            cooperative_id: number;
+            /** @example 次仁多吉 */
+            name: string;
+            /**
+             * Format: int64
+             * @description The member's household, if linked.
+             */
+            household_id?: number | null;
+            /**
+             * Format: date
+             * @example 2018-05-10
+             */
+            joined_on: string;
+            /** Format: date */
+            left_on?: string | null;
+            /**
+             * Format: int64
+             * @description Contributions valued in fen.
+             * @example 500000
+             */
+            cash_fen: number;
+            /**
+             * Format: int64
+             * @example 0
+             */
+            land_fen: number;
+            /**
+             * Format: int64
+             * @example 1200000
+             */
+            livestock_fen: number;
+            /**
+             * Format: int64
+             * @description cash + land + livestock.
+             * @example 1700000
+             */
+            capital_fen: number;
+            note?: string | null;
+            /** Format: int32 */
+            version: number;
+        };
+        MemberCreate: {
+            /** @example 次仁多吉 */
+            name: string;
+            /**
+             * Format: int64
+             * @description A household of the cooperative's village.
+             */
+            household_id?: number | null;
+            /**
+             * Format: date
+             * @example 2018-05-10
+             */
+            joined_on: string;
+            /** Format: date */
+            left_on?: string | null;
+            /** Format: int64 */
+            cash_fen?: number;
+            /** Format: int64 */
+            land_fen?: number;
+            /** Format: int64 */
+            livestock_fen?: number;
+            note?: string | null;
+        };
+        MemberList: {
+            items: components["schemas"]["Member"][];
+        };
+        MemberPatch: {
+            name?: string | null;
+            /** Format: int64 */
+            household_id?: number | null;
+            /** Format: date */
+            joined_on?: string | null;
+            /** Format: date */
+            left_on?: string | null;
+            /** Format: int64 */
+            cash_fen?: number | null;
+            /** Format: int64 */
+            land_fen?: number | null;
+            /** Format: int64 */
+            livestock_fen?: number | null;
+            note?: string | null;
         };
         NamedRef: {
             /**
@@ -3210,6 +3750,28 @@ export interface components {
             problems?: string | null;
             measures?: string | null;
         };
+        /** @description 驻村项目 of the year (a project's own year). */
+        ProjectsFigures: {
+            /**
+             * Format: int64
+             * @example 9
+             */
+            count: number;
+            /**
+             * @description Projects per stage code; stages without projects are absent.
+             * @example {
+             *       "accepted": 8,
+             *       "completed": 1
+             *     }
+             */
+            by_stage: {
+                [key: string]: number;
+            };
+            /** @description Per category code; categories without projects are absent. */
+            by_category: {
+                [key: string]: components["schemas"]["CategoryFigures"];
+            };
+        };
         RefreshRequest: {
             refresh_token: string;
         };
@@ -3295,6 +3857,35 @@ export interface components {
             /** Format: date */
             ends_on?: string | null;
             active?: boolean | null;
+        };
+        /** @description The five rule documents (规章制度): the day each was adopted, or null while missing. */
+        RuleDocuments: {
+            /**
+             * Format: date
+             * @description 投入与分配.
+             * @example 2018-06-01
+             */
+            investment?: string | null;
+            /**
+             * Format: date
+             * @description 财务管理.
+             */
+            finance?: string | null;
+            /**
+             * Format: date
+             * @description 安全生产.
+             */
+            safety?: string | null;
+            /**
+             * Format: date
+             * @description 社员守则.
+             */
+            members?: string | null;
+            /**
+             * Format: date
+             * @description 工资待遇.
+             */
+            wages?: string | null;
         };
         /** @description Rules of the department, with the article's defaults. */
         Settings: {
@@ -3718,6 +4309,16 @@ export interface components {
              */
             total_fen: number;
         };
+        /** @description One member's trade with the cooperative in the year. */
+        TradeVolume: {
+            /** Format: int64 */
+            member_id: number;
+            /**
+             * Format: int64
+             * @example 3200000
+             */
+            trade_fen: number;
+        };
         TransitionRequest: {
             /**
              * @description The stage to move to: the next one, the previous one (a *return*, which needs a
@@ -3942,6 +4543,44 @@ export interface components {
             name: string;
             /** @example མ་སྒལ་མདའ */
             name_bo?: string | null;
+        };
+        YearAccounts: {
+            /**
+             * Format: int32
+             * @example 2019
+             */
+            year: number;
+            /**
+             * Format: int64
+             * @example 68000000
+             */
+            revenue_fen: number;
+            /**
+             * Format: int64
+             * @example 41000000
+             */
+            costs_fen: number;
+            /**
+             * Format: int64
+             * @example 0
+             */
+            losses_made_good_fen: number;
+            /**
+             * Format: int64
+             * @example 2700000
+             */
+            reserves_fen: number;
+            /**
+             * Format: int64
+             * @description revenue − costs − losses made good − reserves (negative for a loss).
+             * @example 24300000
+             */
+            distributable_fen: number;
+            /** Format: int32 */
+            version: number;
+        };
+        YearList: {
+            items: components["schemas"]["YearAccounts"][];
         };
     };
     responses: never;
@@ -13086,6 +13725,1152 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_cooperatives: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–500 (default 50). */
+                limit?: number;
+                cursor?: string;
+                /** @description `name` (by pinyin) or `-name`. */
+                sort?: string;
+                village_id?: number;
+                /** @description A kind code. */
+                kind?: string;
+                /** @description Part of the name, its pinyin or initials. */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of cooperatives */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CooperativeList"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_cooperative: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a create safely: the same key and body answer the first response again (with `Idempotent-Replayed: true`); the same key with another request is a 422 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CooperativeCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cooperative"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with another row (e.g. a duplicate) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (64 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_cooperative: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Cooperative id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cooperative */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cooperative"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_cooperative: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` you loaded (e.g. `"3"`); a stale or foreign tag is a 412, `*` matches any version */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description Cooperative id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CooperativePatch"];
+            };
+        };
+        responses: {
+            /** @description The changed cooperative */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cooperative"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with another row (e.g. a duplicate) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Stale `If-Match`: someone changed the row since you loaded it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (64 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_cooperative_members: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Cooperative id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The members */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberList"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_cooperative_member: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a create safely: the same key and body answer the first response again (with `Idempotent-Replayed: true`); the same key with another request is a 422 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Cooperative id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemberCreate"];
+            };
+        };
+        responses: {
+            /** @description Added */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Member"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with another row (e.g. a duplicate) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (64 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_cooperative_member: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` you loaded (e.g. `"3"`); a stale or foreign tag is a 412, `*` matches any version */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description Cooperative id */
+                id: number;
+                /** @description Member id */
+                member_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemberPatch"];
+            };
+        };
+        responses: {
+            /** @description The changed member */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Member"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with another row (e.g. a duplicate) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Stale `If-Match`: someone changed the row since you loaded it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (64 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_cooperative_years: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Cooperative id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The yearly accounts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["YearList"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_cooperative_year: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` you loaded (e.g. `"3"`); a stale or foreign tag is a 412, `*` matches any version */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description Cooperative id */
+                id: number;
+                /** @description The year, 2011 to this year */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountsBody"];
+            };
+        };
+        responses: {
+            /** @description Replaced (or unchanged) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["YearAccounts"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["YearAccounts"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with another row (e.g. a duplicate) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Stale `If-Match`: someone changed the row since you loaded it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (64 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_cooperative_distributions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Cooperative id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The distributions with their shares */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DistributionList"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_cooperative_distribution: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a create safely: the same key and body answer the first response again (with `Idempotent-Replayed: true`); the same key with another request is a 422 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Cooperative id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DistributionRequest"];
+            };
+        };
+        responses: {
+            /** @description A preview, not stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Distribution"];
+                };
+            };
+            /** @description Stored */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Distribution"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with another row (e.g. a duplicate) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (64 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The 60 % rule (or another rule of the plan) is not met */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "distribution_below_sixty_percent",
+                     *       "detail": "at least 14580000 fen (60 % of the distributable surplus) must go back to members by trade volume; the plan gives 14000000, 580000 short",
+                     *       "params": {
+                     *         "planned_fen": "14000000",
+                     *         "required_fen": "14580000",
+                     *         "short_fen": "580000"
+                     *       },
+                     *       "status": 422,
+                     *       "title": "Unprocessable request",
+                     *       "type": "https://zhucun.example/problems/unprocessable"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };

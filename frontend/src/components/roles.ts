@@ -1,13 +1,13 @@
 import type { Role } from "../auth/AuthContext";
 
-export type NavKey = "users" | "offices" | "cadres" | "villages" | "rounds" | "teams" | "audit" | "statistics" | "households" | "pairingCoverage";
+export type NavKey = "users" | "offices" | "cadres" | "villages" | "rounds" | "teams" | "audit" | "statistics" | "households" | "pairingCoverage" | "projects" | "ledger" | "ledgerPending";
 
 /** What each role finds in the menu; the server enforces the same rules on every request. */
 export const NAV_BY_ROLE: Record<Role, NavKey[]> = {
-  admin: ["users", "offices", "cadres", "villages", "households", "pairingCoverage", "rounds", "teams", "audit"],
-  department: ["villages", "households", "pairingCoverage", "rounds", "teams", "cadres"],
-  team: ["households"],
-  village_committee: ["households"],
+  admin: ["users", "offices", "cadres", "villages", "households", "projects", "ledger", "pairingCoverage", "rounds", "teams", "audit"],
+  department: ["villages", "households", "projects", "ledger", "pairingCoverage", "rounds", "teams", "cadres"],
+  team: ["households", "projects", "ledger"],
+  village_committee: ["ledgerPending", "households", "projects", "ledger"],
   regional: ["statistics"],
 };
 
@@ -22,11 +22,15 @@ export const NAV_PATH: Record<NavKey, string> = {
   statistics: "/statistics",
   households: "/households",
   pairingCoverage: "/pairings/coverage",
+  projects: "/projects",
+  ledger: "/ledger",
+  ledgerPending: "/ledger/pending",
 };
 
 export const ADMIN: Role[] = ["admin"];
 export const STAFF: Role[] = ["admin", "department"];
 export const VILLAGE_USERS: Role[] = ["admin", "department", "team", "village_committee"];
+export const COMMITTEE: Role[] = ["village_committee"];
 
 /** Team and committee users work in their own village(s) only. */
 export function isVillageUser(role: Role | undefined): boolean {
@@ -35,7 +39,7 @@ export function isVillageUser(role: Role | undefined): boolean {
 
 export type { Role };
 
-export type Resource = "villages" | "rounds" | "teams" | "cadres" | "users" | "offices" | "surveys" | "households" | "pairings" | "assistance";
+export type Resource = "villages" | "rounds" | "teams" | "cadres" | "users" | "offices" | "surveys" | "households" | "pairings" | "assistance" | "projects" | "ledger";
 
 /** Who may create and edit each resource (the server enforces the same on every write). */
 export const WRITERS: Record<Resource, Role[]> = {
@@ -52,6 +56,12 @@ export const WRITERS: Record<Resource, Role[]> = {
   households: ["team", "department"],
   pairings: ["team", "department"],
   assistance: ["team", "department"],
+  // 驻村项目: the team proposes and edits until declared, the department until accepted; the
+  // committee reads its village's (crates/domain/src/project.rs decides who moves which stage).
+  projects: ["team", "department"],
+  // 资金台账: the department records allocations, the team expenditures and donations (kindsFor in
+  // features/ledger/api.ts); entries are never edited, only reversed. The committee confirms receipt.
+  ledger: ["team", "department"],
 };
 
 /** Who reads pairings and assistance: the committee does not (the server answers 404 to it). */

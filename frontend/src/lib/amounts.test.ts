@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fenToYuan, formatCount, formatMu, formatYuan, isMu, tenthsToMu, yuanToFen } from "./amounts";
+import { fenToYuan, formatCount, formatMu, formatYuan, isMu, parseYuan, tenthsToMu, yuanToFen } from "./amounts";
 
 describe("元 → fen by string arithmetic", () => {
   it("converts exactly, where float rounding would not", () => {
@@ -23,6 +23,29 @@ describe("元 → fen by string arithmetic", () => {
     expect(fenToYuan(1234)).toBe("12.34");
     expect(fenToYuan(5)).toBe("0.05");
     expect(fenToYuan(1200)).toBe("12.00");
+  });
+});
+
+describe("元 as people type them", () => {
+  it("reads decimals exactly (0.1 + 0.2 style: typing 0.3 stores 30 fen)", () => {
+    expect(parseYuan("0.3")).toBe(30);
+    expect(parseYuan("0.1")).toBe(10);
+    expect(parseYuan("0.29")).toBe(29);
+    expect(parseYuan("1.10")).toBe(110);
+    expect(parseYuan("300000")).toBe(30_000_000);
+  });
+  it("reads full-width digits and digit grouping", () => {
+    expect(parseYuan("１２")).toBe(1200);
+    expect(parseYuan("１２．５")).toBe(1250);
+    expect(parseYuan("1,234.56")).toBe(123_456);
+    expect(parseYuan("1，234")).toBe(123_400);
+    expect(parseYuan("12,345,678")).toBe(1_234_567_800);
+    expect(parseYuan(" 950,000 ")).toBe(95_000_000);
+  });
+  it("refuses the rest rather than guessing", () => {
+    for (const bad of ["", "  ", "1.005", "1e3", "-1", "-0.5", "+5", "12,34", "1,2345", ",123", "1.2.3", "0x10", "五十", "Infinity", "NaN", undefined, null]) {
+      expect(parseYuan(bad), String(bad)).toBeNull();
+    }
   });
 });
 

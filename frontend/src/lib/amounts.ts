@@ -19,6 +19,19 @@ export function yuanToFen(raw: string | null | undefined): number | null {
   return fen <= 1_000_000_000_000 ? fen : null;
 }
 
+/**
+ * 元 as people type them → integer fen, or `null`: full-width digits and points (`"１２．５"`, a
+ * Chinese input method) read as ASCII, digit grouping (`"1,234.50"`, `"1，234"`) is accepted
+ * where the groups are of three, then `yuanToFen`'s rules (no sign, no exponent, at most two
+ * decimals: `"1.005"` is refused, never rounded).
+ */
+export function parseYuan(raw: string | null | undefined): number | null {
+  const text = (raw ?? "").normalize("NFKC").trim().replace(/\s+/g, "");
+  const grouped = /^\d{1,3}(?:,\d{3})+(?:\.\d*)?$/.test(text);
+  if (text.includes(",") && !grouped) return null;
+  return yuanToFen(text.replaceAll(",", ""));
+}
+
 /** 1234 → `"12.34"`, 5 → `"0.05"`, 1200 → `"12.00"` (integer arithmetic only). */
 export function fenToYuan(fen: number): string {
   const sign = fen < 0 ? "-" : "";

@@ -312,6 +312,7 @@ impl LedgerFilterQuery {
                 .as_deref()
                 .and_then(text::search_query)
                 .map(|s| text::like_contains(&s)),
+            for_project: None,
         })
     }
 }

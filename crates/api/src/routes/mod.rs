@@ -8,6 +8,7 @@ pub mod assistance;
 pub mod audit;
 pub mod auth;
 pub mod cadres;
+pub mod cooperatives;
 pub mod departments;
 pub mod divisions;
 pub mod donors;
@@ -56,6 +57,7 @@ where
             .configure(activities::configure)
             .configure(needs::configure)
             .configure(donors::configure)
+            .configure(cooperatives::configure)
             .configure(audit::configure),
     )
     .service(health::healthz)

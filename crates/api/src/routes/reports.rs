@@ -1,7 +1,7 @@
 //! The annual report (年度总结): a department's (or one village's) year computed from its records.
 //! Every figure is a count or a sum the database computes at request time; nothing here knows the
-//! numbers. Sections come with their modules: stationing, pairing, activities and needs today;
-//! projects, funds, cooperatives, presence and disclosures as those modules land.
+//! numbers. Sections come with their modules: stationing, pairing, projects, funds, cooperatives,
+//! activities and needs today; presence and disclosures as those modules land.
 
 use crate::auth::Bearer;
 use crate::error::ApiError;
@@ -74,6 +74,90 @@ pub struct PairingFigures {
     pub assistance_by_kind: BTreeMap<String, i64>,
 }
 
+/// A category's projects of the year.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CategoryFigures {
+    #[schema(example = 4)]
+    pub count: i64,
+    /// The projects' budgets, in fen.
+    #[schema(example = 103000000)]
+    pub budget_fen: i64,
+    /// What their ledger entries brought (allocations and donations, reversals included), in fen.
+    #[schema(example = 103000000)]
+    pub funds_fen: i64,
+}
+
+/// 驻村项目 of the year (a project's own year).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProjectsFigures {
+    #[schema(example = 9)]
+    pub count: i64,
+    /// Projects per stage code; stages without projects are absent.
+    #[schema(example = json!({"accepted": 8, "completed": 1}))]
+    pub by_stage: BTreeMap<String, i64>,
+    /// Per category code; categories without projects are absent.
+    pub by_category: BTreeMap<String, CategoryFigures>,
+}
+
+/// A donor and what it gave in the year.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DonorFigures {
+    #[schema(example = "西藏自治区红十字会")]
+    pub name: String,
+    #[schema(example = 25000000)]
+    pub total_fen: i64,
+}
+
+/// The ledger's money and goods dated in the year (reversals included).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FundsFigures {
+    /// Received: allocations and donations, in cash and in kind, in fen.
+    #[schema(example = 370030000)]
+    pub total_fen: i64,
+    /// Spent (expenditures), in fen.
+    #[schema(example = 118050000)]
+    pub spent_fen: i64,
+    /// Received per source code (finance, department, donor, other).
+    #[schema(example = json!({"finance": 198000000, "department": 30000000, "donor": 142030000}))]
+    pub by_source: BTreeMap<String, i64>,
+    /// Per kind code (allocation, expenditure, cash_donation, in_kind_donation).
+    pub by_kind: BTreeMap<String, i64>,
+    /// Goods in kind put into projects (industry support such as seed), in fen.
+    #[schema(example = 15000000)]
+    pub in_kind_fen: i64,
+    /// Goods in kind given without a project (relief goods, 慰问品), in fen.
+    #[schema(example = 104680000)]
+    pub relief_goods_fen: i64,
+    /// Donors of those relief goods.
+    #[schema(example = 6)]
+    pub relief_donors: i64,
+    /// Every donor of the year with what it gave, largest first.
+    pub donors: Vec<DonorFigures>,
+    /// Entries of the year still waiting for the village committee's confirmation.
+    #[schema(example = 3)]
+    pub unconfirmed: i64,
+}
+
+/// 合作社 of the villages: members and capital at the year's end, the year's surplus and what
+/// distributions gave back to members.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CooperativesFigures {
+    #[schema(example = 3)]
+    pub count: i64,
+    /// Members at the year's end (joined by then, not left).
+    #[schema(example = 25)]
+    pub members: i64,
+    /// Their contributions (cash, land, livestock valued), in fen.
+    #[schema(example = 17300000)]
+    pub capital_fen: i64,
+    /// The year's distributable surplus of the cooperatives with accounts, in fen.
+    #[schema(example = 24300000)]
+    pub surplus_fen: i64,
+    /// What the year's distributions gave back to members, in fen.
+    #[schema(example = 24300000)]
+    pub distributed_to_members_fen: i64,
+}
+
 /// The year of a department, or of one village.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AnnualReport {
@@ -85,6 +169,9 @@ pub struct AnnualReport {
     pub village_id: Option<i64>,
     pub stationing: StationingFigures,
     pub pairing: PairingFigures,
+    pub projects: ProjectsFigures,
+    pub funds: FundsFigures,
+    pub cooperatives: CooperativesFigures,
     // --- activities and needs (their own block, see `village_work`) ---
     /// New party members developed in the year (party-building activities).
     #[schema(example = 2)]
@@ -183,6 +270,15 @@ pub async fn annual(
             let stationing = q::stationing(conn, &s)?;
             let pairing = q::pairing(conn, &s)?;
             let (activities, needs) = village_work(conn, &s)?;
+            let projects = q::projects(conn, &s)?;
+            let funds = q::funds(conn, &s)?;
+            let (count, members, capital_fen, surplus_fen, distributed_to_members_fen) =
+                zhucun_persistence::cooperatives::report(
+                    conn,
+                    scope.department_id,
+                    villages.as_deref(),
+                    year,
+                )?;
             let department = zhucun_persistence::departments::get(conn, scope.department_id)?;
             Ok(AnnualReport {
                 year,
@@ -206,6 +302,46 @@ pub async fn annual(
                 party_members_developed: activities.party_members_developed,
                 activities,
                 needs,
+                projects: ProjectsFigures {
+                    count: projects.count,
+                    by_stage: projects.by_stage.into_iter().collect(),
+                    by_category: projects
+                        .by_category
+                        .into_iter()
+                        .map(|(c, count, budget_fen, funds_fen)| {
+                            (
+                                c,
+                                CategoryFigures {
+                                    count,
+                                    budget_fen,
+                                    funds_fen,
+                                },
+                            )
+                        })
+                        .collect(),
+                },
+                funds: FundsFigures {
+                    total_fen: funds.total_fen,
+                    spent_fen: funds.spent_fen,
+                    by_source: funds.by_source.into_iter().collect(),
+                    by_kind: funds.by_kind.into_iter().collect(),
+                    in_kind_fen: funds.in_kind_fen,
+                    relief_goods_fen: funds.relief_goods_fen,
+                    relief_donors: funds.relief_donors,
+                    donors: funds
+                        .donors
+                        .into_iter()
+                        .map(|(name, total_fen)| DonorFigures { name, total_fen })
+                        .collect(),
+                    unconfirmed: funds.unconfirmed,
+                },
+                cooperatives: CooperativesFigures {
+                    count,
+                    members,
+                    capital_fen,
+                    surplus_fen,
+                    distributed_to_members_fen,
+                },
             })
         })
         .await?;

@@ -249,7 +249,8 @@ pub fn load(
     )?;
     confirm(conn, fin, e, &c_yakaya, date(2019, 5, 28))?;
 
-    // Row 5: 15 t of grass seed in kind.
+    // Row 5: 15 t of grass seed in kind, for the grass-planting cooperative's project.
+    let grass = project(conn, fin, "亚卡亚村人工种草合作社草种扶持")?;
     let e = record(
         conn,
         fin,
@@ -261,6 +262,7 @@ pub fn load(
             "donor",
             150_000,
         )
+        .project(grass)
         .donor(agri)
         .goods("燕麦草种", "15", "吨")
         .evidence("人工种草合作社产业扶持"),

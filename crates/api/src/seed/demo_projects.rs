@@ -8,7 +8,10 @@
 //! an event like one made through the API.
 //!
 //! The irrigation works are recorded as `industry` (farm and pasture irrigation), so the 2019
-//! `infrastructure` budgets of the current villages are exactly the article's row 9.
+//! `infrastructure` budgets of the current villages are exactly the article's row 9. The village
+//! collective's restaurant and the grass-seed support (row 5, goods in kind for the grass-planting
+//! cooperative) are `industry` too: the `cooperative` category holds the breeding cooperative's
+//! project alone, whose 300,000 yuan are the article's funds to cooperatives (row 4).
 
 use crate::routes::projects::{values, Beneficiaries, Fields};
 use chrono::{Datelike, NaiveDateTime};
@@ -206,6 +209,16 @@ pub fn load(
                 "农牧业灌溉渠道防渗水改造",
             ),
             (
+                "亚卡亚村人工种草合作社草种扶持",
+                "industry",
+                2019,
+                150_000,
+                42,
+                200,
+                Accepted,
+                "协调草种 15 吨支持人工种草合作社（实物）",
+            ),
+            (
                 "亚卡亚村牦牛育肥基地",
                 "industry",
                 this_year,
@@ -273,7 +286,7 @@ pub fn load(
             ),
             (
                 "琼果村集体藏餐馆",
-                "cooperative",
+                "industry",
                 2019,
                 20_000,
                 35,

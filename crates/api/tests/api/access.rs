@@ -66,6 +66,8 @@ struct Fixtures {
     spare_cadre: [i64; 3],
     /// A household of the place's village (inserted by `fixtures::household`).
     household: [i64; 3],
+    /// The demo cooperative of the place's village.
+    cooperative: [i64; 3],
 }
 
 /// The create attempts of a resource for one acting user: (path, body).
@@ -353,6 +355,37 @@ fn grids() -> Vec<Grid> {
             ],
         },
         Grid {
+            // 合作社: village work like projects (the committee reads its village's).
+            path: "/api/v1/cooperatives", key: "name", field: "notes", members: false, village: Some("village_id"),
+            at: &["马格达村民族手工艺合作社", "亚卡亚村养殖专业合作社", "德吉村运输合作社"],
+            creates: |f, user| (0..3).map(|p| ("/api/v1/cooperatives".into(), json!({"village_id": f.village[p],
+                "name": format!("新合作社{user}"), "kind": "other", "founded_on": "2020-01-01"}))).collect(),
+            rows: &[
+                ("admin",            &[200, 200, 404], &[403, 403, 404], &[403, 403, 403], L::Sees(&[Y, Y, N])),
+                ("office_staff",     &[200, 200, 404], &[200, 200, 404], &[201, 201, 400], L::Sees(&[Y, Y, N])),
+                ("team_magada",      &[200, 404, 404], &[200, 404, 404], &[201, 404, 400], L::Sees(&[Y, N, N])),
+                ("committee_magada", &[200, 404, 404], &[403, 404, 404], &[403, 403, 403], L::Sees(&[Y, N, N])),
+                ("regional",         &[404, 404, 404], &[404, 404, 404], &[403, 403, 403], L::No(403)),
+                ("jt_admin",         &[404, 404, 200], &[404, 404, 403], &[403, 403, 403], L::Sees(&[N, N, Y])),
+            ],
+        },
+        Grid {
+            // GET is the cooperative's member list, PATCH its first member; a member is added
+            // under the cooperative (another village's or department's is a 404).
+            path: "/api/v1/cooperatives", key: "name", field: "note", members: true, village: None,
+            at: &["马格达村民族手工艺合作社", "亚卡亚村养殖专业合作社", "德吉村运输合作社"],
+            creates: |f, user| (0..3).map(|p| (format!("/api/v1/cooperatives/{}/members", f.cooperative[p]),
+                json!({"name": format!("新成员{user}"), "joined_on": "2024-06-01", "cash_fen": 1000}))).collect(),
+            rows: &[
+                ("admin",            &[200, 200, 404], &[403, 403, 404], &[403, 403, 404], L::Unlisted),
+                ("office_staff",     &[200, 200, 404], &[200, 200, 404], &[201, 201, 404], L::Unlisted),
+                ("team_magada",      &[200, 404, 404], &[200, 404, 404], &[201, 404, 404], L::Unlisted),
+                ("committee_magada", &[200, 404, 404], &[403, 404, 404], &[403, 404, 404], L::Unlisted),
+                ("regional",         &[404, 404, 404], &[404, 404, 404], &[404, 404, 404], L::Unlisted),
+                ("jt_admin",         &[404, 404, 200], &[404, 404, 403], &[404, 404, 403], L::Unlisted),
+            ],
+        },
+        Grid {
             // 活动: village work like projects (the committee reads its village's activities).
             path: "/api/v1/activities", key: "title", field: "participants", members: false, village: Some("village_id"),
             at: &["旺果节大学生就业政策宣讲", "电焊技能培训", "德吉村交通安全宣讲"],
@@ -437,6 +470,14 @@ const COVERED_ELSEWHERE: &[(&str, &str)] = &[
     (
         "/api/v1/projects/{id}/transitions get",
         "projects::the_stage_machine_over_http",
+    ),
+    (
+        "/api/v1/cooperatives/{id}/years get",
+        "cooperatives::sub_resources_follow_access",
+    ),
+    (
+        "/api/v1/cooperatives/{id}/distributions get",
+        "cooperatives::sub_resources_follow_access",
     ),
     (
         "/api/v1/ledger/{id}/reversal post",
@@ -600,6 +641,22 @@ async fn fixtures(app: &TestApp, tokens: &HashMap<&str, String>) -> Fixtures {
             20000,
         );
     }
+    let mut cooperative = [0; 3];
+    let cooperative_names = [
+        "马格达村民族手工艺合作社",
+        "亚卡亚村养殖专业合作社",
+        "德吉村运输合作社",
+    ];
+    for p in 0..3 {
+        cooperative[p] = app
+            .find_id(
+                "/api/v1/cooperatives",
+                &tokens[PLACE_ADMIN[p]],
+                "name",
+                cooperative_names[p],
+            )
+            .await;
+    }
     Fixtures {
         village,
         team,
@@ -607,6 +664,7 @@ async fn fixtures(app: &TestApp, tokens: &HashMap<&str, String>) -> Fixtures {
         free_round,
         spare_cadre,
         household,
+        cooperative,
     }
 }
 
@@ -727,6 +785,7 @@ fn access_grid_has_a_row_per_user_and_a_cell_per_place() {
         free_round: [7, 8, 9],
         spare_cadre: [10, 11, 12],
         household: [13, 14, 15],
+        cooperative: [16, 17, 18],
     };
     for g in grids() {
         let users: Vec<&str> = g.rows.iter().map(|r| r.0).collect();

@@ -9,6 +9,7 @@ mod assistance;
 mod auth;
 mod common;
 mod conventions;
+mod cooperatives;
 mod divisions;
 mod fixtures;
 mod hardening;

@@ -228,6 +228,86 @@ both_backends!(
 );
 
 both_backends!(
+    the_2019_report_computes_the_article_s_projects_and_money,
+    |app: TestApp| async move {
+        let admin = app.login("admin").await;
+        let r = report(&app, &admin, "year=2019").await;
+        let p = &r["projects"];
+        let f = &r["funds"];
+        let fen = |v: &Value| v.as_i64().unwrap_or(-1);
+        let yuan = 100;
+        // Row 4: the funds to cooperatives are the breeding cooperative's 300,000 yuan.
+        assert_eq!(
+            fen(&p["by_category"]["cooperative"]["funds_fen"]),
+            300_000 * yuan,
+            "{p}"
+        );
+        // Row 5: goods in kind for industry, ≈ 150,000 yuan.
+        assert!(
+            (140_000 * yuan..=160_000 * yuan).contains(&fen(&f["in_kind_fen"])),
+            "{f}"
+        );
+        // Row 7: the restaurant's cash donation.
+        assert_eq!(fen(&f["by_kind"]["cash_donation"]), 20_000 * yuan, "{f}");
+        // Row 8: 区妇联's 10,000 yuan.
+        let women = f["donors"]
+            .as_array()
+            .and_then(|d| d.iter().find(|d| d["name"] == "西藏自治区妇女联合会"))
+            .map_or(-1, |d| fen(&d["total_fen"]));
+        assert_eq!(women, 10_000 * yuan, "{f}");
+        // Rows 9 and 17: infrastructure of the villages, 100余万元.
+        let infra = fen(&p["by_category"]["infrastructure"]["funds_fen"]);
+        assert!((1_000_000 * yuan..1_100_000 * yuan).contains(&infra), "{p}");
+        // Row 11: relief goods of six donors, 百余万元.
+        assert!(
+            (1_000_000 * yuan..1_100_000 * yuan).contains(&fen(&f["relief_goods_fen"])),
+            "{f}"
+        );
+        assert_eq!(f["relief_donors"], 6, "{f}");
+        // The sections agree with the ledger and the projects read through their own endpoints.
+        let totals = app
+            .get("/api/v1/ledger/totals?group_by=kind&year=2019", &admin)
+            .await
+            .json();
+        assert_eq!(f["total_fen"], totals["total"]["received_fen"], "{totals}");
+        assert_eq!(f["spent_fen"], totals["total"]["spent_fen"], "{totals}");
+        let by_kind: i64 = f["by_kind"]
+            .as_object()
+            .map(|o| o.values().filter_map(Value::as_i64).sum())
+            .unwrap_or(-1);
+        assert_eq!(Some(by_kind), totals["total"]["amount_fen"].as_i64());
+        let projects = every(&app, &admin, "/api/v1/projects?year=2019").await;
+        assert_eq!(p["count"].as_u64(), Some(projects.len() as u64));
+        let budget: i64 = projects
+            .iter()
+            .filter(|p| p["category"] == "infrastructure")
+            .filter_map(|p| p["budget_fen"].as_i64())
+            .sum();
+        assert_eq!(
+            fen(&p["by_category"]["infrastructure"]["budget_fen"]),
+            budget
+        );
+        let received: i64 = projects
+            .iter()
+            .filter_map(|p| p["funds_received_fen"].as_i64())
+            .sum();
+        let funds: i64 = p["by_category"]
+            .as_object()
+            .map(|o| o.values().filter_map(|c| c["funds_fen"].as_i64()).sum())
+            .unwrap_or(-1);
+        assert_eq!(funds, received);
+        // One village: only its projects and money.
+        let magada = app
+            .find_id("/api/v1/villages", &admin, "name", "马格达村")
+            .await;
+        let team = app.login("team_magada").await;
+        let v = report(&app, &team, &format!("year=2019&village_id={magada}")).await;
+        assert_eq!(v["projects"]["count"], 2, "{v}");
+        assert_eq!(v["funds"]["by_kind"]["cash_donation"], Value::Null, "{v}");
+    }
+);
+
+both_backends!(
     the_2019_report_computes_the_article_s_activity_figures,
     |app: TestApp| async move {
         let admin = app.login("admin").await;

@@ -31,6 +31,8 @@ export function entityPath(entity: string, id: string, after: unknown): string |
       return `/offices/${id}/edit`;
     case "round":
       return `/rounds/${id}/edit`;
+    case "project":
+      return `/projects/${id}`;
     default:
       return null;
   }

@@ -8,6 +8,8 @@ import { useCanWrite } from "../../components/guards";
 import { PageTitle } from "../../components/PageTitle";
 import { VillageName } from "../../components/VillageName";
 import { VillageHouseholds } from "../households/VillageHouseholds";
+import { PendingBanner, VillageLedger } from "../ledger/LedgerSections";
+import { VillageProjects } from "../projects/VillageProjects";
 import { VillageSurveys } from "../surveys/VillageSurveys";
 import { fetchVillage } from "./api";
 
@@ -44,6 +46,7 @@ export default function VillageDetailPage() {
         </span>
         {!v.active && <Tag style={{ marginInlineStart: 8 }}>{t("common.inactive")}</Tag>}
       </PageTitle>
+      <PendingBanner villageId={v.id} />
       <Card size="small" style={{ marginBottom: 16 }}>
         <Descriptions column={{ xs: 1, sm: 2, lg: 3 }} size="small">
           <Descriptions.Item label={t("village.name_bo")}>
@@ -82,6 +85,8 @@ export default function VillageDetailPage() {
         />
       </Card>
       <VillageHouseholds villageId={v.id} />
+      <VillageProjects villageId={v.id} />
+      <VillageLedger villageId={v.id} />
       <VillageSurveys villageId={v.id} />
     </>
   );
