@@ -4,7 +4,7 @@
 //! disagree with each other or with the JSON.
 
 use crate::routes::reports::AnnualReport;
-use zhucun_domain::{cooperative, household, ledger, project};
+use zhucun_domain::{activity, cooperative, household, ledger, project};
 
 /// One figure of a sheet.
 #[derive(Debug, Clone, PartialEq)]
@@ -141,6 +141,57 @@ pub fn sheets(r: &AnnualReport) -> Vec<Sheet> {
             Count(cooperative::MIN_TRADE_PERCENT),
         ));
     }
+    let a = &r.activities;
+    let mut rows = vec![
+        ("活动次数".to_owned(), Count(a.total.count)),
+        ("参加人次".to_owned(), Count(a.total.participants)),
+        ("受益人数".to_owned(), Count(a.total.beneficiaries)),
+        ("物资、药品价值（元）".to_owned(), Fen(a.total.value_fen)),
+        ("发展党员".to_owned(), Count(r.party_members_developed)),
+    ];
+    for (kind, k) in &a.by_kind {
+        let l = label(kind, activity::Kind::from_code, activity::Kind::label);
+        rows.push((format!("{l}：次数"), Count(k.count)));
+        rows.push((format!("{l}：参加人次"), Count(k.participants)));
+        rows.push((format!("{l}：受益人数"), Count(k.beneficiaries)));
+        rows.push((format!("{l}：价值（元）"), Fen(k.value_fen)));
+    }
+    for (skill, t) in &a.trainings_by_skill {
+        rows.push((format!("技能培训：{skill}：次数"), Count(t.count)));
+        rows.push((
+            format!("技能培训：{skill}：参加人次"),
+            Count(t.participants),
+        ));
+    }
+    rows.push(("义诊：次数".to_owned(), Count(a.clinics.count)));
+    rows.push(("义诊：看诊人数".to_owned(), Count(a.clinics.seen)));
+    rows.push(("义诊：受益人数".to_owned(), Count(a.clinics.beneficiaries)));
+    rows.push((
+        "义诊：药品价值（元）".to_owned(),
+        Fen(a.clinics.medicine_fen),
+    ));
+    for (organisation, n) in &a.organisations_formed {
+        let l = label(
+            organisation,
+            activity::Organisation::from_code,
+            activity::Organisation::label,
+        );
+        rows.push((format!("组建：{l}"), Count(*n)));
+    }
+    out.push(Sheet {
+        name: "活动", rows
+    });
+    let n = &r.needs;
+    out.push(Sheet {
+        name: "群众诉求",
+        rows: vec![
+            ("提出".to_owned(), Count(n.raised)),
+            ("已解决".to_owned(), Count(n.resolved)),
+            ("未采纳".to_owned(), Count(n.declined)),
+            ("仍在办理".to_owned(), Count(n.open)),
+            ("已逾期".to_owned(), Count(n.overdue)),
+        ],
+    });
     out
 }
 

@@ -1,7 +1,7 @@
 //! The annual report (年度总结): a department's (or one village's) year computed from its records.
 //! Every figure is a count or a sum the database computes at request time; nothing here knows the
-//! numbers. Sections come with their modules: stationing, pairing, projects, funds and
-//! cooperatives today; activities, needs, presence and disclosures as those modules land.
+//! numbers. Sections come with their modules: stationing, pairing, projects, funds, cooperatives,
+//! activities and needs today; presence and disclosures as those modules land.
 
 use crate::auth::Bearer;
 use crate::error::ApiError;
@@ -179,6 +179,66 @@ pub struct AnnualReport {
     pub projects: ProjectsFigures,
     pub funds: FundsFigures,
     pub cooperatives: CooperativesFigures,
+    // --- activities and needs (their own block, see `village_work`) ---
+    /// New party members developed in the year (party-building activities).
+    #[schema(example = 2)]
+    pub party_members_developed: i64,
+    /// The year's activities by kind, trainings by skill, clinics.
+    pub activities: crate::routes::activities::ActivityFigures,
+    pub needs: NeedFigures,
+}
+
+/// 群众诉求 of the year: raised in it; resolved and declined in it; of those raised in it, how many
+/// are still open (or in progress) today and how many of those are past their due day.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NeedFigures {
+    #[schema(example = 4)]
+    pub raised: i64,
+    #[schema(example = 1)]
+    pub resolved: i64,
+    #[schema(example = 1)]
+    pub declined: i64,
+    #[schema(example = 2)]
+    pub open: i64,
+    #[schema(example = 1)]
+    pub overdue: i64,
+}
+
+/// The activities and needs sections (one function, so other sections merge beside it).
+fn village_work(
+    conn: &mut zhucun_persistence::DbConnection,
+    s: &Scope<'_>,
+) -> Result<(crate::routes::activities::ActivityFigures, NeedFigures), ApiError> {
+    let days = (
+        chrono::NaiveDate::from_ymd_opt(s.year, 1, 1),
+        chrono::NaiveDate::from_ymd_opt(s.year, 12, 31),
+    );
+    let activities = crate::routes::activities::figures(
+        conn,
+        s.department_id,
+        s.villages.map(<[i64]>::to_vec),
+        days,
+    )?;
+    let (Some(first), Some(last)) = days else {
+        return Err(zhucun_domain::validation::between("year", 2011, 2100).into());
+    };
+    let n = zhucun_persistence::needs::year_figures(
+        conn,
+        s.department_id,
+        s.villages,
+        (first, last),
+        zhucun_domain::calendar::today_local(),
+    )?;
+    Ok((
+        activities,
+        NeedFigures {
+            raised: n.raised,
+            resolved: n.resolved,
+            declined: n.declined,
+            open: n.open,
+            overdue: n.overdue,
+        },
+    ))
 }
 
 /// The media types of the spreadsheet forms.
@@ -269,6 +329,7 @@ pub async fn annual(
             };
             let stationing = q::stationing(conn, &s)?;
             let pairing = q::pairing(conn, &s)?;
+            let (activities, needs) = village_work(conn, &s)?;
             let projects = q::projects(conn, &s)?;
             let funds = q::funds(conn, &s)?;
             let (count, members, capital_fen, surplus_fen, distributed_to_members_fen) =
@@ -299,6 +360,9 @@ pub async fn annual(
                     assistance_fen: pairing.assistance_fen,
                     assistance_by_kind: pairing.assistance_by_kind.into_iter().collect(),
                 },
+                party_members_developed: activities.party_members_developed,
+                activities,
+                needs,
                 projects: ProjectsFigures {
                     count: projects.count,
                     by_stage: projects.by_stage.into_iter().collect(),

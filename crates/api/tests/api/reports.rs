@@ -340,7 +340,9 @@ both_backends!(
                 "驻村项目",
                 "资金",
                 "捐赠方",
-                "合作社"
+                "合作社",
+                "活动",
+                "群众诉求"
             ]
         );
         let funds = book.worksheet_range("资金").unwrap();
@@ -387,7 +389,7 @@ both_backends!(
         );
         assert!(text.contains(&line), "{line} in {text}");
         let rows = text.lines().count();
-        let figures: usize = (0..7)
+        let figures: usize = (0..9)
             .map(|i| {
                 book.worksheet_range_at(i)
                     .and_then(Result::ok)
@@ -409,5 +411,128 @@ both_backends!(
             )
             .await;
         assert!(r.text().contains("概况,村庄,马格达村"), "{}", r.text());
+    }
+);
+
+both_backends!(
+    the_2019_report_computes_the_article_s_activity_figures,
+    |app: TestApp| async move {
+        let admin = app.login("admin").await;
+        let r = report(&app, &admin, "year=2019").await;
+        let a = &r["activities"];
+        // FIGURES-2019 row 3: two new party members.
+        assert_eq!(r["party_members_developed"], 2, "{r}");
+        assert_eq!(a["party_members_developed"], 2, "{r}");
+        // Row 10: the clinic — 146 seen, over 10,000 yuan of medicine, 600+ beneficiaries.
+        let clinics = &a["clinics"];
+        assert_eq!(clinics["seen"], 146, "{clinics}");
+        let medicine = clinics["medicine_fen"].as_i64().unwrap();
+        assert!((1_000_000..=1_999_999).contains(&medicine), "{clinics}");
+        let served = clinics["beneficiaries"].as_i64().unwrap();
+        assert!((600..=699).contains(&served), "{clinics}");
+        // Row 13: welding, driving and cooking, each trained at least once.
+        for skill in ["电焊", "驾驶", "厨师"] {
+            assert!(
+                a["trainings_by_skill"][skill]["count"]
+                    .as_i64()
+                    .unwrap_or(0)
+                    >= 1,
+                "{skill}: {a}"
+            );
+        }
+        // Rows 14 and 15: study visits, the National Day performance.
+        assert!(a["by_kind"]["study_visit"]["count"].as_i64().unwrap() >= 2);
+        assert!(a["by_kind"]["cultural_event"]["count"].as_i64().unwrap() >= 1);
+        // The summary endpoint computes the same.
+        let s = app
+            .get("/api/v1/activities/summary?year=2019", &admin)
+            .await
+            .json();
+        assert_eq!(s["figures"], *a);
+        // The report's totals are the 2019 activities read one by one.
+        let listed = every(&app, &admin, "/api/v1/activities?year=2019").await;
+        assert_eq!(a["total"]["count"].as_u64(), Some(listed.len() as u64));
+        let sum = |f: &str| listed.iter().filter_map(|x| x[f].as_i64()).sum::<i64>();
+        assert_eq!(
+            a["total"]["participants"].as_i64(),
+            Some(sum("participants"))
+        );
+        assert_eq!(a["total"]["value_fen"].as_i64(), Some(sum("value_fen")));
+        assert_eq!(
+            r["party_members_developed"].as_i64(),
+            Some(sum("party_members_developed"))
+        );
+        // Row 12: 马格达村's 旺果节 briefing to 17 + 8 students.
+        let magada = app
+            .find_id("/api/v1/villages", &admin, "name", "马格达村")
+            .await;
+        let m = report(&app, &admin, &format!("year=2019&village_id={magada}")).await;
+        assert_eq!(
+            m["activities"]["by_kind"]["policy_briefing"]["participants"], 25,
+            "{m}"
+        );
+        // Row 16: 下地村's youth league branch and trade union.
+        let xiadi = app
+            .find_id("/api/v1/villages", &admin, "name", "下地村")
+            .await;
+        let x = report(&app, &admin, &format!("year=2019&village_id={xiadi}")).await;
+        let formed = &x["activities"]["organisations_formed"];
+        assert!(
+            formed["youth_league_branch"].as_i64().unwrap_or(0) >= 1,
+            "{x}"
+        );
+        assert!(formed["trade_union"].as_i64().unwrap_or(0) >= 1, "{x}");
+        // The second department's year has none of it.
+        let jt = app.login("jt_admin").await;
+        let theirs = report(&app, &jt, "year=2019").await;
+        assert_eq!(theirs["activities"]["total"]["count"], 0);
+        assert_eq!(theirs["party_members_developed"], 0);
+    }
+);
+
+both_backends!(
+    the_needs_section_counts_the_year_s_needs,
+    |app: TestApp| async move {
+        let admin = app.login("admin").await;
+        let needs = every(&app, &admin, "/api/v1/needs").await;
+        for year in [
+            2019,
+            chrono::Datelike::year(&chrono::Utc::now().date_naive()),
+        ] {
+            let r = report(&app, &admin, &format!("year={year}")).await;
+            let y = year.to_string();
+            let of_year = |f: &str, n: &Value| n[f].as_str().is_some_and(|d| d.starts_with(&y));
+            let raised: Vec<&Value> = needs.iter().filter(|n| of_year("raised_on", n)).collect();
+            let closed = |s: &str| {
+                needs
+                    .iter()
+                    .filter(|n| n["status"] == s && of_year("closed_on", n))
+                    .count()
+            };
+            let open: Vec<&&Value> = raised
+                .iter()
+                .filter(|n| matches!(n["status"].as_str(), Some("open" | "in_progress")))
+                .collect();
+            let overdue = open.iter().filter(|n| n["overdue"] == true).count();
+            assert_eq!(
+                r["needs"]["raised"].as_u64(),
+                Some(raised.len() as u64),
+                "{year}: {r}"
+            );
+            assert_eq!(
+                r["needs"]["resolved"].as_u64(),
+                Some(closed("resolved") as u64)
+            );
+            assert_eq!(
+                r["needs"]["declined"].as_u64(),
+                Some(closed("declined") as u64)
+            );
+            assert_eq!(r["needs"]["open"].as_u64(), Some(open.len() as u64));
+            assert_eq!(r["needs"]["overdue"].as_u64(), Some(overdue as u64));
+        }
+        // The demo's 2019: the well resolved, the request declined.
+        let r = report(&app, &admin, "year=2019").await;
+        assert!(r["needs"]["resolved"].as_i64().unwrap() >= 1);
+        assert!(r["needs"]["declined"].as_i64().unwrap() >= 1);
     }
 );
