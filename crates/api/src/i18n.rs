@@ -105,6 +105,10 @@ fn field_zh(code: &str) -> Option<&'static str> {
         "donor_without_source" => "只有来源为“社会捐赠”的台账填写捐赠方",
         "goods_only_in_kind" => "只有实物捐赠填写物品、数量和单位",
         "project_other_village" => "项目须属于同一村庄",
+        "not_for_kind" => "这类活动不填写此项（只属于“{kind}”）",
+        "not_for_status" => "只有转为“{status}”时填写此项",
+        "household_other_village" => "农牧户须属于同一村庄",
+        "household_or_raised_by" => "请选择提出诉求的农牧户，或填写提出人（二选一）",
         "no_accounts" => "该合作社还没有这一年的账目，请先录入",
         _ => return None,
     })
@@ -126,6 +130,8 @@ fn entity_zh(entity: &str) -> &str {
         "project" => "驻村项目",
         "donor" => "捐赠方",
         "ledger_entry" => "台账记录",
+        "activity" => "活动",
+        "need" => "群众诉求",
         "cooperative" => "合作社",
         "cooperative_member" => "合作社成员",
         other => other,
@@ -141,7 +147,12 @@ pub fn problem_zh(code: &str, params: &BTreeMap<String, String>) -> Option<Strin
         let names: Vec<&str> = allowed
             .split(", ")
             .filter(|c| !c.is_empty())
-            .map(|c| zhucun_domain::project::Stage::from_code(c).map_or(c, |s| s.label()))
+            .map(|c| {
+                zhucun_domain::project::Stage::from_code(c)
+                    .map(|s| s.label())
+                    .or_else(|| zhucun_domain::need::Status::from_code(c).map(|s| s.label()))
+                    .unwrap_or(c)
+            })
             .collect();
         *allowed = if names.is_empty() {
             "无".to_owned()
@@ -167,7 +178,7 @@ pub fn problem_zh(code: &str, params: &BTreeMap<String, String>) -> Option<Strin
         "internal" => "发生意外错误，已记录",
         "self_demotion" => "不能停用自己或取消自己的管理员角色，请让其他管理员操作",
         "last_admin" => "这是本部门最后一位在用的管理员",
-        "illegal_transition" => "此项目现在不能转到该阶段；您现在可以转到：{allowed}",
+        "illegal_transition" => "现在不能转到这一阶段或状态；您现在可以转到：{allowed}",
         "project_final" => "项目已验收或已取消，不能再修改",
         "project_past_declared" => "项目已过申报阶段，只有厅机关可以修改",
         "ledger_kind_not_yours" => {
@@ -192,6 +203,16 @@ pub fn field_message_zh(code: &str, params: &BTreeMap<String, String>) -> Option
     let mut params = params.clone();
     if let Some(e) = params.get_mut("entity") {
         *e = entity_zh(e).to_owned();
+    }
+    if let Some(k) = params.get_mut("kind") {
+        if let Some(kind) = zhucun_domain::activity::Kind::from_code(k) {
+            *k = kind.label().to_owned();
+        }
+    }
+    if let Some(s) = params.get_mut("status") {
+        if let Some(status) = zhucun_domain::need::Status::from_code(s) {
+            *s = status.label().to_owned();
+        }
     }
     Some(fill(t, &params))
 }

@@ -35,12 +35,16 @@ pub enum Resource {
     LedgerEntry,
     /// 捐赠方: a donor of the department, reused across ledger entries.
     Donor,
+    /// 活动: a briefing, training, clinic, visit … a team held in its village.
+    Activity,
+    /// 群众诉求: a difficulty residents raised, and where it stands.
+    Need,
     /// 合作社: a village's cooperative with its members, accounts and distributions.
     Cooperative,
 }
 
 impl Resource {
-    pub const ALL: [Resource; 17] = [
+    pub const ALL: [Resource; 19] = [
         Resource::Department,
         Resource::Office,
         Resource::User,
@@ -57,6 +61,8 @@ impl Resource {
         Resource::Project,
         Resource::LedgerEntry,
         Resource::Donor,
+        Resource::Activity,
+        Resource::Need,
         Resource::Cooperative,
     ];
 
@@ -73,6 +79,8 @@ impl Resource {
                 | Resource::Assistance
                 | Resource::Project
                 | Resource::LedgerEntry
+                | Resource::Activity
+                | Resource::Need
                 | Resource::Cooperative
         )
     }
@@ -135,8 +143,9 @@ fn role_allows(role: Role, action: Action, resource: Resource) -> bool {
     use Action::*;
     use Resource::*;
     // Village work: teams record it for their villages, the department reads it all and may
-    // correct it, the administrator only reads. The committee reads its village's surveys and
-    // households (it is their village), not who of the department helps whom with how much.
+    // correct it, the administrator only reads. The committee reads its village's surveys,
+    // households, projects and activities (it is their village), not who of the department helps
+    // whom with how much.
     // The ledger is public money: the committee reads its village's entries (and confirms their
     // receipt, a separate rule); entries are never changed, only reversed by a new entry (a
     // create). Donors are the department's, read by everyone who reads entries, added by those
@@ -156,12 +165,25 @@ fn role_allows(role: Role, action: Action, resource: Resource) -> bool {
             Role::Regional => false,
         };
     }
+    // Needs are raised by the village's people: the committee raises and moves them as the team
+    // does; the department sees every village's and may correct them.
+    if resource == Need {
+        return match role {
+            Role::Team | Role::Department | Role::VillageCommittee => true,
+            Role::Admin => action == Read,
+            Role::Regional => false,
+        };
+    }
     if is_village_work(resource) {
         return match role {
             Role::Team | Role::Department => true,
             Role::Admin => action == Read,
             Role::VillageCommittee => {
-                action == Read && matches!(resource, Survey | Household | Project | Cooperative)
+                action == Read
+                    && matches!(
+                        resource,
+                        Survey | Household | Project | Activity | Cooperative
+                    )
             }
             Role::Regional => false,
         };
@@ -194,6 +216,7 @@ fn is_village_work(resource: Resource) -> bool {
             | Resource::Pairing
             | Resource::Assistance
             | Resource::Project
+            | Resource::Activity
             | Resource::Cooperative
     )
 }
@@ -369,6 +392,12 @@ mod tests {
         (ADMIN, Donor,      Read,   [A, A, N]),
         (ADMIN, Donor,      Create, [F, F, N]),
         (ADMIN, Donor,      Update, [F, F, N]),
+        (ADMIN, Activity,   Read,   [A, A, N]),
+        (ADMIN, Activity,   Create, [F, F, N]),
+        (ADMIN, Activity,   Update, [F, F, N]),
+        (ADMIN, Need,       Read,   [A, A, N]),
+        (ADMIN, Need,       Create, [F, F, N]),
+        (ADMIN, Need,       Update, [F, F, N]),
         (ADMIN, Cooperative, Read,   [A, A, N]),
         (ADMIN, Cooperative, Create, [F, F, N]),
         (ADMIN, Cooperative, Update, [F, F, N]),
@@ -421,6 +450,12 @@ mod tests {
         (DEPT,  Donor,      Read,   [A, A, N]),
         (DEPT,  Donor,      Create, [A, A, N]),
         (DEPT,  Donor,      Update, [A, A, N]),
+        (DEPT,  Activity,   Read,   [A, A, N]),
+        (DEPT,  Activity,   Create, [A, A, N]),
+        (DEPT,  Activity,   Update, [A, A, N]),
+        (DEPT,  Need,       Read,   [A, A, N]),
+        (DEPT,  Need,       Create, [A, A, N]),
+        (DEPT,  Need,       Update, [A, A, N]),
         (DEPT,  Cooperative, Read,   [A, A, N]),
         (DEPT,  Cooperative, Create, [A, A, N]),
         (DEPT,  Cooperative, Update, [A, A, N]),
@@ -473,6 +508,12 @@ mod tests {
         (TEAM,  Donor,      Read,   [A, A, N]),
         (TEAM,  Donor,      Create, [A, A, N]),
         (TEAM,  Donor,      Update, [F, F, N]),
+        (TEAM,  Activity,   Read,   [A, N, N]),
+        (TEAM,  Activity,   Create, [A, N, N]),
+        (TEAM,  Activity,   Update, [A, N, N]),
+        (TEAM,  Need,       Read,   [A, N, N]),
+        (TEAM,  Need,       Create, [A, N, N]),
+        (TEAM,  Need,       Update, [A, N, N]),
         (TEAM,  Cooperative, Read,   [A, N, N]),
         (TEAM,  Cooperative, Create, [A, N, N]),
         (TEAM,  Cooperative, Update, [A, N, N]),
@@ -525,6 +566,12 @@ mod tests {
         (CMTE,  Donor,      Read,   [A, A, N]),
         (CMTE,  Donor,      Create, [F, F, N]),
         (CMTE,  Donor,      Update, [F, F, N]),
+        (CMTE,  Activity,   Read,   [A, N, N]),
+        (CMTE,  Activity,   Create, [F, N, N]),
+        (CMTE,  Activity,   Update, [F, N, N]),
+        (CMTE,  Need,       Read,   [A, N, N]),
+        (CMTE,  Need,       Create, [A, N, N]),
+        (CMTE,  Need,       Update, [A, N, N]),
         (CMTE,  Cooperative, Read,   [A, N, N]),
         (CMTE,  Cooperative, Create, [F, N, N]),
         (CMTE,  Cooperative, Update, [F, N, N]),
@@ -577,6 +624,12 @@ mod tests {
         (REGL,  Donor,      Read,   [N, N, N]),
         (REGL,  Donor,      Create, [F, F, N]),
         (REGL,  Donor,      Update, [F, F, N]),
+        (REGL,  Activity,   Read,   [N, N, N]),
+        (REGL,  Activity,   Create, [N, N, N]),
+        (REGL,  Activity,   Update, [N, N, N]),
+        (REGL,  Need,       Read,   [N, N, N]),
+        (REGL,  Need,       Create, [N, N, N]),
+        (REGL,  Need,       Update, [N, N, N]),
         (REGL,  Cooperative, Read,   [N, N, N]),
         (REGL,  Cooperative, Create, [N, N, N]),
         (REGL,  Cooperative, Update, [N, N, N]),
@@ -657,7 +710,7 @@ mod tests {
         let resources = Resource::ALL.map(|r| match r {
             Department | Office | User | Cadre | Village | Round | Team | TeamMember | Audit
             | Survey | Household | Pairing | Assistance | Project | LedgerEntry | Donor
-            | Cooperative => r,
+            | Activity | Need | Cooperative => r,
         });
         let roles = Role::ALL.map(|r| match r {
             Role::Admin

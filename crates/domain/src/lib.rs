@@ -2,6 +2,7 @@
 //! and the access policy. Nothing here does I/O; everything here is tested as plain functions.
 
 pub mod access;
+pub mod activity;
 pub mod auth;
 pub mod calendar;
 pub mod chars;
@@ -9,6 +10,7 @@ pub mod cooperative;
 pub mod divisions;
 pub mod household;
 pub mod ledger;
+pub mod need;
 pub mod organisation;
 pub mod paging;
 pub mod pinyin;

@@ -1,6 +1,7 @@
 //! zhucun's storage: one diesel schema for SQLite and PostgreSQL, row models separate from the API's
 //! types, and query functions that take `&mut DbConnection` so they compose inside a transaction.
 
+pub mod activities;
 pub mod assistance;
 pub mod audit;
 pub mod cadres;
@@ -16,6 +17,7 @@ pub mod keyset;
 pub mod ledger;
 pub mod members;
 pub mod migrations;
+pub mod needs;
 pub mod offices;
 pub mod pairings;
 pub mod projects;

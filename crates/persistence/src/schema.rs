@@ -495,6 +495,68 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    activities (id) {
+        id -> BigInt,
+        department_id -> BigInt,
+        village_id -> BigInt,
+        held_on -> Date,
+        kind -> Text,
+        title -> Text,
+        search_text -> Text,
+        organiser -> Text,
+        team_id -> Nullable<BigInt>,
+        participants -> BigInt,
+        beneficiaries -> BigInt,
+        value_fen -> BigInt,
+        notes -> Nullable<Text>,
+        project_id -> Nullable<BigInt>,
+        skill -> Nullable<Text>,
+        people_seen -> Nullable<BigInt>,
+        partner_institution -> Nullable<Text>,
+        destination -> Nullable<Text>,
+        party_members_developed -> Nullable<BigInt>,
+        organisation_formed -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    activity_households (id) {
+        id -> BigInt,
+        department_id -> BigInt,
+        activity_id -> BigInt,
+        household_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    needs (id) {
+        id -> BigInt,
+        department_id -> BigInt,
+        village_id -> BigInt,
+        household_id -> Nullable<BigInt>,
+        raised_by -> Nullable<Text>,
+        raised_on -> Date,
+        category -> Text,
+        description -> Text,
+        search_text -> Text,
+        due_on -> Nullable<Date>,
+        project_id -> Nullable<BigInt>,
+        status -> Text,
+        queue_key -> Text,
+        resolution -> Nullable<Text>,
+        satisfaction -> Nullable<Text>,
+        decline_reason -> Nullable<Text>,
+        closed_on -> Nullable<Date>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(teams -> rounds (round_id));
 diesel::joinable!(teams -> villages (village_id));
 diesel::joinable!(team_members -> teams (team_id));
@@ -556,4 +618,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     cooperative_years,
     cooperative_distributions,
     distribution_shares,
+    activities,
+    activity_households,
+    needs,
 );

@@ -611,6 +611,10 @@ export interface paths {
          * The annual report for a year: computed from the records at request time, for the user's
          *     department (or one village with `village_id`). Team and committee users get their villages'
          *     figures; regional users get aggregates from the statistics endpoints instead (403 here).
+         *     `format=xlsx` (or `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`)
+         *     answers a workbook with one sheet per section, `format=csv` (or `Accept: text/csv`) one CSV
+         *     row per figure (UTF-8 with a BOM); both as downloads named like
+         *     `2019年驻村工作年报-西藏自治区财政厅.xlsx`.
          */
         get: operations["annual_report"];
         put?: never;
@@ -934,6 +938,150 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/activities/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Counts, participants, beneficiaries and value by kind, trainings by skill, clinics (seen,
+         *     beneficiaries, medicine) and party building, summed from the activities by the database.
+         */
+        get: operations["activity_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activities/skills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The skills a training form suggests: the defaults (电焊, 驾驶, 厨师, 缝纫, 唐卡绘画 …) and every
+         *     other skill the department's trainings named so far, most used first. Skills are free text:
+         *     these are suggestions.
+         */
+        get: operations["list_activity_skills"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the activities of the villages the caller may see. */
+        get: operations["list_activities"];
+        put?: never;
+        /** Record an activity in a village (a team member of the village, or the department). */
+        post: operations["create_activity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activities/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One activity. */
+        get: operations["get_activity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Correct an activity (the team of the village, or the department). */
+        patch: operations["update_activity"];
+        trace?: never;
+    };
+    "/api/v1/needs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the needs of the villages the caller may see: by default the queue, the oldest open
+         *     first.
+         */
+        get: operations["list_needs"];
+        put?: never;
+        /**
+         * Raise a need in a village (the team or the committee of the village, or the department). It
+         *     starts `open`.
+         */
+        post: operations["create_need"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/needs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One need. */
+        get: operations["get_need"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Correct a need's fields (the team or committee of the village, or the department). The status
+         *     moves by transitions only.
+         */
+        patch: operations["update_need"];
+        trace?: never;
+    };
+    "/api/v1/needs/{id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move a need (`If-Match` required): open → in_progress, resolved or declined; in_progress →
+         *     resolved or declined. Declining needs a `reason`, resolving a `resolution` (and may note
+         *     `satisfaction`). Any other move is a 409 `illegal_transition` whose `allowed` lists the moves
+         *     there are. The team and committee of the village and the department may move needs.
+         */
+        post: operations["transition_need"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/donors": {
         parameters: {
             query?: never;
@@ -1173,6 +1321,284 @@ export interface components {
             /** Format: int64 */
             reserves_fen?: number;
         };
+        Activity: {
+            /**
+             * Format: int64
+             * @example 12
+             */
+            id: number;
+            /** Format: int64 */
+            village_id: number;
+            /** @example 下地村 */
+            village_name: string;
+            /**
+             * Format: date
+             * @description The day it was held.
+             * @example 2019-07-16
+             */
+            date: string;
+            /**
+             * @description policy_briefing, skills_training, free_clinic, cultural_event, study_visit, donation_drive,
+             *     relief_visit, environment, meeting, party_building.
+             * @example free_clinic
+             */
+            kind: string;
+            /** @example 自治区第三人民医院专家义诊 */
+            title: string;
+            /**
+             * @description Who organised it (the team, a partner).
+             * @example 驻下地村工作队、自治区第三人民医院
+             */
+            organiser: string;
+            /**
+             * Format: int64
+             * @description The work team that organised it, if it was one.
+             */
+            team_id?: number | null;
+            /**
+             * Format: int64
+             * @example 146
+             */
+            participants: number;
+            /**
+             * Format: int64
+             * @example 650
+             */
+            beneficiaries: number;
+            /**
+             * Format: int64
+             * @description Goods or medicine given, in fen.
+             * @example 1280000
+             */
+            value_fen: number;
+            notes?: string | null;
+            /** Format: int64 */
+            project_id?: number | null;
+            /** @example null */
+            project_title?: string | null;
+            /**
+             * @description Households of the village that benefited.
+             * @example [
+             *       101,
+             *       102
+             *     ]
+             */
+            household_ids: number[];
+            /**
+             * @description skills_training: the skill taught.
+             * @example null
+             */
+            skill?: string | null;
+            /**
+             * Format: int64
+             * @description free_clinic: people the doctors saw.
+             * @example 146
+             */
+            people_seen?: number | null;
+            /**
+             * @description free_clinic: the partner institution.
+             * @example 自治区第三人民医院
+             */
+            partner_institution?: string | null;
+            /**
+             * @description study_visit: where the visit went.
+             * @example null
+             */
+            destination?: string | null;
+            /**
+             * Format: int64
+             * @description party_building: new party members developed.
+             * @example null
+             */
+            party_members_developed?: number | null;
+            /**
+             * @description party_building: youth_league_branch (团支部), trade_union (工会) or other.
+             * @example null
+             */
+            organisation_formed?: string | null;
+            /**
+             * Format: int32
+             * @example 1
+             */
+            version: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /**
+         * @example {
+         *       "beneficiaries": 650,
+         *       "date": "2019-07-16",
+         *       "kind": "free_clinic",
+         *       "organiser": "驻下地村工作队、自治区第三人民医院",
+         *       "participants": 146,
+         *       "partner_institution": "自治区第三人民医院",
+         *       "people_seen": 146,
+         *       "title": "自治区第三人民医院专家义诊",
+         *       "value_fen": 1280000,
+         *       "village_id": 3
+         *     }
+         */
+        ActivityCreate: {
+            /** Format: int64 */
+            village_id: number;
+            /**
+             * Format: date
+             * @description The day it was held (not before 2011-10-01, not in the future).
+             */
+            date: string;
+            kind: string;
+            title: string;
+            organiser: string;
+            /**
+             * Format: int64
+             * @description A team of the same village.
+             */
+            team_id?: number | null;
+            /** Format: int64 */
+            participants?: number;
+            /** Format: int64 */
+            beneficiaries?: number;
+            /** Format: int64 */
+            value_fen?: number;
+            notes?: string | null;
+            /**
+             * Format: int64
+             * @description A project of the same village.
+             */
+            project_id?: number | null;
+            /** @description Households of the same village (at most 1000, no repeats). */
+            household_ids?: number[];
+            /** @description skills_training only (required there): free text; `GET /activities/skills` suggests. */
+            skill?: string | null;
+            /**
+             * Format: int64
+             * @description free_clinic only (required there).
+             */
+            people_seen?: number | null;
+            /** @description free_clinic only. */
+            partner_institution?: string | null;
+            /** @description study_visit only (required there). */
+            destination?: string | null;
+            /**
+             * Format: int64
+             * @description party_building only.
+             */
+            party_members_developed?: number | null;
+            /** @description party_building only: youth_league_branch, trade_union or other. */
+            organisation_formed?: string | null;
+        };
+        /**
+         * @description Activities summed by kind, trainings by skill, clinics and party building (the annual
+         *     report's `activities` section and `GET /activities/summary`).
+         */
+        ActivityFigures: {
+            /** @description Every activity together. */
+            total: components["schemas"]["KindFigures"];
+            /**
+             * @description By kind code; kinds without activities are absent.
+             * @example {
+             *       "free_clinic": {
+             *         "beneficiaries": 650,
+             *         "count": 1,
+             *         "participants": 146,
+             *         "value_fen": 1280000
+             *       }
+             *     }
+             */
+            by_kind: {
+                [key: string]: components["schemas"]["KindFigures"];
+            };
+            /**
+             * @description Skills trainings by skill.
+             * @example {
+             *       "电焊": {
+             *         "count": 1,
+             *         "participants": 20
+             *       },
+             *       "驾驶": {
+             *         "count": 1,
+             *         "participants": 15
+             *       }
+             *     }
+             */
+            trainings_by_skill: {
+                [key: string]: components["schemas"]["SkillFigures"];
+            };
+            clinics: components["schemas"]["ClinicFigures"];
+            /**
+             * Format: int64
+             * @description New party members developed (party building).
+             * @example 2
+             */
+            party_members_developed: number;
+            /**
+             * @description Organisations formed by party building, by code (youth_league_branch, trade_union, other).
+             * @example {
+             *       "trade_union": 1,
+             *       "youth_league_branch": 1
+             *     }
+             */
+            organisations_formed: {
+                [key: string]: number;
+            };
+        };
+        ActivityList: {
+            items: components["schemas"]["Activity"][];
+            /** @description Pass as `cursor` to get the next page; `null` on the last page. */
+            next_cursor?: string | null;
+            total?: null | components["schemas"]["ListTotal"];
+        };
+        /**
+         * @description Only the fields sent change; `null` clears an optional one. The village is fixed. A new kind
+         *     must come with its own fields and without the old kind's (clear them with `null`).
+         * @example {
+         *       "beneficiaries": 680
+         *     }
+         */
+        ActivityPatch: {
+            /** Format: date */
+            date?: string | null;
+            kind?: string | null;
+            title?: string | null;
+            organiser?: string | null;
+            /** Format: int64 */
+            team_id?: number | null;
+            /** Format: int64 */
+            participants?: number | null;
+            /** Format: int64 */
+            beneficiaries?: number | null;
+            /** Format: int64 */
+            value_fen?: number | null;
+            notes?: string | null;
+            /** Format: int64 */
+            project_id?: number | null;
+            /** @description Replaces the households. */
+            household_ids?: number[] | null;
+            skill?: string | null;
+            /** Format: int64 */
+            people_seen?: number | null;
+            partner_institution?: string | null;
+            destination?: string | null;
+            /** Format: int64 */
+            party_members_developed?: number | null;
+            organisation_formed?: string | null;
+        };
+        /** @description The summed activities of a year (or of all years) and a village (or every village one sees). */
+        ActivitySummary: {
+            /**
+             * Format: int32
+             * @example 2019
+             */
+            year?: number | null;
+            /**
+             * Format: int64
+             * @example null
+             */
+            village_id?: number | null;
+            figures: components["schemas"]["ActivityFigures"];
+        };
         /** @description A move the caller may make now. */
         AllowedMove: {
             /** @example mature */
@@ -1203,11 +1629,25 @@ export interface components {
              * @example null
              */
             village_id?: number | null;
+            /**
+             * @description Its name (null for every village).
+             * @example null
+             */
+            village_name?: string | null;
             stationing: components["schemas"]["StationingFigures"];
             pairing: components["schemas"]["PairingFigures"];
             projects: components["schemas"]["ProjectsFigures"];
             funds: components["schemas"]["FundsFigures"];
             cooperatives: components["schemas"]["CooperativesFigures"];
+            /**
+             * Format: int64
+             * @description New party members developed in the year (party-building activities).
+             * @example 2
+             */
+            party_members_developed: number;
+            /** @description The year's activities by kind, trainings by skill, clinics. */
+            activities: components["schemas"]["ActivityFigures"];
+            needs: components["schemas"]["NeedFigures"];
         };
         Assistance: {
             /**
@@ -1611,6 +2051,31 @@ export interface components {
             met: boolean;
             /** @example null */
             note?: string | null;
+        };
+        /** @description Free clinics together. */
+        ClinicFigures: {
+            /**
+             * Format: int64
+             * @example 1
+             */
+            count: number;
+            /**
+             * Format: int64
+             * @description People the doctors saw.
+             * @example 146
+             */
+            seen: number;
+            /**
+             * Format: int64
+             * @example 650
+             */
+            beneficiaries: number;
+            /**
+             * Format: int64
+             * @description Medicine given, in fen.
+             * @example 1280000
+             */
+            medicine_fen: number;
         };
         Cooperative: {
             /**
@@ -2259,6 +2724,30 @@ export interface components {
             causes?: string[] | null;
             notes?: string | null;
         };
+        /** @description Activities of one kind, summed. */
+        KindFigures: {
+            /**
+             * Format: int64
+             * @example 3
+             */
+            count: number;
+            /**
+             * Format: int64
+             * @example 75
+             */
+            participants: number;
+            /**
+             * Format: int64
+             * @example 75
+             */
+            beneficiaries: number;
+            /**
+             * Format: int64
+             * @description Goods or medicine given, in fen.
+             * @example 0
+             */
+            value_fen: number;
+        };
         /** @description The committee's confirmation of receipt. */
         LedgerConfirmation: {
             /** @example committee_yakaya */
@@ -2646,6 +3135,200 @@ export interface components {
             id: number;
             /** @example 西藏自治区财政厅 */
             name: string;
+        };
+        Need: {
+            /**
+             * Format: int64
+             * @example 5
+             */
+            id: number;
+            /** Format: int64 */
+            village_id: number;
+            /** @example 下地村 */
+            village_name: string;
+            /**
+             * Format: int64
+             * @description The household that raised it, if it was one.
+             */
+            household_id?: number | null;
+            /** @example 扎西次仁 */
+            household_name?: string | null;
+            /**
+             * @description Who raised it, when it was not a household of the village.
+             * @example null
+             */
+            raised_by?: string | null;
+            /**
+             * Format: date
+             * @example 2019-04-02
+             */
+            raised_on: string;
+            /**
+             * @description water, road, electricity, housing, health, education, income, other.
+             * @example water
+             */
+            category: string;
+            /** @example 村东水井损坏，取水困难 */
+            description: string;
+            /**
+             * Format: date
+             * @description By when it should be answered.
+             * @example 2019-06-30
+             */
+            due_on?: string | null;
+            /** @description Open or in progress past its due day (today, Asia/Shanghai). */
+            overdue: boolean;
+            /** Format: int64 */
+            project_id?: number | null;
+            /** @example 下地村水井、机井建设维修 */
+            project_title?: string | null;
+            /**
+             * @description open, in_progress, resolved, declined.
+             * @example resolved
+             */
+            status: string;
+            /**
+             * @description How it was resolved.
+             * @example 通过水井维修项目修复水井
+             */
+            resolution?: string | null;
+            /**
+             * @description The residents' satisfaction, noted when resolved.
+             * @example 群众满意
+             */
+            satisfaction?: string | null;
+            /**
+             * @description Why it was declined.
+             * @example null
+             */
+            decline_reason?: string | null;
+            /**
+             * Format: date
+             * @description The day it was resolved or declined.
+             * @example 2019-09-20
+             */
+            closed_on?: string | null;
+            /**
+             * Format: int32
+             * @example 3
+             */
+            version: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /**
+         * @example {
+         *       "category": "road",
+         *       "description": "通村道路雨季塌方，车辆无法通行",
+         *       "due_on": "2019-08-31",
+         *       "raised_by": "村民代表 顿珠",
+         *       "raised_on": "2019-04-02",
+         *       "village_id": 3
+         *     }
+         */
+        NeedCreate: {
+            /** Format: int64 */
+            village_id: number;
+            /**
+             * Format: int64
+             * @description A household of the same village — or `raised_by`, not both.
+             */
+            household_id?: number | null;
+            /** @description Who raised it, in words — or `household_id`, not both. */
+            raised_by?: string | null;
+            /**
+             * Format: date
+             * @description Not before 2011-10-01, not in the future.
+             */
+            raised_on: string;
+            category: string;
+            description: string;
+            /**
+             * Format: date
+             * @description Not before `raised_on`.
+             */
+            due_on?: string | null;
+            /**
+             * Format: int64
+             * @description A project of the same village that answers it.
+             */
+            project_id?: number | null;
+        };
+        /**
+         * @description 群众诉求 of the year: raised in it; resolved and declined in it; of those raised in it, how many
+         *     are still open (or in progress) today and how many of those are past their due day.
+         */
+        NeedFigures: {
+            /**
+             * Format: int64
+             * @example 4
+             */
+            raised: number;
+            /**
+             * Format: int64
+             * @example 1
+             */
+            resolved: number;
+            /**
+             * Format: int64
+             * @example 1
+             */
+            declined: number;
+            /**
+             * Format: int64
+             * @example 2
+             */
+            open: number;
+            /**
+             * Format: int64
+             * @example 1
+             */
+            overdue: number;
+        };
+        NeedList: {
+            items: components["schemas"]["Need"][];
+            /** @description Pass as `cursor` to get the next page; `null` on the last page. */
+            next_cursor?: string | null;
+            total?: null | components["schemas"]["ListTotal"];
+        };
+        /**
+         * @description Only the fields sent change; `null` clears an optional one. The village and the status are
+         *     fixed (the status moves by transitions).
+         * @example {
+         *       "due_on": "2019-09-30"
+         *     }
+         */
+        NeedPatch: {
+            /** Format: int64 */
+            household_id?: number | null;
+            raised_by?: string | null;
+            /** Format: date */
+            raised_on?: string | null;
+            category?: string | null;
+            description?: string | null;
+            /** Format: date */
+            due_on?: string | null;
+            /** Format: int64 */
+            project_id?: number | null;
+        };
+        /**
+         * @example {
+         *       "resolution": "通过水井维修项目修复水井",
+         *       "satisfaction": "群众满意",
+         *       "to": "resolved"
+         *     }
+         */
+        NeedTransition: {
+            /** @description in_progress, resolved or declined (from open); resolved or declined (from in_progress). */
+            to: string;
+            /** @description Why it is declined (required when `to` is `declined`, only then). */
+            reason?: string | null;
+            /** @description How it was resolved (required when `to` is `resolved`, only then). */
+            resolution?: string | null;
+            /** @description The residents' satisfaction (only when `to` is `resolved`). */
+            satisfaction?: string | null;
         };
         Office: {
             /**
@@ -3233,6 +3916,35 @@ export interface components {
              * @example 3
              */
             min_team_size: number;
+        };
+        /** @description Skills trainings of one skill. */
+        SkillFigures: {
+            /**
+             * Format: int64
+             * @example 1
+             */
+            count: number;
+            /**
+             * Format: int64
+             * @example 20
+             */
+            participants: number;
+        };
+        /** @description A skill a training form offers. */
+        SkillOption: {
+            /** @example 电焊 */
+            skill: string;
+            /**
+             * Format: int64
+             * @description The department's trainings of this skill so far.
+             * @example 2
+             */
+            trainings: number;
+            /** @description One of the default suggestions (电焊, 驾驶, 厨师, 缝纫, 唐卡绘画 …). */
+            default: boolean;
+        };
+        SkillOptions: {
+            items: components["schemas"]["SkillOption"][];
         };
         /** @description Work teams in the villages during the year. */
         StationingFigures: {
@@ -9040,6 +9752,12 @@ export interface operations {
                  * @example 3
                  */
                 village_id?: number;
+                /**
+                 * @description `json` (default), `xlsx` or `csv`; without it, the `Accept` header chooses
+                 *     (`application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`, `text/csv`).
+                 * @example xlsx
+                 */
+                format?: string;
             };
             header?: never;
             path?: never;
@@ -9054,6 +9772,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AnnualReport"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                    "text/csv": string;
                 };
             };
             /** @description Invalid input: field messages in `errors` */
@@ -11489,6 +12209,1128 @@ export interface operations {
             };
             /** @description Already confirmed, or a reversal / reversed entry (`already_confirmed`, `not_confirmable`) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    activity_summary: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The calendar year (without it: every year).
+                 * @example 2019
+                 */
+                year?: number;
+                /**
+                 * @description One village (team and committee users: one of theirs); without it every village the user
+                 *     sees.
+                 */
+                village_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The summed activities */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivitySummary"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_activity_skills: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Suggested skills */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SkillOptions"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_activities: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–500 (default 50). */
+                limit?: number;
+                cursor?: string;
+                /** @description `date`; prefix `-` for descending. Default `-date` (newest first). */
+                sort?: string;
+                village_id?: number;
+                /** @description A kind code. */
+                kind?: string;
+                /** @description Trainings of this skill (exactly). */
+                skill?: string;
+                /** @description Held on or after this day. */
+                from?: string;
+                /** @description Held on or before this day. */
+                to?: string;
+                /**
+                 * @description Held in this year.
+                 * @example 2019
+                 */
+                year?: number;
+                /** @description Text in the title, organiser, skill, destination or partner (or the title's pinyin). */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of activities */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityList"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_activity: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a create safely: the same key and body answer the first response again (with `Idempotent-Replayed: true`); the same key with another request is a 422 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActivityCreate"];
+            };
+        };
+        responses: {
+            /** @description Recorded */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Activity"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with another row (e.g. a duplicate) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (64 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_activity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Activity id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The activity */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Activity"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_activity: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` you loaded (e.g. `"3"`); a stale or foreign tag is a 412, `*` matches any version */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description Activity id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActivityPatch"];
+            };
+        };
+        responses: {
+            /** @description The changed activity */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Activity"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with another row (e.g. a duplicate) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Stale `If-Match`: someone changed the row since you loaded it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (64 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_needs: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–500 (default 50). */
+                limit?: number;
+                cursor?: string;
+                /**
+                 * @description `queue` (open and in progress first, the oldest first; then the answered ones) or `raised`
+                 *     (the day raised); prefix `-` for descending. Default `queue`.
+                 */
+                sort?: string;
+                village_id?: number;
+                /** @description A status code. */
+                status?: string;
+                /** @description A category code. */
+                category?: string;
+                /** @description `true`: only needs open or in progress past their due day. */
+                overdue?: boolean;
+                household_id?: number;
+                project_id?: number;
+                /** @description Text in the description or in who raised it. */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of needs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedList"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_need: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a create safely: the same key and body answer the first response again (with `Idempotent-Replayed: true`); the same key with another request is a 422 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NeedCreate"];
+            };
+        };
+        responses: {
+            /** @description Raised */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Need"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with another row (e.g. a duplicate) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (64 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_need: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Need id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The need */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Need"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_need: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` you loaded (e.g. `"3"`); a stale or foreign tag is a 412, `*` matches any version */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description Need id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NeedPatch"];
+            };
+        };
+        responses: {
+            /** @description The changed need */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Need"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with another row (e.g. a duplicate) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Stale `If-Match`: someone changed the row since you loaded it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (64 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    transition_need: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` you loaded (e.g. `"3"`); a stale or foreign tag is a 412, `*` matches any version */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description Need id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NeedTransition"];
+            };
+        };
+        responses: {
+            /** @description The need at its new status */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Need"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A move there is not (`illegal_transition`, with `allowed`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "allowed": [
+                     *         "resolved",
+                     *         "declined"
+                     *       ],
+                     *       "code": "illegal_transition",
+                     *       "detail": "a need in_progress cannot move to open; it may move to: resolved, declined",
+                     *       "params": {
+                     *         "allowed": "resolved, declined"
+                     *       },
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "https://zhucun.example/problems/conflict"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Stale `If-Match`: someone changed the need since you loaded it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (64 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -3,6 +3,7 @@
 use actix_web::dev::{ServiceFactory, ServiceRequest};
 use utoipa_actix_web::{scope, UtoipaApp};
 
+pub mod activities;
 pub mod assistance;
 pub mod audit;
 pub mod auth;
@@ -15,9 +16,11 @@ pub mod health;
 pub mod households;
 pub mod ledger;
 pub mod me;
+pub mod needs;
 pub mod offices;
 pub mod pairings;
 pub mod projects;
+pub mod report_export;
 pub mod reports;
 pub mod rounds;
 pub mod surveys;
@@ -52,6 +55,8 @@ where
             .configure(assistance::configure)
             .configure(projects::configure)
             .configure(ledger::configure)
+            .configure(activities::configure)
+            .configure(needs::configure)
             .configure(donors::configure)
             .configure(cooperatives::configure)
             .configure(audit::configure),

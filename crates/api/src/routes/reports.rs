@@ -1,14 +1,14 @@
 //! The annual report (年度总结): a department's (or one village's) year computed from its records.
 //! Every figure is a count or a sum the database computes at request time; nothing here knows the
-//! numbers. Sections come with their modules: stationing, pairing, projects, funds and
-//! cooperatives today; activities, needs, presence and disclosures as those modules land.
+//! numbers. Sections come with their modules: stationing, pairing, projects, funds, cooperatives,
+//! activities and needs today; presence and disclosures as those modules land.
 
 use crate::auth::Bearer;
 use crate::error::ApiError;
 use crate::record;
 use crate::routes::villages::Villages;
 use crate::state::AppState;
-use actix_web::{get, web};
+use actix_web::{get, web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
@@ -31,6 +31,10 @@ pub struct AnnualQuery {
     /// village the user sees.
     #[param(example = 3)]
     pub village_id: Option<i64>,
+    /// `json` (default), `xlsx` or `csv`; without it, the `Accept` header chooses
+    /// (`application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`, `text/csv`).
+    #[param(example = "xlsx")]
+    pub format: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -167,26 +171,140 @@ pub struct AnnualReport {
     /// The village the report is about, or null for every village the user sees.
     #[schema(example = json!(null))]
     pub village_id: Option<i64>,
+    /// Its name (null for every village).
+    #[schema(example = json!(null))]
+    pub village_name: Option<String>,
     pub stationing: StationingFigures,
     pub pairing: PairingFigures,
     pub projects: ProjectsFigures,
     pub funds: FundsFigures,
     pub cooperatives: CooperativesFigures,
+    // --- activities and needs (their own block, see `village_work`) ---
+    /// New party members developed in the year (party-building activities).
+    #[schema(example = 2)]
+    pub party_members_developed: i64,
+    /// The year's activities by kind, trainings by skill, clinics.
+    pub activities: crate::routes::activities::ActivityFigures,
+    pub needs: NeedFigures,
+}
+
+/// 群众诉求 of the year: raised in it; resolved and declined in it; of those raised in it, how many
+/// are still open (or in progress) today and how many of those are past their due day.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NeedFigures {
+    #[schema(example = 4)]
+    pub raised: i64,
+    #[schema(example = 1)]
+    pub resolved: i64,
+    #[schema(example = 1)]
+    pub declined: i64,
+    #[schema(example = 2)]
+    pub open: i64,
+    #[schema(example = 1)]
+    pub overdue: i64,
+}
+
+/// The activities and needs sections (one function, so other sections merge beside it).
+fn village_work(
+    conn: &mut zhucun_persistence::DbConnection,
+    s: &Scope<'_>,
+) -> Result<(crate::routes::activities::ActivityFigures, NeedFigures), ApiError> {
+    let days = (
+        chrono::NaiveDate::from_ymd_opt(s.year, 1, 1),
+        chrono::NaiveDate::from_ymd_opt(s.year, 12, 31),
+    );
+    let activities = crate::routes::activities::figures(
+        conn,
+        s.department_id,
+        s.villages.map(<[i64]>::to_vec),
+        days,
+    )?;
+    let (Some(first), Some(last)) = days else {
+        return Err(zhucun_domain::validation::between("year", 2011, 2100).into());
+    };
+    let n = zhucun_persistence::needs::year_figures(
+        conn,
+        s.department_id,
+        s.villages,
+        (first, last),
+        zhucun_domain::calendar::today_local(),
+    )?;
+    Ok((
+        activities,
+        NeedFigures {
+            raised: n.raised,
+            resolved: n.resolved,
+            declined: n.declined,
+            open: n.open,
+            overdue: n.overdue,
+        },
+    ))
+}
+
+/// The media types of the spreadsheet forms.
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub const CSV: &str = "text/csv; charset=utf-8";
+
+/// Which form of the report the request asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Form {
+    Json,
+    Xlsx,
+    Csv,
+}
+
+fn form_of(format: Option<&str>, accept: Option<&str>) -> Result<Form, ApiError> {
+    match format.map(str::trim) {
+        Some("json") => return Ok(Form::Json),
+        Some("xlsx") => return Ok(Form::Xlsx),
+        Some("csv") => return Ok(Form::Csv),
+        Some(_) => {
+            return Err(
+                zhucun_domain::validation::one_of("format", &["json", "xlsx", "csv"]).into(),
+            )
+        }
+        None => {}
+    }
+    let accept = accept.unwrap_or("").to_ascii_lowercase();
+    Ok(if accept.contains("spreadsheetml") {
+        Form::Xlsx
+    } else if accept.contains("text/csv") {
+        Form::Csv
+    } else {
+        Form::Json
+    })
 }
 
 /// The annual report for a year: computed from the records at request time, for the user's
 /// department (or one village with `village_id`). Team and committee users get their villages'
 /// figures; regional users get aggregates from the statistics endpoints instead (403 here).
+/// `format=xlsx` (or `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`)
+/// answers a workbook with one sheet per section, `format=csv` (or `Accept: text/csv`) one CSV
+/// row per figure (UTF-8 with a BOM); both as downloads named like
+/// `2019年驻村工作年报-西藏自治区财政厅.xlsx`.
 #[utoipa::path(tag = "reports", operation_id = "annual_report", params(AnnualQuery),
-    responses((status = 200, description = "The year's figures", body = AnnualReport)),
+    responses((status = 200, description = "The year's figures",
+        content((AnnualReport = "application/json"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (String = "text/csv")))),
     security(("bearer" = [])))]
 #[get("/reports/annual")]
 pub async fn annual(
     state: web::Data<AppState>,
     bearer: Bearer,
+    req: actix_web::HttpRequest,
     query: web::Query<AnnualQuery>,
-) -> Result<web::Json<AnnualReport>, ApiError> {
-    let AnnualQuery { year, village_id } = query.into_inner();
+) -> Result<HttpResponse, ApiError> {
+    let AnnualQuery {
+        year,
+        village_id,
+        format,
+    } = query.into_inner();
+    let accept = req
+        .headers()
+        .get(actix_web::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok());
+    let form = form_of(format.as_deref(), accept)?;
     if !(2011..=2100).contains(&year) {
         return Err(zhucun_domain::validation::between("year", 2011, 2100).into());
     }
@@ -194,10 +312,12 @@ pub async fn annual(
         .read_as(bearer, move |conn, auth| {
             // Who may read village work reads its report; the committee and the team only theirs.
             let scope = list_scope(&auth.actor, Resource::Survey).map_err(ApiError::from)?;
+            let mut village_name = None;
             let villages: Option<Vec<i64>> = match village_id {
                 Some(id) => {
                     // 404 for a village of another department or outside the user's villages.
-                    record::load::<Villages>(conn, auth, Action::Read, id)?;
+                    village_name =
+                        Some(record::load::<Villages>(conn, auth, Action::Read, id)?.name);
                     Some(vec![id])
                 }
                 None => scope.villages,
@@ -209,6 +329,7 @@ pub async fn annual(
             };
             let stationing = q::stationing(conn, &s)?;
             let pairing = q::pairing(conn, &s)?;
+            let (activities, needs) = village_work(conn, &s)?;
             let projects = q::projects(conn, &s)?;
             let funds = q::funds(conn, &s)?;
             let (count, members, capital_fen, surplus_fen, distributed_to_members_fen) =
@@ -226,6 +347,7 @@ pub async fn annual(
                     name: department.name,
                 },
                 village_id,
+                village_name,
                 stationing: StationingFigures {
                     villages: stationing.villages,
                     teams: stationing.teams,
@@ -238,6 +360,9 @@ pub async fn annual(
                     assistance_fen: pairing.assistance_fen,
                     assistance_by_kind: pairing.assistance_by_kind.into_iter().collect(),
                 },
+                party_members_developed: activities.party_members_developed,
+                activities,
+                needs,
                 projects: ProjectsFigures {
                     count: projects.count,
                     by_stage: projects.by_stage.into_iter().collect(),
@@ -281,5 +406,26 @@ pub async fn annual(
             })
         })
         .await?;
-    Ok(web::Json(report))
+    match form {
+        Form::Json => Ok(HttpResponse::Ok().json(report)),
+        Form::Csv => Ok(HttpResponse::Ok()
+            .content_type(CSV)
+            .insert_header((
+                actix_web::http::header::CONTENT_DISPOSITION,
+                super::report_export::disposition(&report, "csv"),
+            ))
+            .body(super::report_export::csv(&report))),
+        Form::Xlsx => {
+            let name = super::report_export::disposition(&report, "xlsx");
+            // Building the workbook is CPU work: off the actix worker.
+            let bytes = web::block(move || super::report_export::xlsx(&report))
+                .await
+                .map_err(ApiError::internal)?
+                .map_err(ApiError::internal)?;
+            Ok(HttpResponse::Ok()
+                .content_type(XLSX)
+                .insert_header((actix_web::http::header::CONTENT_DISPOSITION, name))
+                .body(bytes))
+        }
+    }
 }

@@ -476,6 +476,9 @@ pub(super) fn load(
         .collect();
     super::demo_projects::load(conn, fin, &current, &earlier_villages, jt, deji)?;
     super::demo_ledger::load(conn, fin, &current, &earlier_villages, jt, deji)?;
+    // 活动 of 2019 as the article lists them (and later years'), and 群众诉求 at every status.
+    super::demo_activities::load(conn, fin, &current, jt, deji)?;
+    super::demo_needs::load(conn, fin, &current, jt, deji)?;
     let [magada, yakaya, _, qiongguo] = current_villages[..] else {
         return Err("four current villages expected".into());
     };

@@ -4,9 +4,11 @@
 //! source article's world is loaded instead (`demo`), through the same validation as API writes.
 
 mod demo;
+mod demo_activities;
 mod demo_cooperatives;
 mod demo_households;
 mod demo_ledger;
+mod demo_needs;
 pub mod demo_pairings;
 mod demo_projects;
 

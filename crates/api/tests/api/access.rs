@@ -386,6 +386,40 @@ fn grids() -> Vec<Grid> {
             ],
         },
         Grid {
+            // 活动: village work like projects (the committee reads its village's activities).
+            path: "/api/v1/activities", key: "title", field: "participants", members: false, village: Some("village_id"),
+            at: &["旺果节大学生就业政策宣讲", "电焊技能培训", "德吉村交通安全宣讲"],
+            creates: |f, user| (0..3).map(|p| ("/api/v1/activities".into(), json!({"village_id": f.village[p],
+                "date": "2020-05-01", "kind": "meeting", "title": format!("新活动{user}"),
+                "organiser": "驻村工作队", "participants": 10}))).collect(),
+            rows: &[
+                ("admin",            &[200, 200, 404], &[403, 403, 404], &[403, 403, 403], L::Sees(&[Y, Y, N])),
+                ("office_staff",     &[200, 200, 404], &[200, 200, 404], &[201, 201, 400], L::Sees(&[Y, Y, N])),
+                ("team_magada",      &[200, 404, 404], &[200, 404, 404], &[201, 404, 400], L::Sees(&[Y, N, N])),
+                ("committee_magada", &[200, 404, 404], &[403, 404, 404], &[403, 403, 403], L::Sees(&[Y, N, N])),
+                ("regional",         &[404, 404, 404], &[404, 404, 404], &[403, 403, 403], L::No(403)),
+                ("jt_admin",         &[404, 404, 200], &[404, 404, 403], &[403, 403, 403], L::Sees(&[N, N, Y])),
+            ],
+        },
+        Grid {
+            // 群众诉求: the village's team AND committee raise and correct them (the people come to
+            // the committee); the department reads and corrects every village's; the admin reads;
+            // `regional` gets nothing. Moves are tested in needs.rs.
+            path: "/api/v1/needs", key: "description", field: "description", members: false, village: Some("village_id"),
+            at: &["通村道路雨季塌方，车辆通行困难", "夏季牧场无电，希望安装太阳能发电设备", "村道路灯损坏，夜间出行不便"],
+            creates: |f, user| (0..3).map(|p| ("/api/v1/needs".into(), json!({"village_id": f.village[p],
+                "raised_by": format!("村民{user}"), "raised_on": "2020-05-01", "category": "water",
+                "description": "水管冻裂"}))).collect(),
+            rows: &[
+                ("admin",            &[200, 200, 404], &[403, 403, 404], &[403, 403, 403], L::Sees(&[Y, Y, N])),
+                ("office_staff",     &[200, 200, 404], &[200, 200, 404], &[201, 201, 400], L::Sees(&[Y, Y, N])),
+                ("team_magada",      &[200, 404, 404], &[200, 404, 404], &[201, 404, 400], L::Sees(&[Y, N, N])),
+                ("committee_magada", &[200, 404, 404], &[200, 404, 404], &[201, 404, 400], L::Sees(&[Y, N, N])),
+                ("regional",         &[404, 404, 404], &[404, 404, 404], &[403, 403, 403], L::No(403)),
+                ("jt_admin",         &[404, 404, 200], &[404, 404, 403], &[403, 403, 403], L::Sees(&[N, N, Y])),
+            ],
+        },
+        Grid {
             // Audit entries have no GET by id and no writes: the list only.
             path: "/api/v1/audit", key: "", field: "", members: false, village: None,
             at: &[],
@@ -452,6 +486,10 @@ const COVERED_ELSEWHERE: &[(&str, &str)] = &[
     (
         "/api/v1/ledger/{id}/confirmation post",
         "ledger::only_the_villages_committee_confirms",
+    ),
+    (
+        "/api/v1/needs/{id}/transitions post",
+        "needs::the_needs_machine_over_http",
     ),
 ];
 

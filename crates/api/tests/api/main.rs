@@ -4,6 +4,7 @@
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
 mod access;
+mod activities;
 mod assistance;
 mod auth;
 mod common;
@@ -14,6 +15,7 @@ mod fixtures;
 mod hardening;
 mod households;
 mod ledger;
+mod needs;
 mod organisation;
 mod pairings;
 mod pinyin;

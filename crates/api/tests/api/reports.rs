@@ -306,3 +306,233 @@ both_backends!(
         assert_eq!(v["funds"]["by_kind"]["cash_donation"], Value::Null, "{v}");
     }
 );
+
+both_backends!(
+    the_report_as_a_workbook_and_as_csv,
+    |app: TestApp| async move {
+        use calamine::{Data, Reader, Xlsx};
+        let admin = app.login("admin").await;
+        let json = report(&app, &admin, "year=2019").await;
+        let r = app
+            .get("/api/v1/reports/annual?year=2019&format=xlsx", &admin)
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert_eq!(
+            r.header("content-type").as_deref(),
+            Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        );
+        let disposition = r.header("content-disposition").unwrap_or_default();
+        assert!(disposition.starts_with("attachment;"), "{disposition}");
+        // 2019年驻村工作年报-西藏自治区财政厅.xlsx, percent-encoded as RFC 5987 asks.
+        assert!(
+            disposition.contains("filename*=UTF-8''2019%E5%B9%B4%E9%A9%BB%E6%9D%91"),
+            "{disposition}"
+        );
+        let mut book: Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(r.body.clone()))
+                .unwrap_or_else(|e| panic!("not a workbook: {e}"));
+        assert_eq!(
+            book.sheet_names(),
+            [
+                "概况",
+                "驻村",
+                "结对帮扶",
+                "驻村项目",
+                "资金",
+                "捐赠方",
+                "合作社",
+                "活动",
+                "群众诉求"
+            ]
+        );
+        let funds = book.worksheet_range("资金").unwrap();
+        assert_eq!(funds.get((0, 0)), Some(&Data::String("指标".to_owned())));
+        let value_of = |label: &str| -> Option<f64> {
+            funds.rows().find_map(|row| match (&row[0], &row[1]) {
+                (Data::String(l), Data::Float(v)) if l == label => Some(*v),
+                _ => None,
+            })
+        };
+        let total_yuan = json["funds"]["total_fen"].as_f64().unwrap() / 100.0;
+        assert_eq!(value_of("到位资金合计（元）"), Some(total_yuan));
+        let pairing = book.worksheet_range("结对帮扶").unwrap();
+        assert_eq!(
+            pairing.get((1, 1)),
+            Some(&Data::Float(json["pairing"]["cadres"].as_f64().unwrap()))
+        );
+
+        // CSV: a BOM, a header, one row per figure with exact yuan.
+        let r = app
+            .send(
+                actix_web::test::TestRequest::get()
+                    .uri("/api/v1/reports/annual?year=2019")
+                    .insert_header(("authorization", format!("Bearer {admin}")))
+                    .insert_header(("accept", "text/csv")),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert!(r
+            .header("content-type")
+            .unwrap_or_default()
+            .starts_with("text/csv"));
+        let text = r.text();
+        assert!(text.starts_with("\u{feff}部分,指标,数值\r\n"), "{text}");
+        assert!(
+            text.contains("\r\n概况,部门,西藏自治区财政厅\r\n"),
+            "{text}"
+        );
+        let fen = json["funds"]["total_fen"].as_i64().unwrap();
+        let line = format!(
+            "\r\n资金,到位资金合计（元）,{}.{:02}\r\n",
+            fen / 100,
+            fen % 100
+        );
+        assert!(text.contains(&line), "{line} in {text}");
+        let rows = text.lines().count();
+        let figures: usize = (0..9)
+            .map(|i| {
+                book.worksheet_range_at(i)
+                    .and_then(Result::ok)
+                    .map_or(0, |s| s.height() - 1)
+            })
+            .sum();
+        assert_eq!(rows, figures + 1);
+        // An unknown format is a 400; a village's report is named after the village.
+        app.get("/api/v1/reports/annual?year=2019&format=pdf", &admin)
+            .await
+            .assert_problem(400, "validation");
+        let magada = app
+            .find_id("/api/v1/villages", &admin, "name", "马格达村")
+            .await;
+        let r = app
+            .get(
+                &format!("/api/v1/reports/annual?year=2019&village_id={magada}&format=csv"),
+                &admin,
+            )
+            .await;
+        assert!(r.text().contains("概况,村庄,马格达村"), "{}", r.text());
+    }
+);
+
+both_backends!(
+    the_2019_report_computes_the_article_s_activity_figures,
+    |app: TestApp| async move {
+        let admin = app.login("admin").await;
+        let r = report(&app, &admin, "year=2019").await;
+        let a = &r["activities"];
+        // FIGURES-2019 row 3: two new party members.
+        assert_eq!(r["party_members_developed"], 2, "{r}");
+        assert_eq!(a["party_members_developed"], 2, "{r}");
+        // Row 10: the clinic — 146 seen, over 10,000 yuan of medicine, 600+ beneficiaries.
+        let clinics = &a["clinics"];
+        assert_eq!(clinics["seen"], 146, "{clinics}");
+        let medicine = clinics["medicine_fen"].as_i64().unwrap();
+        assert!((1_000_000..=1_999_999).contains(&medicine), "{clinics}");
+        let served = clinics["beneficiaries"].as_i64().unwrap();
+        assert!((600..=699).contains(&served), "{clinics}");
+        // Row 13: welding, driving and cooking, each trained at least once.
+        for skill in ["电焊", "驾驶", "厨师"] {
+            assert!(
+                a["trainings_by_skill"][skill]["count"]
+                    .as_i64()
+                    .unwrap_or(0)
+                    >= 1,
+                "{skill}: {a}"
+            );
+        }
+        // Rows 14 and 15: study visits, the National Day performance.
+        assert!(a["by_kind"]["study_visit"]["count"].as_i64().unwrap() >= 2);
+        assert!(a["by_kind"]["cultural_event"]["count"].as_i64().unwrap() >= 1);
+        // The summary endpoint computes the same.
+        let s = app
+            .get("/api/v1/activities/summary?year=2019", &admin)
+            .await
+            .json();
+        assert_eq!(s["figures"], *a);
+        // The report's totals are the 2019 activities read one by one.
+        let listed = every(&app, &admin, "/api/v1/activities?year=2019").await;
+        assert_eq!(a["total"]["count"].as_u64(), Some(listed.len() as u64));
+        let sum = |f: &str| listed.iter().filter_map(|x| x[f].as_i64()).sum::<i64>();
+        assert_eq!(
+            a["total"]["participants"].as_i64(),
+            Some(sum("participants"))
+        );
+        assert_eq!(a["total"]["value_fen"].as_i64(), Some(sum("value_fen")));
+        assert_eq!(
+            r["party_members_developed"].as_i64(),
+            Some(sum("party_members_developed"))
+        );
+        // Row 12: 马格达村's 旺果节 briefing to 17 + 8 students.
+        let magada = app
+            .find_id("/api/v1/villages", &admin, "name", "马格达村")
+            .await;
+        let m = report(&app, &admin, &format!("year=2019&village_id={magada}")).await;
+        assert_eq!(
+            m["activities"]["by_kind"]["policy_briefing"]["participants"], 25,
+            "{m}"
+        );
+        // Row 16: 下地村's youth league branch and trade union.
+        let xiadi = app
+            .find_id("/api/v1/villages", &admin, "name", "下地村")
+            .await;
+        let x = report(&app, &admin, &format!("year=2019&village_id={xiadi}")).await;
+        let formed = &x["activities"]["organisations_formed"];
+        assert!(
+            formed["youth_league_branch"].as_i64().unwrap_or(0) >= 1,
+            "{x}"
+        );
+        assert!(formed["trade_union"].as_i64().unwrap_or(0) >= 1, "{x}");
+        // The second department's year has none of it.
+        let jt = app.login("jt_admin").await;
+        let theirs = report(&app, &jt, "year=2019").await;
+        assert_eq!(theirs["activities"]["total"]["count"], 0);
+        assert_eq!(theirs["party_members_developed"], 0);
+    }
+);
+
+both_backends!(
+    the_needs_section_counts_the_year_s_needs,
+    |app: TestApp| async move {
+        let admin = app.login("admin").await;
+        let needs = every(&app, &admin, "/api/v1/needs").await;
+        for year in [
+            2019,
+            chrono::Datelike::year(&chrono::Utc::now().date_naive()),
+        ] {
+            let r = report(&app, &admin, &format!("year={year}")).await;
+            let y = year.to_string();
+            let of_year = |f: &str, n: &Value| n[f].as_str().is_some_and(|d| d.starts_with(&y));
+            let raised: Vec<&Value> = needs.iter().filter(|n| of_year("raised_on", n)).collect();
+            let closed = |s: &str| {
+                needs
+                    .iter()
+                    .filter(|n| n["status"] == s && of_year("closed_on", n))
+                    .count()
+            };
+            let open: Vec<&&Value> = raised
+                .iter()
+                .filter(|n| matches!(n["status"].as_str(), Some("open" | "in_progress")))
+                .collect();
+            let overdue = open.iter().filter(|n| n["overdue"] == true).count();
+            assert_eq!(
+                r["needs"]["raised"].as_u64(),
+                Some(raised.len() as u64),
+                "{year}: {r}"
+            );
+            assert_eq!(
+                r["needs"]["resolved"].as_u64(),
+                Some(closed("resolved") as u64)
+            );
+            assert_eq!(
+                r["needs"]["declined"].as_u64(),
+                Some(closed("declined") as u64)
+            );
+            assert_eq!(r["needs"]["open"].as_u64(), Some(open.len() as u64));
+            assert_eq!(r["needs"]["overdue"].as_u64(), Some(overdue as u64));
+        }
+        // The demo's 2019: the well resolved, the request declined.
+        let r = report(&app, &admin, "year=2019").await;
+        assert!(r["needs"]["resolved"].as_i64().unwrap() >= 1);
+        assert!(r["needs"]["declined"].as_i64().unwrap() >= 1);
+    }
+);

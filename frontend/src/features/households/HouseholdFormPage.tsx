@@ -60,6 +60,9 @@ export default function HouseholdFormPage() {
       <RecordForm<HouseholdValues, Parameters<typeof def.after>[0]>
         key={key}
         {...formProps}
+        // Without the village field (fixed by the page, or an edit), a server error about
+        // `village_id` is shown as a general message instead of beside a field that is not there.
+        fields={page.isNew && villageId === null ? formProps.fields : formProps.fields.filter((f) => f !== "village_id")}
         draftKey={villageId !== null ? `household.new.${villageId}` : formProps.draftKey}
         testId="household-form"
       >

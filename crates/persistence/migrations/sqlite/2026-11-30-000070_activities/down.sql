@@ -1,0 +1,2 @@
+DROP TABLE activity_households;
+DROP TABLE activities;
