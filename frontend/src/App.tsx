@@ -43,6 +43,8 @@ const CooperativeFormPage = lazyRetry(() => import("./features/cooperatives/Coop
 const MemberFormPage = lazyRetry(() => import("./features/cooperatives/MemberFormPage"));
 const YearFormPage = lazyRetry(() => import("./features/cooperatives/YearFormPage"));
 const DistributionPlannerPage = lazyRetry(() => import("./features/cooperatives/DistributionPlannerPage"));
+const ActivityListPage = lazyRetry(() => import("./features/activities/ActivityListPage"));
+const ActivityFormPage = lazyRetry(() => import("./features/activities/ActivityFormPage"));
 const RoundListPage = lazyRetry(() => import("./features/rounds/RoundListPage"));
 const RoundFormPage = lazyRetry(() => import("./features/rounds/RoundFormPage"));
 const TeamListPage = lazyRetry(() => import("./features/teams/TeamListPage"));
@@ -160,6 +162,9 @@ export default function App() {
               <Route path="cooperatives/:coopId/years/new" element={only(WRITERS.cooperatives, <YearFormPage />)} />
               <Route path="cooperatives/:coopId/years/:id/edit" element={only(WRITERS.cooperatives, <YearFormPage />)} />
               <Route path="cooperatives/:id/distributions/new" element={only(WRITERS.cooperatives, <DistributionPlannerPage />)} />
+              <Route path="activities" element={only(VILLAGE_USERS, <ActivityListPage />)} />
+              <Route path="activities/new" element={only(WRITERS.activities, <ActivityFormPage />)} />
+              <Route path="activities/:id/edit" element={only(WRITERS.activities, <ActivityFormPage />)} />
               <Route path="pairings/coverage" element={only(STAFF, <PairingCoveragePage />)} />
               <Route path="rounds" element={only(STAFF, <RoundListPage />)} />
               <Route path="rounds/new" element={only(WRITERS.rounds, <RoundFormPage />)} />

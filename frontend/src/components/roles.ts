@@ -1,13 +1,13 @@
 import type { Role } from "../auth/AuthContext";
 
-export type NavKey = "users" | "offices" | "cadres" | "villages" | "rounds" | "teams" | "audit" | "statistics" | "households" | "pairingCoverage" | "projects" | "ledger" | "ledgerPending" | "cooperatives";
+export type NavKey = "users" | "offices" | "cadres" | "villages" | "rounds" | "teams" | "audit" | "statistics" | "households" | "pairingCoverage" | "projects" | "ledger" | "ledgerPending" | "cooperatives" | "activities";
 
 /** What each role finds in the menu; the server enforces the same rules on every request. */
 export const NAV_BY_ROLE: Record<Role, NavKey[]> = {
-  admin: ["users", "offices", "cadres", "villages", "households", "projects", "ledger", "cooperatives", "pairingCoverage", "rounds", "teams", "audit"],
-  department: ["villages", "households", "projects", "ledger", "cooperatives", "pairingCoverage", "rounds", "teams", "cadres"],
-  team: ["households", "projects", "ledger", "cooperatives"],
-  village_committee: ["ledgerPending", "households", "projects", "ledger", "cooperatives"],
+  admin: ["users", "offices", "cadres", "villages", "households", "projects", "ledger", "cooperatives", "activities", "pairingCoverage", "rounds", "teams", "audit"],
+  department: ["villages", "households", "projects", "ledger", "cooperatives", "activities", "pairingCoverage", "rounds", "teams", "cadres"],
+  team: ["households", "projects", "ledger", "cooperatives", "activities"],
+  village_committee: ["ledgerPending", "households", "projects", "ledger", "cooperatives", "activities"],
   regional: ["statistics"],
 };
 
@@ -26,6 +26,7 @@ export const NAV_PATH: Record<NavKey, string> = {
   ledger: "/ledger",
   ledgerPending: "/ledger/pending",
   cooperatives: "/cooperatives",
+  activities: "/activities",
 };
 
 export const ADMIN: Role[] = ["admin"];
@@ -40,7 +41,7 @@ export function isVillageUser(role: Role | undefined): boolean {
 
 export type { Role };
 
-export type Resource = "villages" | "rounds" | "teams" | "cadres" | "users" | "offices" | "surveys" | "households" | "pairings" | "assistance" | "projects" | "ledger" | "cooperatives";
+export type Resource = "villages" | "rounds" | "teams" | "cadres" | "users" | "offices" | "surveys" | "households" | "pairings" | "assistance" | "projects" | "ledger" | "cooperatives" | "activities";
 
 /** Who may create and edit each resource (the server enforces the same on every write). */
 export const WRITERS: Record<Resource, Role[]> = {
@@ -66,6 +67,8 @@ export const WRITERS: Record<Resource, Role[]> = {
   // 合作社: the team of the village records members, accounts and distributions, the department
   // corrects; the administrator and the committee read (crates/domain/src/access.rs).
   cooperatives: ["team", "department"],
+  // 活动: the team records its villages' activities, the department corrects; the rest read.
+  activities: ["team", "department"],
 };
 
 /** Who reads pairings and assistance: the committee does not (the server answers 404 to it). */
