@@ -29,6 +29,7 @@ async function pages(server) {
     "/ledger",
     "/cooperatives",
     `/cooperatives/${coop.id}`,
+    "/activities",
     "/rounds",
     "/rounds/new",
     `/rounds/${round.id}/edit`,
