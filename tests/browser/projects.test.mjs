@@ -172,7 +172,9 @@ test("projects", async (t) => {
       await page.getByTestId("project-facts").getByText("分两期施工").waitFor();
       await page.getByTestId("project-stage").getByText("成熟").waitFor();
 
-      // Offline: the moves are off and say why (they are not queued).
+      // Offline: the moves are off and say why (they are not queued). The reload above fetches the
+      // moves again: wait for them, so going offline does not cut that fetch short.
+      await moves.getByTestId("move-declared").waitFor();
       await page.context().setOffline(true);
       await moves.getByTestId("moves-offline").waitFor();
       assert.equal(await moves.getByTestId("move-declared").isDisabled(), true);

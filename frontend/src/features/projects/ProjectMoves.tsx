@@ -126,9 +126,10 @@ export function ProjectMoves({ project, etag }: { project: Project; etag: string
           {t("project.movesNone")}
         </Typography.Text>
       )}
+      {/* Offline says so whether or not the moves were loaded before the link went down. */}
+      {!online && !final && <Alert type="info" showIcon message={t("project.moveOffline")} style={{ marginBottom: 8 }} data-testid="moves-offline" />}
       {items.length > 0 && (
         <>
-          {!online && <Alert type="info" showIcon message={t("project.moveOffline")} style={{ marginBottom: 8 }} data-testid="moves-offline" />}
           <Form layout="vertical" component="div" style={{ maxWidth: 640 }}>
             <Form.Item
               label={t("project.moveComment")}
