@@ -581,7 +581,8 @@ fn check_household(
     household_id: Option<i64>,
 ) -> Result<(), ApiError> {
     if let Some(h) = household_id {
-        let household = zhucun_persistence::households::get(conn, h).optional_found()?;
+        let household =
+            diesel::OptionalExtension::optional(zhucun_persistence::households::get(conn, h))?;
         let same = household.is_some_and(|row| {
             row.household.department_id == auth.department_id()
                 && row.household.values.village_id == village_id
@@ -593,21 +594,6 @@ fn check_household(
         }
     }
     Ok(())
-}
-
-/// `Ok(None)` for a missing row.
-trait OptionalFound<T> {
-    fn optional_found(self) -> Result<Option<T>, diesel::result::Error>;
-}
-
-impl<T> OptionalFound<T> for Result<T, diesel::result::Error> {
-    fn optional_found(self) -> Result<Option<T>, diesel::result::Error> {
-        match self {
-            Ok(v) => Ok(Some(v)),
-            Err(diesel::result::Error::NotFound) => Ok(None),
-            Err(e) => Err(e),
-        }
-    }
 }
 
 /// A cooperative's members (left ones included), by joining day.
