@@ -192,6 +192,9 @@ pub fn problem_zh(code: &str, params: &BTreeMap<String, String>) -> Option<Strin
         "distribution_below_sixty_percent" => "按交易量返还的盈余不得低于可分配盈余的 60%：至少应为 {required_fen} 分，方案为 {planned_fen} 分，还差 {short_fen} 分",
         "no_surplus" => "本年度可分配盈余为 {distributable_fen} 分，没有可分配的盈余",
         "no_basis" => "没有成员可作为这部分分配的依据（无交易量或无出资）",
+        "distribution_exists" => "该年度的盈余已经分配过，每年只能分配一次",
+        "accounts_distributed" => "该年度的盈余已经分配，年度账目已关闭，不能再修改",
+        "export_too_large" => "Excel 文件最多 {max_rows} 行，请缩小筛选范围或下载 CSV",
         _ => return None,
     };
     Some(fill(t, params))

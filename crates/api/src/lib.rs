@@ -10,6 +10,7 @@ pub mod bench_baseline;
 pub mod config;
 pub mod dto;
 pub mod error;
+pub mod export;
 pub mod housekeeping;
 pub mod http;
 pub mod i18n;

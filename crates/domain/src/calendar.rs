@@ -14,6 +14,17 @@ pub fn local_day(at: chrono::DateTime<Utc>) -> NaiveDate {
     }
 }
 
+/// A UTC instant as local time to the minute (`2019-10-01 00:00`), as people read it.
+pub fn local_minute(at: chrono::DateTime<Utc>) -> String {
+    match FixedOffset::east_opt(LOCAL_OFFSET_SECONDS) {
+        Some(offset) => at
+            .with_timezone(&offset)
+            .format("%Y-%m-%d %H:%M")
+            .to_string(),
+        None => at.format("%Y-%m-%d %H:%M").to_string(),
+    }
+}
+
 /// Today in Asia/Shanghai.
 pub fn today_local() -> NaiveDate {
     local_day(Utc::now())
@@ -29,5 +40,6 @@ mod tests {
         let after = Utc.with_ymd_and_hms(2019, 9, 30, 16, 0, 0).single();
         assert_eq!(before.map(local_day), NaiveDate::from_ymd_opt(2019, 9, 30));
         assert_eq!(after.map(local_day), NaiveDate::from_ymd_opt(2019, 10, 1));
+        assert_eq!(after.map(local_minute).as_deref(), Some("2019-10-01 00:00"));
     }
 }

@@ -450,6 +450,16 @@ pub mod distributions {
         Ok(id)
     }
 
+    /// Whether the cooperative's surplus of `year` has been distributed (its accounts are closed).
+    pub fn exists(conn: &mut DbConnection, cooperative_id: i64, year: i32) -> QueryResult<bool> {
+        diesel::select(diesel::dsl::exists(
+            cooperative_distributions::table
+                .filter(cooperative_distributions::cooperative_id.eq(cooperative_id))
+                .filter(cooperative_distributions::year.eq(year)),
+        ))
+        .get_result(conn)
+    }
+
     /// A cooperative's distributions, newest year first, with their shares (two queries).
     pub fn of(conn: &mut DbConnection, cooperative_id: i64) -> QueryResult<Vec<DistributionView>> {
         let rows: Vec<DistributionRow> = cooperative_distributions::table

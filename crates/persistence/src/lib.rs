@@ -21,6 +21,7 @@ pub mod needs;
 pub mod offices;
 pub mod pairings;
 pub mod projects;
+pub mod report_years;
 pub mod reports;
 pub mod rounds;
 pub mod schema;

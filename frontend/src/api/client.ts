@@ -16,7 +16,7 @@ export const session = new Session({
       : undefined,
 });
 
-export const api = createClient<paths>({ baseUrl: origin, fetch: (request) => session.fetch(request) });
+export const api = createClient<paths, "application/json">({ baseUrl: origin, fetch: (request) => session.fetch(request) });
 
 /** The server answered with an error status. */
 export class ApiError extends Error {

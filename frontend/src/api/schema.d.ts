@@ -600,6 +600,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/annual/compare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The annual report's headline figures year by year (`from` to `to`, at most 20 years), for the
+         *     user's department or one village: the same figures as `/reports/annual` computes for each year,
+         *     in one grouped query per figure family however long the range.
+         */
+        get: operations["annual_report_comparison"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports/annual": {
         parameters: {
             query?: never;
@@ -864,7 +885,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List ledger entries of the villages the caller may see. */
+        /**
+         * List ledger entries of the villages the caller may see. With `format=csv` or `format=xlsx`
+         *     (or the matching `Accept`) the whole list with these filters and this sort is a download —
+         *     CSV streamed page by page, a workbook of at most 100,000 rows — with a totals row at the end.
+         */
         get: operations["list_ledger_entries"];
         put?: never;
         /**
@@ -1217,7 +1242,11 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Record or replace a year's accounts (201 the first time, 200 after; `If-Match` honoured). */
+        /**
+         * Record or replace a year's accounts (201 the first time, 200 after; `If-Match` honoured).
+         *     Once the year's surplus is distributed its accounts are closed (409 `accounts_distributed`):
+         *     the stored shares were computed from them.
+         */
         put: operations["put_cooperative_year"];
         post?: never;
         delete?: never;
@@ -1240,8 +1269,8 @@ export interface paths {
          * Plan a year's surplus distribution (team of the village, department). Refused with 422
          *     `distribution_below_sixty_percent` (naming the shortfall in fen) unless at least 60 % of the
          *     distributable surplus goes back to members by trade volume; each member's share is computed to
-         *     the fen (largest remainder, ties to the lower member id) and stored, once per year (409 on
-         *     `year` after that). With `"preview": true` the plan is answered (200) and not stored.
+         *     the fen (largest remainder, ties to the lower member id) and stored, once per year (409
+         *     `distribution_exists` after that). With `"preview": true` the plan is answered (200) and not stored.
          */
         post: operations["create_cooperative_distribution"];
         delete?: never;
@@ -1614,6 +1643,25 @@ export interface components {
         /** @description The moves the caller may make now, in pipeline order (`cancelled` last); empty when none. */
         AllowedMoves: {
             items: components["schemas"]["AllowedMove"][];
+        };
+        /** @description A year-on-year comparison: every year of the range, oldest first, years without records as zeros. */
+        AnnualComparison: {
+            department: components["schemas"]["DepartmentName"];
+            /** Format: int64 */
+            village_id?: number | null;
+            /** @example 亚卡亚村 */
+            village_name?: string | null;
+            /**
+             * Format: int32
+             * @example 2012
+             */
+            from: number;
+            /**
+             * Format: int32
+             * @example 2019
+             */
+            to: number;
+            years: components["schemas"]["YearFigures"][];
         };
         /** @description The year of a department, or of one village. */
         AnnualReport: {
@@ -4587,6 +4635,97 @@ export interface components {
             distributable_fen: number;
             /** Format: int32 */
             version: number;
+        };
+        /** @description One year's headline figures; each means what the annual report's figure of the same name means. */
+        YearFigures: {
+            /**
+             * Format: int32
+             * @example 2019
+             */
+            year: number;
+            /**
+             * Format: int64
+             * @example 5
+             */
+            villages: number;
+            /**
+             * Format: int64
+             * @example 5
+             */
+            teams: number;
+            /**
+             * Format: int64
+             * @example 15
+             */
+            cadres_stationed: number;
+            /**
+             * Format: int64
+             * @description Households paired (结对认亲) in the year.
+             * @example 140
+             */
+            paired_households: number;
+            /**
+             * Format: int64
+             * @example 32000000
+             */
+            assistance_fen: number;
+            /**
+             * Format: int64
+             * @description Projects of the year and their budgets.
+             * @example 6
+             */
+            projects: number;
+            /**
+             * Format: int64
+             * @example 480000000
+             */
+            project_budget_fen: number;
+            /**
+             * Format: int64
+             * @description Ledger entries dated in the year: received (allocations and donations), spent.
+             * @example 500000000
+             */
+            funds_received_fen: number;
+            /**
+             * Format: int64
+             * @example 120000000
+             */
+            funds_spent_fen: number;
+            /**
+             * Format: int64
+             * @example 16
+             */
+            activities: number;
+            /**
+             * Format: int64
+             * @example 900
+             */
+            participants: number;
+            /**
+             * Format: int64
+             * @example 1200
+             */
+            beneficiaries: number;
+            /**
+             * Format: int64
+             * @example 2
+             */
+            party_members_developed: number;
+            /**
+             * Format: int64
+             * @example 4
+             */
+            needs_raised: number;
+            /**
+             * Format: int64
+             * @example 1
+             */
+            needs_resolved: number;
+            /**
+             * Format: int64
+             * @example 1458000
+             */
+            distributed_to_members_fen: number;
         };
         YearList: {
             items: components["schemas"]["YearAccounts"][];
@@ -9738,6 +9877,97 @@ export interface operations {
             };
         };
     };
+    annual_report_comparison: {
+        parameters: {
+            query: {
+                /**
+                 * @description The first year.
+                 * @example 2012
+                 */
+                from: number;
+                /**
+                 * @description The last year (at most 20 years after `from`, inclusive).
+                 * @example 2019
+                 */
+                to: number;
+                /**
+                 * @description One village of the department (team and committee users: one of theirs). Without it: every
+                 *     village the user sees.
+                 * @example 3
+                 */
+                village_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The figures of every year of the range */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnualComparison"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     annual_report: {
         parameters: {
             query: {
@@ -11755,6 +11985,11 @@ export interface operations {
                 older_than_days?: number;
                 /** @description Text in the item, the evidence note or a reversal's reason. */
                 q?: string;
+                /**
+                 * @description `json` (default), `csv` or `xlsx`: the whole list with these filters as a download.
+                 * @example csv
+                 */
+                format?: string;
             };
             header?: never;
             path?: never;
@@ -11762,13 +11997,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of ledger entries */
+            /** @description One page of ledger entries, or the whole list as a download */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["LedgerEntryList"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
                 };
             };
             /** @description Invalid input: field messages in `errors` */
@@ -14635,12 +14872,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with another row (e.g. a duplicate) */
+            /** @description The year's surplus has been distributed (`accounts_distributed`) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "accounts_distributed",
+                     *       "detail": "the surplus of 2019 has been distributed: its accounts are closed",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "https://zhucun.example/problems/conflict"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };

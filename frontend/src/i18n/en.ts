@@ -70,6 +70,9 @@ const en: Messages = {
     distribution_below_sixty_percent: "At least 60 % of the distributable surplus must go back by trade volume: {{required_yuan}} yuan; the plan gives {{planned_yuan}}, {{short_yuan}} short",
     no_surplus: "The year's distributable surplus is {{distributable_yuan}} yuan: nothing to distribute",
     no_basis: "No member has a basis to share this part by (no trade or no capital)",
+    distribution_exists: "The year's surplus has already been distributed: once a year",
+    accounts_distributed: "The year's surplus has been distributed: its accounts are closed",
+    export_too_large: "A workbook holds at most {{max_rows}} rows: narrow the filters or download CSV",
   },
   fieldError: {
     required: "Required",

@@ -807,12 +807,18 @@ pub async fn years(
 }
 
 /// Record or replace a year's accounts (201 the first time, 200 after; `If-Match` honoured).
+/// Once the year's surplus is distributed its accounts are closed (409 `accounts_distributed`):
+/// the stored shares were computed from them.
 #[utoipa::path(tag = "cooperatives", operation_id = "put_cooperative_year",
     params(("id" = i64, Path, description = "Cooperative id"),
         ("year" = i32, Path, description = "The year, 2011 to this year"), IfMatch),
     request_body = AccountsBody,
     responses((status = 200, description = "Replaced (or unchanged)", body = YearAccounts),
-        (status = 201, description = "Created", body = YearAccounts)), security(("bearer" = [])))]
+        (status = 201, description = "Created", body = YearAccounts),
+        (status = 409, description = "The year's surplus has been distributed (`accounts_distributed`)", body = crate::error::Problem, content_type = "application/problem+json",
+            example = json!({"type": "https://zhucun.example/problems/conflict", "code": "accounts_distributed",
+                "title": "Conflict", "status": 409, "detail": "the surplus of 2019 has been distributed: its accounts are closed"}))),
+    security(("bearer" = [])))]
 #[put("/cooperatives/{id}/years/{year}")]
 pub async fn put_year(
     state: web::Data<AppState>,
@@ -863,6 +869,15 @@ pub async fn put_year(
                     Ok((StatusCode::CREATED, row))
                 }
                 Some(existing) => {
+                    // The stored shares were computed from these accounts: they stay as they were.
+                    if dq::exists(conn, id, year)? {
+                        return Err(ApiError::Refused {
+                            code: "accounts_distributed",
+                            message: format!(
+                                "the surplus of {year} has been distributed: its accounts are closed"
+                            ),
+                        });
+                    }
                     let village_id = Some(values.village_id);
                     let updated = record::update_in::<Years, _>(
                         conn,
@@ -1036,8 +1051,8 @@ fn plan_error(e: PlanError) -> ApiError {
 /// Plan a year's surplus distribution (team of the village, department). Refused with 422
 /// `distribution_below_sixty_percent` (naming the shortfall in fen) unless at least 60 % of the
 /// distributable surplus goes back to members by trade volume; each member's share is computed to
-/// the fen (largest remainder, ties to the lower member id) and stored, once per year (409 on
-/// `year` after that). With `"preview": true` the plan is answered (200) and not stored.
+/// the fen (largest remainder, ties to the lower member id) and stored, once per year (409
+/// `distribution_exists` after that). With `"preview": true` the plan is answered (200) and not stored.
 #[utoipa::path(tag = "cooperatives", operation_id = "create_cooperative_distribution",
     params(("id" = i64, Path, description = "Cooperative id"), Idempotency),
     request_body = DistributionRequest,
@@ -1141,6 +1156,17 @@ pub async fn distribute(
                 return Ok(Outcome::Preview(answer));
             }
             let created = crate::http::create_once(conn, auth.user.id, &idem, &b, |conn| {
+                // Checked here, not only by the unique constraint, to name the rule; a repeated
+                // request with the same key is answered as stored before it gets here.
+                if dq::exists(conn, id, b.year)? {
+                    return Err(ApiError::Refused {
+                        code: "distribution_exists",
+                        message: format!(
+                            "the surplus of {} has already been distributed; a distribution is stored once",
+                            b.year
+                        ),
+                    });
+                }
                 let at = now();
                 let new = dq::NewDistribution {
                     department_id: coop.cooperative.department_id,

@@ -11,6 +11,7 @@ use crate::audit;
 use crate::auth::{Auth, Bearer};
 use crate::dto::utc;
 use crate::error::ApiError;
+use crate::export;
 use crate::http::{create_once, Idempotency};
 use crate::paging::ListRequest;
 use crate::record::{self, own_opt, Linkable, Planned, Record};
@@ -219,6 +220,9 @@ pub struct LedgerQuery {
     pub older_than_days: Option<i64>,
     /// Text in the item, the evidence note or a reversal's reason.
     pub q: Option<String>,
+    /// `json` (default), `csv` or `xlsx`: the whole list with these filters as a download.
+    #[param(example = "csv")]
+    pub format: Option<String>,
 }
 
 /// The filters the list and the totals share (the query structs repeat the fields: a flattened
@@ -515,22 +519,46 @@ fn or_refused(e: diesel::result::Error, refusal: Refusal) -> ApiError {
     }
 }
 
-/// List ledger entries of the villages the caller may see.
+/// List ledger entries of the villages the caller may see. With `format=csv` or `format=xlsx`
+/// (or the matching `Accept`) the whole list with these filters and this sort is a download —
+/// CSV streamed page by page, a workbook of at most 100,000 rows — with a totals row at the end.
 #[utoipa::path(tag = "ledger", operation_id = "list_ledger_entries", params(LedgerQuery),
-    responses((status = 200, description = "One page of ledger entries", body = LedgerEntryList)), security(("bearer" = [])))]
+    responses((status = 200, description = "One page of ledger entries, or the whole list as a download",
+        content((LedgerEntryList = "application/json"),
+            (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))),
+    security(("bearer" = [])))]
 #[get("/ledger")]
 pub async fn list(
     state: web::Data<AppState>,
     bearer: Bearer,
+    http: actix_web::HttpRequest,
     query: web::Query<LedgerQuery>,
-) -> Result<web::Json<LedgerEntryList>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
+    let form = export::requested(&http, query.format.as_deref())?;
     let req = ListRequest::<LedgerSort>::parse(
         query.limit,
         query.sort.as_deref(),
         query.cursor.as_deref(),
     )?;
     let filter = filter_of!(query).parse()?;
+    if form != export::Form::Json {
+        let for_totals = filter.clone();
+        return export::download(
+            state,
+            bearer,
+            form,
+            EXPORT,
+            req.page,
+            move |conn, auth, page| Ok(q::list(conn, &scoped(auth, filter.clone())?, page)?),
+            Some(move |conn: &mut DbConnection, auth: &Auth| {
+                let all = q::overall(conn, &scoped(auth, for_totals.clone())?)?;
+                Ok(export_total(&all))
+            }),
+        )
+        .await;
+    }
     let page = req.page.clone();
     let rows = state
         .read_as(bearer, move |conn, auth| {
@@ -539,11 +567,77 @@ pub async fn list(
         })
         .await?;
     let (items, next_cursor, total) = req.finish(rows);
-    Ok(web::Json(LedgerEntryList {
+    Ok(HttpResponse::Ok().json(LedgerEntryList {
         items,
         next_cursor,
         total,
     }))
+}
+
+/// The ledger as a spreadsheet: one row per entry, amounts in yuan (reversals negative).
+const EXPORT: export::Table<LedgerEntry> = export::Table {
+    name: "资金台账",
+    ascii_name: "ledger",
+    columns: &[
+        "编号",
+        "日期",
+        "村",
+        "项目",
+        "类别",
+        "来源",
+        "捐赠方",
+        "物品",
+        "数量",
+        "单位",
+        "金额（元）",
+        "凭证",
+        "冲正编号",
+        "冲正原因",
+        "村委会确认",
+        "确认时间",
+        "录入人",
+    ],
+    cells: |e| {
+        use export::{label, Cell};
+        vec![
+            Cell::from(e.id),
+            Cell::from(e.date),
+            Cell::from(e.village_name.clone()),
+            Cell::from(e.project_title.clone()),
+            Cell::from(label(&e.kind, Kind::from_code, Kind::label)),
+            Cell::from(label(&e.source, Source::from_code, Source::label)),
+            Cell::from(e.donor_name.clone()),
+            Cell::from(e.item.clone()),
+            Cell::from(e.quantity.clone()),
+            Cell::from(e.unit.clone()),
+            Cell::Fen(e.amount_fen),
+            Cell::from(e.evidence.clone()),
+            Cell::from(e.reverses_id),
+            Cell::from(e.reversal_reason.clone()),
+            Cell::from(e.confirmation.as_ref().map(|c| c.by_username.clone())),
+            Cell::from(
+                e.confirmation
+                    .as_ref()
+                    .map(|c| zhucun_domain::calendar::local_minute(c.at)),
+            ),
+            Cell::from(e.created_by_username.clone()),
+        ]
+    },
+};
+
+/// The totals row under the entries: how many, received, spent and what is left.
+fn export_total(all: &zhucun_persistence::ledger::Sums) -> Vec<export::Cell> {
+    use export::Cell;
+    vec![
+        Cell::from("合计"),
+        Cell::from(format!("{} 笔", all.entries)),
+        Cell::from(format!("收入 {} 元", export::yuan(all.received_fen))),
+        Cell::from(format!("支出 {} 元", export::yuan(all.spent_fen))),
+        Cell::from(format!(
+            "结余 {} 元",
+            export::yuan(all.received_fen - all.spent_fen)
+        )),
+    ]
 }
 
 /// Record an entry: the department an allocation, a team member of the village an expenditure

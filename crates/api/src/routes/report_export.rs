@@ -3,6 +3,7 @@
 //! Chinese, one row per figure). Both are built from the same table of figures, so they cannot
 //! disagree with each other or with the JSON.
 
+use crate::export::{csv_field, label, width, yuan};
 use crate::routes::reports::AnnualReport;
 use zhucun_domain::{activity, cooperative, household, ledger, project};
 
@@ -20,10 +21,6 @@ pub enum Value {
 pub struct Sheet {
     pub name: &'static str,
     pub rows: Vec<(String, Value)>,
-}
-
-fn label<T: Copy>(code: &str, parse: fn(&str) -> Option<T>, name: fn(T) -> &'static str) -> String {
-    parse(code).map_or_else(|| code.to_owned(), |v| name(v).to_owned())
 }
 
 /// The report's figures, section by section, with Chinese labels.
@@ -195,22 +192,6 @@ pub fn sheets(r: &AnnualReport) -> Vec<Sheet> {
     out
 }
 
-/// Fen as an exact yuan string: `123456` → `1234.56`, `-5` → `-0.05`.
-pub fn yuan(fen: i64) -> String {
-    let sign = if fen < 0 { "-" } else { "" };
-    let abs = fen.unsigned_abs();
-    format!("{sign}{}.{:02}", abs / 100, abs % 100)
-}
-
-/// One CSV field, quoted when it must be (RFC 4180).
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
-}
-
 /// The report as CSV: a BOM, a header row, then `section,figure,value` per figure.
 pub fn csv(r: &AnnualReport) -> String {
     let mut out = String::from("\u{feff}部分,指标,数值\r\n");
@@ -230,13 +211,6 @@ pub fn csv(r: &AnnualReport) -> String {
         }
     }
     out
-}
-
-/// Display width of a text in Excel's character units (CJK and Tibetan count double).
-fn width(s: &str) -> f64 {
-    s.chars()
-        .map(|c| if c.is_ascii() { 1.0 } else { 2.1 })
-        .sum()
 }
 
 /// The report as an `.xlsx` workbook: one sheet per section.

@@ -5,6 +5,7 @@
 
 use crate::auth::Bearer;
 use crate::error::ApiError;
+use crate::export::{Form, CSV, XLSX};
 use crate::record;
 use crate::routes::villages::Villages;
 use crate::state::AppState;
@@ -17,7 +18,7 @@ use zhucun_domain::{list_scope, Action, Resource};
 use zhucun_persistence::reports::{self as q, Scope};
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(annual);
+    cfg.service(compare).service(annual);
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -241,40 +242,6 @@ fn village_work(
     ))
 }
 
-/// The media types of the spreadsheet forms.
-pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-pub const CSV: &str = "text/csv; charset=utf-8";
-
-/// Which form of the report the request asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Form {
-    Json,
-    Xlsx,
-    Csv,
-}
-
-fn form_of(format: Option<&str>, accept: Option<&str>) -> Result<Form, ApiError> {
-    match format.map(str::trim) {
-        Some("json") => return Ok(Form::Json),
-        Some("xlsx") => return Ok(Form::Xlsx),
-        Some("csv") => return Ok(Form::Csv),
-        Some(_) => {
-            return Err(
-                zhucun_domain::validation::one_of("format", &["json", "xlsx", "csv"]).into(),
-            )
-        }
-        None => {}
-    }
-    let accept = accept.unwrap_or("").to_ascii_lowercase();
-    Ok(if accept.contains("spreadsheetml") {
-        Form::Xlsx
-    } else if accept.contains("text/csv") {
-        Form::Csv
-    } else {
-        Form::Json
-    })
-}
-
 /// The annual report for a year: computed from the records at request time, for the user's
 /// department (or one village with `village_id`). Team and committee users get their villages'
 /// figures; regional users get aggregates from the statistics endpoints instead (403 here).
@@ -300,11 +267,7 @@ pub async fn annual(
         village_id,
         format,
     } = query.into_inner();
-    let accept = req
-        .headers()
-        .get(actix_web::http::header::ACCEPT)
-        .and_then(|v| v.to_str().ok());
-    let form = form_of(format.as_deref(), accept)?;
+    let form = crate::export::requested(&req, format.as_deref())?;
     if !(2011..=2100).contains(&year) {
         return Err(zhucun_domain::validation::between("year", 2011, 2100).into());
     }
@@ -428,4 +391,166 @@ pub async fn annual(
                 .body(bytes))
         }
     }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct CompareQuery {
+    /// The first year.
+    #[param(minimum = 2011, maximum = 2100, example = 2012)]
+    pub from: i32,
+    /// The last year (at most 20 years after `from`, inclusive).
+    #[param(minimum = 2011, maximum = 2100, example = 2019)]
+    pub to: i32,
+    /// One village of the department (team and committee users: one of theirs). Without it: every
+    /// village the user sees.
+    #[param(example = 3)]
+    pub village_id: Option<i64>,
+}
+
+/// One year's headline figures; each means what the annual report's figure of the same name means.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct YearFigures {
+    #[schema(example = 2019)]
+    pub year: i32,
+    #[schema(example = 5)]
+    pub villages: i64,
+    #[schema(example = 5)]
+    pub teams: i64,
+    #[schema(example = 15)]
+    pub cadres_stationed: i64,
+    /// Households paired (结对认亲) in the year.
+    #[schema(example = 140)]
+    pub paired_households: i64,
+    #[schema(example = 32000000)]
+    pub assistance_fen: i64,
+    /// Projects of the year and their budgets.
+    #[schema(example = 6)]
+    pub projects: i64,
+    #[schema(example = 480000000)]
+    pub project_budget_fen: i64,
+    /// Ledger entries dated in the year: received (allocations and donations), spent.
+    #[schema(example = 500000000)]
+    pub funds_received_fen: i64,
+    #[schema(example = 120000000)]
+    pub funds_spent_fen: i64,
+    #[schema(example = 16)]
+    pub activities: i64,
+    #[schema(example = 900)]
+    pub participants: i64,
+    #[schema(example = 1200)]
+    pub beneficiaries: i64,
+    #[schema(example = 2)]
+    pub party_members_developed: i64,
+    #[schema(example = 4)]
+    pub needs_raised: i64,
+    #[schema(example = 1)]
+    pub needs_resolved: i64,
+    #[schema(example = 1458000)]
+    pub distributed_to_members_fen: i64,
+}
+
+/// A year-on-year comparison: every year of the range, oldest first, years without records as zeros.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AnnualComparison {
+    pub department: DepartmentName,
+    pub village_id: Option<i64>,
+    #[schema(example = "亚卡亚村")]
+    pub village_name: Option<String>,
+    #[schema(example = 2012)]
+    pub from: i32,
+    #[schema(example = 2019)]
+    pub to: i32,
+    pub years: Vec<YearFigures>,
+}
+
+impl From<zhucun_persistence::report_years::YearRow> for YearFigures {
+    fn from(r: zhucun_persistence::report_years::YearRow) -> Self {
+        YearFigures {
+            year: r.year,
+            villages: r.villages,
+            teams: r.teams,
+            cadres_stationed: r.cadres_stationed,
+            paired_households: r.paired_households,
+            assistance_fen: r.assistance_fen,
+            projects: r.projects,
+            project_budget_fen: r.project_budget_fen,
+            funds_received_fen: r.funds_received_fen,
+            funds_spent_fen: r.funds_spent_fen,
+            activities: r.activities,
+            participants: r.participants,
+            beneficiaries: r.beneficiaries,
+            party_members_developed: r.party_members_developed,
+            needs_raised: r.needs_raised,
+            needs_resolved: r.needs_resolved,
+            distributed_to_members_fen: r.distributed_to_members_fen,
+        }
+    }
+}
+
+/// The annual report's headline figures year by year (`from` to `to`, at most 20 years), for the
+/// user's department or one village: the same figures as `/reports/annual` computes for each year,
+/// in one grouped query per figure family however long the range.
+#[utoipa::path(tag = "reports", operation_id = "annual_report_comparison", params(CompareQuery),
+    responses((status = 200, description = "The figures of every year of the range", body = AnnualComparison)),
+    security(("bearer" = [])))]
+#[get("/reports/annual/compare")]
+pub async fn compare(
+    state: web::Data<AppState>,
+    bearer: Bearer,
+    query: web::Query<CompareQuery>,
+) -> Result<web::Json<AnnualComparison>, ApiError> {
+    use zhucun_persistence::report_years::{self as ry, MAX_YEARS};
+    let CompareQuery {
+        from,
+        to,
+        village_id,
+    } = query.into_inner();
+    let mut inv = zhucun_domain::validation::Invalid::new();
+    for (field, y) in [("from", from), ("to", to)] {
+        if !(2011..=2100).contains(&y) {
+            inv.push(zhucun_domain::validation::between(field, 2011, 2100));
+        }
+    }
+    if to < from {
+        inv.push(zhucun_domain::validation::field_error(
+            "to",
+            "must not be before from",
+        ));
+    } else if to - from >= MAX_YEARS {
+        inv.push(zhucun_domain::validation::field_error(
+            "to",
+            format!("at most {MAX_YEARS} years at once"),
+        ));
+    }
+    inv.into_result()?;
+    let answer = state
+        .read_as(bearer, move |conn, auth| {
+            let scope = list_scope(&auth.actor, Resource::Survey).map_err(ApiError::from)?;
+            let mut village_name = None;
+            let villages: Option<Vec<i64>> = match village_id {
+                Some(id) => {
+                    village_name =
+                        Some(record::load::<Villages>(conn, auth, Action::Read, id)?.name);
+                    Some(vec![id])
+                }
+                None => scope.villages,
+            };
+            let years = ry::by_year(conn, scope.department_id, villages.as_deref(), from, to)?;
+            let department = zhucun_persistence::departments::get(conn, scope.department_id)?;
+            Ok(AnnualComparison {
+                department: DepartmentName {
+                    id: department.id,
+                    name: department.name,
+                },
+                village_id,
+                village_name,
+                from,
+                to,
+                years: years.into_iter().map(YearFigures::from).collect(),
+            })
+        })
+        .await?;
+    Ok(web::Json(answer))
 }

@@ -154,9 +154,28 @@ both_backends!(
             .post(&dist, &team, &plan(700_000, false))
             .await
             .assert_problem(409, "conflict");
-        assert_eq!(again["errors"][0]["field"], "year");
+        assert_eq!(again["code"], "distribution_exists", "{again}");
         let stored = app.get(&dist, &team).await.json();
         assert_eq!(stored["items"][0]["shares"], preview["shares"]);
+        // The distributed year's accounts are closed; another year's are not.
+        let closed = put_year(
+            &app,
+            &team,
+            coop,
+            2021,
+            &json!({"revenue_fen": 3_000_000, "costs_fen": 900_000,
+            "losses_made_good_fen": 50_000, "reserves_fen": 50_001}),
+        )
+        .await
+        .assert_problem(409, "conflict");
+        assert_eq!(closed["code"], "accounts_distributed", "{closed}");
+        let years = app
+            .get(&format!("/api/v1/cooperatives/{coop}/years"), &team)
+            .await
+            .json();
+        assert_eq!(years["items"][0]["revenue_fen"], 2_000_000, "{years}");
+        let r = put_year(&app, &team, coop, 2020, &accounts).await;
+        assert_eq!(r.status, 201, "{}", r.text());
         // A year without accounts, a member of no such id.
         app.post(
             &dist,

@@ -11,6 +11,7 @@ mod common;
 mod conventions;
 mod cooperatives;
 mod divisions;
+mod exports;
 mod fixtures;
 mod hardening;
 mod households;

@@ -536,3 +536,127 @@ both_backends!(
         assert!(r["needs"]["declined"].as_i64().unwrap() >= 1);
     }
 );
+
+both_backends!(
+    the_comparison_holds_each_year_s_annual_figures,
+    |app: TestApp| async move {
+        let admin = app.login("admin").await;
+        let r = app
+            .get("/api/v1/reports/annual/compare?from=2016&to=2019", &admin)
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let c = r.json();
+        let years = c["years"].as_array().unwrap();
+        assert_eq!(
+            years
+                .iter()
+                .map(|y| y["year"].as_i64().unwrap())
+                .collect::<Vec<_>>(),
+            vec![2016, 2017, 2018, 2019]
+        );
+        // Every year's row agrees with that year's annual report, computed by other queries.
+        let mut nonzero = 0;
+        for row in years {
+            let year = row["year"].as_i64().unwrap();
+            let a = report(&app, &admin, &format!("year={year}")).await;
+            let sum = |v: &Value, field: &str| -> i64 {
+                v.as_object()
+                    .map(|o| o.values().filter_map(|x| x[field].as_i64()).sum())
+                    .unwrap_or(0)
+            };
+            let expected = [
+                ("villages", a["stationing"]["villages"].as_i64()),
+                ("teams", a["stationing"]["teams"].as_i64()),
+                (
+                    "cadres_stationed",
+                    a["stationing"]["cadres_stationed"].as_i64(),
+                ),
+                ("paired_households", a["pairing"]["households"].as_i64()),
+                ("assistance_fen", a["pairing"]["assistance_fen"].as_i64()),
+                ("projects", a["projects"]["count"].as_i64()),
+                (
+                    "project_budget_fen",
+                    Some(sum(&a["projects"]["by_category"], "budget_fen")),
+                ),
+                ("funds_received_fen", a["funds"]["total_fen"].as_i64()),
+                ("funds_spent_fen", a["funds"]["spent_fen"].as_i64()),
+                (
+                    "activities",
+                    Some(sum(&a["activities"]["by_kind"], "count")),
+                ),
+                (
+                    "participants",
+                    Some(sum(&a["activities"]["by_kind"], "participants")),
+                ),
+                (
+                    "beneficiaries",
+                    Some(sum(&a["activities"]["by_kind"], "beneficiaries")),
+                ),
+                (
+                    "party_members_developed",
+                    a["party_members_developed"].as_i64(),
+                ),
+                ("needs_raised", a["needs"]["raised"].as_i64()),
+                (
+                    "distributed_to_members_fen",
+                    a["cooperatives"]["distributed_to_members_fen"].as_i64(),
+                ),
+            ];
+            for (field, want) in expected {
+                assert_eq!(row[field].as_i64(), want, "{year} {field}: {row} vs {a}");
+                if want.unwrap_or(0) != 0 {
+                    nonzero += 1;
+                }
+            }
+        }
+        assert!(nonzero > 20, "the demo fills the years: {c}");
+        // 2019 has the article's figures; an empty year is zeros, not absent.
+        let y2019 = &years[3];
+        assert_eq!(y2019["paired_households"], 176);
+        let empty = app
+            .get("/api/v1/reports/annual/compare?from=2011&to=2011", &admin)
+            .await
+            .json();
+        assert_eq!(empty["years"][0]["funds_received_fen"], 0, "{empty}");
+        // One village's comparison; a team sees its own village only.
+        let magada = app
+            .find_id("/api/v1/villages", &admin, "name", "马格达村")
+            .await;
+        let team = app.login("team_magada").await;
+        let own = app
+            .get("/api/v1/reports/annual/compare?from=2019&to=2019", &team)
+            .await
+            .json();
+        let named = app
+            .get(
+                &format!("/api/v1/reports/annual/compare?from=2019&to=2019&village_id={magada}"),
+                &admin,
+            )
+            .await
+            .json();
+        assert_eq!(own["years"], named["years"]);
+        assert_eq!(named["village_name"], "马格达村");
+        assert!(own["years"][0]["paired_households"].as_i64().unwrap() < 176);
+        // Another department sees none of it.
+        let jt = app.login("jt_admin").await;
+        let r = app
+            .get(
+                &format!("/api/v1/reports/annual/compare?from=2019&to=2019&village_id={magada}"),
+                &jt,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        for query in [
+            "from=2019&to=2012",
+            "from=2000&to=2019",
+            "from=2011&to=2031",
+            "from=2019",
+            "to=2019&from=x",
+        ] {
+            let r = app
+                .get(&format!("/api/v1/reports/annual/compare?{query}"), &admin)
+                .await;
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{query}: {}", r.text());
+        }
+    }
+);
