@@ -893,7 +893,7 @@ const en: Messages = {
     partyMembers: "{{count}} new party members",
     organisation: "{{count}} {{name}} formed",
     none: "No activities",
-    chart: "Count, participants and beneficiaries by kind (bar chart)",
+    chart: "Participants and beneficiaries by kind (bar chart)",
     chartLabel: "Bar chart: participants and beneficiaries by kind; the same figures are in the table “By kind” below",
     noTrainings: "No skills trainings",
     noClinics: "No free clinics",

@@ -892,7 +892,7 @@ const zhCN = {
     partyMembers: "发展党员 {{count}} 名",
     organisation: "成立{{name}} {{count}} 个",
     none: "没有活动",
-    chart: "各类活动的次数、参加人数和受益人数（柱状图）",
+    chart: "各类活动的参加人数和受益人数（柱状图）",
     chartLabel: "柱状图：各类活动的参加人数和受益人数；同样的数字见下方“按类型”表格",
     noTrainings: "没有技能培训",
     noClinics: "没有义诊",
