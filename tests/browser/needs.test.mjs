@@ -2,7 +2,8 @@
 // before an older need that is not overdue; declining without a reason is refused in Chinese and
 // nothing is sent; resolving the road with a resolution takes it out of the queue (the server
 // has it resolved, with the resolution and satisfaction); a 409 illegal_transition is said in
-// Chinese. The department (office_staff) reads the overview of every village: counts by status
+// Chinese; a move made offline waits in the outbox and is sent once; a need is raised with a
+// household, a due date and a project. The department (office_staff) reads the overview of every village: counts by status
 // equal the server's, the status and overdue filters. axe on each page.
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -142,6 +143,30 @@ test("needs", async (t) => {
       await page.unroute(`**/api/v1/needs/${older.id}/transitions`);
       await page.locator(".ant-modal-close").click();
     });
+  });
+
+  await t.test("a move made offline waits in 待同步 and is sent once when the link returns", async (t) => {
+    await withPage(t, browser, PHONE, async (page) => {
+      await page.addInitScript(() => localStorage.setItem("zhucun.outbox.retry_ms", "200"));
+      await login(page, server.baseUrl, "team_magada", server.demoPassword, { path: `/needs?village=${road.village_id}` });
+      const card = page.locator(`[data-need-id="${older.id}"]`);
+      await card.waitFor();
+      const cdp = await page.context().newCDPSession(page);
+      const setOffline = (offline) => cdp.send("Network.emulateNetworkConditions", { offline, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+      await setOffline(true);
+      await page.getByTestId("offline-banner").waitFor();
+      await card.getByTestId("need-move-in_progress").click();
+      const form = page.getByTestId("need-move-form");
+      await form.getByTestId("form-save").click();
+      await form.waitFor({ state: "detached" });
+      await page.getByText("已存入待同步列表", { exact: false }).first().waitFor();
+      assert.equal((await (await team(`/needs/${older.id}`)).json()).status, "open", "not sent while offline");
+      await setOffline(false);
+      await card.locator('[data-testid="need-status"][data-status="in_progress"]').waitFor({ timeout: 60_000 });
+    });
+    const moved = await (await team(`/needs/${older.id}`)).json();
+    assert.equal(moved.status, "in_progress");
+    assert.equal(moved.version, older.version + 1, "moved once");
   });
 
   await t.test("raising a need at 360 px: a household of the village, the category, a due date, a project", async (t) => {
