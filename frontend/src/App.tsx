@@ -24,7 +24,7 @@ const VillageListPage = lazyRetry(() => import("./features/villages/VillageListP
 const VillageDetailPage = lazyRetry(() => import("./features/villages/VillageDetailPage"));
 const VillageFormPage = lazyRetry(() => import("./features/villages/VillageFormPage"));
 const SurveyFormPage = lazyRetry(() => import("./features/surveys/SurveyFormPage"));
-// The only page with a chart: the chart library stays in this chunk.
+// A page with a chart: the chart library stays in its chunk.
 const SurveyComparePage = lazyRetry(() => import("./features/surveys/SurveyComparePage"));
 const HouseholdListPage = lazyRetry(() => import("./features/households/HouseholdListPage"));
 const HouseholdDetailPage = lazyRetry(() => import("./features/households/HouseholdDetailPage"));
@@ -45,6 +45,11 @@ const YearFormPage = lazyRetry(() => import("./features/cooperatives/YearFormPag
 const DistributionPlannerPage = lazyRetry(() => import("./features/cooperatives/DistributionPlannerPage"));
 const ActivityListPage = lazyRetry(() => import("./features/activities/ActivityListPage"));
 const ActivityFormPage = lazyRetry(() => import("./features/activities/ActivityFormPage"));
+// The activities summary draws a chart: uPlot stays in this page's chunk.
+const ActivitySummaryPage = lazyRetry(() => import("./features/activities/ActivitySummaryPage"));
+const NeedQueuePage = lazyRetry(() => import("./features/needs/NeedQueuePage"));
+const NeedOverviewPage = lazyRetry(() => import("./features/needs/NeedOverviewPage"));
+const NeedFormPage = lazyRetry(() => import("./features/needs/NeedFormPage"));
 const RoundListPage = lazyRetry(() => import("./features/rounds/RoundListPage"));
 const RoundFormPage = lazyRetry(() => import("./features/rounds/RoundFormPage"));
 const TeamListPage = lazyRetry(() => import("./features/teams/TeamListPage"));
@@ -165,6 +170,11 @@ export default function App() {
               <Route path="activities" element={only(VILLAGE_USERS, <ActivityListPage />)} />
               <Route path="activities/new" element={only(WRITERS.activities, <ActivityFormPage />)} />
               <Route path="activities/:id/edit" element={only(WRITERS.activities, <ActivityFormPage />)} />
+              <Route path="activities/summary" element={only(VILLAGE_USERS, <ActivitySummaryPage />)} />
+              <Route path="needs" element={only(VILLAGE_USERS, <NeedQueuePage />)} />
+              <Route path="needs/overview" element={only(VILLAGE_USERS, <NeedOverviewPage />)} />
+              <Route path="needs/new" element={only(WRITERS.needs, <NeedFormPage />)} />
+              <Route path="needs/:id/edit" element={only(WRITERS.needs, <NeedFormPage />)} />
               <Route path="pairings/coverage" element={only(STAFF, <PairingCoveragePage />)} />
               <Route path="rounds" element={only(STAFF, <RoundListPage />)} />
               <Route path="rounds/new" element={only(WRITERS.rounds, <RoundFormPage />)} />

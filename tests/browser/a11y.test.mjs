@@ -15,6 +15,7 @@ async function pages(server) {
   const household = (await (await call("/households?limit=1")).json()).items[0];
   const project = (await (await call("/projects?limit=1")).json()).items[0];
   const coop = (await (await call("/cooperatives?limit=1")).json()).items[0];
+  const need = (await (await call("/needs?limit=1")).json()).items[0];
   return [
     "/villages",
     `/villages/${village.id}`,
@@ -30,6 +31,10 @@ async function pages(server) {
     "/cooperatives",
     `/cooperatives/${coop.id}`,
     "/activities",
+    "/activities/summary?year=2019",
+    `/needs?village=${need.village_id}`,
+    "/needs/overview",
+    "/needs/overview?status=resolved",
     "/rounds",
     "/rounds/new",
     `/rounds/${round.id}/edit`,

@@ -86,6 +86,21 @@ describe("translation by code", () => {
     expect(problemMessage(null, t, 502)).toBe("HTTP 502");
   });
 
+  it("names the statuses a 409 illegal_transition allows in the user's language", () => {
+    const names: Record<string, string> = {
+      "problem.illegal_transition": "现在可以转到：{{allowed}}",
+      "need.statuses.resolved": "已解决",
+      "need.statuses.declined": "不予办理",
+      "project.stages.mature": "成熟",
+      "common.none": "无",
+    };
+    const tt = (key: string, options: Record<string, unknown> & { defaultValue: string }) =>
+      (names[key] ?? options.defaultValue).replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(options[name]));
+    expect(problemMessage({ code: "illegal_transition", params: { allowed: "resolved, declined" } }, tt)).toBe("现在可以转到：已解决、不予办理");
+    expect(problemMessage({ code: "illegal_transition", params: { allowed: "mature" } }, tt)).toBe("现在可以转到：成熟");
+    expect(problemMessage({ code: "illegal_transition", params: { allowed: "" } }, tt)).toBe("现在可以转到：无");
+  });
+
   it("maps translated messages onto the form", () => {
     const mapped = mapProblemToForm(
       { status: 422, code: "validation", errors: [{ field: "code", message: "m", code: "digits", params: { min: "6", max: "12" } }] },

@@ -56,12 +56,25 @@ export function fieldMessage(entry: ProblemFieldError, t?: Translate): string {
   return t(FIELD_ERROR_KEY + entry.code, { ...params, defaultValue: fallback || entry.code });
 }
 
+/**
+ * `illegal_transition` names the statuses still possible as codes (`"resolved, declined"`); the
+ * texts name them in the user's language — a project's stage or a need's status (their codes do
+ * not overlap) — joined by 、, or 无 / none when there are none (as the server's Chinese does).
+ */
+function withStatusNames(params: Record<string, unknown>, t: Translate): Record<string, unknown> {
+  const allowed = params.allowed;
+  if (typeof allowed !== "string") return params;
+  const codes = allowed.split(/,\s*/).filter((c) => isCode(c));
+  const names = codes.map((c) => t(`project.stages.${c}`, { defaultValue: t(`need.statuses.${c}`, { defaultValue: c }) }));
+  return { ...params, allowed: names.length > 0 ? names.join("、") : t("common.none", { defaultValue: "—" }) };
+}
+
 /** The problem as one sentence in the user's language, falling back to `detail` / `title`. */
 export function problemMessage(problem: Problem | null | undefined, t?: Translate, status?: number): string {
   const fallback = problem?.detail ?? problem?.title ?? (status ? `HTTP ${status}` : "");
   const code = problem?.code ?? problemKind(problem)?.replaceAll("-", "_");
   if (!t || !isCode(code)) return fallback;
-  return t(PROBLEM_KEY + code, { ...withYuan(problem?.params), defaultValue: fallback || code });
+  return t(PROBLEM_KEY + code, { ...withStatusNames(withYuan(problem?.params), t), defaultValue: fallback || code });
 }
 
 export type FieldPath = (string | number)[];

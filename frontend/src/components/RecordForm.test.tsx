@@ -3,6 +3,7 @@ import { App as AntApp, Form, Input } from "antd";
 import { MemoryRouter } from "react-router-dom";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import "../i18n";
+import type { ApiError } from "../api/client";
 import type { OutboxRequest, SubmitResult } from "../lib/outbox";
 import { conflictDiff, RecordForm, type CurrentRecord } from "./RecordForm";
 
@@ -15,7 +16,12 @@ const json = (status: number, body: unknown) =>
 
 function renderForm(
   reply: (request: OutboxRequest) => SubmitResult,
-  options: { etag?: string; loadCurrent?: () => Promise<CurrentRecord<Values>>; onQueued?: () => void } = {},
+  options: {
+    etag?: string;
+    loadCurrent?: () => Promise<CurrentRecord<Values>>;
+    onQueued?: () => void;
+    onRefused?: (error: ApiError) => string[] | undefined;
+  } = {},
 ) {
   const onSaved = vi.fn();
   const onReload = vi.fn(async () => undefined);
@@ -31,6 +37,7 @@ function renderForm(
           onReload={onReload}
           loadCurrent={options.loadCurrent}
           onQueued={options.onQueued}
+          onRefused={options.onRefused}
           resource="villages"
           label={(v) => v.name}
           request={(values, headers) =>
@@ -75,6 +82,15 @@ describe("RecordForm", () => {
     submit();
     expect(await screen.findByText("须为 6 到 12 位数字")).toBeTruthy();
     expect(screen.queryByTestId("form-error")).toBeNull();
+  });
+
+  it("lets the page word a refusal itself (a 409 naming statuses), and maps the rest as before", async () => {
+    const onRefused = vi.fn((error: ApiError) => (error.status === 409 ? ["这一诉求已被他人办结"] : undefined));
+    renderForm(() => ({ kind: "sent", response: json(409, { status: 409, code: "illegal_transition", params: { allowed: "" } }) }), { onRefused });
+    submit();
+    expect(await screen.findByText("这一诉求已被他人办结")).toBeTruthy();
+    expect(onRefused).toHaveBeenCalledTimes(1);
+    expect(screen.getByTestId("form-error")).toBeTruthy();
   });
 
   it("falls back to the English message for a code it does not know", async () => {

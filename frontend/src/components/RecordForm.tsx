@@ -59,6 +59,8 @@ export interface RecordFormProps<V, R> {
   saveLabel?: string;
   /** Replaces the app's outbox (tests). */
   outbox?: Pick<Outbox, "submit">;
+  /** A refusal the form words itself (e.g. a 409 naming statuses): messages shown above the form. */
+  onRefused?: (error: ApiError) => string[] | undefined;
 }
 
 interface DiffRow {
@@ -150,6 +152,11 @@ export function RecordForm<V extends object, R>(props: RecordFormProps<V, R>) {
         return;
       }
       const error = new ApiError(response.status, body);
+      const own = props.onRefused?.(error);
+      if (own) {
+        setFailure({ kind: "other", messages: own });
+        return;
+      }
       const mapped = mapProblemToForm(error.problem, fields, t as unknown as Translate);
       form.setFields(mapped.fields as Parameters<typeof form.setFields>[0]);
       const messages = mapped.general.length > 0 ? mapped.general : mapped.fields.length > 0 ? [] : [error.message];

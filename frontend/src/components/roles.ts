@@ -1,13 +1,13 @@
 import type { Role } from "../auth/AuthContext";
 
-export type NavKey = "users" | "offices" | "cadres" | "villages" | "rounds" | "teams" | "audit" | "statistics" | "households" | "pairingCoverage" | "projects" | "ledger" | "ledgerPending" | "cooperatives" | "activities";
+export type NavKey = "users" | "offices" | "cadres" | "villages" | "rounds" | "teams" | "audit" | "statistics" | "households" | "pairingCoverage" | "projects" | "ledger" | "ledgerPending" | "cooperatives" | "activities" | "needs" | "needsOverview";
 
 /** What each role finds in the menu; the server enforces the same rules on every request. */
 export const NAV_BY_ROLE: Record<Role, NavKey[]> = {
-  admin: ["users", "offices", "cadres", "villages", "households", "projects", "ledger", "cooperatives", "activities", "pairingCoverage", "rounds", "teams", "audit"],
-  department: ["villages", "households", "projects", "ledger", "cooperatives", "activities", "pairingCoverage", "rounds", "teams", "cadres"],
-  team: ["households", "projects", "ledger", "cooperatives", "activities"],
-  village_committee: ["ledgerPending", "households", "projects", "ledger", "cooperatives", "activities"],
+  admin: ["users", "offices", "cadres", "villages", "households", "projects", "ledger", "cooperatives", "activities", "needsOverview", "pairingCoverage", "rounds", "teams", "audit"],
+  department: ["villages", "households", "projects", "ledger", "cooperatives", "activities", "needsOverview", "pairingCoverage", "rounds", "teams", "cadres"],
+  team: ["households", "projects", "ledger", "cooperatives", "activities", "needs"],
+  village_committee: ["ledgerPending", "households", "projects", "ledger", "cooperatives", "activities", "needs"],
   regional: ["statistics"],
 };
 
@@ -27,6 +27,8 @@ export const NAV_PATH: Record<NavKey, string> = {
   ledgerPending: "/ledger/pending",
   cooperatives: "/cooperatives",
   activities: "/activities",
+  needs: "/needs",
+  needsOverview: "/needs/overview",
 };
 
 export const ADMIN: Role[] = ["admin"];
@@ -41,7 +43,7 @@ export function isVillageUser(role: Role | undefined): boolean {
 
 export type { Role };
 
-export type Resource = "villages" | "rounds" | "teams" | "cadres" | "users" | "offices" | "surveys" | "households" | "pairings" | "assistance" | "projects" | "ledger" | "cooperatives" | "activities";
+export type Resource = "villages" | "rounds" | "teams" | "cadres" | "users" | "offices" | "surveys" | "households" | "pairings" | "assistance" | "projects" | "ledger" | "cooperatives" | "activities" | "needs";
 
 /** Who may create and edit each resource (the server enforces the same on every write). */
 export const WRITERS: Record<Resource, Role[]> = {
@@ -69,6 +71,9 @@ export const WRITERS: Record<Resource, Role[]> = {
   cooperatives: ["team", "department"],
   // 活动: the team records its villages' activities, the department corrects; the rest read.
   activities: ["team", "department"],
+  // 群众诉求: the team and the committee of the village raise and move its needs, the department
+  // any village's; the administrator reads (crates/domain/src/access.rs).
+  needs: ["team", "village_committee", "department"],
 };
 
 /** Who reads pairings and assistance: the committee does not (the server answers 404 to it). */

@@ -1,7 +1,8 @@
 // An activity (`/activities/new`, `/activities/:id/edit`), a form that fits a phone: the common
 // fields, then only the fields of the chosen kind (the skill of a training with the department's
 // suggestions, the people seen and partner of a clinic, a study visit's destination, party
-// building's results). Saved through RecordForm and the outbox; the value in 元 sent as fen.
+// building's results), then the optional links: the households of the village who benefited and
+// a project of the same village. Saved through RecordForm and the outbox; the value in 元 as fen.
 import { useQuery } from "@tanstack/react-query";
 import { AutoComplete, Col, Form, Input, InputNumber, Row } from "antd";
 import type { Rule } from "antd/es/form";
@@ -15,8 +16,9 @@ import { VillageSelect } from "../../components/pickers";
 import { RecordForm } from "../../components/RecordForm";
 import { useRecordPage } from "../../components/RecordPage";
 import { isVillageUser } from "../../components/roles";
+import { HouseholdsPicker, ProjectPicker } from "../../components/villageLinks";
 import { parseYuan } from "../../lib/amounts";
-import { activityForm, activityKeys, fetchSkills, KINDS, ORGANISATIONS, type ActivityValues } from "./api";
+import { activityForm, activityKeys, fetchSkills, KINDS, MAX_HOUSEHOLDS, ORGANISATIONS, type ActivityValues } from "./api";
 
 function VillagePicker(props: Parameters<typeof VillageSelect>[0] & { "aria-required"?: unknown }) {
   const rest = { ...props };
@@ -139,6 +141,21 @@ export default function ActivityFormPage() {
         </Row>
         <Form.Item name="value_fen" label={t("activity.value_fen")} rules={yuan} extra={t("activity.valueHint")}>
           <Input inputMode="decimal" autoComplete="off" suffix="元" data-testid="field-value_fen" />
+        </Form.Item>
+        <Form.Item noStyle shouldUpdate={(a: ActivityValues, b: ActivityValues) => a.village_id !== b.village_id}>
+          {({ getFieldValue }) => {
+            const villageId = onlyVillage ?? (getFieldValue("village_id") as number | undefined);
+            return (
+              <>
+                <Form.Item name="household_ids" label={t("activity.household_ids")} extra={t("activity.householdsHint", { max: MAX_HOUSEHOLDS })}>
+                  <HouseholdsPicker villageId={villageId} max={MAX_HOUSEHOLDS} testId="field-household_ids" />
+                </Form.Item>
+                <Form.Item name="project_id" label={t("activity.project_id")} extra={t("activity.projectHint")}>
+                  <ProjectPicker villageId={villageId} testId="field-project_id" />
+                </Form.Item>
+              </>
+            );
+          }}
         </Form.Item>
         <Form.Item name="notes" label={t("activity.notes")}>
           <Input.TextArea autoSize={{ minRows: 2, maxRows: 8 }} maxLength={2000} data-testid="field-notes" />

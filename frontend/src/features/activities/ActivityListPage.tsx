@@ -70,13 +70,18 @@ export default function ActivityListPage() {
     <>
       <PageTitle
         extra={
-          canWrite && (
-            <Link to="/activities/new" tabIndex={-1}>
-              <Button type="primary" icon={<PlusOutlined />} data-testid="activity-new">
-                {t("activity.new")}
-              </Button>
+          <Space wrap>
+            <Link to={`/activities/summary${filters.year ? `?year=${filters.year}` : ""}`} data-testid="activity-summary-link">
+              {t("activity.toSummary")}
             </Link>
-          )
+            {canWrite && (
+              <Link to="/activities/new" tabIndex={-1}>
+                <Button type="primary" icon={<PlusOutlined />} data-testid="activity-new">
+                  {t("activity.new")}
+                </Button>
+              </Link>
+            )}
+          </Space>
         }
       >
         {t("activity.list")}

@@ -2,7 +2,8 @@
 // `activity.*`), the list's filters and the entry form. The kind-specific fields (the skill of a
 // training, the people seen and partner of a clinic, a study visit's destination, party
 // building's results) are sent only for their kind: the server refuses them for any other
-// (`not_for_kind`). Values of goods or medicine are read in 元 and sent as integer fen.
+// (`not_for_kind`). Values of goods or medicine are read in 元 and sent as integer fen. The
+// households who benefited and the project are optional links to the same village's rows.
 import { api, unwrap, unwrapWithEtag, type Schemas } from "../../api/client";
 import { patchAt, postTo } from "../../api/requests";
 import type { paths } from "../../api/schema";
@@ -28,16 +29,28 @@ export const KINDS = [
 ] as const;
 export const ORGANISATIONS = ["youth_league_branch", "trade_union", "other"] as const;
 export const ACTIVITY_PAGE_SIZE = 50;
+/** The households one activity may name (the API's limit). */
+export const MAX_HOUSEHOLDS = 1000;
 
 export const activityKeys = {
   all: ["activities"] as const,
   list: (query: ActivityQuery) => ["activities", "list", query] as const,
   skills: ["activities", "skills"] as const,
+  summary: (query: SummaryQuery) => ["activities", "summary", query] as const,
 };
 
 export const fetchActivity = (id: number) => unwrapWithEtag(api.GET("/api/v1/activities/{id}", { params: { path: { id } } }));
 export const fetchActivities = (query: ActivityQuery) => unwrap(api.GET("/api/v1/activities", { params: { query } }));
 export const fetchSkills = () => unwrap(api.GET("/api/v1/activities/skills"));
+export type SummaryQuery = NonNullable<paths["/api/v1/activities/summary"]["get"]["parameters"]["query"]>;
+export type ActivityFigures = Schemas["ActivityFigures"];
+export const fetchSummary = (query: SummaryQuery) => unwrap(api.GET("/api/v1/activities/summary", { params: { query } }));
+
+/** The summary's kinds in the order of KINDS, only those with activities. */
+export function kindRows(figures: ActivityFigures) {
+  return KINDS.filter((k) => figures.by_kind[k] !== undefined).map((k) => ({ kind: k as string, ...figures.by_kind[k]! }))
+    .concat(Object.keys(figures.by_kind).filter((k) => !(KINDS as readonly string[]).includes(k)).map((k) => ({ kind: k, ...figures.by_kind[k]! })));
+}
 
 const num = (v: string | undefined) => (v && /^\d+$/.test(v) ? Number(v) : undefined);
 
@@ -65,6 +78,10 @@ export interface ActivityValues {
   /** 元 as typed; sent as integer fen. */
   value_fen: string;
   notes: string;
+  /** Households of the village who benefited (optional). */
+  household_ids?: number[];
+  /** A project of the same village (optional). */
+  project_id?: number | null;
   skill?: string | null;
   people_seen?: number | null;
   partner_institution?: string | null;
@@ -83,6 +100,8 @@ export const ACTIVITY_FIELDS = [
   "beneficiaries",
   "value_fen",
   "notes",
+  "household_ids",
+  "project_id",
   "skill",
   "people_seen",
   "partner_institution",
@@ -117,6 +136,8 @@ function common(values: ActivityValues) {
     beneficiaries: values.beneficiaries ?? 0,
     value_fen: value,
     notes: text(values.notes),
+    household_ids: [...new Set(values.household_ids ?? [])],
+    project_id: values.project_id ?? null,
     ...kindFields(values),
   };
 }
@@ -140,6 +161,8 @@ export function toValues(a: Activity): Partial<ActivityValues> {
     beneficiaries: a.beneficiaries,
     value_fen: a.value_fen === 0 ? "" : fenToYuan(a.value_fen),
     notes: a.notes ?? "",
+    household_ids: a.household_ids,
+    project_id: a.project_id ?? null,
     skill: a.skill ?? null,
     people_seen: a.people_seen ?? null,
     partner_institution: a.partner_institution ?? null,
@@ -156,7 +179,7 @@ export function activityForm(villageId: number | undefined): RecordFormDef<Activ
     fields: ACTIVITY_FIELDS,
     fetchOne: fetchActivity,
     toValues,
-    empty: { village_id: villageId, date: today(), title: "", organiser: "", participants: 0, beneficiaries: 0, value_fen: "", notes: "" },
+    empty: { village_id: villageId, date: today(), title: "", organiser: "", participants: 0, beneficiaries: 0, value_fen: "", notes: "", household_ids: [], project_id: null },
     create: (values) => postTo("/api/v1/activities", toCreateBody(values, villageId)),
     update: (id, values) => patchAt("/api/v1/activities/{id}", { id }, toPatchBody(values)),
     label: (values) => values.title ?? "",
