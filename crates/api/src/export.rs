@@ -10,8 +10,9 @@
 //! row changed meanwhile is neither skipped nor repeated. The first page is read before the answer
 //! starts, so a refused filter is still a problem+json; a failure later cuts the download short
 //! (no final chunk), which clients see as an incomplete transfer, never as a complete file.
-//! A workbook is built whole (rust_xlsxwriter keeps its cells in memory), so it holds at most
-//! [`MAX_XLSX_ROWS`] rows; a longer list is refused with 422 `export_too_large` naming the CSV.
+//! A workbook is written page by page in rust_xlsxwriter's constant-memory mode (rows go to a
+//! temporary file) and sent whole once zipped, so it holds at most [`MAX_XLSX_ROWS`] rows; a
+//! longer list is refused with 422 `export_too_large` naming the CSV.
 
 use crate::auth::{Auth, Bearer};
 use crate::error::ApiError;
@@ -209,6 +210,56 @@ fn after<S: SortBy>(page: &PageRequest<S>, rows: &Page<S::Row>) -> Option<PageRe
     })
 }
 
+/// A list envelope made of its parts (every `list_type!` is one).
+pub trait Envelope: serde::Serialize {
+    type Item;
+    fn new(
+        items: Vec<Self::Item>,
+        next_cursor: Option<String>,
+        total: Option<crate::paging::ListTotal>,
+    ) -> Self;
+}
+
+/// A list handler's answer: one page as JSON, or (`format=csv|xlsx` or the matching `Accept`) the
+/// whole list with the same filters and sort as a download. `fetch` reads one page as the user.
+pub async fn list<S, L, F>(
+    state: web::Data<AppState>,
+    bearer: Bearer,
+    form: Form,
+    req: crate::paging::ListRequest<S>,
+    fetch: F,
+    table: Table<L::Item>,
+) -> Result<HttpResponse, ApiError>
+where
+    S: SortBy + std::fmt::Debug,
+    S::Row: Send + 'static,
+    L: Envelope,
+    L::Item: From<S::Row> + 'static,
+    F: Fn(&mut DbConnection, &Auth, &PageRequest<S>) -> Result<Page<S::Row>, ApiError>
+        + Clone
+        + Send
+        + 'static,
+{
+    if form == Form::Json {
+        let page = req.page.clone();
+        let rows = state
+            .read_as(bearer, move |conn, auth| fetch(conn, auth, &page))
+            .await?;
+        let (items, next_cursor, total) = req.finish(rows);
+        return Ok(HttpResponse::Ok().json(L::new(items, next_cursor, total)));
+    }
+    download(
+        state,
+        bearer,
+        form,
+        table,
+        req.page,
+        fetch,
+        None::<NoFooter>,
+    )
+    .await
+}
+
 /// A list without a totals row ([`download`]'s `footer`).
 pub type NoFooter = fn(&mut DbConnection, &Auth) -> Result<Vec<Cell>, ApiError>;
 
@@ -320,39 +371,40 @@ where
                 .streaming(stream))
         }
         Form::Xlsx => {
-            let mut rows: Vec<Vec<Cell>> = Vec::new();
-            let mut next = after(&start, &first);
-            rows.extend(first.items.into_iter().map(|r| (table.cells)(&T::from(r))));
-            while let Some(page) = next {
-                if rows.len() > MAX_XLSX_ROWS {
-                    break;
-                }
-                let got = read_page(&state, &bearer, &fetch, page.clone()).await?;
-                next = after(&page, &got);
-                rows.extend(got.items.into_iter().map(|r| (table.cells)(&T::from(r))));
-            }
-            if rows.len() > MAX_XLSX_ROWS {
-                return Err(ApiError::RuleNotMet {
-                    code: "export_too_large",
-                    message: format!(
-                        "a workbook holds at most {MAX_XLSX_ROWS} rows; narrow the filters or download CSV (format=csv)"
-                    ),
-                    params: vec![("max_rows", MAX_XLSX_ROWS.to_string())],
-                });
-            }
-            if let Some(f) = footer {
-                rows.push(
-                    state
-                        .read_as(bearer.clone(), move |conn, auth| f(conn, auth))
-                        .await?,
-                );
-            }
-            let (name, columns) = (table.name, table.columns);
-            // Building the workbook is CPU work: off the actix worker.
-            let bytes = web::block(move || workbook(name, columns, &rows))
-                .await
-                .map_err(ApiError::internal)?
-                .map_err(ApiError::internal)?;
+            // One blocking task reads the pages and writes each row as it comes, the workbook in
+            // constant-memory mode (rows go to a temporary file), so the memory held is one page
+            // and the compressed workbook; the connection is held for the build.
+            let bytes = state
+                .read_as(bearer, move |conn, auth| {
+                    let mut book = rust_xlsxwriter::Workbook::new();
+                    let mut sheet = Sheet::new(&mut book, table.name, table.columns)?;
+                    let (mut next, mut rows) = (after(&start, &first), first);
+                    let mut written = 0usize;
+                    loop {
+                        written += rows.items.len();
+                        if written > MAX_XLSX_ROWS {
+                            return Err(ApiError::RuleNotMet {
+                                code: "export_too_large",
+                                message: format!(
+                                    "a workbook holds at most {MAX_XLSX_ROWS} rows; narrow the filters or download CSV (format=csv)"
+                                ),
+                                params: vec![("max_rows", MAX_XLSX_ROWS.to_string())],
+                            });
+                        }
+                        for row in rows.items {
+                            sheet.row(&(table.cells)(&T::from(row)))?;
+                        }
+                        let Some(page) = next else { break };
+                        rows = fetch(conn, auth, &page)?;
+                        next = after(&page, &rows);
+                    }
+                    if let Some(f) = footer {
+                        sheet.row(&f(conn, auth)?)?;
+                    }
+                    sheet.finish()?;
+                    book.save_to_buffer().map_err(ApiError::internal)
+                })
+                .await?;
             Ok(HttpResponse::Ok()
                 .content_type(XLSX)
                 .insert_header((
@@ -371,59 +423,88 @@ pub fn width(s: &str) -> f64 {
         .sum()
 }
 
-/// One sheet: a bold frozen header row, yuan as currency, widths fitted to the longest cell
-/// (up to 60 characters).
-fn workbook(
-    name: &str,
-    columns: &[&str],
-    rows: &[Vec<Cell>],
-) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    use rust_xlsxwriter::{Format, FormatAlign, Workbook};
-    let mut book = Workbook::new();
-    let header = Format::new()
-        .set_bold()
-        .set_background_color("DDEBF7")
-        .set_align(FormatAlign::Center);
-    let money = Format::new().set_num_format("¥#,##0.00");
-    let ws = book.add_worksheet();
-    ws.set_name(name)?;
-    let mut widths: Vec<f64> = columns.iter().map(|c| width(c)).collect();
-    for (c, title) in columns.iter().enumerate() {
-        let c = u16::try_from(c).unwrap_or(u16::MAX);
-        ws.write_with_format(0, c, *title, &header)?;
+/// A download's one sheet, written row by row: a bold frozen header row, yuan as currency,
+/// widths fitted to the longest cell (up to 60 characters).
+struct Sheet<'a> {
+    ws: &'a mut rust_xlsxwriter::Worksheet,
+    money: rust_xlsxwriter::Format,
+    widths: Vec<f64>,
+    next_row: u32,
+}
+
+impl<'a> Sheet<'a> {
+    fn new(
+        book: &'a mut rust_xlsxwriter::Workbook,
+        name: &str,
+        columns: &[&str],
+    ) -> Result<Self, ApiError> {
+        use rust_xlsxwriter::{Format, FormatAlign};
+        let ws = book
+            .add_worksheet_with_constant_memory()
+            .map_err(ApiError::internal)?;
+        ws.set_name(name).map_err(ApiError::internal)?;
+        let header = Format::new()
+            .set_bold()
+            .set_background_color("DDEBF7")
+            .set_align(FormatAlign::Center);
+        for (c, title) in columns.iter().enumerate() {
+            let c = u16::try_from(c).unwrap_or(u16::MAX);
+            ws.write_with_format(0, c, *title, &header)
+                .map_err(ApiError::internal)?;
+        }
+        ws.set_freeze_panes(1, 0).map_err(ApiError::internal)?;
+        Ok(Sheet {
+            ws,
+            money: Format::new().set_num_format("¥#,##0.00"),
+            widths: columns.iter().map(|c| width(c)).collect(),
+            next_row: 1,
+        })
     }
-    ws.set_freeze_panes(1, 0)?;
-    for (i, cells) in rows.iter().enumerate() {
-        let r = u32::try_from(i + 1).unwrap_or(u32::MAX);
+
+    fn row(&mut self, cells: &[Cell]) -> Result<(), ApiError> {
+        let r = self.next_row;
+        self.next_row = self.next_row.saturating_add(1);
         for (c, cell) in cells.iter().enumerate() {
             let col = u16::try_from(c).unwrap_or(u16::MAX);
             let w = match cell {
                 Cell::Text(t) => {
-                    ws.write(r, col, t.as_str())?;
+                    self.ws
+                        .write(r, col, t.as_str())
+                        .map_err(ApiError::internal)?;
                     width(t)
                 }
                 Cell::Int(n) => {
                     // Counts and ids are far below 2^53: exact as spreadsheet numbers.
                     #[allow(clippy::cast_precision_loss)]
-                    ws.write(r, col, *n as f64)?;
+                    self.ws
+                        .write(r, col, *n as f64)
+                        .map_err(ApiError::internal)?;
                     width(&n.to_string())
                 }
                 Cell::Fen(f) => {
                     #[allow(clippy::cast_precision_loss)]
-                    ws.write_with_format(r, col, *f as f64 / 100.0, &money)?;
+                    self.ws
+                        .write_with_format(r, col, *f as f64 / 100.0, &self.money)
+                        .map_err(ApiError::internal)?;
                     width(&yuan(*f)) + 3.0
                 }
                 Cell::Empty => 0.0,
             };
-            if let Some(max) = widths.get_mut(c) {
+            if let Some(max) = self.widths.get_mut(c) {
                 *max = max.max(w.min(60.0));
             }
         }
+        Ok(())
     }
-    for (c, w) in widths.iter().enumerate() {
-        ws.set_column_width(u16::try_from(c).unwrap_or(u16::MAX), w + 2.0)?;
+
+    fn finish(self) -> Result<(), ApiError> {
+        for (c, w) in self.widths.iter().enumerate() {
+            self.ws
+                .set_column_width(u16::try_from(c).unwrap_or(u16::MAX), w + 2.0)
+                .map_err(ApiError::internal)?;
+        }
+        Ok(())
     }
-    book.save_to_buffer()
 }
 
 #[cfg(test)]

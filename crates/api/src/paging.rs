@@ -110,6 +110,21 @@ macro_rules! list_type {
             /// `null` on later pages.
             pub total: Option<$crate::paging::ListTotal>,
         }
+
+        impl $crate::export::Envelope for $name {
+            type Item = $item;
+            fn new(
+                items: Vec<$item>,
+                next_cursor: Option<String>,
+                total: Option<$crate::paging::ListTotal>,
+            ) -> Self {
+                Self {
+                    items,
+                    next_cursor,
+                    total,
+                }
+            }
+        }
     };
 }
 

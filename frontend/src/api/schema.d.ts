@@ -8990,6 +8990,11 @@ export interface operations {
                  *     (`cirenzhuoma`) or initials (`crzm`).
                  */
                 q?: string;
+                /**
+                 * @description `json` (default), `csv` or `xlsx`: the whole list with these filters as a download.
+                 * @example csv
+                 */
+                format?: string;
             };
             header?: never;
             path?: never;
@@ -8997,13 +9002,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of households */
+            /** @description One page of households, or (format=csv|xlsx) the whole list as a download */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["HouseholdList"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
                 };
             };
             /** @description Invalid input: field messages in `errors` */
@@ -10160,6 +10167,11 @@ export interface operations {
                 village_id?: number;
                 cadre_id?: number;
                 household_id?: number;
+                /**
+                 * @description `json` (default), `csv` or `xlsx`: the whole list with these filters as a download.
+                 * @example csv
+                 */
+                format?: string;
             };
             header?: never;
             path?: never;
@@ -10167,13 +10179,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of pairings */
+            /** @description One page of pairings, or (format=csv|xlsx) the whole list as a download */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PairingList"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
                 };
             };
             /** @description Invalid input: field messages in `errors` */
@@ -10732,6 +10746,11 @@ export interface operations {
                 cadre_id?: number;
                 /** @description `cash`, `goods` or `service`. */
                 kind?: string;
+                /**
+                 * @description `json` (default), `csv` or `xlsx`: the whole list with these filters as a download.
+                 * @example csv
+                 */
+                format?: string;
             };
             header?: never;
             path?: never;
@@ -10739,13 +10758,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of assistance records */
+            /** @description One page of assistance records, or (format=csv|xlsx) the whole list as a download */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AssistanceList"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
                 };
             };
             /** @description Invalid input: field messages in `errors` */
@@ -11139,6 +11160,11 @@ export interface operations {
                 year?: number;
                 /** @description Part of the title, its pinyin or initials. */
                 q?: string;
+                /**
+                 * @description `json` (default), `csv` or `xlsx`: the whole list with these filters as a download.
+                 * @example csv
+                 */
+                format?: string;
             };
             header?: never;
             path?: never;
@@ -11146,13 +11172,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of projects */
+            /** @description One page of projects, or (format=csv|xlsx) the whole list as a download */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ProjectList"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
                 };
             };
             /** @description Invalid input: field messages in `errors` */
@@ -12665,6 +12693,11 @@ export interface operations {
                 year?: number;
                 /** @description Text in the title, organiser, skill, destination or partner (or the title's pinyin). */
                 q?: string;
+                /**
+                 * @description `json` (default), `csv` or `xlsx`: the whole list with these filters as a download.
+                 * @example csv
+                 */
+                format?: string;
             };
             header?: never;
             path?: never;
@@ -12672,13 +12705,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of activities */
+            /** @description One page of activities, or (format=csv|xlsx) the whole list as a download */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ActivityList"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
                 };
             };
             /** @description Invalid input: field messages in `errors` */
@@ -13073,6 +13108,11 @@ export interface operations {
                 project_id?: number;
                 /** @description Text in the description or in who raised it. */
                 q?: string;
+                /**
+                 * @description `json` (default), `csv` or `xlsx`: the whole list with these filters as a download.
+                 * @example csv
+                 */
+                format?: string;
             };
             header?: never;
             path?: never;
@@ -13080,13 +13120,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of needs */
+            /** @description One page of needs, or (format=csv|xlsx) the whole list as a download */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["NeedList"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
                 };
             };
             /** @description Invalid input: field messages in `errors` */

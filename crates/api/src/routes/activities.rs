@@ -11,6 +11,7 @@
 use crate::auth::Bearer;
 use crate::dto::{patch, some, utc};
 use crate::error::ApiError;
+use crate::export;
 use crate::http::{Idempotency, IfMatch};
 use crate::paging::ListRequest;
 use crate::record::{self, own_opt, Linkable, Planned, Record};
@@ -245,6 +246,9 @@ pub struct ActivityQuery {
     pub year: Option<i32>,
     /// Text in the title, organiser, skill, destination or partner (or the title's pinyin).
     pub q: Option<String>,
+    /// `json` (default), `csv` or `xlsx`: the whole list with these filters as a download.
+    #[param(example = "csv")]
+    pub format: Option<String>,
 }
 
 /// Activities as versioned records (see [`crate::record`]).
@@ -517,14 +521,19 @@ fn year_range(inv: &mut Invalid, year: Option<i32>) -> (Option<NaiveDate>, Optio
 
 /// List the activities of the villages the caller may see.
 #[utoipa::path(tag = "activities", operation_id = "list_activities", params(ActivityQuery),
-    responses((status = 200, description = "One page of activities", body = ActivityList)), security(("bearer" = [])))]
+    responses((status = 200, description = "One page of activities, or (format=csv|xlsx) the whole list as a download",
+        content((ActivityList = "application/json"),
+            (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))), security(("bearer" = [])))]
 #[get("/activities")]
 pub async fn list(
     state: web::Data<AppState>,
     bearer: Bearer,
+    http: actix_web::HttpRequest,
     query: web::Query<ActivityQuery>,
-) -> Result<web::Json<ActivityList>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
+    let form = export::requested(&http, query.format.as_deref())?;
     let req = ListRequest::<ActivitySort>::parse(
         query.limit,
         query.sort.as_deref(),
@@ -555,24 +564,16 @@ pub async fn list(
             .and_then(text::search_query)
             .map(|s| text::like_contains(&s)),
     };
-    let page = req.page.clone();
-    let rows = state
-        .read_as(bearer, move |conn, auth| {
-            let scope = list_scope(&auth.actor, Resource::Activity).map_err(ApiError::from)?;
-            let filter = ActivityFilter {
-                department_id: scope.department_id,
-                only_villages: scope.villages,
-                ..filter
-            };
-            Ok(q::list(conn, &filter, &page)?)
-        })
-        .await?;
-    let (items, next_cursor, total) = req.finish(rows);
-    Ok(web::Json(ActivityList {
-        items,
-        next_cursor,
-        total,
-    }))
+    let fetch = move |conn: &mut DbConnection, auth: &crate::auth::Auth, page: &_| {
+        let scope = list_scope(&auth.actor, Resource::Activity).map_err(ApiError::from)?;
+        let filter = ActivityFilter {
+            department_id: scope.department_id,
+            only_villages: scope.villages,
+            ..filter.clone()
+        };
+        Ok(q::list(conn, &filter, page)?)
+    };
+    export::list::<_, ActivityList, _>(state, bearer, form, req, fetch, EXPORT).await
 }
 
 /// Record an activity in a village (a team member of the village, or the department).
@@ -937,6 +938,60 @@ pub async fn skills(
     }));
     Ok(web::Json(SkillOptions { items }))
 }
+
+/// The activities as a spreadsheet: one row per activity, value in yuan.
+const EXPORT: export::Table<Activity> = export::Table {
+    name: "驻村活动",
+    ascii_name: "activities",
+    columns: &[
+        "编号",
+        "日期",
+        "村",
+        "类别",
+        "名称",
+        "组织方",
+        "参加人数",
+        "受益人数",
+        "物资/药品价值（元）",
+        "技能",
+        "义诊人数",
+        "合作机构",
+        "考察地点",
+        "发展党员",
+        "成立组织",
+        "关联项目",
+        "受益户数",
+        "备注",
+    ],
+    cells: |a| {
+        use export::{label, Cell};
+        use zhucun_domain::activity::{Kind, Organisation};
+        vec![
+            Cell::from(a.id),
+            Cell::from(a.date),
+            Cell::from(a.village_name.clone()),
+            Cell::from(label(&a.kind, Kind::from_code, Kind::label)),
+            Cell::from(a.title.clone()),
+            Cell::from(a.organiser.clone()),
+            Cell::from(a.participants),
+            Cell::from(a.beneficiaries),
+            Cell::Fen(a.value_fen),
+            Cell::from(a.skill.clone()),
+            Cell::from(a.people_seen),
+            Cell::from(a.partner_institution.clone()),
+            Cell::from(a.destination.clone()),
+            Cell::from(a.party_members_developed),
+            Cell::from(
+                a.organisation_formed
+                    .as_deref()
+                    .map(|o| label(o, Organisation::from_code, Organisation::label)),
+            ),
+            Cell::from(a.project_title.clone()),
+            Cell::from(i64::try_from(a.household_ids.len()).unwrap_or(i64::MAX)),
+            Cell::from(a.notes.clone()),
+        ]
+    },
+};
 
 #[cfg(test)]
 mod tests {

@@ -4,6 +4,7 @@
 use crate::auth::Bearer;
 use crate::dto::utc;
 use crate::error::ApiError;
+use crate::export;
 use crate::http::{Idempotency, IfMatch};
 use crate::paging::ListRequest;
 use crate::record::{self, own, Linkable, Planned, Record};
@@ -149,6 +150,9 @@ pub struct AssistanceQuery {
     pub cadre_id: Option<i64>,
     /// `cash`, `goods` or `service`.
     pub kind: Option<String>,
+    /// `json` (default), `csv` or `xlsx`: the whole list with these filters as a download.
+    #[param(example = "csv")]
+    pub format: Option<String>,
 }
 
 /// Assistance records as versioned records (see [`crate::record`]).
@@ -253,14 +257,19 @@ fn tighter(a: Option<NaiveDate>, b: Option<NaiveDate>, later: bool) -> Option<Na
 
 /// List assistance of the villages the caller may see.
 #[utoipa::path(tag = "assistance", operation_id = "list_assistance", params(AssistanceQuery),
-    responses((status = 200, description = "One page of assistance records", body = AssistanceList)), security(("bearer" = [])))]
+    responses((status = 200, description = "One page of assistance records, or (format=csv|xlsx) the whole list as a download",
+        content((AssistanceList = "application/json"),
+            (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))), security(("bearer" = [])))]
 #[get("/assistance")]
 pub async fn list(
     state: web::Data<AppState>,
     bearer: Bearer,
+    http: actix_web::HttpRequest,
     query: web::Query<AssistanceQuery>,
-) -> Result<web::Json<AssistanceList>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
+    let form = export::requested(&http, query.format.as_deref())?;
     let req = ListRequest::<AssistanceSort>::parse(
         query.limit,
         query.sort.as_deref(),
@@ -272,29 +281,28 @@ pub async fn list(
         .map(|k| AssistanceKind::parse("kind", k).map(|k| k.code().to_owned()))
         .transpose()?;
     let (first, last) = year_span(query.year)?;
-    let page = req.page.clone();
-    let rows = state
-        .read_as(bearer, move |conn, auth| {
+    let (village_id, household_id, cadre_id) =
+        (query.village_id, query.household_id, query.cadre_id);
+    let (from, to) = (
+        tighter(first, query.from, true),
+        tighter(last, query.to, false),
+    );
+    let fetch =
+        move |conn: &mut zhucun_persistence::DbConnection, auth: &crate::auth::Auth, page: &_| {
             let scope = list_scope(&auth.actor, Resource::Assistance).map_err(ApiError::from)?;
             let filter = AssistanceFilter {
                 department_id: scope.department_id,
                 only_villages: scope.villages,
-                village_id: query.village_id,
-                household_id: query.household_id,
-                cadre_id: query.cadre_id,
-                kind,
-                from: tighter(first, query.from, true),
-                to: tighter(last, query.to, false),
+                village_id,
+                household_id,
+                cadre_id,
+                kind: kind.clone(),
+                from,
+                to,
             };
-            Ok(q::list(conn, &filter, &page)?)
-        })
-        .await?;
-    let (items, next_cursor, total) = req.finish(rows);
-    Ok(web::Json(AssistanceList {
-        items,
-        next_cursor,
-        total,
-    }))
+            Ok(q::list(conn, &filter, page)?)
+        };
+    export::list::<_, AssistanceList, _>(state, bearer, form, req, fetch, EXPORT).await
 }
 
 /// Record assistance (team of the household's village, or the department). Without `cadre_id`
@@ -588,3 +596,37 @@ pub async fn totals(
         .await?;
     Ok(web::Json(t))
 }
+
+/// The assistance as a spreadsheet: one row per record, amounts in yuan.
+const EXPORT: export::Table<Assistance> = export::Table {
+    name: "帮扶记录",
+    ascii_name: "assistance",
+    columns: &[
+        "编号",
+        "日期",
+        "村",
+        "户主",
+        "干部",
+        "方式",
+        "金额（元）",
+        "内容",
+    ],
+    cells: |a| {
+        use export::{label, Cell};
+        use zhucun_domain::household::AssistanceKind;
+        vec![
+            Cell::from(a.id),
+            Cell::from(a.given_on),
+            Cell::from(a.village_name.clone()),
+            Cell::from(a.household_name.clone()),
+            Cell::from(a.cadre_name.clone()),
+            Cell::from(label(
+                &a.kind,
+                AssistanceKind::from_code,
+                AssistanceKind::label,
+            )),
+            Cell::Fen(a.amount_fen),
+            Cell::from(a.description.clone()),
+        ]
+    },
+};

@@ -8,6 +8,7 @@
 use crate::auth::{Auth, Bearer};
 use crate::dto::{patch, some, utc};
 use crate::error::ApiError;
+use crate::export;
 use crate::http::{create_once, json_with_etag, Idempotency, IfMatch};
 use crate::paging::ListRequest;
 use crate::record::{self, own, Linkable, Planned, Record};
@@ -212,6 +213,9 @@ pub struct HouseholdQuery {
     /// Text in the head's Chinese or Tibetan name; the Chinese name also by pinyin
     /// (`cirenzhuoma`) or initials (`crzm`).
     pub q: Option<String>,
+    /// `json` (default), `csv` or `xlsx`: the whole list with these filters as a download.
+    #[param(example = "csv")]
+    pub format: Option<String>,
 }
 
 /// Households as versioned records (see [`crate::record`]).
@@ -400,14 +404,19 @@ fn year_param(year: i32) -> Result<i32, ApiError> {
 
 /// List households of the villages the caller may see.
 #[utoipa::path(tag = "households", operation_id = "list_households", params(HouseholdQuery),
-    responses((status = 200, description = "One page of households", body = HouseholdList)), security(("bearer" = [])))]
+    responses((status = 200, description = "One page of households, or (format=csv|xlsx) the whole list as a download",
+        content((HouseholdList = "application/json"),
+            (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))), security(("bearer" = [])))]
 #[get("/households")]
 pub async fn list(
     state: web::Data<AppState>,
     bearer: Bearer,
+    http: actix_web::HttpRequest,
     query: web::Query<HouseholdQuery>,
-) -> Result<web::Json<HouseholdList>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
+    let form = export::requested(&http, query.format.as_deref())?;
     let req = ListRequest::<HouseholdSort>::parse(
         query.limit,
         query.sort.as_deref(),
@@ -444,9 +453,9 @@ pub async fn list(
         .as_deref()
         .and_then(text::search_query)
         .map(|s| text::like_contains(&s));
-    let page = req.page.clone();
-    let (rows, role) = state
-        .read_as(bearer, move |conn, auth| {
+    let village_id = query.village_id;
+    let fetch =
+        move |conn: &mut zhucun_persistence::DbConnection, auth: &crate::auth::Auth, page: &_| {
             let scope = list_scope(&auth.actor, Resource::Household).map_err(ApiError::from)?;
             // Who is paired with whom is not the committee's to learn, not even through a filter.
             if paired.is_some() {
@@ -455,31 +464,24 @@ pub async fn list(
             let filter = HouseholdFilter {
                 department_id: scope.department_id,
                 only_villages: scope.villages,
-                village_id: query.village_id,
-                category,
-                monitoring_type,
+                village_id,
+                category: category.clone(),
+                monitoring_type: monitoring_type.clone(),
                 paired,
-                search,
+                search: search.clone(),
             };
-            Ok((q::list(conn, &filter, &page)?, auth.role))
-        })
-        .await?;
-    let (items, next_cursor, total) = req.finish::<Household>(rows);
-    let items = items
-        .into_iter()
-        .map(|mut h| {
-            if !rules::sees_personal_data(role) {
-                h.member_names = None;
-                h.phone = None;
+            let mut rows = q::list(conn, &filter, page)?;
+            // Member names and phones only for the roles that see personal data, in pages and
+            // downloads alike.
+            if !rules::sees_personal_data(auth.role) {
+                for h in &mut rows.items {
+                    h.household.values.member_names = None;
+                    h.household.values.phone = None;
+                }
             }
-            h
-        })
-        .collect();
-    Ok(web::Json(HouseholdList {
-        items,
-        next_cursor,
-        total,
-    }))
+            Ok(rows)
+        };
+    export::list::<_, HouseholdList, _>(state, bearer, form, req, fetch, EXPORT).await
 }
 
 /// Register a household (team of the village, or the department) with its current category,
@@ -1095,3 +1097,54 @@ pub async fn list_checks(
         total,
     }))
 }
+
+/// The households as a spreadsheet: one row per household (member names and phones only for
+/// the roles that see them, as in the list).
+const EXPORT: export::Table<Household> = export::Table {
+    name: "农户",
+    ascii_name: "households",
+    columns: &[
+        "编号",
+        "村",
+        "户主",
+        "户主（藏文）",
+        "人口",
+        "家庭成员",
+        "电话",
+        "住址",
+        "类别",
+        "监测类型",
+        "类别起始日期",
+        "致贫/返贫原因",
+        "备注",
+    ],
+    cells: |h| {
+        use export::{label, Cell};
+        use zhucun_domain::household::{Category, Cause, MonitoringType};
+        vec![
+            Cell::from(h.id),
+            Cell::from(h.village_name.clone()),
+            Cell::from(h.head_name.clone()),
+            Cell::from(h.head_name_bo.clone()),
+            Cell::from(h.members),
+            Cell::from(h.member_names.clone()),
+            Cell::from(h.phone.clone()),
+            Cell::from(h.address.clone()),
+            Cell::from(label(&h.category, Category::from_code, Category::label)),
+            Cell::from(
+                h.monitoring_type
+                    .as_deref()
+                    .map(|m| label(m, MonitoringType::from_code, MonitoringType::label)),
+            ),
+            Cell::from(h.category_since),
+            Cell::from(
+                h.causes
+                    .iter()
+                    .map(|c| label(c, Cause::from_code, Cause::label))
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            ),
+            Cell::from(h.notes.clone()),
+        ]
+    },
+};

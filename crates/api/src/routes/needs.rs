@@ -13,6 +13,7 @@ use crate::audit;
 use crate::auth::Bearer;
 use crate::dto::{patch, some, utc};
 use crate::error::ApiError;
+use crate::export;
 use crate::http::{Idempotency, IfMatch};
 use crate::paging::ListRequest;
 use crate::record::{self, own_opt, Linkable, Planned, Record};
@@ -187,6 +188,9 @@ pub struct NeedQuery {
     pub project_id: Option<i64>,
     /// Text in the description or in who raised it.
     pub q: Option<String>,
+    /// `json` (default), `csv` or `xlsx`: the whole list with these filters as a download.
+    #[param(example = "csv")]
+    pub format: Option<String>,
 }
 
 /// Needs as versioned records (see [`crate::record`]).
@@ -312,14 +316,19 @@ pub fn check_links(
 /// List the needs of the villages the caller may see: by default the queue, the oldest open
 /// first.
 #[utoipa::path(tag = "needs", operation_id = "list_needs", params(NeedQuery),
-    responses((status = 200, description = "One page of needs", body = NeedList)), security(("bearer" = [])))]
+    responses((status = 200, description = "One page of needs, or (format=csv|xlsx) the whole list as a download",
+        content((NeedList = "application/json"),
+            (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))), security(("bearer" = [])))]
 #[get("/needs")]
 pub async fn list(
     state: web::Data<AppState>,
     bearer: Bearer,
+    http: actix_web::HttpRequest,
     query: web::Query<NeedQuery>,
-) -> Result<web::Json<NeedList>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
+    let form = export::requested(&http, query.format.as_deref())?;
     let req = ListRequest::<NeedSort>::parse(
         query.limit,
         query.sort.as_deref(),
@@ -355,24 +364,16 @@ pub async fn list(
             .and_then(text::search_query)
             .map(|s| text::like_contains(&s)),
     };
-    let page = req.page.clone();
-    let rows = state
-        .read_as(bearer, move |conn, auth| {
-            let scope = list_scope(&auth.actor, Resource::Need).map_err(ApiError::from)?;
-            let filter = NeedFilter {
-                department_id: scope.department_id,
-                only_villages: scope.villages,
-                ..filter
-            };
-            Ok(q::list(conn, &filter, &page)?)
-        })
-        .await?;
-    let (items, next_cursor, total) = req.finish(rows);
-    Ok(web::Json(NeedList {
-        items,
-        next_cursor,
-        total,
-    }))
+    let fetch = move |conn: &mut DbConnection, auth: &crate::auth::Auth, page: &_| {
+        let scope = list_scope(&auth.actor, Resource::Need).map_err(ApiError::from)?;
+        let filter = NeedFilter {
+            department_id: scope.department_id,
+            only_villages: scope.villages,
+            ..filter.clone()
+        };
+        Ok(q::list(conn, &filter, page)?)
+    };
+    export::list::<_, NeedList, _>(state, bearer, form, req, fetch, EXPORT).await
 }
 
 /// Raise a need in a village (the team or the committee of the village, or the department). It
@@ -605,6 +606,50 @@ pub async fn transition(
         .await?;
     record::respond::<Needs>(StatusCode::OK, after)
 }
+
+/// The needs as a spreadsheet: one row per need, codes as their Chinese names.
+const EXPORT: export::Table<Need> = export::Table {
+    name: "群众诉求",
+    ascii_name: "needs",
+    columns: &[
+        "编号",
+        "村",
+        "提出日期",
+        "类别",
+        "户主",
+        "提出人",
+        "诉求内容",
+        "办理期限",
+        "是否逾期",
+        "状态",
+        "关联项目",
+        "办理结果",
+        "群众满意度",
+        "不予办理原因",
+        "办结日期",
+    ],
+    cells: |n| {
+        use export::{label, Cell};
+        use zhucun_domain::need::{Category, Status};
+        vec![
+            Cell::from(n.id),
+            Cell::from(n.village_name.clone()),
+            Cell::from(n.raised_on),
+            Cell::from(label(&n.category, Category::from_code, Category::label)),
+            Cell::from(n.household_name.clone()),
+            Cell::from(n.raised_by.clone()),
+            Cell::from(n.description.clone()),
+            Cell::from(n.due_on),
+            Cell::from(if n.overdue { "是" } else { "否" }),
+            Cell::from(label(&n.status, Status::from_code, Status::label)),
+            Cell::from(n.project_title.clone()),
+            Cell::from(n.resolution.clone()),
+            Cell::from(n.satisfaction.clone()),
+            Cell::from(n.decline_reason.clone()),
+            Cell::from(n.closed_on),
+        ]
+    },
+};
 
 #[cfg(test)]
 mod tests {

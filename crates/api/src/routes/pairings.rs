@@ -6,6 +6,7 @@
 use crate::auth::{Auth, Bearer};
 use crate::dto::{patch, some, utc};
 use crate::error::ApiError;
+use crate::export;
 use crate::http::{Idempotency, IfMatch};
 use crate::paging::ListRequest;
 use crate::record::{self, own, Linkable, Planned, Record};
@@ -124,6 +125,9 @@ pub struct PairingQuery {
     pub village_id: Option<i64>,
     pub cadre_id: Option<i64>,
     pub household_id: Option<i64>,
+    /// `json` (default), `csv` or `xlsx`: the whole list with these filters as a download.
+    #[param(example = "csv")]
+    pub format: Option<String>,
 }
 
 /// Pairings as versioned records (see [`crate::record`]).
@@ -203,40 +207,44 @@ pub fn household_village(
 
 /// List pairings of the villages the caller may see.
 #[utoipa::path(tag = "pairings", operation_id = "list_pairings", params(PairingQuery),
-    responses((status = 200, description = "One page of pairings", body = PairingList)), security(("bearer" = [])))]
+    responses((status = 200, description = "One page of pairings, or (format=csv|xlsx) the whole list as a download",
+        content((PairingList = "application/json"),
+            (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))), security(("bearer" = [])))]
 #[get("/pairings")]
 pub async fn list(
     state: web::Data<AppState>,
     bearer: Bearer,
+    http: actix_web::HttpRequest,
     query: web::Query<PairingQuery>,
-) -> Result<web::Json<PairingList>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
+    let form = export::requested(&http, query.format.as_deref())?;
     let req = ListRequest::<PairingSort>::parse(
         query.limit,
         query.sort.as_deref(),
         query.cursor.as_deref(),
     )?;
-    let page = req.page.clone();
-    let rows = state
-        .read_as(bearer, move |conn, auth| {
+    let (village_id, year, cadre_id, household_id) = (
+        query.village_id,
+        query.year,
+        query.cadre_id,
+        query.household_id,
+    );
+    let fetch =
+        move |conn: &mut zhucun_persistence::DbConnection, auth: &crate::auth::Auth, page: &_| {
             let scope = list_scope(&auth.actor, Resource::Pairing).map_err(ApiError::from)?;
             let filter = PairingFilter {
                 department_id: scope.department_id,
                 only_villages: scope.villages,
-                village_id: query.village_id,
-                year: query.year,
-                cadre_id: query.cadre_id,
-                household_id: query.household_id,
+                village_id,
+                year,
+                cadre_id,
+                household_id,
             };
-            Ok(q::list(conn, &filter, &page)?)
-        })
-        .await?;
-    let (items, next_cursor, total) = req.finish(rows);
-    Ok(web::Json(PairingList {
-        items,
-        next_cursor,
-        total,
-    }))
+            Ok(q::list(conn, &filter, page)?)
+        };
+    export::list::<_, PairingList, _>(state, bearer, form, req, fetch, EXPORT).await
 }
 
 /// Pair a cadre with a household for a year (team of the household's village, or the
@@ -492,3 +500,21 @@ pub async fn coverage(
         .await?;
     Ok(web::Json(c))
 }
+
+/// The pairings as a spreadsheet: one row per cadre and household of a year.
+const EXPORT: export::Table<Pairing> = export::Table {
+    name: "结对认亲",
+    ascii_name: "pairings",
+    columns: &["编号", "年度", "村", "干部", "户主", "备注"],
+    cells: |p| {
+        use export::Cell;
+        vec![
+            Cell::from(p.id),
+            Cell::from(p.year),
+            Cell::from(p.village_name.clone()),
+            Cell::from(p.cadre_name.clone()),
+            Cell::from(p.household_name.clone()),
+            Cell::from(p.note.clone()),
+        ]
+    },
+};

@@ -11,6 +11,7 @@ use crate::audit;
 use crate::auth::{Auth, Bearer};
 use crate::dto::{patch, some, utc};
 use crate::error::ApiError;
+use crate::export;
 use crate::http::{Idempotency, IfMatch};
 use crate::paging::ListRequest;
 use crate::record::{self, own_opt, Linkable, Planned, Record};
@@ -241,6 +242,9 @@ pub struct ProjectQuery {
     pub year: Option<i32>,
     /// Part of the title, its pinyin or initials.
     pub q: Option<String>,
+    /// `json` (default), `csv` or `xlsx`: the whole list with these filters as a download.
+    #[param(example = "csv")]
+    pub format: Option<String>,
 }
 
 /// Projects as versioned records (see [`crate::record`]).
@@ -387,14 +391,19 @@ fn bad_code<T>(
 
 /// List the projects of the villages the caller may see.
 #[utoipa::path(tag = "projects", operation_id = "list_projects", params(ProjectQuery),
-    responses((status = 200, description = "One page of projects", body = ProjectList)), security(("bearer" = [])))]
+    responses((status = 200, description = "One page of projects, or (format=csv|xlsx) the whole list as a download",
+        content((ProjectList = "application/json"),
+            (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))), security(("bearer" = [])))]
 #[get("/projects")]
 pub async fn list(
     state: web::Data<AppState>,
     bearer: Bearer,
+    http: actix_web::HttpRequest,
     query: web::Query<ProjectQuery>,
-) -> Result<web::Json<ProjectList>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
+    let form = export::requested(&http, query.format.as_deref())?;
     let req = ListRequest::<ProjectSort>::parse(
         query.limit,
         query.sort.as_deref(),
@@ -422,29 +431,23 @@ pub async fn list(
         .as_deref()
         .and_then(text::search_query)
         .map(|s| text::like_contains(&s));
-    let page = req.page.clone();
-    let rows = state
-        .read_as(bearer, move |conn, auth| {
+    let (village_id, team_id) = (query.village_id, query.team_id);
+    let fetch =
+        move |conn: &mut zhucun_persistence::DbConnection, auth: &crate::auth::Auth, page: &_| {
             let scope = list_scope(&auth.actor, Resource::Project).map_err(ApiError::from)?;
             let filter = ProjectFilter {
                 department_id: scope.department_id,
                 only_villages: scope.villages,
-                village_id: query.village_id,
-                team_id: query.team_id,
-                stage,
-                category,
+                village_id,
+                team_id,
+                stage: stage.clone(),
+                category: category.clone(),
                 year,
-                search,
+                search: search.clone(),
             };
-            Ok(q::list(conn, &filter, &page)?)
-        })
-        .await?;
-    let (items, next_cursor, total) = req.finish(rows);
-    Ok(web::Json(ProjectList {
-        items,
-        next_cursor,
-        total,
-    }))
+            Ok(q::list(conn, &filter, page)?)
+        };
+    export::list::<_, ProjectList, _>(state, bearer, form, req, fetch, EXPORT).await
 }
 
 /// Propose a project in a village (team of the village, or the department). It starts
@@ -821,3 +824,47 @@ pub async fn events(
         items: rows.into_iter().map(ProjectEvent::from).collect(),
     }))
 }
+
+/// The projects as a spreadsheet: one row per project, budget and funds in yuan.
+const EXPORT: export::Table<Project> = export::Table {
+    name: "驻村项目",
+    ascii_name: "projects",
+    columns: &[
+        "编号",
+        "年度",
+        "村",
+        "项目名称",
+        "类别",
+        "阶段",
+        "牵头处室",
+        "支持单位",
+        "预算（元）",
+        "资金来源",
+        "到位资金（元）",
+        "已支出（元）",
+        "受益户数",
+        "受益人数",
+        "项目内容",
+    ],
+    cells: |p| {
+        use export::{label, Cell};
+        use zhucun_domain::project::{Category, Stage};
+        vec![
+            Cell::from(p.id),
+            Cell::from(p.year),
+            Cell::from(p.village_name.clone()),
+            Cell::from(p.title.clone()),
+            Cell::from(label(&p.category, Category::from_code, Category::label)),
+            Cell::from(label(&p.stage, Stage::from_code, Stage::label)),
+            Cell::from(p.office_name.clone()),
+            Cell::from(p.supporting_unit.clone()),
+            Cell::Fen(p.budget_fen),
+            Cell::from(p.funding_source.clone()),
+            Cell::Fen(p.funds_received_fen),
+            Cell::Fen(p.funds_spent_fen),
+            Cell::from(p.beneficiaries.households),
+            Cell::from(p.beneficiaries.people),
+            Cell::from(p.description.clone()),
+        ]
+    },
+};

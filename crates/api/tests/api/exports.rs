@@ -246,3 +246,69 @@ both_backends!(
         let _: Value = r.json();
     }
 );
+
+both_backends!(
+    every_officer_list_downloads_its_filtered_rows,
+    |app: TestApp| async move {
+        let staff = app.login("office_staff").await;
+        // (list with filters, sheet name, a column heading): each download holds the list's rows.
+        for (list, sheet, heading) in [
+            ("/api/v1/households?category=lifted", "农户", "户主"),
+            ("/api/v1/pairings?year=2019", "结对认亲", "干部"),
+            ("/api/v1/assistance?year=2019", "帮扶记录", "金额（元）"),
+            ("/api/v1/projects?year=2019", "驻村项目", "预算（元）"),
+            ("/api/v1/activities?year=2019", "驻村活动", "参加人数"),
+            ("/api/v1/needs", "群众诉求", "状态"),
+        ] {
+            let sep = if list.contains('?') { '&' } else { '?' };
+            let page = app.get(&format!("{list}{sep}limit=1"), &staff).await.json();
+            let total = &page["total"];
+            assert_eq!(total["exact"], true, "{list}: {page}");
+            let count = total["count"].as_u64().unwrap() as usize;
+            assert!(count > 0, "{list}: the demo has rows");
+            let r = app.get(&format!("{list}{sep}format=csv"), &staff).await;
+            assert_eq!(r.status, StatusCode::OK, "{list}: {}", r.text());
+            let text = r.text();
+            let rows = parse_csv(text.strip_prefix('\u{feff}').expect("BOM"));
+            assert!(
+                rows[0].iter().any(|h| h == heading),
+                "{list}: {:?}",
+                rows[0]
+            );
+            assert_eq!(rows.len(), count + 1, "{list}: header and one row per item");
+            assert!(
+                rows.iter().all(|r| r.len() == rows[0].len()),
+                "{list}: rectangular"
+            );
+            let first_id = page["items"][0]["id"].as_i64().unwrap().to_string();
+            assert_eq!(rows[1][0], first_id, "{list}: the list's order");
+
+            let r = app.get(&format!("{list}{sep}format=xlsx"), &staff).await;
+            assert_eq!(r.status, StatusCode::OK, "{list}");
+            use calamine::{Reader, Xlsx};
+            let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(r.body.to_vec())).unwrap();
+            assert_eq!(book.sheet_names(), vec![sheet.to_owned()], "{list}");
+            let range = book.worksheet_range(sheet).unwrap();
+            assert_eq!(range.height(), count + 1, "{list}");
+        }
+        // The needs download's statuses are the list's, in Chinese.
+        let r = app
+            .get("/api/v1/needs?status=resolved&format=csv", &staff)
+            .await;
+        let rows = parse_csv(r.text().trim_start_matches('\u{feff}'));
+        assert!(rows.len() > 1);
+        assert!(rows[1..].iter().all(|r| r[9] == "已解决"), "{rows:?}");
+        // Personal data follows the role: the department sees phones, the admin does not.
+        let with_phone = |token: String| {
+            let app = &app;
+            async move {
+                let r = app.get("/api/v1/households?format=csv", &token).await;
+                let rows = parse_csv(r.text().trim_start_matches('\u{feff}'));
+                let phone = rows[0].iter().position(|h| h == "电话").unwrap();
+                rows[1..].iter().filter(|r| !r[phone].is_empty()).count()
+            }
+        };
+        assert!(with_phone(staff.clone()).await > 0);
+        assert_eq!(with_phone(app.login("admin").await).await, 0);
+    }
+);
