@@ -70,6 +70,10 @@ const en: Messages = {
     distribution_below_sixty_percent: "At least 60 % of the distributable surplus must go back by trade volume: {{required_yuan}} yuan; the plan gives {{planned_yuan}}, {{short_yuan}} short",
     no_surplus: "The year's distributable surplus is {{distributable_yuan}} yuan: nothing to distribute",
     no_basis: "No member has a basis to share this part by (no trade or no capital)",
+    decision_step_out_of_order: "This step cannot be recorded now: the next step is step {{next_step}}",
+    decision_stopped: "The matter has ended ({{status}}); no more steps or changes",
+    committee_only: "Only the village committee records the steps of a decision and publishes or withdraws disclosures",
+    disclosure_not_draft: "A published or withdrawn disclosure cannot be edited, only withdrawn",
   },
   fieldError: {
     required: "Required",
@@ -132,6 +136,8 @@ const en: Messages = {
     household_or_raised_by: "Choose the household that raised it, or name who raised it (one of the two)",
     no_accounts: "The cooperative has no accounts for this year: record them first",
     invalid: "Invalid",
+    not_more_than: "Must not be more than {{other}}",
+    period_too_long: "A disclosure covers a year at most",
   },
   entity: {
     office: "office",

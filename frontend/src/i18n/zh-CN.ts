@@ -69,6 +69,10 @@ const zhCN = {
     distribution_below_sixty_percent: "按交易量返还的盈余不得低于可分配盈余的 60%：至少应为 {{required_yuan}} 元，方案为 {{planned_yuan}} 元，还差 {{short_yuan}} 元",
     no_surplus: "本年度可分配盈余为 {{distributable_yuan}} 元，没有可分配的盈余",
     no_basis: "没有成员可作为这部分分配的依据（无交易量或无出资）",
+    decision_step_out_of_order: "现在不能记录这一步：下一步应为第 {{next_step}} 步",
+    decision_stopped: "该事项已结束（{{status}}），不能再记录步骤或修改",
+    committee_only: "只有本村村委会可以记录四议两公开的步骤、公开或撤回公开内容",
+    disclosure_not_draft: "已公开或已撤回的公开内容不能修改，只能撤回",
   },
   fieldError: {
     required: "必填",
@@ -131,6 +135,8 @@ const zhCN = {
     household_or_raised_by: "请选择提出诉求的农牧户，或填写提出人（二选一）",
     no_accounts: "该合作社还没有这一年的账目，请先录入",
     invalid: "格式无效",
+    not_more_than: "不能多于 {{other}}",
+    period_too_long: "公开期间最长一年",
   },
   entity: {
     office: "处室",
