@@ -300,13 +300,16 @@ pub fn published_in(
         .collect())
 }
 
+/// The days with entries, and the donations as `(entry id, day)`.
+pub type LedgerFacts = (Vec<NaiveDate>, Vec<(i64, NaiveDate)>);
+
 /// The ledger of a village's year for the calendar: the distinct days with entries, and the
 /// donations (cash or in kind, not reversals) as `(entry id, day)`.
 pub fn ledger_facts(
     conn: &mut DbConnection,
     village_id: i64,
     (first, last): (NaiveDate, NaiveDate),
-) -> QueryResult<(Vec<NaiveDate>, Vec<(i64, NaiveDate)>)> {
+) -> QueryResult<LedgerFacts> {
     let in_year = || {
         ledger_entries::village_id
             .eq(village_id)

@@ -28,6 +28,15 @@ use zhucun_persistence::{Creatable, DbConnection};
 
 type Error = Box<dyn std::error::Error>;
 
+/// A donation's day, value, donor name and kind, and item.
+type Donation = (
+    NaiveDate,
+    i64,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
 }
@@ -183,7 +192,7 @@ fn yuan(fen: i64) -> String {
     let whole = (fen / 100).to_string();
     let mut grouped = String::new();
     for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(c);
@@ -292,13 +301,7 @@ fn village_year(
         )?;
     }
     // Every donation within days of its entry (organisations by name, individuals not).
-    let donations: Vec<(
-        NaiveDate,
-        i64,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-    )> = ledger_entries::table
+    let donations: Vec<Donation> = ledger_entries::table
         .left_join(donors::table.on(donors::id.nullable().eq(ledger_entries::donor_id)))
         .filter(ledger_entries::village_id.eq(village))
         .filter(ledger_entries::entry_date.ge(day(year, 1, 1)))
