@@ -57,6 +57,7 @@ CREATE INDEX disclosures_department_period ON disclosures (department_id, period
 CREATE INDEX disclosures_village_period ON disclosures (village_id, period_from, id);
 CREATE INDEX disclosures_village_status ON disclosures (village_id, status, period_from, id);
 CREATE INDEX disclosures_department_status ON disclosures (department_id, status, period_from, id);
+CREATE INDEX disclosures_department_category ON disclosures (department_id, category, period_from, id);
 CREATE INDEX disclosures_decision ON disclosures (decision_id);
 
 -- One record per step of a decision: the day, who came and how they voted, what the
