@@ -58,6 +58,9 @@ const OfficeListPage = lazyRetry(() => import("./features/offices/OfficeListPage
 const OfficeFormPage = lazyRetry(() => import("./features/offices/OfficeFormPage"));
 const AuditPage = lazyRetry(() => import("./features/audit/AuditPage"));
 const OutboxPage = lazyRetry(() => import("./features/outbox/OutboxPage"));
+const DecisionListPage = lazyRetry(() => import("./features/decisions/DecisionListPage"));
+const DecisionDetailPage = lazyRetry(() => import("./features/decisions/DecisionDetailPage"));
+const DisclosureCalendarPage = lazyRetry(() => import("./features/disclosures/DisclosureCalendarPage"));
 const NotFoundPage = lazyRetry(() => import("./components/NotFoundPage"));
 
 const FONT_STACK =
@@ -163,6 +166,9 @@ export default function App() {
               <Route path="cooperatives/:coopId/years/:id/edit" element={only(WRITERS.cooperatives, <YearFormPage />)} />
               <Route path="cooperatives/:id/distributions/new" element={only(WRITERS.cooperatives, <DistributionPlannerPage />)} />
               <Route path="activities" element={only(VILLAGE_USERS, <ActivityListPage />)} />
+              <Route path="decisions" element={only(VILLAGE_USERS, <DecisionListPage />)} />
+              <Route path="decisions/:id" element={only(VILLAGE_USERS, <DecisionDetailPage />)} />
+              <Route path="disclosures/calendar" element={only(VILLAGE_USERS, <DisclosureCalendarPage />)} />
               <Route path="activities/new" element={only(WRITERS.activities, <ActivityFormPage />)} />
               <Route path="activities/:id/edit" element={only(WRITERS.activities, <ActivityFormPage />)} />
               <Route path="pairings/coverage" element={only(STAFF, <PairingCoveragePage />)} />

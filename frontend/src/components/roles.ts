@@ -1,13 +1,13 @@
 import type { Role } from "../auth/AuthContext";
 
-export type NavKey = "users" | "offices" | "cadres" | "villages" | "rounds" | "teams" | "audit" | "statistics" | "households" | "pairingCoverage" | "projects" | "ledger" | "ledgerPending" | "cooperatives" | "activities";
+export type NavKey = "users" | "offices" | "cadres" | "villages" | "rounds" | "teams" | "audit" | "statistics" | "households" | "pairingCoverage" | "projects" | "ledger" | "ledgerPending" | "cooperatives" | "activities" | "decisions" | "disclosureCalendar";
 
 /** What each role finds in the menu; the server enforces the same rules on every request. */
 export const NAV_BY_ROLE: Record<Role, NavKey[]> = {
-  admin: ["users", "offices", "cadres", "villages", "households", "projects", "ledger", "cooperatives", "activities", "pairingCoverage", "rounds", "teams", "audit"],
-  department: ["villages", "households", "projects", "ledger", "cooperatives", "activities", "pairingCoverage", "rounds", "teams", "cadres"],
-  team: ["households", "projects", "ledger", "cooperatives", "activities"],
-  village_committee: ["ledgerPending", "households", "projects", "ledger", "cooperatives", "activities"],
+  admin: ["users", "offices", "cadres", "villages", "households", "projects", "ledger", "cooperatives", "activities", "decisions", "disclosureCalendar", "pairingCoverage", "rounds", "teams", "audit"],
+  department: ["villages", "households", "projects", "ledger", "cooperatives", "activities", "decisions", "disclosureCalendar", "pairingCoverage", "rounds", "teams", "cadres"],
+  team: ["households", "projects", "ledger", "cooperatives", "activities", "decisions", "disclosureCalendar"],
+  village_committee: ["ledgerPending", "households", "projects", "ledger", "cooperatives", "activities", "decisions", "disclosureCalendar"],
   regional: ["statistics"],
 };
 
@@ -27,6 +27,8 @@ export const NAV_PATH: Record<NavKey, string> = {
   ledgerPending: "/ledger/pending",
   cooperatives: "/cooperatives",
   activities: "/activities",
+  decisions: "/decisions",
+  disclosureCalendar: "/disclosures/calendar",
 };
 
 export const ADMIN: Role[] = ["admin"];

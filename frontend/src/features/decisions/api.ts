@@ -1,0 +1,58 @@
+// 四议两公开 (decisions): calls, query keys and the vote check the step form shows as numbers are
+// typed — the same integer arithmetic as crates/domain/src/decision.rs (the server decides; the
+// page only tells in advance). Recording a step is an online action, like a project's move.
+import { api, unwrap, unwrapWithEtag, type Schemas } from "../../api/client";
+import type { paths } from "../../api/schema";
+
+export type Decision = Schemas["Decision"];
+export type DecisionQuery = NonNullable<paths["/api/v1/decisions"]["get"]["parameters"]["query"]>;
+export type StepBody = Schemas["StepCreate"];
+
+export const STEP_CODES = [
+  "proposal",
+  "joint_discussion",
+  "party_review",
+  "resolution",
+  "resolution_disclosure",
+  "result_disclosure",
+] as const;
+
+export const decisionKeys = {
+  all: ["decisions"] as const,
+  list: (query: DecisionQuery) => ["decisions", "list", query] as const,
+  one: (id: number) => ["decisions", "one", id] as const,
+};
+
+export const fetchDecisions = (query: DecisionQuery) => unwrap(api.GET("/api/v1/decisions", { params: { query } }));
+export const fetchDecision = (id: number) => unwrapWithEtag(api.GET("/api/v1/decisions/{id}", { params: { path: { id } } }));
+
+export const recordStep = (id: number, etag: string, body: StepBody) =>
+  unwrapWithEtag(api.POST("/api/v1/decisions/{id}/steps", { params: { path: { id }, header: { "If-Match": etag } }, body }));
+
+/** Steps 3 and 4 vote. */
+export const votes = (step: number) => step === 3 || step === 4;
+/** Steps 5 and 6 publish a disclosure (their notes are the text). */
+export const discloses = (step: number) => step === 5 || step === 6;
+
+export interface VoteCheck {
+  quorate: boolean;
+  majority: boolean;
+  passed: boolean;
+  /** Present needed for the quorum. */
+  needed: number;
+  /** In favour needed for a majority of those present. */
+  favourNeeded: number;
+}
+
+/**
+ * The vote as the server will judge it: step 3 needs at least ⅔ of the members present
+ * (3 × present ≥ 2 × members), step 4 the department's quorum percent; both more than half of
+ * those present in favour (a tie is not enough). `null` until the numbers are there.
+ */
+export function checkVote(step: number, entitled?: number | null, present?: number | null, inFavour?: number | null, quorumPercent = 50): VoteCheck | null {
+  if (!votes(step) || entitled == null || present == null || inFavour == null || entitled <= 0) return null;
+  const needed = step === 3 ? Math.ceil((2 * entitled) / 3) : Math.ceil((quorumPercent * entitled) / 100);
+  const quorate = step === 3 ? 3 * present >= 2 * entitled : 100 * present >= quorumPercent * entitled;
+  const majority = present > 0 && 2 * inFavour > present;
+  return { quorate, majority, passed: quorate && majority, needed, favourNeeded: Math.floor(present / 2) + 1 };
+}
