@@ -60,6 +60,8 @@ const AuditPage = lazyRetry(() => import("./features/audit/AuditPage"));
 const OutboxPage = lazyRetry(() => import("./features/outbox/OutboxPage"));
 const DecisionListPage = lazyRetry(() => import("./features/decisions/DecisionListPage"));
 const DecisionDetailPage = lazyRetry(() => import("./features/decisions/DecisionDetailPage"));
+const DisclosureListPage = lazyRetry(() => import("./features/disclosures/DisclosureListPage"));
+const DisclosureFormPage = lazyRetry(() => import("./features/disclosures/DisclosureFormPage"));
 const DisclosureCalendarPage = lazyRetry(() => import("./features/disclosures/DisclosureCalendarPage"));
 const NotFoundPage = lazyRetry(() => import("./components/NotFoundPage"));
 
@@ -169,6 +171,9 @@ export default function App() {
               <Route path="decisions" element={only(VILLAGE_USERS, <DecisionListPage />)} />
               <Route path="decisions/:id" element={only(VILLAGE_USERS, <DecisionDetailPage />)} />
               <Route path="disclosures/calendar" element={only(VILLAGE_USERS, <DisclosureCalendarPage />)} />
+              <Route path="disclosures" element={only(VILLAGE_USERS, <DisclosureListPage />)} />
+              <Route path="disclosures/new" element={only(["team", "village_committee"], <DisclosureFormPage />)} />
+              <Route path="disclosures/:id/edit" element={only(["team", "village_committee"], <DisclosureFormPage />)} />
               <Route path="activities/new" element={only(WRITERS.activities, <ActivityFormPage />)} />
               <Route path="activities/:id/edit" element={only(WRITERS.activities, <ActivityFormPage />)} />
               <Route path="pairings/coverage" element={only(STAFF, <PairingCoveragePage />)} />

@@ -1,13 +1,13 @@
 import type { Role } from "../auth/AuthContext";
 
-export type NavKey = "users" | "offices" | "cadres" | "villages" | "rounds" | "teams" | "audit" | "statistics" | "households" | "pairingCoverage" | "projects" | "ledger" | "ledgerPending" | "cooperatives" | "activities" | "decisions" | "disclosureCalendar";
+export type NavKey = "users" | "offices" | "cadres" | "villages" | "rounds" | "teams" | "audit" | "statistics" | "households" | "pairingCoverage" | "projects" | "ledger" | "ledgerPending" | "cooperatives" | "activities" | "decisions" | "disclosures" | "disclosureCalendar";
 
 /** What each role finds in the menu; the server enforces the same rules on every request. */
 export const NAV_BY_ROLE: Record<Role, NavKey[]> = {
-  admin: ["users", "offices", "cadres", "villages", "households", "projects", "ledger", "cooperatives", "activities", "decisions", "disclosureCalendar", "pairingCoverage", "rounds", "teams", "audit"],
-  department: ["villages", "households", "projects", "ledger", "cooperatives", "activities", "decisions", "disclosureCalendar", "pairingCoverage", "rounds", "teams", "cadres"],
-  team: ["households", "projects", "ledger", "cooperatives", "activities", "decisions", "disclosureCalendar"],
-  village_committee: ["ledgerPending", "households", "projects", "ledger", "cooperatives", "activities", "decisions", "disclosureCalendar"],
+  admin: ["users", "offices", "cadres", "villages", "households", "projects", "ledger", "cooperatives", "activities", "decisions", "disclosures", "disclosureCalendar", "pairingCoverage", "rounds", "teams", "audit"],
+  department: ["villages", "households", "projects", "ledger", "cooperatives", "activities", "decisions", "disclosures", "disclosureCalendar", "pairingCoverage", "rounds", "teams", "cadres"],
+  team: ["households", "projects", "ledger", "cooperatives", "activities", "decisions", "disclosures", "disclosureCalendar"],
+  village_committee: ["ledgerPending", "households", "projects", "ledger", "cooperatives", "activities", "decisions", "disclosures", "disclosureCalendar"],
   regional: ["statistics"],
 };
 
@@ -28,6 +28,7 @@ export const NAV_PATH: Record<NavKey, string> = {
   cooperatives: "/cooperatives",
   activities: "/activities",
   decisions: "/decisions",
+  disclosures: "/disclosures",
   disclosureCalendar: "/disclosures/calendar",
 };
 
