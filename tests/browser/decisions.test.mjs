@@ -41,6 +41,19 @@ test("the committee records the party members' review with the vote check", asyn
     await page.getByTestId("decision-card").filter({ hasText: "通村道路养护分工" }).getByTestId("decision-link").click();
     await page.getByText("各步骤由村委会记录").waitFor();
     assert.equal(await page.getByTestId("step-form").count(), 0);
+    // The team helps: it puts a matter on record through the form.
+    await page.goto(`${server.baseUrl}/decisions`);
+    await page.getByTestId("decision-new").click();
+    const form = page.getByTestId("decision-form");
+    await form.getByTestId("field-title").fill("浏览器测试事项");
+    await form.getByTestId("field-description").fill("村口修建垃圾收集点");
+    await form.getByTestId("field-estimated_amount_fen").fill("12,345.6");
+    await checkA11y(page, "decision form");
+    await form.getByTestId("form-save").click();
+    await page.waitForURL(/\/decisions\/\d+$/);
+    await page.getByText("浏览器测试事项").first().waitFor();
+    await page.getByText("12345.60 元").waitFor();
+    await page.getByTestId("decision-steps").waitFor();
   });
   await withPage(t, browser, { viewport: { width: 360, height: 740 } }, async (page) => {
     await login(page, server.baseUrl, "office_staff", server.demoPassword, { path: "/disclosures/calendar" });

@@ -191,7 +191,18 @@ const en: Messages = {
     outbox: "Outbox",
     myVillage: "My village",
   },
+  decisionForm: {
+    new: "Put a matter on record",
+    editTitle: "Edit the matter",
+    village_id: "Village",
+    title: "Matter",
+    description: "Description",
+    estimated_amount_fen: "Estimated amount",
+    raised_on: "Recorded on",
+  },
   decision: {
+    new: "New matter",
+    edit: "Edit",
     title: "Decisions",
     hint: "A village matter is proposed by the party branch, discussed by both committees, reviewed by the party members, resolved by the villagers, and its resolution and result are disclosed.",
     statusFilter: "Status",

@@ -190,7 +190,18 @@ const zhCN = {
     outbox: "待同步",
     myVillage: "本村",
   },
+  decisionForm: {
+    new: "登记村级事项",
+    editTitle: "修改事项",
+    village_id: "村庄",
+    title: "事项名称",
+    description: "事项内容",
+    estimated_amount_fen: "预计金额",
+    raised_on: "登记日期",
+  },
   decision: {
+    new: "新建事项",
+    edit: "修改事项",
     title: "四议两公开",
     hint: "村级重大事项经党支部提议、两委商议、党员大会审议、村民（代表）会议决议，决议和实施结果公开。",
     statusFilter: "状态",

@@ -132,6 +132,13 @@ export default function DecisionDetailPage() {
         {d.estimated_amount_fen != null && <Descriptions.Item label={t("decision.amount")}>{(d.estimated_amount_fen / 100).toFixed(2)} 元</Descriptions.Item>}
       </Descriptions>
       <Typography.Paragraph>{d.description}</Typography.Paragraph>
+      {(role === "team" || role === "village_committee") && d.status === "in_progress" && (
+        <Typography.Paragraph>
+          <Link to={`/decisions/${d.id}/edit`} data-testid="decision-edit">
+            {t("decision.edit")}
+          </Link>
+        </Typography.Paragraph>
+      )}
       <Steps
         direction="vertical"
         size="small"

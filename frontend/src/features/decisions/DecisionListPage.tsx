@@ -6,6 +6,7 @@ import { Alert, Card, Empty, Select, Space, Spin, Tag, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
+import { useAuth } from "../../auth/AuthContext";
 import { PageTitle } from "../../components/PageTitle";
 import { decisionKeys, fetchDecisions, type Decision, type DecisionQuery } from "./api";
 
@@ -22,6 +23,7 @@ export function StatusTag({ d }: { d: Decision }) {
 
 export default function DecisionListPage() {
   const { t } = useTranslation();
+  const { role } = useAuth();
   const [status, setStatus] = useState<string | undefined>();
   const [year, setYear] = useState<number | undefined>();
   const query: DecisionQuery = { limit: 100, status, year };
@@ -54,6 +56,11 @@ export default function DecisionListPage() {
           options={years.map((y) => ({ value: y, label: String(y) }))}
           data-testid="decision-year-filter"
         />
+        {(role === "team" || role === "village_committee") && (
+          <Link to="/decisions/new" data-testid="decision-new">
+            {t("decision.new")}
+          </Link>
+        )}
       </Space>
       {list.error && <Alert type="error" showIcon message={t("common.loadFailed")} description={list.error.message} />}
       {list.isPending ? (

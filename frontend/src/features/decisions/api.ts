@@ -2,7 +2,11 @@
 // typed — the same integer arithmetic as crates/domain/src/decision.rs (the server decides; the
 // page only tells in advance). Recording a step is an online action, like a project's move.
 import { api, unwrap, unwrapWithEtag, type Schemas } from "../../api/client";
+import { patchAt, postTo } from "../../api/requests";
 import type { paths } from "../../api/schema";
+import type { RecordFormDef } from "../../components/RecordPage";
+import { fenToYuan, parseYuan } from "../../lib/amounts";
+import { today } from "../households/api";
 
 export type Decision = Schemas["Decision"];
 export type DecisionQuery = NonNullable<paths["/api/v1/decisions"]["get"]["parameters"]["query"]>;
@@ -55,4 +59,48 @@ export function checkVote(step: number, entitled?: number | null, present?: numb
   const quorate = step === 3 ? 3 * present >= 2 * entitled : 100 * present >= quorumPercent * entitled;
   const majority = present > 0 && 2 * inFavour > present;
   return { quorate, majority, passed: quorate && majority, needed, favourNeeded: Math.floor(present / 2) + 1 };
+}
+
+// ----- putting a matter on record (the team or the committee), through RecordForm and the outbox -----
+
+export const DECISION_FIELDS = ["village_id", "title", "description", "estimated_amount_fen", "raised_on"] as const;
+
+export interface DecisionValues {
+  village_id?: number;
+  title: string;
+  description: string;
+  /** 元 as typed. */
+  estimated_amount_fen: string;
+  raised_on?: string;
+}
+
+function decisionFields(values: DecisionValues) {
+  const amount = values.estimated_amount_fen.trim() ? (parseYuan(values.estimated_amount_fen) ?? -1) : null;
+  return {
+    title: values.title.trim().normalize("NFC"),
+    description: values.description.trim().normalize("NFC"),
+    estimated_amount_fen: amount,
+    raised_on: values.raised_on ?? "",
+  };
+}
+
+export function decisionForm(villageId: number | undefined): RecordFormDef<Decision, DecisionValues> {
+  return {
+    resource: "decisions",
+    i18n: "decisionForm",
+    fields: DECISION_FIELDS,
+    fetchOne: fetchDecision,
+    toValues: (d) => ({
+      village_id: d.village_id,
+      title: d.title,
+      description: d.description,
+      estimated_amount_fen: d.estimated_amount_fen == null ? "" : fenToYuan(d.estimated_amount_fen),
+      raised_on: d.raised_on,
+    }),
+    empty: { village_id: villageId, title: "", description: "", estimated_amount_fen: "", raised_on: today() },
+    create: (values) => postTo("/api/v1/decisions", { village_id: villageId ?? values.village_id ?? 0, ...decisionFields(values) }),
+    update: (id, values) => patchAt("/api/v1/decisions/{id}", { id }, decisionFields(values)),
+    label: (values) => values.title ?? "",
+    after: (saved) => `/decisions/${saved.id}`,
+  };
 }
