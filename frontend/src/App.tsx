@@ -63,6 +63,12 @@ const OfficeListPage = lazyRetry(() => import("./features/offices/OfficeListPage
 const OfficeFormPage = lazyRetry(() => import("./features/offices/OfficeFormPage"));
 const AuditPage = lazyRetry(() => import("./features/audit/AuditPage"));
 const OutboxPage = lazyRetry(() => import("./features/outbox/OutboxPage"));
+const DecisionListPage = lazyRetry(() => import("./features/decisions/DecisionListPage"));
+const DecisionFormPage = lazyRetry(() => import("./features/decisions/DecisionFormPage"));
+const DecisionDetailPage = lazyRetry(() => import("./features/decisions/DecisionDetailPage"));
+const DisclosureListPage = lazyRetry(() => import("./features/disclosures/DisclosureListPage"));
+const DisclosureFormPage = lazyRetry(() => import("./features/disclosures/DisclosureFormPage"));
+const DisclosureCalendarPage = lazyRetry(() => import("./features/disclosures/DisclosureCalendarPage"));
 const NotFoundPage = lazyRetry(() => import("./components/NotFoundPage"));
 
 const FONT_STACK =
@@ -168,6 +174,14 @@ export default function App() {
               <Route path="cooperatives/:coopId/years/:id/edit" element={only(WRITERS.cooperatives, <YearFormPage />)} />
               <Route path="cooperatives/:id/distributions/new" element={only(WRITERS.cooperatives, <DistributionPlannerPage />)} />
               <Route path="activities" element={only(VILLAGE_USERS, <ActivityListPage />)} />
+              <Route path="decisions" element={only(VILLAGE_USERS, <DecisionListPage />)} />
+              <Route path="decisions/new" element={only(["team", "village_committee"], <DecisionFormPage />)} />
+              <Route path="decisions/:id" element={only(VILLAGE_USERS, <DecisionDetailPage />)} />
+              <Route path="decisions/:id/edit" element={only(["team", "village_committee"], <DecisionFormPage />)} />
+              <Route path="disclosures/calendar" element={only(VILLAGE_USERS, <DisclosureCalendarPage />)} />
+              <Route path="disclosures" element={only(VILLAGE_USERS, <DisclosureListPage />)} />
+              <Route path="disclosures/new" element={only(["team", "village_committee"], <DisclosureFormPage />)} />
+              <Route path="disclosures/:id/edit" element={only(["team", "village_committee"], <DisclosureFormPage />)} />
               <Route path="activities/new" element={only(WRITERS.activities, <ActivityFormPage />)} />
               <Route path="activities/:id/edit" element={only(WRITERS.activities, <ActivityFormPage />)} />
               <Route path="activities/summary" element={only(VILLAGE_USERS, <ActivitySummaryPage />)} />

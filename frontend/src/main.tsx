@@ -13,6 +13,7 @@ import { loadApp } from "./preload";
 import { UpdatePrompt } from "./components/UpdatePrompt";
 
 const LoginPage = lazyRetry(() => import("./features/login/LoginPage"));
+const PublicBoardPage = lazyRetry(() => import("./features/disclosures/PublicBoardPage"));
 const App = lazyRetry(loadApp);
 
 function Root() {
@@ -22,6 +23,7 @@ function Root() {
       <Suspense fallback={<BootFallback />}>
         <Routes>
           <Route path="/login" element={<LoginPage />} />
+          <Route path="/public/villages/:id" element={<PublicBoardPage />} />
           <Route path="*" element={<App />} />
         </Routes>
       </Suspense>

@@ -121,6 +121,14 @@ pub enum ApiError {
     /// A rule of the product refuses the change (409), with a code clients translate.
     #[error("{message}")]
     Refused { code: &'static str, message: String },
+    /// A rule of the product refuses the change (409), with a code clients translate and the
+    /// values it names (a decision's step out of order names the step that comes next).
+    #[error("{message}")]
+    RefusedWith {
+        code: &'static str,
+        message: String,
+        params: Vec<(&'static str, String)>,
+    },
     /// A move of a project's stage this caller may not make now (409 `illegal_transition`), with
     /// the moves they may make.
     #[error("{message}")]
@@ -178,6 +186,7 @@ impl ApiError {
             ApiError::Conflict(_)
             | ApiError::Duplicate { .. }
             | ApiError::Refused { .. }
+            | ApiError::RefusedWith { .. }
             | ApiError::IllegalTransition { .. } => "conflict",
             ApiError::PreconditionFailed => "precondition-failed",
             ApiError::PayloadTooLarge => "payload-too-large",
@@ -193,6 +202,7 @@ impl ApiError {
     fn specific_code(&self) -> String {
         match self {
             ApiError::Refused { code, .. }
+            | ApiError::RefusedWith { code, .. }
             | ApiError::ForbiddenBecause { code, .. }
             | ApiError::RuleNotMet { code, .. } => (*code).to_owned(),
             ApiError::IllegalTransition { .. } => "illegal_transition".to_owned(),
@@ -212,6 +222,7 @@ impl ApiError {
             ApiError::Conflict(_)
             | ApiError::Duplicate { .. }
             | ApiError::Refused { .. }
+            | ApiError::RefusedWith { .. }
             | ApiError::IllegalTransition { .. } => "Conflict",
             ApiError::PreconditionFailed => "Precondition failed",
             ApiError::PayloadTooLarge => "Payload too large",
@@ -248,7 +259,9 @@ impl ApiError {
         if let ApiError::TooManyRequests(secs) = self {
             params.insert("seconds".to_owned(), secs.to_string());
         }
-        if let ApiError::RuleNotMet { params: named, .. } = self {
+        if let ApiError::RuleNotMet { params: named, .. }
+        | ApiError::RefusedWith { params: named, .. } = self
+        {
             for (k, v) in named {
                 params.insert((*k).to_owned(), v.clone());
             }
@@ -289,6 +302,7 @@ impl ResponseError for ApiError {
             ApiError::Conflict(_)
             | ApiError::Duplicate { .. }
             | ApiError::Refused { .. }
+            | ApiError::RefusedWith { .. }
             | ApiError::IllegalTransition { .. } => StatusCode::CONFLICT,
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,

@@ -110,6 +110,8 @@ fn field_zh(code: &str) -> Option<&'static str> {
         "household_other_village" => "农牧户须属于同一村庄",
         "household_or_raised_by" => "请选择提出诉求的农牧户，或填写提出人（二选一）",
         "no_accounts" => "该合作社还没有这一年的账目，请先录入",
+        "not_more_than" => "不能多于 {other}",
+        "period_too_long" => "公开期间最长一年",
         _ => return None,
     })
 }
@@ -151,6 +153,7 @@ pub fn problem_zh(code: &str, params: &BTreeMap<String, String>) -> Option<Strin
                 zhucun_domain::project::Stage::from_code(c)
                     .map(|s| s.label())
                     .or_else(|| zhucun_domain::need::Status::from_code(c).map(|s| s.label()))
+                    .or_else(|| zhucun_domain::disclosure::Status::from_code(c).map(|s| s.label()))
                     .unwrap_or(c)
             })
             .collect();
@@ -159,6 +162,11 @@ pub fn problem_zh(code: &str, params: &BTreeMap<String, String>) -> Option<Strin
         } else {
             names.join("、")
         };
+    }
+    if let Some(s) = params.get_mut("status") {
+        if let Some(status) = zhucun_domain::decision::Status::from_code(s) {
+            *s = status.label().to_owned();
+        }
     }
     let params = &params;
     let t = match code {
@@ -195,6 +203,10 @@ pub fn problem_zh(code: &str, params: &BTreeMap<String, String>) -> Option<Strin
         "distribution_exists" => "该年度的盈余已经分配过，每年只能分配一次",
         "accounts_distributed" => "该年度的盈余已经分配，年度账目已关闭，不能再修改",
         "export_too_large" => "Excel 文件最多 {max_rows} 行，请缩小筛选范围或下载 CSV",
+        "decision_step_out_of_order" => "现在不能记录这一步：下一步应为第 {next_step} 步",
+        "decision_stopped" => "该事项已结束（{status}），不能再记录步骤或修改",
+        "committee_only" => "只有本村村委会可以记录四议两公开的步骤、公开或撤回公开内容",
+        "disclosure_not_draft" => "已公开或已撤回的公开内容不能修改，只能撤回",
         _ => return None,
     };
     Some(fill(t, params))

@@ -41,10 +41,14 @@ pub enum Resource {
     Need,
     /// 合作社: a village's cooperative with its members, accounts and distributions.
     Cooperative,
+    /// 四议两公开: a village matter and its six recorded steps.
+    Decision,
+    /// 村务公开: a village's disclosure (draft, published, withdrawn).
+    Disclosure,
 }
 
 impl Resource {
-    pub const ALL: [Resource; 19] = [
+    pub const ALL: [Resource; 21] = [
         Resource::Department,
         Resource::Office,
         Resource::User,
@@ -64,6 +68,8 @@ impl Resource {
         Resource::Activity,
         Resource::Need,
         Resource::Cooperative,
+        Resource::Decision,
+        Resource::Disclosure,
     ];
 
     /// Rows of these belong to one village; village-bound roles see only their villages' rows.
@@ -82,6 +88,8 @@ impl Resource {
                 | Resource::Activity
                 | Resource::Need
                 | Resource::Cooperative
+                | Resource::Decision
+                | Resource::Disclosure
         )
     }
 }
@@ -171,6 +179,17 @@ fn role_allows(role: Role, action: Action, resource: Resource) -> bool {
         return match role {
             Role::Team | Role::Department | Role::VillageCommittee => true,
             Role::Admin => action == Read,
+            Role::Regional => false,
+        };
+    }
+    // 四议两公开 and 村务公开 are the village's own self-government: the committee records the
+    // steps and publishes; the team may help (enter a matter, correct its text, draft a
+    // disclosure) — recording a step, publishing and withdrawing stay the committee's (a separate
+    // rule in the handlers, 403 `committee_only`); the department and the administrator read.
+    if matches!(resource, Decision | Disclosure) {
+        return match role {
+            Role::VillageCommittee | Role::Team => true,
+            Role::Department | Role::Admin => action == Read,
             Role::Regional => false,
         };
     }
@@ -285,6 +304,7 @@ pub fn scope_for(role: Role, linked_villages: Vec<i64>) -> VillageScope {
 
 #[cfg(test)]
 mod tests {
+    use super::Decision;
     use super::*;
     use Action::{Create, Read, Update};
     use Decision::*;
@@ -401,6 +421,12 @@ mod tests {
         (ADMIN, Cooperative, Read,   [A, A, N]),
         (ADMIN, Cooperative, Create, [F, F, N]),
         (ADMIN, Cooperative, Update, [F, F, N]),
+        (ADMIN, Resource::Decision,Read,   [A, A, N]),
+        (ADMIN, Resource::Decision,Create, [F, F, N]),
+        (ADMIN, Resource::Decision,Update, [F, F, N]),
+        (ADMIN, Disclosure, Read,   [A, A, N]),
+        (ADMIN, Disclosure, Create, [F, F, N]),
+        (ADMIN, Disclosure, Update, [F, F, N]),
 
         (DEPT,  Department, Read,   [A, A, N]),
         (DEPT,  Department, Create, [F, F, F]),
@@ -459,6 +485,12 @@ mod tests {
         (DEPT,  Cooperative, Read,   [A, A, N]),
         (DEPT,  Cooperative, Create, [A, A, N]),
         (DEPT,  Cooperative, Update, [A, A, N]),
+        (DEPT,  Resource::Decision,Read,   [A, A, N]),
+        (DEPT,  Resource::Decision,Create, [F, F, N]),
+        (DEPT,  Resource::Decision,Update, [F, F, N]),
+        (DEPT,  Disclosure, Read,   [A, A, N]),
+        (DEPT,  Disclosure, Create, [F, F, N]),
+        (DEPT,  Disclosure, Update, [F, F, N]),
 
         (TEAM,  Department, Read,   [A, A, N]),
         (TEAM,  Department, Create, [F, F, F]),
@@ -517,6 +549,12 @@ mod tests {
         (TEAM,  Cooperative, Read,   [A, N, N]),
         (TEAM,  Cooperative, Create, [A, N, N]),
         (TEAM,  Cooperative, Update, [A, N, N]),
+        (TEAM,  Resource::Decision,Read,   [A, N, N]),
+        (TEAM,  Resource::Decision,Create, [A, N, N]),
+        (TEAM,  Resource::Decision,Update, [A, N, N]),
+        (TEAM,  Disclosure, Read,   [A, N, N]),
+        (TEAM,  Disclosure, Create, [A, N, N]),
+        (TEAM,  Disclosure, Update, [A, N, N]),
 
         (CMTE,  Department, Read,   [A, A, N]),
         (CMTE,  Department, Create, [F, F, F]),
@@ -575,6 +613,12 @@ mod tests {
         (CMTE,  Cooperative, Read,   [A, N, N]),
         (CMTE,  Cooperative, Create, [F, N, N]),
         (CMTE,  Cooperative, Update, [F, N, N]),
+        (CMTE,  Resource::Decision,Read,   [A, N, N]),
+        (CMTE,  Resource::Decision,Create, [A, N, N]),
+        (CMTE,  Resource::Decision,Update, [A, N, N]),
+        (CMTE,  Disclosure, Read,   [A, N, N]),
+        (CMTE,  Disclosure, Create, [A, N, N]),
+        (CMTE,  Disclosure, Update, [A, N, N]),
 
         (REGL,  Department, Read,   [A, A, N]),
         (REGL,  Department, Create, [F, F, F]),
@@ -633,6 +677,12 @@ mod tests {
         (REGL,  Cooperative, Read,   [N, N, N]),
         (REGL,  Cooperative, Create, [N, N, N]),
         (REGL,  Cooperative, Update, [N, N, N]),
+        (REGL,  Resource::Decision,Read,   [N, N, N]),
+        (REGL,  Resource::Decision,Create, [N, N, N]),
+        (REGL,  Resource::Decision,Update, [N, N, N]),
+        (REGL,  Disclosure, Read,   [N, N, N]),
+        (REGL,  Disclosure, Create, [N, N, N]),
+        (REGL,  Disclosure, Update, [N, N, N]),
     ];
 
     const ACTIONS: [Action; 3] = [Read, Create, Update];
@@ -708,9 +758,27 @@ mod tests {
     #[test]
     fn the_all_lists_name_every_variant_once() {
         let resources = Resource::ALL.map(|r| match r {
-            Department | Office | User | Cadre | Village | Round | Team | TeamMember | Audit
-            | Survey | Household | Pairing | Assistance | Project | LedgerEntry | Donor
-            | Activity | Need | Cooperative => r,
+            Department
+            | Office
+            | User
+            | Cadre
+            | Village
+            | Round
+            | Team
+            | TeamMember
+            | Audit
+            | Survey
+            | Household
+            | Pairing
+            | Assistance
+            | Project
+            | LedgerEntry
+            | Donor
+            | Activity
+            | Need
+            | Cooperative
+            | Resource::Decision
+            | Disclosure => r,
         });
         let roles = Role::ALL.map(|r| match r {
             Role::Admin

@@ -7,6 +7,8 @@ pub mod auth;
 pub mod calendar;
 pub mod chars;
 pub mod cooperative;
+pub mod decision;
+pub mod disclosure;
 pub mod divisions;
 pub mod household;
 pub mod ledger;

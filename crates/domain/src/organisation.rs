@@ -13,6 +13,11 @@ pub struct DepartmentSettings {
     pub local_leave_max_days: i32,
     /// Smallest allowed work team.
     pub min_team_size: i32,
+    /// 四议两公开 step 4: percent of those entitled who must attend the villagers'
+    /// (representatives') meeting.
+    pub villagers_quorum_percent: i32,
+    /// Days within which a decision's resolution must be disclosed.
+    pub major_disclosure_days: i32,
 }
 
 impl Default for DepartmentSettings {
@@ -21,6 +26,8 @@ impl Default for DepartmentSettings {
             min_days_in_village: 20,
             local_leave_max_days: 3,
             min_team_size: 3,
+            villagers_quorum_percent: 50,
+            major_disclosure_days: 7,
         }
     }
 }
@@ -36,6 +43,14 @@ impl DepartmentSettings {
         }
         if !(1..=50).contains(&self.min_team_size) {
             errors.push(between("settings.min_team_size", 1, 50));
+        }
+        let (lo, hi) = crate::decision::QUORUM_PERCENT;
+        if !(lo..=hi).contains(&self.villagers_quorum_percent) {
+            errors.push(between("settings.villagers_quorum_percent", lo, hi));
+        }
+        let (lo, hi) = crate::decision::MAJOR_DISCLOSURE_DAYS;
+        if !(lo..=hi).contains(&self.major_disclosure_days) {
+            errors.push(between("settings.major_disclosure_days", lo, hi));
         }
         errors
     }

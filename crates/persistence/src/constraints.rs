@@ -21,6 +21,13 @@ pub struct UniqueRule {
 
 pub const UNIQUE: &[UniqueRule] = &[
     UniqueRule {
+        constraint: "decision_steps_decision_id_step_key",
+        table: "decision_steps",
+        columns: &["decision_id", "step"],
+        field: "step",
+        message: "this step of the decision is already recorded",
+    },
+    UniqueRule {
         constraint: "cooperatives_village_id_name_key",
         table: "cooperatives",
         columns: &["village_id", "name"],

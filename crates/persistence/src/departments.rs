@@ -14,6 +14,8 @@ pub struct DepartmentRow {
     pub min_days_in_village: i32,
     pub local_leave_max_days: i32,
     pub min_team_size: i32,
+    pub villagers_quorum_percent: i32,
+    pub major_disclosure_days: i32,
     pub deactivated_at: Option<NaiveDateTime>,
     pub version: i32,
     pub created_at: NaiveDateTime,
@@ -28,6 +30,8 @@ pub struct DepartmentValues {
     pub min_days_in_village: i32,
     pub local_leave_max_days: i32,
     pub min_team_size: i32,
+    pub villagers_quorum_percent: i32,
+    pub major_disclosure_days: i32,
     pub deactivated_at: Option<NaiveDateTime>,
 }
 

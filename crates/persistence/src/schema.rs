@@ -10,6 +10,8 @@ diesel::table! {
         min_days_in_village -> Integer,
         local_leave_max_days -> Integer,
         min_team_size -> Integer,
+        villagers_quorum_percent -> Integer,
+        major_disclosure_days -> Integer,
         deactivated_at -> Nullable<Timestamp>,
         version -> Integer,
         created_at -> Timestamp,
@@ -557,6 +559,67 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    decisions (id) {
+        id -> BigInt,
+        department_id -> BigInt,
+        village_id -> BigInt,
+        project_id -> Nullable<BigInt>,
+        title -> Text,
+        description -> Text,
+        estimated_amount_fen -> Nullable<BigInt>,
+        raised_on -> Date,
+        status -> Text,
+        last_step -> Integer,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    disclosures (id) {
+        id -> BigInt,
+        department_id -> BigInt,
+        village_id -> BigInt,
+        category -> Text,
+        title -> Text,
+        body -> Text,
+        period_from -> Date,
+        period_to -> Date,
+        status -> Text,
+        published_on -> Nullable<Date>,
+        published_at -> Nullable<Timestamp>,
+        withdrawn_at -> Nullable<Timestamp>,
+        withdrawal_reason -> Nullable<Text>,
+        decision_id -> Nullable<BigInt>,
+        decision_step -> Nullable<Integer>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    decision_steps (id) {
+        id -> BigInt,
+        department_id -> BigInt,
+        decision_id -> BigInt,
+        step -> Integer,
+        held_on -> Date,
+        entitled -> Nullable<BigInt>,
+        present -> Nullable<BigInt>,
+        in_favour -> Nullable<BigInt>,
+        against -> Nullable<BigInt>,
+        quorate -> Nullable<Integer>,
+        passed -> Nullable<Integer>,
+        notes -> Nullable<Text>,
+        disclosure_id -> Nullable<BigInt>,
+        recorded_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(teams -> rounds (round_id));
 diesel::joinable!(teams -> villages (village_id));
 diesel::joinable!(team_members -> teams (team_id));
@@ -621,4 +684,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     activities,
     activity_households,
     needs,
+    decisions,
+    disclosures,
+    decision_steps,
 );

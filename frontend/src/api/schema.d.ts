@@ -1279,6 +1279,213 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the decisions of the villages the caller may see, the newest first. */
+        get: operations["list_decisions"];
+        put?: never;
+        /**
+         * Put a village matter on record (the committee or the team of the village). It starts
+         *     `in_progress`, before its first step.
+         */
+        post: operations["create_decision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/decisions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One decision with its steps and the step that comes next. */
+        get: operations["get_decision"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Correct a decision's text while it is in progress (the committee or the team of the village). */
+        patch: operations["update_decision"];
+        trace?: never;
+    };
+    "/api/v1/decisions/{id}/steps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record the next step of a decision (the village committee). The step must be the one that
+         *     comes next (409 `decision_step_out_of_order` naming it in `params.next_step`); a rejected or
+         *     completed decision takes none (409 `decision_stopped`). Steps 3 and 4 are votes: a vote that
+         *     fails (too few present, or not more than half of those present in favour) is recorded and
+         *     stops the decision as `rejected`. Steps 5 and 6 publish a disclosure of category `decision`.
+         *     `If-Match` is optional; when sent it must be the current version.
+         */
+        post: operations["record_decision_step"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/disclosures/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What a village must disclose in a year and where each obligation stands, by the cadence rule:
+         *     general matters at least quarterly (by the 10th of the month after the quarter); finances every
+         *     month with ledger entries (by the 10th of the next month); every donation, cash or in kind,
+         *     within 30 days of its ledger entry (a published `finance` disclosure covering its day); a
+         *     decision's resolution within the department's days (default 7).
+         */
+        get: operations["disclosure_calendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/disclosures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the disclosures of the villages the caller may see (drafts included), the newest period
+         *     first.
+         */
+        get: operations["list_disclosures"];
+        put?: never;
+        /** Draft a disclosure (the committee or the team of the village). It starts as a `draft`. */
+        post: operations["create_disclosure"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/disclosures/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One disclosure (drafts included). */
+        get: operations["get_disclosure"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit a draft (the committee or the team of the village). */
+        patch: operations["update_disclosure"];
+        trace?: never;
+    };
+    "/api/v1/disclosures/{id}/publication": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish a draft (the village committee; `If-Match` required). It shows on the village's
+         *     public board from now on, dated today. Anything but a draft is a 409 `illegal_transition`.
+         */
+        post: operations["publish_disclosure"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/disclosures/{id}/withdrawal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw a published disclosure with a reason (the village committee; `If-Match` required).
+         *     It stays on the public board as withdrawn, with the reason and without its text.
+         */
+        post: operations["withdraw_disclosure"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/villages/{id}/disclosures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A village's public board, **without login**: its published disclosures and the withdrawn ones
+         *     (shown as withdrawn with the reason, without the text), the newest period first; never drafts;
+         *     no user, household or department data. An unknown village is a 404. Rate-limited per client
+         *     (429 with `Retry-After`); `ETag` / `If-None-Match` → 304; `Cache-Control: public, max-age=60`.
+         */
+        get: operations["public_village_disclosures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/disclosures/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One disclosure of a public board, **without login** (published or withdrawn; a draft or an
+         *     unknown id is a 404). Rate-limited and cacheable like the board.
+         */
+        get: operations["public_disclosure"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -1945,6 +2152,51 @@ export interface components {
             phone?: string | null;
             active?: boolean | null;
         };
+        /** @description One obligation of the calendar. */
+        CalendarItem: {
+            /**
+             * @description general_quarterly, finance_monthly, donation, resolution.
+             * @example finance_monthly
+             */
+            kind: string;
+            /**
+             * Format: date
+             * @description The period (or the day of the donation or resolution) it is about.
+             * @example 2019-05-01
+             */
+            period_from: string;
+            /**
+             * Format: date
+             * @example 2019-05-31
+             */
+            period_to: string;
+            /**
+             * Format: date
+             * @description The last day to disclose it.
+             * @example 2019-06-10
+             */
+            due_on: string;
+            /**
+             * @description done (by its due day), late (after it), due (not yet, not past due), overdue.
+             * @example overdue
+             */
+            state: string;
+            /**
+             * Format: date
+             * @description The first day it was disclosed.
+             */
+            disclosed_on?: string | null;
+            /**
+             * Format: int64
+             * @description The donation's ledger entry.
+             */
+            ledger_entry_id?: number | null;
+            /**
+             * Format: int64
+             * @description The resolved decision.
+             */
+            decision_id?: number | null;
+        };
         CategoryChange: {
             /** @example monitored */
             category: string;
@@ -2308,6 +2560,175 @@ export interface components {
             /** @description By name (pinyin); at most 500. */
             unpaired_cadres: components["schemas"]["UnpairedCadre"][];
         };
+        Decision: {
+            /**
+             * Format: int64
+             * @example 4
+             */
+            id: number;
+            /** Format: int64 */
+            village_id: number;
+            /** @example 下地村 */
+            village_name: string;
+            /** Format: int64 */
+            project_id?: number | null;
+            /** @example 下地村水井、机井建设维修 */
+            project_title?: string | null;
+            /** @example 村集体牧场围栏建设 */
+            title: string;
+            /** @example 在村北冬季牧场修建围栏 3 公里，由村集体经济组织实施 */
+            description: string;
+            /**
+             * Format: int64
+             * @description Estimated cost in fen.
+             * @example 12000000
+             */
+            estimated_amount_fen?: number | null;
+            /**
+             * Format: date
+             * @description The day the matter was put on record.
+             * @example 2019-04-20
+             */
+            raised_on: string;
+            /**
+             * @description in_progress, rejected, completed.
+             * @example in_progress
+             */
+            status: string;
+            /**
+             * Format: int32
+             * @description The last recorded step (0: none yet).
+             * @example 3
+             */
+            last_step: number;
+            /**
+             * Format: int32
+             * @description The step that may be recorded now (none once rejected or completed).
+             * @example 4
+             */
+            next_step?: number | null;
+            /** @example resolution */
+            next_step_code?: string | null;
+            steps: components["schemas"]["DecisionStep"][];
+            /**
+             * Format: int32
+             * @example 4
+             */
+            version: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /**
+         * @example {
+         *       "description": "在村北冬季牧场修建围栏 3 公里，由村集体经济组织实施",
+         *       "estimated_amount_fen": 12000000,
+         *       "raised_on": "2019-04-20",
+         *       "title": "村集体牧场围栏建设",
+         *       "village_id": 3
+         *     }
+         */
+        DecisionCreate: {
+            /** Format: int64 */
+            village_id: number;
+            /**
+             * Format: int64
+             * @description A project of the same village the matter is about.
+             */
+            project_id?: number | null;
+            title: string;
+            description: string;
+            /**
+             * Format: int64
+             * @description Fen, not negative.
+             */
+            estimated_amount_fen?: number | null;
+            /**
+             * Format: date
+             * @description Not before 2011-10-01, not in the future.
+             */
+            raised_on: string;
+        };
+        DecisionList: {
+            items: components["schemas"]["Decision"][];
+            /** @description Pass as `cursor` to get the next page; `null` on the last page. */
+            next_cursor?: string | null;
+            total?: null | components["schemas"]["ListTotal"];
+        };
+        /**
+         * @description Only the fields sent change; `null` clears an optional one. The village is fixed; the status
+         *     moves by steps. A rejected or completed decision is not changed (409 `decision_stopped`).
+         * @example {
+         *       "estimated_amount_fen": 11500000
+         *     }
+         */
+        DecisionPatch: {
+            /** Format: int64 */
+            project_id?: number | null;
+            title?: string | null;
+            description?: string | null;
+            /** Format: int64 */
+            estimated_amount_fen?: number | null;
+            /** Format: date */
+            raised_on?: string | null;
+        };
+        /** @description One recorded step. */
+        DecisionStep: {
+            /**
+             * Format: int32
+             * @description 1–6.
+             * @example 3
+             */
+            step: number;
+            /**
+             * @description proposal, joint_discussion, party_review, resolution, resolution_disclosure,
+             *     result_disclosure.
+             * @example party_review
+             */
+            code: string;
+            /** @example 党员大会审议 */
+            name: string;
+            /**
+             * Format: date
+             * @example 2019-05-06
+             */
+            held_on: string;
+            /**
+             * Format: int64
+             * @description Entitled to attend (party members; villagers or their representatives).
+             * @example 30
+             */
+            entitled?: number | null;
+            /**
+             * Format: int64
+             * @example 24
+             */
+            present?: number | null;
+            /**
+             * Format: int64
+             * @example 20
+             */
+            in_favour?: number | null;
+            /**
+             * Format: int64
+             * @example 3
+             */
+            against?: number | null;
+            /** @description Enough were present (steps 3 and 4). */
+            quorate?: boolean | null;
+            /** @description The vote passed (steps 3 and 4). */
+            passed?: boolean | null;
+            /** @example 同意提交村民代表会议表决 */
+            notes?: string | null;
+            /**
+             * Format: int64
+             * @description The disclosure a step 5 or 6 published.
+             */
+            disclosure_id?: number | null;
+            /** Format: date-time */
+            recorded_at: string;
+        };
         Department: {
             /**
              * Format: int64
@@ -2368,6 +2789,157 @@ export interface components {
             short_name?: string | null;
             settings?: null | components["schemas"]["Settings"];
             active?: boolean | null;
+        };
+        Disclosure: {
+            /**
+             * Format: int64
+             * @example 12
+             */
+            id: number;
+            /** Format: int64 */
+            village_id: number;
+            /** @example 下地村 */
+            village_name: string;
+            /**
+             * @description general, finance, major, decision.
+             * @example finance
+             */
+            category: string;
+            /** @example 2019年5月村级财务收支公开 */
+            title: string;
+            /** @example 本月收入：财政拨付 200,000.00 元；社会捐赠 10,000.00 元。本月支出：水井维修 35,000.00 元。 */
+            body: string;
+            /**
+             * Format: date
+             * @example 2019-05-01
+             */
+            period_from: string;
+            /**
+             * Format: date
+             * @example 2019-05-31
+             */
+            period_to: string;
+            /**
+             * @description draft, published, withdrawn.
+             * @example published
+             */
+            status: string;
+            /**
+             * Format: date
+             * @description The day it was published (Asia/Shanghai).
+             * @example 2019-06-05
+             */
+            published_on?: string | null;
+            /** Format: date-time */
+            published_at?: string | null;
+            /** Format: date-time */
+            withdrawn_at?: string | null;
+            /** @example null */
+            withdrawal_reason?: string | null;
+            /**
+             * Format: int64
+             * @description The decision a step 5 or 6 disclosed.
+             */
+            decision_id?: number | null;
+            decision_title?: string | null;
+            /** Format: int32 */
+            decision_step?: number | null;
+            /**
+             * Format: int32
+             * @example 2
+             */
+            version: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        DisclosureCalendar: {
+            /** Format: int64 */
+            village_id: number;
+            /**
+             * Format: int32
+             * @example 2019
+             */
+            year: number;
+            /**
+             * Format: date
+             * @description The day the states are computed for (Asia/Shanghai).
+             */
+            today: string;
+            /**
+             * Format: int32
+             * @description Days the department allows to disclose a resolution.
+             * @example 7
+             */
+            resolution_days: number;
+            /**
+             * Format: int64
+             * @example 2
+             */
+            overdue: number;
+            /**
+             * Format: int64
+             * @example 1
+             */
+            due: number;
+            items: components["schemas"]["CalendarItem"][];
+        };
+        /**
+         * @example {
+         *       "body": "本月收入：财政拨付 200,000.00 元；社会捐赠 10,000.00 元。本月支出：水井维修 35,000.00 元。",
+         *       "category": "finance",
+         *       "period_from": "2019-05-01",
+         *       "period_to": "2019-05-31",
+         *       "title": "2019年5月村级财务收支公开",
+         *       "village_id": 3
+         *     }
+         */
+        DisclosureCreate: {
+            /** Format: int64 */
+            village_id: number;
+            /** @description general, finance or major (`decision` disclosures are published by a decision's steps). */
+            category: string;
+            title: string;
+            /** @description The text published (no names or phones of households). */
+            body: string;
+            /** Format: date */
+            period_from: string;
+            /**
+             * Format: date
+             * @description Not before `period_from`; a year at most.
+             */
+            period_to: string;
+        };
+        DisclosureList: {
+            items: components["schemas"]["Disclosure"][];
+            /** @description Pass as `cursor` to get the next page; `null` on the last page. */
+            next_cursor?: string | null;
+            total?: null | components["schemas"]["ListTotal"];
+        };
+        /**
+         * @description Only the fields sent change; only a draft is edited (409 `disclosure_not_draft`).
+         * @example {
+         *       "title": "2019年5月村级财务收支公开（更正）"
+         *     }
+         */
+        DisclosurePatch: {
+            category?: string | null;
+            title?: string | null;
+            body?: string | null;
+            /** Format: date */
+            period_from?: string | null;
+            /** Format: date */
+            period_to?: string | null;
+        };
+        /**
+         * @example {
+         *       "reason": "金额录入有误，更正后重新公开"
+         *     }
+         */
+        DisclosureWithdrawal: {
+            /** @description Why it is withdrawn: shown on the public board in its place. */
+            reason: string;
         };
         Distribution: {
             /**
@@ -3829,6 +4401,81 @@ export interface components {
                 [key: string]: components["schemas"]["CategoryFigures"];
             };
         };
+        PublicBoard: {
+            village: components["schemas"]["PublicVillage"];
+            items: components["schemas"]["PublicDisclosure"][];
+            /** @description Pass as `cursor` to get the next page; `null` on the last page. */
+            next_cursor?: string | null;
+            total?: null | components["schemas"]["ListTotal"];
+        };
+        /** @description A disclosure as the public sees it: no user, household or department data. */
+        PublicDisclosure: {
+            /**
+             * Format: int64
+             * @example 12
+             */
+            id: number;
+            /** Format: int64 */
+            village_id: number;
+            /**
+             * @description general, finance, major, decision.
+             * @example finance
+             */
+            category: string;
+            /** @example 2019年5月村级财务收支公开 */
+            title: string;
+            /**
+             * @description The text; `null` once withdrawn.
+             * @example 本月收入：财政拨付 200,000.00 元；社会捐赠 10,000.00 元。
+             */
+            body?: string | null;
+            /**
+             * Format: date
+             * @example 2019-05-01
+             */
+            period_from: string;
+            /**
+             * Format: date
+             * @example 2019-05-31
+             */
+            period_to: string;
+            /**
+             * @description published or withdrawn.
+             * @example published
+             */
+            status: string;
+            /**
+             * Format: date
+             * @example 2019-06-05
+             */
+            published_on?: string | null;
+            /**
+             * Format: date
+             * @description The day it was withdrawn.
+             */
+            withdrawn_on?: string | null;
+            /** @example null */
+            withdrawal_reason?: string | null;
+        };
+        PublicDisclosureDetail: {
+            village: components["schemas"]["PublicVillage"];
+            disclosure: components["schemas"]["PublicDisclosure"];
+        };
+        /** @description The village a board belongs to. */
+        PublicVillage: {
+            /**
+             * Format: int64
+             * @example 3
+             */
+            id: number;
+            /** @example 下地村 */
+            name: string;
+            /**
+             * @description The Tibetan name.
+             * @example ཞོལ་ས་གྲོང་ཚོ།
+             */
+            name_bo?: string | null;
+        };
         RefreshRequest: {
             refresh_token: string;
         };
@@ -3964,6 +4611,21 @@ export interface components {
              * @example 3
              */
             min_team_size: number;
+            /**
+             * Format: int32
+             * @description 四议两公开 step 4: percent of those entitled who must attend the villagers'
+             *     (representatives') meeting, 1–100 (default 50). Omitted in a request: unchanged (new
+             *     department: 50).
+             * @example 50
+             */
+            villagers_quorum_percent?: number | null;
+            /**
+             * Format: int32
+             * @description Days within which a decision's resolution must be disclosed, 1–60 (default 7). Omitted
+             *     in a request: unchanged (new department: 7).
+             * @example 7
+             */
+            major_disclosure_days?: number | null;
         };
         /** @description Skills trainings of one skill. */
         SkillFigures: {
@@ -4019,6 +4681,52 @@ export interface components {
              * @example 2
              */
             rounds: number;
+        };
+        /**
+         * @example {
+         *       "against": 3,
+         *       "entitled": 30,
+         *       "held_on": "2019-05-06",
+         *       "in_favour": 20,
+         *       "notes": "同意提交村民代表会议表决",
+         *       "present": 24,
+         *       "step": 3
+         *     }
+         */
+        StepCreate: {
+            /**
+             * Format: int32
+             * @description 1–6: the step that comes next.
+             */
+            step: number;
+            /**
+             * Format: date
+             * @description Not before the previous step's day, not in the future.
+             */
+            held_on: string;
+            /**
+             * Format: int64
+             * @description Entitled to attend: party members (step 3), villagers or representatives (step 4).
+             *     Required for steps 3 and 4.
+             */
+            entitled?: number | null;
+            /**
+             * Format: int64
+             * @description Required for steps 3 and 4.
+             */
+            present?: number | null;
+            /**
+             * Format: int64
+             * @description Required for steps 3 and 4.
+             */
+            in_favour?: number | null;
+            /** Format: int64 */
+            against?: number | null;
+            /**
+             * @description What was said or decided. For steps 5 and 6 the text published on the village's board
+             *     (required there; no names or phones of households).
+             */
+            notes?: string | null;
         };
         Survey: {
             /**
@@ -15176,6 +15884,1391 @@ export interface operations {
                      *       "type": "https://zhucun.example/problems/unprocessable"
                      *     }
                      */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_decisions: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–500 (default 50). */
+                limit?: number;
+                cursor?: string;
+                /** @description `raised` (the day put on record); prefix `-` for descending. Default `-raised`. */
+                sort?: string;
+                village_id?: number;
+                /** @description in_progress, rejected, completed. */
+                status?: string;
+                /** @description Put on record in this year. */
+                year?: number;
+                project_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of decisions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DecisionList"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_decision: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a create safely: the same key and body answer the first response again (with `Idempotent-Replayed: true`); the same key with another request is a 422 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionCreate"];
+            };
+        };
+        responses: {
+            /** @description Put on record */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Decision"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with another row (e.g. a duplicate) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (64 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_decision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Decision id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The decision */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Decision"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_decision: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` you loaded (e.g. `"3"`); a stale or foreign tag is a 412, `*` matches any version */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description Decision id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionPatch"];
+            };
+        };
+        responses: {
+            /** @description The changed decision */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Decision"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The decision is rejected or completed (`decision_stopped`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Stale `If-Match`: someone changed the row since you loaded it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (64 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    record_decision_step: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` you loaded (e.g. `"3"`); a stale or foreign tag is a 412, `*` matches any version */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description Decision id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StepCreate"];
+            };
+        };
+        responses: {
+            /** @description The decision with the step recorded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Decision"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not the village committee (`committee_only`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not the step that comes next (`decision_step_out_of_order`), or the decision stopped (`decision_stopped`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "decision_step_out_of_order",
+                     *       "detail": "step 4 cannot be recorded now; the step that comes next is 3 (party_review)",
+                     *       "params": {
+                     *         "next_step": "3",
+                     *         "next_step_code": "party_review"
+                     *       },
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "https://zhucun.example/problems/conflict"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (64 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    disclosure_calendar: {
+        parameters: {
+            query: {
+                village_id: number;
+                /** @description 2011–2100. */
+                year: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The year's obligations with their states */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisclosureCalendar"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_disclosures: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–500 (default 50). */
+                limit?: number;
+                cursor?: string;
+                /** @description `period` (the first day covered); prefix `-` for descending. Default `-period`. */
+                sort?: string;
+                village_id?: number;
+                /** @description draft, published, withdrawn. */
+                status?: string;
+                /** @description general, finance, major, decision. */
+                category?: string;
+                /** @description Covering part of this year. */
+                year?: number;
+                decision_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of disclosures */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisclosureList"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_disclosure: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a create safely: the same key and body answer the first response again (with `Idempotent-Replayed: true`); the same key with another request is a 422 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisclosureCreate"];
+            };
+        };
+        responses: {
+            /** @description Drafted */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Disclosure"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with another row (e.g. a duplicate) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (64 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_disclosure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Disclosure id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The disclosure */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Disclosure"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_disclosure: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` you loaded (e.g. `"3"`); a stale or foreign tag is a 412, `*` matches any version */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description Disclosure id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisclosurePatch"];
+            };
+        };
+        responses: {
+            /** @description The changed draft */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Disclosure"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a draft (`disclosure_not_draft`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Stale `If-Match`: someone changed the row since you loaded it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (64 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publish_disclosure: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` you loaded (e.g. `"3"`); a stale or foreign tag is a 412, `*` matches any version */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description Disclosure id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Published */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Disclosure"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not the village committee (`committee_only`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a draft (`illegal_transition`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    withdraw_disclosure: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` you loaded (e.g. `"3"`); a stale or foreign tag is a 412, `*` matches any version */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description Disclosure id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisclosureWithdrawal"];
+            };
+        };
+        responses: {
+            /** @description Withdrawn */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Disclosure"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not the village committee (`committee_only`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not published (`illegal_transition`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (64 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    public_village_disclosures: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–100 (default 20). */
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Village id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the board */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicBoard"];
+                };
+            };
+            /** @description Not modified since the `ETag` sent in `If-None-Match` */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    public_disclosure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Disclosure id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The disclosure with its village's names */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicDisclosureDetail"];
+                };
+            };
+            /** @description Not modified since the `ETag` sent in `If-None-Match` */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such published disclosure */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };

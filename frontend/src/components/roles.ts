@@ -1,13 +1,13 @@
 import type { Role } from "../auth/AuthContext";
 
-export type NavKey = "users" | "offices" | "cadres" | "villages" | "rounds" | "teams" | "audit" | "statistics" | "households" | "pairingCoverage" | "projects" | "ledger" | "ledgerPending" | "cooperatives" | "activities" | "needs" | "needsOverview";
+export type NavKey = "users" | "offices" | "cadres" | "villages" | "rounds" | "teams" | "audit" | "statistics" | "households" | "pairingCoverage" | "projects" | "ledger" | "ledgerPending" | "cooperatives" | "activities" | "needs" | "needsOverview" | "decisions" | "disclosures" | "disclosureCalendar";
 
 /** What each role finds in the menu; the server enforces the same rules on every request. */
 export const NAV_BY_ROLE: Record<Role, NavKey[]> = {
-  admin: ["users", "offices", "cadres", "villages", "households", "projects", "ledger", "cooperatives", "activities", "needsOverview", "pairingCoverage", "rounds", "teams", "audit"],
-  department: ["villages", "households", "projects", "ledger", "cooperatives", "activities", "needsOverview", "pairingCoverage", "rounds", "teams", "cadres"],
-  team: ["households", "projects", "ledger", "cooperatives", "activities", "needs"],
-  village_committee: ["ledgerPending", "households", "projects", "ledger", "cooperatives", "activities", "needs"],
+  admin: ["users", "offices", "cadres", "villages", "households", "projects", "ledger", "cooperatives", "activities", "needsOverview", "decisions", "disclosures", "disclosureCalendar", "pairingCoverage", "rounds", "teams", "audit"],
+  department: ["villages", "households", "projects", "ledger", "cooperatives", "activities", "needsOverview", "decisions", "disclosures", "disclosureCalendar", "pairingCoverage", "rounds", "teams", "cadres"],
+  team: ["households", "projects", "ledger", "cooperatives", "activities", "needs", "decisions", "disclosures", "disclosureCalendar"],
+  village_committee: ["ledgerPending", "households", "projects", "ledger", "cooperatives", "activities", "needs", "decisions", "disclosures", "disclosureCalendar"],
   regional: ["statistics"],
 };
 
@@ -29,6 +29,9 @@ export const NAV_PATH: Record<NavKey, string> = {
   activities: "/activities",
   needs: "/needs",
   needsOverview: "/needs/overview",
+  decisions: "/decisions",
+  disclosures: "/disclosures",
+  disclosureCalendar: "/disclosures/calendar",
 };
 
 export const ADMIN: Role[] = ["admin"];

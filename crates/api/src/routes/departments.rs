@@ -38,14 +38,45 @@ pub struct Settings {
     /// Smallest allowed work team.
     #[schema(example = 3)]
     pub min_team_size: i32,
+    /// 四议两公开 step 4: percent of those entitled who must attend the villagers'
+    /// (representatives') meeting, 1–100 (default 50). Omitted in a request: unchanged (new
+    /// department: 50).
+    #[serde(default)]
+    #[schema(example = 50, minimum = 1, maximum = 100)]
+    pub villagers_quorum_percent: Option<i32>,
+    /// Days within which a decision's resolution must be disclosed, 1–60 (default 7). Omitted
+    /// in a request: unchanged (new department: 7).
+    #[serde(default)]
+    #[schema(example = 7, minimum = 1, maximum = 60)]
+    pub major_disclosure_days: Option<i32>,
 }
 
-impl From<Settings> for DepartmentSettings {
-    fn from(s: Settings) -> Self {
+impl Settings {
+    /// The settings a request sent, the omitted ones taken from `current`.
+    fn over(self, current: DepartmentSettings) -> DepartmentSettings {
         DepartmentSettings {
-            min_days_in_village: s.min_days_in_village,
-            local_leave_max_days: s.local_leave_max_days,
-            min_team_size: s.min_team_size,
+            min_days_in_village: self.min_days_in_village,
+            local_leave_max_days: self.local_leave_max_days,
+            min_team_size: self.min_team_size,
+            villagers_quorum_percent: self
+                .villagers_quorum_percent
+                .unwrap_or(current.villagers_quorum_percent),
+            major_disclosure_days: self
+                .major_disclosure_days
+                .unwrap_or(current.major_disclosure_days),
+        }
+    }
+}
+
+/// The settings a department has now.
+fn settings_of(r: &DepartmentRow) -> DepartmentSettings {
+    {
+        DepartmentSettings {
+            min_days_in_village: r.min_days_in_village,
+            local_leave_max_days: r.local_leave_max_days,
+            min_team_size: r.min_team_size,
+            villagers_quorum_percent: r.villagers_quorum_percent,
+            major_disclosure_days: r.major_disclosure_days,
         }
     }
 }
@@ -76,6 +107,8 @@ impl From<DepartmentRow> for Department {
                 min_days_in_village: r.min_days_in_village,
                 local_leave_max_days: r.local_leave_max_days,
                 min_team_size: r.min_team_size,
+                villagers_quorum_percent: Some(r.villagers_quorum_percent),
+                major_disclosure_days: Some(r.major_disclosure_days),
             },
             active: r.deactivated_at.is_none(),
             version: r.version,
@@ -138,6 +171,8 @@ pub fn values(
         min_days_in_village: settings.min_days_in_village,
         local_leave_max_days: settings.local_leave_max_days,
         min_team_size: settings.min_team_size,
+        villagers_quorum_percent: settings.villagers_quorum_percent,
+        major_disclosure_days: settings.major_disclosure_days,
         deactivated_at,
     })
 }
@@ -192,7 +227,10 @@ pub async fn create(
         .read_as(check, move |_, auth| may_create(auth))
         .await?;
     let b = body.into_inner();
-    let settings: DepartmentSettings = b.settings.map(Into::into).unwrap_or_default();
+    let settings: DepartmentSettings = b
+        .settings
+        .map(|s| s.over(DepartmentSettings::default()))
+        .unwrap_or_default();
     let (vals, mut inv) = match values(&b.name, b.short_name.as_deref(), settings, None) {
         Ok(v) => (Some(v), Invalid::new()),
         Err(inv) => (None, inv),
@@ -328,8 +366,8 @@ pub async fn update(
                 "you cannot deactivate your own department",
             ));
         }
-        let current = Department::from(row.clone());
-        let settings: DepartmentSettings = p.settings.unwrap_or(current.settings).into();
+        let current = settings_of(row);
+        let settings = p.settings.map_or(current, |s| s.over(current));
         Ok(Planned {
             values: values(
                 p.name.as_deref().unwrap_or(&row.name),

@@ -9,7 +9,9 @@ pub mod audit;
 pub mod auth;
 pub mod cadres;
 pub mod cooperatives;
+pub mod decisions;
 pub mod departments;
+pub mod disclosures;
 pub mod divisions;
 pub mod donors;
 pub mod health;
@@ -59,6 +61,8 @@ where
             .configure(needs::configure)
             .configure(donors::configure)
             .configure(cooperatives::configure)
+            .configure(decisions::configure)
+            .configure(disclosures::configure)
             .configure(audit::configure),
     )
     .service(health::healthz)

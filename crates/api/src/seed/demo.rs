@@ -483,5 +483,7 @@ pub(super) fn load(
         return Err("four current villages expected".into());
     };
     super::demo_cooperatives::load(conn, fin, [magada, yakaya, qiongguo], jt, deji)?;
+    // 四议两公开 at every step and the villages' 村务公开 of 2019 (after the ledger they disclose).
+    super::demo_decisions::load(conn, fin, &current, jt, deji)?;
     Ok(())
 }

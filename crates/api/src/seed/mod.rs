@@ -6,6 +6,7 @@
 mod demo;
 mod demo_activities;
 mod demo_cooperatives;
+mod demo_decisions;
 mod demo_households;
 mod demo_ledger;
 mod demo_needs;

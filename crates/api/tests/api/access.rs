@@ -420,6 +420,41 @@ fn grids() -> Vec<Grid> {
             ],
         },
         Grid {
+            // 四议两公开: the village's committee AND team put matters on record and correct them
+            // (recording a step is the committee's: decisions.rs); the department and the admin
+            // read; `regional` gets nothing.
+            path: "/api/v1/decisions", key: "title", field: "title", members: false, village: Some("village_id"),
+            at: &["通村道路养护分工", "夏季牧场轮牧方案", "村口便桥维修"],
+            creates: |f, user| (0..3).map(|p| ("/api/v1/decisions".into(), json!({"village_id": f.village[p],
+                "title": format!("新事项{user}"), "description": "测试事项", "raised_on": "2020-05-01"}))).collect(),
+            rows: &[
+                ("admin",            &[200, 200, 404], &[403, 403, 404], &[403, 403, 403], L::Sees(&[Y, Y, N])),
+                ("office_staff",     &[200, 200, 404], &[403, 403, 404], &[403, 403, 403], L::Sees(&[Y, Y, N])),
+                ("team_magada",      &[200, 404, 404], &[200, 404, 404], &[201, 404, 400], L::Sees(&[Y, N, N])),
+                ("committee_magada", &[200, 404, 404], &[200, 404, 404], &[201, 404, 400], L::Sees(&[Y, N, N])),
+                ("regional",         &[404, 404, 404], &[404, 404, 404], &[403, 403, 403], L::No(403)),
+                ("jt_admin",         &[404, 404, 200], &[404, 404, 403], &[403, 403, 403], L::Sees(&[N, N, Y])),
+            ],
+        },
+        Grid {
+            // 村务公开: drafted by the village's committee or team (publishing and withdrawing are
+            // the committee's: disclosures.rs); the department and the admin read; `regional` gets
+            // nothing. The rows are the demo's drafts (only drafts are edited).
+            path: "/api/v1/disclosures", key: "title", field: "title", members: false, village: Some("village_id"),
+            at: &["马格达村村务公开草稿", "亚卡亚村村务公开草稿", "德吉村村务公开草稿"],
+            creates: |f, user| (0..3).map(|p| ("/api/v1/disclosures".into(), json!({"village_id": f.village[p],
+                "category": "general", "title": format!("新公开{user}"), "body": "测试公开内容",
+                "period_from": "2020-01-01", "period_to": "2020-03-31"}))).collect(),
+            rows: &[
+                ("admin",            &[200, 200, 404], &[403, 403, 404], &[403, 403, 403], L::Sees(&[Y, Y, N])),
+                ("office_staff",     &[200, 200, 404], &[403, 403, 404], &[403, 403, 403], L::Sees(&[Y, Y, N])),
+                ("team_magada",      &[200, 404, 404], &[200, 404, 404], &[201, 404, 400], L::Sees(&[Y, N, N])),
+                ("committee_magada", &[200, 404, 404], &[200, 404, 404], &[201, 404, 400], L::Sees(&[Y, N, N])),
+                ("regional",         &[404, 404, 404], &[404, 404, 404], &[403, 403, 403], L::No(403)),
+                ("jt_admin",         &[404, 404, 200], &[404, 404, 403], &[403, 403, 403], L::Sees(&[N, N, Y])),
+            ],
+        },
+        Grid {
             // Audit entries have no GET by id and no writes: the list only.
             path: "/api/v1/audit", key: "", field: "", members: false, village: None,
             at: &[],
@@ -447,6 +482,14 @@ fn survey_year(user: &str) -> i32 {
 /// Endpoints of one row that are not a resource's own `{id}` path, with the test that covers
 /// their access.
 const COVERED_ELSEWHERE: &[(&str, &str)] = &[
+    (
+        "/api/v1/public/villages/{id}/disclosures get",
+        "disclosures::the_public_board_shows_nothing_unpublished_or_personal",
+    ),
+    (
+        "/api/v1/public/disclosures/{id} get",
+        "disclosures::the_public_board_shows_nothing_unpublished_or_personal",
+    ),
     (
         "/api/v1/villages/{id}/surveys/compare get",
         "surveys::comparison_follows_access",

@@ -10,6 +10,8 @@ mod auth;
 mod common;
 mod conventions;
 mod cooperatives;
+mod decisions;
+mod disclosures;
 mod divisions;
 mod exports;
 mod fixtures;

@@ -297,7 +297,8 @@ both_backends!(users_offices_and_departments, |app: TestApp| async move {
     let dept = app.get("/api/v1/departments", &admin).await.json()["items"][0].clone();
     assert_eq!(
         dept["settings"],
-        json!({"min_days_in_village": 20, "local_leave_max_days": 3, "min_team_size": 3})
+        json!({"min_days_in_village": 20, "local_leave_max_days": 3, "min_team_size": 3,
+            "villagers_quorum_percent": 50, "major_disclosure_days": 7})
     );
     let id = dept["id"].as_i64().unwrap_or(0);
     let bad = app
