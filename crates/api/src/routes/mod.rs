@@ -12,6 +12,7 @@ pub mod cooperatives;
 pub mod departments;
 pub mod divisions;
 pub mod donors;
+pub mod handovers;
 pub mod health;
 pub mod households;
 pub mod ledger;
@@ -19,6 +20,7 @@ pub mod me;
 pub mod needs;
 pub mod offices;
 pub mod pairings;
+pub mod presence;
 pub mod projects;
 pub mod report_export;
 pub mod reports;
@@ -59,6 +61,8 @@ where
             .configure(needs::configure)
             .configure(donors::configure)
             .configure(cooperatives::configure)
+            .configure(presence::configure)
+            .configure(handovers::configure)
             .configure(audit::configure),
     )
     .service(health::healthz)
