@@ -110,6 +110,12 @@ fn field_zh(code: &str) -> Option<&'static str> {
         "household_other_village" => "农牧户须属于同一村庄",
         "household_or_raised_by" => "请选择提出诉求的农牧户，或填写提出人（二选一）",
         "no_accounts" => "该合作社还没有这一年的账目，请先录入",
+        "range_reversed" => "结束日期不能早于开始日期",
+        "range_too_long" => "一次最多 {max} 天",
+        "reason_only_away" => "只有离村的日子填写原因",
+        "month_format" => "月份须写作 YYYY-MM，例如 2019-06",
+        "outside_membership" => "须在该干部的驻村期间内",
+        "too_many" => "最多 {max} 项",
         _ => return None,
     })
 }
@@ -192,6 +198,16 @@ pub fn problem_zh(code: &str, params: &BTreeMap<String, String>) -> Option<Strin
         "distribution_below_sixty_percent" => "按交易量返还的盈余不得低于可分配盈余的 60%：至少应为 {required_fen} 分，方案为 {planned_fen} 分，还差 {short_fen} 分",
         "no_surplus" => "本年度可分配盈余为 {distributable_fen} 分，没有可分配的盈余",
         "no_basis" => "没有成员可作为这部分分配的依据（无交易量或无出资）",
+        "presence_own_or_leader" => "驻村干部只能登记自己的考勤和请假；工作队队长可以为本队队员登记",
+        "leave_overlaps" => "这段时间已有待审批或已批准的请假",
+        "leave_decided" => "这条请假申请已经审批过",
+        "leave_needs_department" => "请假天数超过本部门的本地审批上限，只能由厅机关审批",
+        "leave_not_team_leader" => "只有该干部所在工作队的队长可以审批",
+        "leave_own_request" => "队长本人的请假由厅机关审批",
+        "handover_exists" => "这个工作队的交接书已经起草，请修改已有的交接书",
+        "handover_no_incoming_team" => "该村还没有下一批次的工作队，无法交接",
+        "handover_signed" => "交接书已签收，不能再修改",
+        "handover_incoming_leader_only" => "只有接任工作队的队长可以签收交接书",
         _ => return None,
     };
     Some(fill(t, params))

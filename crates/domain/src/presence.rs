@@ -70,12 +70,16 @@ pub fn check_range(
     if let Some(today) = latest {
         if to > today {
             return Err(field_error("to", "days in the future cannot be recorded yet")
-                .coded("future_day", Vec::new()));
+                .coded("not_future", Vec::new()));
         }
     }
     if from < crate::organisation::programme_start() {
-        return Err(field_error("from", "before the programme started (2011-10-01)")
-            .coded("before_programme", Vec::new()));
+        return Err(
+            field_error("from", "before the programme started (2011-10-01)").coded(
+                "before_programme",
+                vec![("date", crate::organisation::programme_start().to_string())],
+            ),
+        );
     }
     Ok(())
 }
@@ -311,7 +315,7 @@ mod tests {
         );
         assert_eq!(
             code(check_range(d(2019, 6, 1), d(2019, 7, 1), Some(today))),
-            Some("future_day")
+            Some("not_future")
         );
         // Leave may be asked for ahead.
         assert!(check_range(d(2019, 7, 1), d(2019, 7, 3), None).is_ok());

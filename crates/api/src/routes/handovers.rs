@@ -175,7 +175,8 @@ pub fn draft_sections(
                             "收入 {} 分 · 支出 {} 分 · {} 笔",
                             sums.received_fen, sums.spent_fen, sums.entries
                         )),
-                        amount_fen: Some(sums.amount_fen),
+                        // The balance: what reached the village less what was spent.
+                        amount_fen: Some(sums.received_fen - sums.spent_fen),
                     }
                 })
                 .collect(),

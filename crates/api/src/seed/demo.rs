@@ -483,5 +483,8 @@ pub(super) fn load(
         return Err("four current villages expected".into());
     };
     super::demo_cooperatives::load(conn, fin, [magada, yakaya, qiongguo], jt, deji)?;
+    // 驻村考勤 and leave of the 2019 teams, and 马格达村's signed handover (after the ledger,
+    // projects and needs its snapshot reads).
+    super::demo_presence::load(conn, fin, &current)?;
     Ok(())
 }
