@@ -9,7 +9,7 @@
 //! the decisions module lands) is one more key in [`SectionKey`] and one more producer.
 
 use crate::household::coded_enum;
-use crate::validation::{field_error, FieldError};
+use crate::validation::{field_error, one_of, FieldError};
 
 coded_enum! {
     /// Where a handover stands.

@@ -9,7 +9,7 @@
 //! the team leader approves it; longer leave only the department (`department` role).
 
 use crate::household::coded_enum;
-use crate::validation::{field_error, FieldError};
+use crate::validation::{field_error, one_of, FieldError};
 use chrono::{Datelike, Days, NaiveDate};
 
 /// The most days one request may write or ask for (two months).

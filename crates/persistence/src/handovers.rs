@@ -87,6 +87,7 @@ pub fn next_team(
         .optional()
 }
 
+#[allow(clippy::too_many_arguments)]
 pub fn insert(
     conn: &mut DbConnection,
     department_id: i64,
