@@ -37,10 +37,8 @@ pub const MAX_DOCUMENT_CHARS: usize = 200;
 pub fn documents(field: &str, raw: &[String]) -> Result<Vec<String>, FieldError> {
     if raw.len() > MAX_DOCUMENTS {
         return Err(
-            field_error(field, format!("at most {MAX_DOCUMENTS} documents")).coded(
-                "too_many",
-                vec![("max", MAX_DOCUMENTS.to_string())],
-            ),
+            field_error(field, format!("at most {MAX_DOCUMENTS} documents"))
+                .coded("too_many", vec![("max", MAX_DOCUMENTS.to_string())]),
         );
     }
     raw.iter()
@@ -126,7 +124,12 @@ mod tests {
     fn sections_print_in_order() {
         assert_eq!(
             SectionKey::CODES,
-            &["open_projects", "unconfirmed_ledger", "open_needs", "ledger_balance"]
+            &[
+                "open_projects",
+                "unconfirmed_ledger",
+                "open_needs",
+                "ledger_balance"
+            ]
         );
     }
 }

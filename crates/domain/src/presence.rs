@@ -61,16 +61,16 @@ pub fn check_range(
     }
     if days_inclusive(from, to) > MAX_RANGE_DAYS {
         return Err(
-            field_error("to", format!("at most {MAX_RANGE_DAYS} days at once")).coded(
-                "range_too_long",
-                vec![("max", MAX_RANGE_DAYS.to_string())],
-            ),
+            field_error("to", format!("at most {MAX_RANGE_DAYS} days at once"))
+                .coded("range_too_long", vec![("max", MAX_RANGE_DAYS.to_string())]),
         );
     }
     if let Some(today) = latest {
         if to > today {
-            return Err(field_error("to", "days in the future cannot be recorded yet")
-                .coded("not_future", Vec::new()));
+            return Err(
+                field_error("to", "days in the future cannot be recorded yet")
+                    .coded("not_future", Vec::new()),
+            );
         }
     }
     if from < crate::organisation::programme_start() {
@@ -88,11 +88,8 @@ pub fn check_range(
 pub fn check_reason(status: Status, reason: Option<Reason>) -> Result<(), FieldError> {
     match (status, reason) {
         (Status::Away, None) => Err(crate::validation::required("reason")),
-        (Status::InVillage, Some(_)) => Err(field_error(
-            "reason",
-            "only a day away has a reason",
-        )
-        .coded("reason_only_away", Vec::new())),
+        (Status::InVillage, Some(_)) => Err(field_error("reason", "only a day away has a reason")
+            .coded("reason_only_away", Vec::new())),
         _ => Ok(()),
     }
 }
@@ -177,7 +174,10 @@ impl NotApprover {
 pub enum Decider {
     Department,
     /// A team user: whether they lead the request's team, and whether the request is their own.
-    Team { leads_team: bool, own: bool },
+    Team {
+        leads_team: bool,
+        own: bool,
+    },
 }
 
 /// May `who` approve or refuse a leave of `days` days (local limit `local_max`)?

@@ -188,15 +188,21 @@ pub fn sign(
 
 // ---- what the sections read ----
 
-/// (id, title, stage, year, budget) of the village's projects neither accepted nor cancelled.
-pub fn open_projects(
-    conn: &mut DbConnection,
-    village_id: i64,
-) -> QueryResult<Vec<(i64, String, String, i32, i64)>> {
+/// (id, title, stage, year, budget) of a project.
+pub type ProjectLine = (i64, String, String, i32, i64);
+/// (id, raised on, category, description, status) of a need.
+pub type NeedLine = (i64, NaiveDate, String, String, String);
+
+/// The village's projects neither accepted nor cancelled.
+pub fn open_projects(conn: &mut DbConnection, village_id: i64) -> QueryResult<Vec<ProjectLine>> {
     projects::table
         .filter(projects::village_id.eq(village_id))
         .filter(projects::stage.ne_all(["accepted", "cancelled"]))
-        .order_by((projects::year.asc(), projects::sort_key.asc(), projects::id.asc()))
+        .order_by((
+            projects::year.asc(),
+            projects::sort_key.asc(),
+            projects::id.asc(),
+        ))
         .select((
             projects::id,
             projects::title,
@@ -236,11 +242,8 @@ pub fn unconfirmed_entries(
         .load(conn)
 }
 
-/// (id, raised on, category, description, status) of the village's needs still open.
-pub fn open_needs(
-    conn: &mut DbConnection,
-    village_id: i64,
-) -> QueryResult<Vec<(i64, NaiveDate, String, String, String)>> {
+/// The village's needs still open.
+pub fn open_needs(conn: &mut DbConnection, village_id: i64) -> QueryResult<Vec<NeedLine>> {
     needs::table
         .filter(needs::village_id.eq(village_id))
         .filter(needs::status.eq_any(["open", "in_progress"]))

@@ -163,7 +163,11 @@ pub fn record_days(
         .filter(presence_days::cadre_id.eq(m.cadre_id))
         .filter(presence_days::day.ge(first))
         .filter(presence_days::day.le(last))
-        .select((presence_days::id, presence_days::day, presence_days::version))
+        .select((
+            presence_days::id,
+            presence_days::day,
+            presence_days::version,
+        ))
         .load(conn)?;
     let (mut new, mut replaced) = (0, 0);
     for &day in days {

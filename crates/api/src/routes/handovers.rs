@@ -150,18 +150,20 @@ pub fn draft_sections(
                 .collect(),
             SectionKey::OpenNeeds => q::open_needs(conn, village_id)?
                 .into_iter()
-                .map(|(id, raised_on, category, description, status)| SectionItem {
-                    ref_id: Some(id),
-                    label: description,
-                    detail: Some(format!(
-                        "{raised_on} · {} · {}",
-                        zhucun_domain::need::Category::from_code(&category)
-                            .map_or(category.as_str(), |c| c.label()),
-                        zhucun_domain::need::Status::from_code(&status)
-                            .map_or(status.as_str(), |s| s.label())
-                    )),
-                    amount_fen: None,
-                })
+                .map(
+                    |(id, raised_on, category, description, status)| SectionItem {
+                        ref_id: Some(id),
+                        label: description,
+                        detail: Some(format!(
+                            "{raised_on} · {} · {}",
+                            zhucun_domain::need::Category::from_code(&category)
+                                .map_or(category.as_str(), |c| c.label()),
+                            zhucun_domain::need::Status::from_code(&status)
+                                .map_or(status.as_str(), |s| s.label())
+                        )),
+                        amount_fen: None,
+                    },
+                )
                 .collect(),
             SectionKey::LedgerBalance => q::balance_by_source(conn, department_id, village_id)?
                 .into_iter()
@@ -216,7 +218,8 @@ fn load_team(
     action: Action,
     team_id: i64,
 ) -> Result<(i64, i64, chrono::NaiveDate), ApiError> {
-    let (department_id, village_id, starts) = q::team_place(conn, team_id)?.ok_or(ApiError::NotFound)?;
+    let (department_id, village_id, starts) =
+        q::team_place(conn, team_id)?.ok_or(ApiError::NotFound)?;
     auth.require(
         action,
         Resource::Handover,
@@ -337,7 +340,9 @@ pub async fn read(
 ) -> Result<HttpResponse, ApiError> {
     let team_id = id.into_inner();
     let row = state
-        .read_as(bearer, move |conn, auth| load(conn, auth, Action::Read, team_id))
+        .read_as(bearer, move |conn, auth| {
+            load(conn, auth, Action::Read, team_id)
+        })
         .await?;
     let (v, version) = view(row)?;
     json_with_etag(StatusCode::OK, &v, version)

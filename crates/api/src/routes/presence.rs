@@ -29,9 +29,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
-use zhucun_domain::presence::{
-    self as rules, DayRecord, Decider, LeaveStatus, Reason, Status,
-};
+use zhucun_domain::presence::{self as rules, DayRecord, Decider, LeaveStatus, Reason, Status};
 use zhucun_domain::validation::field_error;
 use zhucun_domain::{list_scope, text, Action, Invalid, Resource, Role, Target};
 use zhucun_persistence::presence::{
@@ -349,8 +347,10 @@ fn inside_membership(m: &Membership, from: NaiveDate, to: NaiveDate) -> Result<(
     let mut inv = Invalid::new();
     if from < m.from_date {
         inv.push(
-            field_error("from", "before the cadre joined the team")
-                .coded("outside_membership", vec![("from", m.from_date.to_string())]),
+            field_error("from", "before the cadre joined the team").coded(
+                "outside_membership",
+                vec![("from", m.from_date.to_string())],
+            ),
         );
     }
     if let Some(end) = m.to_date {
@@ -454,7 +454,13 @@ pub async fn record_days(
     let written = state
         .write_as(bearer, move |conn, auth| {
             auth.require_own(Action::Create, Resource::Presence, None)?;
-            let m = membership_for(conn, auth, Resource::Presence, Action::Create, b.team_member_id)?;
+            let m = membership_for(
+                conn,
+                auth,
+                Resource::Presence,
+                Action::Create,
+                b.team_member_id,
+            )?;
             inside_membership(&m, b.from, b.to)?;
             let days = rules::days(b.from, b.to);
             let (created, replaced) = q::record_days(
@@ -645,7 +651,13 @@ pub async fn request_leave(
         .write_as(bearer, move |conn, auth| {
             auth.require_own(Action::Create, Resource::Leave, None)?;
             create_once(conn, auth.user.id, &idem, &b, |conn| {
-                let m = membership_for(conn, auth, Resource::Leave, Action::Create, b.team_member_id)?;
+                let m = membership_for(
+                    conn,
+                    auth,
+                    Resource::Leave,
+                    Action::Create,
+                    b.team_member_id,
+                )?;
                 inside_membership(&m, b.from, b.to)?;
                 if q::leave_overlaps(conn, m.cadre_id, b.from, b.to)? {
                     return Err(ApiError::Refused {
@@ -655,7 +667,8 @@ pub async fn request_leave(
                             .to_owned(),
                     });
                 }
-                let row = q::insert_leave(conn, &m, &values, auth.user.id, zhucun_persistence::now())?;
+                let row =
+                    q::insert_leave(conn, &m, &values, auth.user.id, zhucun_persistence::now())?;
                 let (_, local_max) = q::department_rules(conn, m.department_id)?;
                 let version = row.leave.version;
                 let view = Leave::from(LeaveWithLimit(row, local_max));
@@ -705,10 +718,16 @@ pub async fn read_leave(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let (v, local_max) = state
-        .read_as(bearer, move |conn, auth| load_leave(conn, auth, Action::Read, id))
+        .read_as(bearer, move |conn, auth| {
+            load_leave(conn, auth, Action::Read, id)
+        })
         .await?;
     let version = v.leave.version;
-    json_with_etag(StatusCode::OK, &Leave::from(LeaveWithLimit(v, local_max)), version)
+    json_with_etag(
+        StatusCode::OK,
+        &Leave::from(LeaveWithLimit(v, local_max)),
+        version,
+    )
 }
 
 async fn decide(
@@ -783,7 +802,11 @@ async fn decide(
         })
         .await?;
     let version = after.leave.version;
-    json_with_etag(StatusCode::OK, &Leave::from(LeaveWithLimit(after, local_max)), version)
+    json_with_etag(
+        StatusCode::OK,
+        &Leave::from(LeaveWithLimit(after, local_max)),
+        version,
+    )
 }
 
 /// Approve a pending leave request (who and when are recorded). Up to the department's local
@@ -809,7 +832,15 @@ pub async fn approve_leave(
     body: web::Json<LeaveDecisionBody>,
 ) -> Result<HttpResponse, ApiError> {
     let note = body.into_inner().note;
-    decide(&state, bearer, id.into_inner(), if_match, note, LeaveStatus::Approved).await
+    decide(
+        &state,
+        bearer,
+        id.into_inner(),
+        if_match,
+        note,
+        LeaveStatus::Approved,
+    )
+    .await
 }
 
 /// Refuse a pending leave request (same rules as approving).
@@ -829,5 +860,13 @@ pub async fn refuse_leave(
     body: web::Json<LeaveDecisionBody>,
 ) -> Result<HttpResponse, ApiError> {
     let note = body.into_inner().note;
-    decide(&state, bearer, id.into_inner(), if_match, note, LeaveStatus::Refused).await
+    decide(
+        &state,
+        bearer,
+        id.into_inner(),
+        if_match,
+        note,
+        LeaveStatus::Refused,
+    )
+    .await
 }

@@ -105,7 +105,14 @@ fn leave(
             status,
             by,
             by_name: name.to_owned(),
-            note: Some(if status == "approved" { "同意" } else { "不同意" }.to_owned()),
+            note: Some(
+                if status == "approved" {
+                    "同意"
+                } else {
+                    "不同意"
+                }
+                .to_owned(),
+            ),
         };
         q::decide_leave(conn, row.leave.id, row.leave.version, &d, at(from))?
             .ok_or("leave not pending")?;
@@ -149,7 +156,14 @@ pub(super) fn load(
                     // The last three days of May were not recorded.
                     end = day(2019, 5, 28)?;
                 }
-                record(conn, &m, day(2019, month, 12)?, end, &in_village(None), admin)?;
+                record(
+                    conn,
+                    &m,
+                    day(2019, month, 12)?,
+                    end,
+                    &in_village(None),
+                    admin,
+                )?;
             }
             // June: a few long leaves (department), one short one (local).
             if n % 5 == 2 {
@@ -162,14 +176,7 @@ pub(super) fn load(
                     admin,
                     Some((office, &office_name, "approved")),
                 )?;
-                record(
-                    conn,
-                    &m,
-                    from,
-                    to,
-                    &away(rules::Reason::Leave, None),
-                    admin,
-                )?;
+                record(conn, &m, from, to, &away(rules::Reason::Leave, None), admin)?;
             } else if n % 5 == 4 {
                 let (from, to) = (day(2019, 6, 24)?, day(2019, 6, 25)?);
                 leave(
@@ -180,14 +187,7 @@ pub(super) fn load(
                     admin,
                     Some((office, &office_name, "approved")),
                 )?;
-                record(
-                    conn,
-                    &m,
-                    from,
-                    to,
-                    &away(rules::Reason::Leave, None),
-                    admin,
-                )?;
+                record(conn, &m, from, to, &away(rules::Reason::Leave, None), admin)?;
             }
             n += 1;
         }

@@ -40,11 +40,19 @@ both_backends!(draft_sign_and_immutability, |app: TestApp| async move {
     let new = team(&app, &admin, "驻亚卡亚村工作队").await;
     // Bad input: nothing written.
     let r = app
-        .post(&format!("/api/v1/teams/{old}/handover"), &dept, &json!({"documents": ["  "]}))
+        .post(
+            &format!("/api/v1/teams/{old}/handover"),
+            &dept,
+            &json!({"documents": ["  "]}),
+        )
         .await;
     r.assert_problem(400, "validation");
     let r = app
-        .post(&format!("/api/v1/teams/{old}/handover"), &dept, &json!({"documents": ["x".repeat(201)]}))
+        .post(
+            &format!("/api/v1/teams/{old}/handover"),
+            &dept,
+            &json!({"documents": ["x".repeat(201)]}),
+        )
         .await;
     r.assert_problem(400, "validation");
     app.get(&format!("/api/v1/teams/{old}/handover"), &dept)
@@ -66,12 +74,20 @@ both_backends!(draft_sign_and_immutability, |app: TestApp| async move {
     assert_eq!(h["documents"], json!(["驻村工作日志 3 册"]));
     assert_eq!(
         keys(&h),
-        ["open_projects", "unconfirmed_ledger", "open_needs", "ledger_balance"]
+        [
+            "open_projects",
+            "unconfirmed_ledger",
+            "open_needs",
+            "ledger_balance"
+        ]
     );
     // The ledger balance by source agrees with the ledger's own totals for the village.
     let village = h["village_id"].as_i64().unwrap();
     let totals = app
-        .get(&format!("/api/v1/ledger/totals?village_id={village}&group_by=source"), &dept)
+        .get(
+            &format!("/api/v1/ledger/totals?village_id={village}&group_by=source"),
+            &dept,
+        )
         .await;
     assert_eq!(totals.status, 200, "{}", totals.text());
     let t = totals.json();
@@ -90,11 +106,17 @@ both_backends!(draft_sign_and_immutability, |app: TestApp| async move {
         t["groups"].as_array().map(Vec::len)
     );
     // A second draft for the same team: 409.
-    let r = app.post(&format!("/api/v1/teams/{old}/handover"), &dept, &json!({})).await;
+    let r = app
+        .post(&format!("/api/v1/teams/{old}/handover"), &dept, &json!({}))
+        .await;
     assert_eq!(r.assert_problem(409, "conflict")["code"], "handover_exists");
     // Visible from both teams; the same document.
-    let a = app.get(&format!("/api/v1/teams/{old}/handover"), &yakaya).await;
-    let b = app.get(&format!("/api/v1/teams/{new}/handover"), &yakaya).await;
+    let a = app
+        .get(&format!("/api/v1/teams/{old}/handover"), &yakaya)
+        .await;
+    let b = app
+        .get(&format!("/api/v1/teams/{new}/handover"), &yakaya)
+        .await;
     assert_eq!(a.status, 200, "{}", a.text());
     assert_eq!(a.json(), b.json());
     // Corrected while a draft (If-Match), a stale tag is a 412.
@@ -109,14 +131,25 @@ both_backends!(draft_sign_and_immutability, |app: TestApp| async move {
         .await;
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(r.json()["documents"].as_array().map(Vec::len), Some(2));
-    app.patch(&format!("/api/v1/teams/{new}/handover"), &yakaya, Some(&tag), &json!({"documents": []}))
-        .await
-        .assert_problem(412, "precondition-failed");
+    app.patch(
+        &format!("/api/v1/teams/{new}/handover"),
+        &yakaya,
+        Some(&tag),
+        &json!({"documents": []}),
+    )
+    .await
+    .assert_problem(412, "precondition-failed");
     // Who signs: not the department, not another village's team (404), only the incoming leader.
-    let p = sign(&app, &dept, old, None).await.assert_problem(403, "forbidden");
+    let p = sign(&app, &dept, old, None)
+        .await
+        .assert_problem(403, "forbidden");
     assert_eq!(p["code"], "handover_incoming_leader_only");
-    sign(&app, &magada, old, None).await.assert_problem(404, "not-found");
-    sign(&app, &admin, old, None).await.assert_problem(403, "forbidden");
+    sign(&app, &magada, old, None)
+        .await
+        .assert_problem(404, "not-found");
+    sign(&app, &admin, old, None)
+        .await
+        .assert_problem(403, "forbidden");
     let r = sign(&app, &yakaya, old, None).await;
     assert_eq!(r.status, 200, "{}", r.text());
     let signed = r.json();
@@ -125,25 +158,44 @@ both_backends!(draft_sign_and_immutability, |app: TestApp| async move {
     assert!(signed["signed_by_name"].is_string());
     // Immutable: no change, no second signature, no redraft.
     let p = app
-        .patch(&format!("/api/v1/teams/{old}/handover"), &dept, None, &json!({"documents": ["改动"]}))
+        .patch(
+            &format!("/api/v1/teams/{old}/handover"),
+            &dept,
+            None,
+            &json!({"documents": ["改动"]}),
+        )
         .await
         .assert_problem(409, "conflict");
     assert_eq!(p["code"], "handover_signed");
-    app.patch(&format!("/api/v1/teams/{old}/handover"), &yakaya, None, &json!({"redraft": true}))
-        .await
-        .assert_problem(409, "conflict");
+    app.patch(
+        &format!("/api/v1/teams/{old}/handover"),
+        &yakaya,
+        None,
+        &json!({"redraft": true}),
+    )
+    .await
+    .assert_problem(409, "conflict");
     assert_eq!(
-        sign(&app, &yakaya, old, None).await.assert_problem(409, "conflict")["code"],
+        sign(&app, &yakaya, old, None)
+            .await
+            .assert_problem(409, "conflict")["code"],
         "handover_signed"
     );
-    let after = app.get(&format!("/api/v1/teams/{old}/handover"), &dept).await.json();
+    let after = app
+        .get(&format!("/api/v1/teams/{old}/handover"), &dept)
+        .await
+        .json();
     assert_eq!(after, signed);
     // The database refuses a change or removal of a signed handover.
     let id = signed["id"].as_i64().unwrap();
     assert!(app
-        .sql(&format!("UPDATE handovers SET documents = '[]' WHERE id = {id}"))
+        .sql(&format!(
+            "UPDATE handovers SET documents = '[]' WHERE id = {id}"
+        ))
         .is_err());
-    assert!(app.sql(&format!("DELETE FROM handovers WHERE id = {id}")).is_err());
+    assert!(app
+        .sql(&format!("DELETE FROM handovers WHERE id = {id}"))
+        .is_err());
     // A draft may still be changed directly (the trigger guards signed rows only).
     assert!(app
         .sql("UPDATE handovers SET updated_at = updated_at WHERE status = 'draft'")
@@ -161,7 +213,9 @@ both_backends!(the_demo_handover_and_access, |app: TestApp| async move {
     let old = team(&app, &admin, "驻马格达村工作队（2019）").await;
     let new = team(&app, &admin, "驻马格达村工作队").await;
     // The demo's signed handover between the last two rounds of 马格达村.
-    let h = app.get(&format!("/api/v1/teams/{new}/handover"), &magada).await;
+    let h = app
+        .get(&format!("/api/v1/teams/{new}/handover"), &magada)
+        .await;
     assert_eq!(h.status, 200, "{}", h.text());
     let h = h.json();
     assert_eq!(h["status"], "signed");
@@ -179,7 +233,9 @@ both_backends!(the_demo_handover_and_access, |app: TestApp| async move {
         (&regional, 404, 404),
         (&jt, 404, 404),
     ] {
-        let r = app.get(&format!("/api/v1/teams/{old}/handover"), token).await;
+        let r = app
+            .get(&format!("/api/v1/teams/{old}/handover"), token)
+            .await;
         assert_eq!(r.status, get, "GET {}", r.text());
         let r = app
             .patch(&format!("/api/v1/teams/{old}/handover"), token, None, &body)
@@ -197,7 +253,11 @@ both_backends!(the_demo_handover_and_access, |app: TestApp| async move {
         (&jt, 404),
     ] {
         let r = app
-            .post(&format!("/api/v1/teams/{other}/handover"), token, &json!({}))
+            .post(
+                &format!("/api/v1/teams/{other}/handover"),
+                token,
+                &json!({}),
+            )
             .await;
         assert_eq!(r.status, status, "POST {}", r.text());
     }
