@@ -13,7 +13,7 @@ import { Route, Routes } from "react-router-dom";
 import { AuthProvider } from "./auth/AuthContext";
 import { session } from "./api/client";
 import { RequireAuth, RequireRole } from "./components/guards";
-import { ADMIN, COMMITTEE, STAFF, VILLAGE_USERS, WRITERS, type Role } from "./components/roles";
+import { ADMIN, COMMITTEE, PRESENCE_READERS, STAFF, VILLAGE_USERS, WRITERS, type Role } from "./components/roles";
 import { lazyRetry } from "./lib/lazyRetry";
 import { cacheRestored, clearQueryCache, queryClient } from "./queryClient";
 
@@ -45,6 +45,8 @@ const YearFormPage = lazyRetry(() => import("./features/cooperatives/YearFormPag
 const DistributionPlannerPage = lazyRetry(() => import("./features/cooperatives/DistributionPlannerPage"));
 const ActivityListPage = lazyRetry(() => import("./features/activities/ActivityListPage"));
 const ActivityFormPage = lazyRetry(() => import("./features/activities/ActivityFormPage"));
+const PresencePage = lazyRetry(() => import("./features/presence/PresencePage"));
+const HandoverPage = lazyRetry(() => import("./features/handover/HandoverPage"));
 const RoundListPage = lazyRetry(() => import("./features/rounds/RoundListPage"));
 const RoundFormPage = lazyRetry(() => import("./features/rounds/RoundFormPage"));
 const TeamListPage = lazyRetry(() => import("./features/teams/TeamListPage"));
@@ -165,6 +167,8 @@ export default function App() {
               <Route path="activities" element={only(VILLAGE_USERS, <ActivityListPage />)} />
               <Route path="activities/new" element={only(WRITERS.activities, <ActivityFormPage />)} />
               <Route path="activities/:id/edit" element={only(WRITERS.activities, <ActivityFormPage />)} />
+              <Route path="presence" element={only(PRESENCE_READERS, <PresencePage />)} />
+              <Route path="teams/:id/handover" element={only(PRESENCE_READERS, <HandoverPage />)} />
               <Route path="pairings/coverage" element={only(STAFF, <PairingCoveragePage />)} />
               <Route path="rounds" element={only(STAFF, <RoundListPage />)} />
               <Route path="rounds/new" element={only(WRITERS.rounds, <RoundFormPage />)} />
