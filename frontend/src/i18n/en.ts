@@ -919,6 +919,8 @@ const en: Messages = {
     note: "Note",
     askLeave: "Ask for leave",
     leaveSaved: "Leave requested",
+    meets: "meets the minimum",
+    below: "below {{min}} days",
   },
   handover: {
     title: "Handover",

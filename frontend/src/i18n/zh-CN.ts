@@ -918,6 +918,8 @@ const zhCN = {
     note: "说明",
     askLeave: "提交请假",
     leaveSaved: "请假申请已提交",
+    meets: "达到最低天数",
+    below: "低于 {{min}} 天",
   },
   handover: {
     title: "交接书",

@@ -155,14 +155,15 @@ export default function PresencePage() {
                         type="button"
                         className={`presence-day ${rec?.status ?? "none"}${selected(day) ? " selected" : ""}`}
                         aria-pressed={selected(day)}
-                        aria-label={`${day} ${rec ? t(`presence.status.${rec.status}`) : t("presence.unrecorded")}`}
                         disabled={future || !canRecord}
                         onClick={() => setRange(tapRange(range, day))}
                         data-testid={`day-${day}`}
                         data-status={rec?.status ?? ""}
                       >
+                        <span className="sr-only">{day.slice(0, 8)}</span>
                         <span>{Number(day.slice(8))}</span>
                         <span className="presence-mark">{label}</span>
+                        {!rec && <span className="sr-only">{t("presence.unrecorded")}</span>}
                       </button>
                     </div>
                   );
@@ -222,9 +223,8 @@ export default function PresencePage() {
             {(summary.data?.items ?? []).map((r) => (
               <li key={r.team_member_id} data-testid="summary-row">
                 <strong>{r.cadre_name}</strong>{" "}
-                <Tag color={r.meets_minimum ? "green" : "orange"}>
-                  {t("presence.inVillageDays", { n: r.days_in_village })}
-                </Tag>
+                <Tag>{t("presence.inVillageDays", { n: r.days_in_village })}</Tag>
+                <span>{r.meets_minimum ? t("presence.meets") : t("presence.below", { min: summary.data?.min_days_in_village ?? 20 })}</span>{" "}
                 <span>
                   {t("presence.awayDays", { n: r.days_away })} · {t("presence.leaveDays", { n: r.approved_leave_days })} ·{" "}
                   {t("presence.unaccounted", { n: r.days_unaccounted })}
