@@ -1,7 +1,8 @@
 // 驻村考勤 in the browser, at 360 px: team_magada opens the month calendar of the running team on a
 // phone, taps the first and the last day of a range, chooses 离村 with the reason 参加会议 and
 // saves through the outbox; the days show as away, the API holds one record per day, and the
-// month's summary counts them. The calendar fits 360 px; axe on the page.
+// month's summary counts them. The calendar fits 360 px; axe on the page. The demo's signed
+// handover reads from the running team's page, printable, without a sign button.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { apiLogin, checkA11y, login, startBrowser, startServer, withPage } from "./harness.mjs";
@@ -89,5 +90,23 @@ test("presence", async (t) => {
     const summary = await (await call(`/presence/summary?month=${month}&team_id=${team.id}`)).json();
     const row = summary.items.find((r) => r.team_member_id === member.id);
     assert.equal(row.days_away, expected);
+  });
+
+  await t.test("the signed handover of 马格达村 at 360 px", async (t) => {
+    await withPage(t, browser, PHONE, async (page) => {
+      await login(page, server.baseUrl, "team_magada", server.demoPassword, { path: "/presence" });
+      await page.getByTestId("presence-handover-link").click();
+      const doc = page.getByTestId("handover-document");
+      await doc.waitFor();
+      await doc.getByTestId("handover-status").getByText("已签收").waitFor();
+      for (const key of ["open_projects", "unconfirmed_ledger", "open_needs", "ledger_balance", "documents"]) {
+        await page.getByTestId(`section-${key}`).waitFor();
+      }
+      await page.getByTestId("section-documents").getByText("建档立卡户花名册及帮扶手册").waitFor();
+      assert.equal(await page.getByTestId("handover-sign").count(), 0, "a signed handover has no sign button");
+      await page.getByTestId("handover-print").waitFor();
+      assert.ok((await overflow(page)) <= 1, "the handover fits 360 px");
+      await checkA11y(page, "handover at 360 px");
+    });
   });
 });
