@@ -30,6 +30,8 @@ async function pages(server) {
     "/cooperatives",
     `/cooperatives/${coop.id}`,
     "/activities",
+    "/presence",
+    `/teams/${team.id}/handover`,
     "/rounds",
     "/rounds/new",
     `/rounds/${round.id}/edit`,
