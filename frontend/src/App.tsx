@@ -13,7 +13,7 @@ import { Route, Routes } from "react-router-dom";
 import { AuthProvider } from "./auth/AuthContext";
 import { session } from "./api/client";
 import { RequireAuth, RequireRole } from "./components/guards";
-import { ADMIN, COMMITTEE, STAFF, VILLAGE_USERS, WRITERS, type Role } from "./components/roles";
+import { ADMIN, COMMITTEE, PRESENCE_READERS, STAFF, VILLAGE_USERS, WRITERS, type Role } from "./components/roles";
 import { lazyRetry } from "./lib/lazyRetry";
 import { cacheRestored, clearQueryCache, queryClient } from "./queryClient";
 
@@ -50,6 +50,8 @@ const ActivitySummaryPage = lazyRetry(() => import("./features/activities/Activi
 const NeedQueuePage = lazyRetry(() => import("./features/needs/NeedQueuePage"));
 const NeedOverviewPage = lazyRetry(() => import("./features/needs/NeedOverviewPage"));
 const NeedFormPage = lazyRetry(() => import("./features/needs/NeedFormPage"));
+const PresencePage = lazyRetry(() => import("./features/presence/PresencePage"));
+const HandoverPage = lazyRetry(() => import("./features/handover/HandoverPage"));
 const RoundListPage = lazyRetry(() => import("./features/rounds/RoundListPage"));
 const RoundFormPage = lazyRetry(() => import("./features/rounds/RoundFormPage"));
 const TeamListPage = lazyRetry(() => import("./features/teams/TeamListPage"));
@@ -189,6 +191,8 @@ export default function App() {
               <Route path="needs/overview" element={only(VILLAGE_USERS, <NeedOverviewPage />)} />
               <Route path="needs/new" element={only(WRITERS.needs, <NeedFormPage />)} />
               <Route path="needs/:id/edit" element={only(WRITERS.needs, <NeedFormPage />)} />
+              <Route path="presence" element={only(PRESENCE_READERS, <PresencePage />)} />
+              <Route path="teams/:id/handover" element={only(PRESENCE_READERS, <HandoverPage />)} />
               <Route path="pairings/coverage" element={only(STAFF, <PairingCoveragePage />)} />
               <Route path="rounds" element={only(STAFF, <RoundListPage />)} />
               <Route path="rounds/new" element={only(WRITERS.rounds, <RoundFormPage />)} />

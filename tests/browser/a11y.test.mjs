@@ -35,6 +35,8 @@ async function pages(server) {
     `/needs?village=${need.village_id}`,
     "/needs/overview",
     "/needs/overview?status=resolved",
+    "/presence",
+    `/teams/${team.id}/handover`,
     "/rounds",
     "/rounds/new",
     `/rounds/${round.id}/edit`,

@@ -112,6 +112,12 @@ fn field_zh(code: &str) -> Option<&'static str> {
         "no_accounts" => "该合作社还没有这一年的账目，请先录入",
         "not_more_than" => "不能多于 {other}",
         "period_too_long" => "公开期间最长一年",
+        "range_reversed" => "结束日期不能早于开始日期",
+        "range_too_long" => "一次最多 {max} 天",
+        "reason_only_away" => "只有离村的日子填写原因",
+        "month_format" => "月份须写作 YYYY-MM，例如 2019-06",
+        "outside_membership" => "须在该干部的驻村期间内",
+        "too_many" => "最多 {max} 项",
         _ => return None,
     })
 }
@@ -207,6 +213,16 @@ pub fn problem_zh(code: &str, params: &BTreeMap<String, String>) -> Option<Strin
         "decision_stopped" => "该事项已结束（{status}），不能再记录步骤或修改",
         "committee_only" => "只有本村村委会可以记录四议两公开的步骤、公开或撤回公开内容",
         "disclosure_not_draft" => "已公开或已撤回的公开内容不能修改，只能撤回",
+        "presence_own_or_leader" => "驻村干部只能登记自己的考勤和请假；工作队队长可以为本队队员登记",
+        "leave_overlaps" => "这段时间已有待审批或已批准的请假",
+        "leave_decided" => "这条请假申请已经审批过",
+        "leave_needs_department" => "请假天数超过本部门的本地审批上限，只能由厅机关审批",
+        "leave_not_team_leader" => "只有该干部所在工作队的队长可以审批",
+        "leave_own_request" => "队长本人的请假由厅机关审批",
+        "handover_exists" => "这个工作队的交接书已经起草，请修改已有的交接书",
+        "handover_no_incoming_team" => "该村还没有下一批次的工作队，无法交接",
+        "handover_signed" => "交接书已签收，不能再修改",
+        "handover_incoming_leader_only" => "只有接任工作队的队长可以签收交接书",
         _ => return None,
     };
     Some(fill(t, params))

@@ -45,10 +45,16 @@ pub enum Resource {
     Decision,
     /// 村务公开: a village's disclosure (draft, published, withdrawn).
     Disclosure,
+    /// 驻村考勤: a cadre's day in the village or away (one per cadre per day).
+    Presence,
+    /// 请假: a cadre's leave request and its approval.
+    Leave,
+    /// 交接: an outgoing team's handover document, signed by the incoming team's leader.
+    Handover,
 }
 
 impl Resource {
-    pub const ALL: [Resource; 21] = [
+    pub const ALL: [Resource; 24] = [
         Resource::Department,
         Resource::Office,
         Resource::User,
@@ -70,6 +76,9 @@ impl Resource {
         Resource::Cooperative,
         Resource::Decision,
         Resource::Disclosure,
+        Resource::Presence,
+        Resource::Leave,
+        Resource::Handover,
     ];
 
     /// Rows of these belong to one village; village-bound roles see only their villages' rows.
@@ -90,6 +99,9 @@ impl Resource {
                 | Resource::Cooperative
                 | Resource::Decision
                 | Resource::Disclosure
+                | Resource::Presence
+                | Resource::Leave
+                | Resource::Handover
         )
     }
 }
@@ -191,6 +203,35 @@ fn role_allows(role: Role, action: Action, resource: Resource) -> bool {
             Role::VillageCommittee | Role::Team => true,
             Role::Department | Role::Admin => action == Read,
             Role::Regional => false,
+        };
+    }
+    // Days in the village and leave are the team's own record of itself: the team records them
+    // (which cadre may record or decide what is a finer rule of the handlers: a cadre their own
+    // days, a leader their team's; a leader approves short leave), the department reads them and
+    // decides leave (longer leave only it), the administrator reads. The village committee does
+    // not see them: they are the department's affair with its cadres, not the village's.
+    if resource == Presence {
+        return match role {
+            Role::Team => true,
+            Role::Department | Role::Admin => action == Read,
+            Role::VillageCommittee | Role::Regional => false,
+        };
+    }
+    if resource == Leave {
+        return match role {
+            Role::Team => true,
+            Role::Department => action != Create,
+            Role::Admin => action == Read,
+            Role::VillageCommittee | Role::Regional => false,
+        };
+    }
+    // The handover is the teams' and the department's document (the department may draft it
+    // for a team); only the incoming team's leader signs it (a rule of the handler).
+    if resource == Handover {
+        return match role {
+            Role::Team | Role::Department => true,
+            Role::Admin => action == Read,
+            Role::VillageCommittee | Role::Regional => false,
         };
     }
     if is_village_work(resource) {
@@ -427,6 +468,15 @@ mod tests {
         (ADMIN, Disclosure, Read,   [A, A, N]),
         (ADMIN, Disclosure, Create, [F, F, N]),
         (ADMIN, Disclosure, Update, [F, F, N]),
+        (ADMIN, Presence,   Read,   [A, A, N]),
+        (ADMIN, Presence,   Create, [F, F, N]),
+        (ADMIN, Presence,   Update, [F, F, N]),
+        (ADMIN, Leave,      Read,   [A, A, N]),
+        (ADMIN, Leave,      Create, [F, F, N]),
+        (ADMIN, Leave,      Update, [F, F, N]),
+        (ADMIN, Handover,   Read,   [A, A, N]),
+        (ADMIN, Handover,   Create, [F, F, N]),
+        (ADMIN, Handover,   Update, [F, F, N]),
 
         (DEPT,  Department, Read,   [A, A, N]),
         (DEPT,  Department, Create, [F, F, F]),
@@ -491,6 +541,15 @@ mod tests {
         (DEPT,  Disclosure, Read,   [A, A, N]),
         (DEPT,  Disclosure, Create, [F, F, N]),
         (DEPT,  Disclosure, Update, [F, F, N]),
+        (DEPT,  Presence,   Read,   [A, A, N]),
+        (DEPT,  Presence,   Create, [F, F, N]),
+        (DEPT,  Presence,   Update, [F, F, N]),
+        (DEPT,  Leave,      Read,   [A, A, N]),
+        (DEPT,  Leave,      Create, [F, F, N]),
+        (DEPT,  Leave,      Update, [A, A, N]),
+        (DEPT,  Handover,   Read,   [A, A, N]),
+        (DEPT,  Handover,   Create, [A, A, N]),
+        (DEPT,  Handover,   Update, [A, A, N]),
 
         (TEAM,  Department, Read,   [A, A, N]),
         (TEAM,  Department, Create, [F, F, F]),
@@ -555,6 +614,15 @@ mod tests {
         (TEAM,  Disclosure, Read,   [A, N, N]),
         (TEAM,  Disclosure, Create, [A, N, N]),
         (TEAM,  Disclosure, Update, [A, N, N]),
+        (TEAM,  Presence,   Read,   [A, N, N]),
+        (TEAM,  Presence,   Create, [A, N, N]),
+        (TEAM,  Presence,   Update, [A, N, N]),
+        (TEAM,  Leave,      Read,   [A, N, N]),
+        (TEAM,  Leave,      Create, [A, N, N]),
+        (TEAM,  Leave,      Update, [A, N, N]),
+        (TEAM,  Handover,   Read,   [A, N, N]),
+        (TEAM,  Handover,   Create, [A, N, N]),
+        (TEAM,  Handover,   Update, [A, N, N]),
 
         (CMTE,  Department, Read,   [A, A, N]),
         (CMTE,  Department, Create, [F, F, F]),
@@ -619,6 +687,15 @@ mod tests {
         (CMTE,  Disclosure, Read,   [A, N, N]),
         (CMTE,  Disclosure, Create, [A, N, N]),
         (CMTE,  Disclosure, Update, [A, N, N]),
+        (CMTE,  Presence,   Read,   [N, N, N]),
+        (CMTE,  Presence,   Create, [F, N, N]),
+        (CMTE,  Presence,   Update, [F, N, N]),
+        (CMTE,  Leave,      Read,   [N, N, N]),
+        (CMTE,  Leave,      Create, [F, N, N]),
+        (CMTE,  Leave,      Update, [F, N, N]),
+        (CMTE,  Handover,   Read,   [N, N, N]),
+        (CMTE,  Handover,   Create, [F, N, N]),
+        (CMTE,  Handover,   Update, [F, N, N]),
 
         (REGL,  Department, Read,   [A, A, N]),
         (REGL,  Department, Create, [F, F, F]),
@@ -683,6 +760,15 @@ mod tests {
         (REGL,  Disclosure, Read,   [N, N, N]),
         (REGL,  Disclosure, Create, [N, N, N]),
         (REGL,  Disclosure, Update, [N, N, N]),
+        (REGL,  Presence,   Read,   [N, N, N]),
+        (REGL,  Presence,   Create, [N, N, N]),
+        (REGL,  Presence,   Update, [N, N, N]),
+        (REGL,  Leave,      Read,   [N, N, N]),
+        (REGL,  Leave,      Create, [N, N, N]),
+        (REGL,  Leave,      Update, [N, N, N]),
+        (REGL,  Handover,   Read,   [N, N, N]),
+        (REGL,  Handover,   Create, [N, N, N]),
+        (REGL,  Handover,   Update, [N, N, N]),
     ];
 
     const ACTIONS: [Action; 3] = [Read, Create, Update];
@@ -779,6 +865,9 @@ mod tests {
             | Cooperative
             | Resource::Decision
             | Disclosure => r,
+            Department | Office | User | Cadre | Village | Round | Team | TeamMember | Audit
+            | Survey | Household | Pairing | Assistance | Project | LedgerEntry | Donor
+            | Activity | Need | Cooperative | Presence | Leave | Handover => r,
         });
         let roles = Role::ALL.map(|r| match r {
             Role::Admin

@@ -118,6 +118,20 @@ pub const UNIQUE: &[UniqueRule] = &[
         field: "cadre_id",
         message: "this cadre is already paired with this household for this year",
     },
+    UniqueRule {
+        constraint: "presence_days_cadre_id_day_key",
+        table: "presence_days",
+        columns: &["cadre_id", "day"],
+        field: "from",
+        message: "this cadre already has a record for this day",
+    },
+    UniqueRule {
+        constraint: "handovers_outgoing_team_id_key",
+        table: "handovers",
+        columns: &["outgoing_team_id"],
+        field: "team_id",
+        message: "this team already has a handover",
+    },
 ];
 
 /// The rule a unique violation broke, if it is one a request can run into.

@@ -688,3 +688,87 @@ diesel::allow_tables_to_appear_in_same_query!(
     disclosures,
     decision_steps,
 );
+
+// Days in the village, leave and the round handover (驻村考勤, 请假, 交接).
+diesel::table! {
+    presence_days (id) {
+        id -> BigInt,
+        department_id -> BigInt,
+        village_id -> BigInt,
+        team_id -> BigInt,
+        team_member_id -> BigInt,
+        cadre_id -> BigInt,
+        day -> Date,
+        status -> Text,
+        reason -> Nullable<Text>,
+        log -> Nullable<Text>,
+        recorded_by -> Nullable<BigInt>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    leave_requests (id) {
+        id -> BigInt,
+        department_id -> BigInt,
+        village_id -> BigInt,
+        team_id -> BigInt,
+        team_member_id -> BigInt,
+        cadre_id -> BigInt,
+        from_date -> Date,
+        to_date -> Date,
+        days -> Integer,
+        reason -> Text,
+        note -> Nullable<Text>,
+        status -> Text,
+        requested_by -> Nullable<BigInt>,
+        decided_by -> Nullable<BigInt>,
+        decided_by_name -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        decision_note -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    handovers (id) {
+        id -> BigInt,
+        department_id -> BigInt,
+        village_id -> BigInt,
+        outgoing_team_id -> BigInt,
+        incoming_team_id -> BigInt,
+        status -> Text,
+        content -> Text,
+        documents -> Text,
+        drafted_at -> Timestamp,
+        drafted_by -> Nullable<BigInt>,
+        signed_by -> Nullable<BigInt>,
+        signed_by_name -> Nullable<Text>,
+        signed_at -> Nullable<Timestamp>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(presence_days -> cadres (cadre_id));
+diesel::joinable!(leave_requests -> cadres (cadre_id));
+// Pairwise (a list would repeat pairs the main list already declares).
+diesel::allow_tables_to_appear_in_same_query!(presence_days, cadres);
+diesel::allow_tables_to_appear_in_same_query!(presence_days, team_members);
+diesel::allow_tables_to_appear_in_same_query!(presence_days, teams);
+diesel::allow_tables_to_appear_in_same_query!(presence_days, villages);
+diesel::allow_tables_to_appear_in_same_query!(presence_days, users);
+diesel::allow_tables_to_appear_in_same_query!(leave_requests, cadres);
+diesel::allow_tables_to_appear_in_same_query!(leave_requests, team_members);
+diesel::allow_tables_to_appear_in_same_query!(leave_requests, teams);
+diesel::allow_tables_to_appear_in_same_query!(leave_requests, villages);
+diesel::allow_tables_to_appear_in_same_query!(leave_requests, users);
+diesel::allow_tables_to_appear_in_same_query!(presence_days, leave_requests);
+diesel::allow_tables_to_appear_in_same_query!(handovers, teams);
+diesel::allow_tables_to_appear_in_same_query!(handovers, villages);
+diesel::allow_tables_to_appear_in_same_query!(handovers, users);

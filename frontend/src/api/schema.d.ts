@@ -1486,6 +1486,185 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/presence/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A team's month per cadre: days in the village against the department's minimum, days away,
+         *     approved leave and days nobody accounted for. Sorted by name — not a ranking. Days before the
+         *     cadre joined, after they left and after today are not counted.
+         */
+        get: operations["presence_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/presence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A team's (or one membership's) days of a month, by cadre then day. One of `team_id` and
+         *     `team_member_id` is required: the list is bounded by a month of one team. The team records;
+         *     the department and the administrator read; the village committee does not see presence.
+         */
+        get: operations["list_presence"];
+        put?: never;
+        /**
+         * Record a range of days of one membership at once (also after the fact), in the village or
+         *     away with a reason. Each day is one record per cadre: a day already recorded is **replaced**
+         *     (the answer counts new and replaced days). Days after today, outside the membership or more
+         *     than 62 at once are a 400 and nothing is written. A cadre records their own days, a team's
+         *     leader also those of the team's members (403 `presence_own_or_leader` otherwise).
+         */
+        post: operations["record_presence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leave": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Leave requests of the villages the caller may see, the latest first; `status=pending` is the
+         *     approval queue. The village committee does not see leave.
+         */
+        get: operations["list_leave"];
+        put?: never;
+        /**
+         * Ask for leave over a range of days (at most 62, may be ahead), with a reason. It starts
+         *     `pending`. A cadre asks for their own, a leader may ask for a member. A pending or approved
+         *     request overlapping the range is a 409 `leave_overlaps`.
+         */
+        post: operations["request_leave"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leave/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One leave request. */
+        get: operations["get_leave"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leave/{id}/approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a pending leave request (who and when are recorded). Up to the department's local
+         *     limit (`local_leave_max_days`, default 3) the leader of the cadre's team may, not for their own
+         *     leave; longer leave only the department: otherwise 403 `leave_needs_department`,
+         *     `leave_not_team_leader` or `leave_own_request`. A decided request is a 409 `leave_decided`.
+         */
+        post: operations["approve_leave"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leave/{id}/refusal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refuse a pending leave request (same rules as approving). */
+        post: operations["refuse_leave"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{id}/handover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The handover a team gave (as the outgoing team) or received (as the incoming team). */
+        get: operations["get_handover"];
+        put?: never;
+        /**
+         * Draft the handover of an outgoing team to the team of the next round in the same village:
+         *     the open projects with their stage, unconfirmed ledger entries, open needs and the ledger
+         *     balance by source as of today (a snapshot kept with the handover), and the documents handed
+         *     over. The team of the village or the department drafts it. A team with a handover already is
+         *     a 409 `handover_exists`; a village without a next round's team a 409 `handover_no_incoming_team`.
+         */
+        post: operations["draft_handover"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Correct a draft: the documents handed over, or `redraft: true` to take the sections' snapshot
+         *     again. A signed handover is a 409 `handover_signed`.
+         */
+        patch: operations["update_handover"];
+        trace?: never;
+    };
+    "/api/v1/teams/{id}/handover/sign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign the handover off: only the leader of the incoming team (403
+         *     `handover_incoming_leader_only` for anyone else, the department included); once (409
+         *     `handover_signed`). Signed, it never changes and reads from both teams.
+         */
+        post: operations["sign_handover"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -3182,6 +3361,73 @@ export interface components {
              */
             unconfirmed: number;
         };
+        Handover: {
+            /**
+             * Format: int64
+             * @example 1
+             */
+            id: number;
+            /** Format: int64 */
+            village_id: number;
+            /** Format: int64 */
+            outgoing_team_id: number;
+            /** Format: int64 */
+            incoming_team_id: number;
+            /**
+             * @description draft or signed.
+             * @example signed
+             */
+            status: string;
+            /** @description The snapshot taken when drafted, in print order. */
+            sections: components["schemas"]["Section"][];
+            /**
+             * @description The documents handed over.
+             * @example [
+             *       "驻村工作日志 2019 年 3 册",
+             *       "建档立卡户花名册"
+             *     ]
+             */
+            documents: string[];
+            /** Format: date-time */
+            drafted_at: string;
+            /**
+             * @description The incoming leader who signed it (display name) and when.
+             * @example 次仁
+             */
+            signed_by_name?: string | null;
+            /** Format: date-time */
+            signed_at?: string | null;
+            /** Format: int32 */
+            version: number;
+        };
+        /**
+         * @example {
+         *       "documents": [
+         *         "驻村工作日志 2019 年 3 册",
+         *         "建档立卡户花名册",
+         *         "村集体经济台账"
+         *       ]
+         *     }
+         */
+        HandoverDraft: {
+            /** @description The documents handed over, one line each (at most 200). */
+            documents?: string[];
+        };
+        /**
+         * @example {
+         *       "documents": [
+         *         "驻村工作日志 2019 年 3 册",
+         *         "建档立卡户花名册"
+         *       ],
+         *       "redraft": true
+         *     }
+         */
+        HandoverPatch: {
+            /** @description The documents handed over (replaces the list). */
+            documents?: string[] | null;
+            /** @description `true`: take the snapshot of the sections again (today's figures). */
+            redraft?: boolean;
+        };
         Health: {
             /** @example ok */
             status: string;
@@ -3367,6 +3613,102 @@ export interface components {
              * @example 0
              */
             value_fen: number;
+        };
+        Leave: {
+            /**
+             * Format: int64
+             * @example 4
+             */
+            id: number;
+            /** Format: int64 */
+            team_id: number;
+            /** Format: int64 */
+            team_member_id: number;
+            /** Format: int64 */
+            cadre_id: number;
+            /** @example 扎西 */
+            cadre_name: string;
+            /**
+             * Format: date
+             * @example 2019-06-24
+             */
+            from: string;
+            /**
+             * Format: date
+             * @example 2019-06-26
+             */
+            to: string;
+            /**
+             * Format: int32
+             * @example 3
+             */
+            days: number;
+            /**
+             * @description leave, meeting, training, sick, official.
+             * @example leave
+             */
+            reason: string;
+            /** @example 家中有事 */
+            note?: string | null;
+            /**
+             * @description pending, approved, refused.
+             * @example approved
+             */
+            status: string;
+            /**
+             * @description Who decided (display name), when, and why.
+             * @example 旦增
+             */
+            decided_by_name?: string | null;
+            /** Format: date-time */
+            decided_at?: string | null;
+            decision_note?: string | null;
+            /**
+             * @description Who may decide it: `team_leader` (up to the local limit) or `department`.
+             * @example team_leader
+             */
+            approver: string;
+            /** Format: int32 */
+            version: number;
+            /** Format: date-time */
+            created_at: string;
+        };
+        /**
+         * @example {
+         *       "note": "同意"
+         *     }
+         */
+        LeaveDecisionBody: {
+            note?: string | null;
+        };
+        LeaveList: {
+            items: components["schemas"]["Leave"][];
+            /** @description Pass as `cursor` to get the next page; `null` on the last page. */
+            next_cursor?: string | null;
+            total?: null | components["schemas"]["ListTotal"];
+        };
+        /**
+         * @example {
+         *       "from": "2019-07-08",
+         *       "note": "家中有事",
+         *       "reason": "leave",
+         *       "team_member_id": 21,
+         *       "to": "2019-07-10"
+         *     }
+         */
+        LeaveRequest: {
+            /** Format: int64 */
+            team_member_id: number;
+            /** Format: date */
+            from: string;
+            /**
+             * Format: date
+             * @description Inclusive; at most 62 days; may be ahead of today.
+             */
+            to: string;
+            /** @description leave, meeting, training, sick, official. */
+            reason: string;
+            note?: string | null;
         };
         /** @description The committee's confirmation of receipt. */
         LedgerConfirmation: {
@@ -4114,6 +4456,164 @@ export interface components {
             name: string;
             counties: components["schemas"]["CountyDivision"][];
         };
+        /** @description One cadre's day. */
+        PresenceDay: {
+            /**
+             * Format: int64
+             * @example 120
+             */
+            id: number;
+            /** Format: int64 */
+            team_id: number;
+            /** Format: int64 */
+            team_member_id: number;
+            /** Format: int64 */
+            cadre_id: number;
+            /** @example 扎西 */
+            cadre_name: string;
+            /**
+             * Format: date
+             * @example 2019-06-03
+             */
+            day: string;
+            /**
+             * @description in_village or away.
+             * @example in_village
+             */
+            status: string;
+            /**
+             * @description Why away: leave, meeting, training, sick, official (`null` in the village).
+             * @example null
+             */
+            reason?: string | null;
+            /**
+             * @description What was done (驻村日志), optional.
+             * @example 入户走访 5 户，了解饮水情况
+             */
+            log?: string | null;
+            /** Format: int32 */
+            version: number;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description The days asked for: a month of one team or one membership. */
+        PresenceDays: {
+            /** @example 2019-06 */
+            month: string;
+            /** @description By cadre (pinyin order of the name), then by day. */
+            items: components["schemas"]["PresenceDay"][];
+        };
+        /**
+         * @example {
+         *       "from": "2019-06-03",
+         *       "log": "入户走访，核对建档立卡户信息",
+         *       "status": "in_village",
+         *       "team_member_id": 21,
+         *       "to": "2019-06-07"
+         *     }
+         */
+        PresenceRange: {
+            /**
+             * Format: int64
+             * @description The membership (a cadre in a team) the days are of.
+             */
+            team_member_id: number;
+            /**
+             * Format: date
+             * @description First day; not before the membership began.
+             */
+            from: string;
+            /**
+             * Format: date
+             * @description Last day (inclusive); not after today nor the membership's end; at most 62 days.
+             */
+            to: string;
+            /** @description in_village or away. */
+            status: string;
+            /** @description Required when away: leave, meeting, training, sick, official. */
+            reason?: string | null;
+            /** @description What was done (驻村日志), at most 2000 characters. */
+            log?: string | null;
+        };
+        PresenceSummary: {
+            /** @example 2019-06 */
+            month: string;
+            /** Format: int64 */
+            team_id: number;
+            /**
+             * Format: int32
+             * @description The department's minimum days in the village a month.
+             * @example 20
+             */
+            min_days_in_village: number;
+            /** @description By name (pinyin order), not by figures. */
+            items: components["schemas"]["PresenceSummaryRow"][];
+        };
+        /** @description One cadre's month. Not a ranking: the list is sorted by name. */
+        PresenceSummaryRow: {
+            /** Format: int64 */
+            team_member_id: number;
+            /** Format: int64 */
+            cadre_id: number;
+            /** @example 扎西 */
+            cadre_name: string;
+            is_leader: boolean;
+            /**
+             * Format: int64
+             * @description Days of the month the cadre was a member (up to today).
+             * @example 30
+             */
+            days_in_period: number;
+            /**
+             * Format: int64
+             * @example 24
+             */
+            days_in_village: number;
+            /**
+             * Format: int64
+             * @description Days recorded away (any reason).
+             * @example 3
+             */
+            days_away: number;
+            /**
+             * Format: int64
+             * @description Days of approved leave in the period.
+             * @example 2
+             */
+            approved_leave_days: number;
+            /**
+             * Format: int64
+             * @description Days neither recorded nor on approved leave.
+             * @example 2
+             */
+            days_unaccounted: number;
+            /** @description `days_in_village` ≥ the department's minimum. */
+            meets_minimum: boolean;
+        };
+        /** @description What a range wrote. */
+        PresenceWritten: {
+            /** Format: int64 */
+            team_member_id: number;
+            /** @example 扎西 */
+            cadre_name: string;
+            /**
+             * Format: int64
+             * @example 5
+             */
+            days: number;
+            /**
+             * Format: int64
+             * @description Days not recorded before.
+             * @example 4
+             */
+            created: number;
+            /**
+             * Format: int64
+             * @description Days recorded before, now replaced.
+             * @example 1
+             */
+            replaced: number;
+        };
         /**
          * @description A problem detail (RFC 9457).
          * @example {
@@ -4590,6 +5090,36 @@ export interface components {
              * @description 工资待遇.
              */
             wages?: string | null;
+        };
+        /** @description A section of the document as drafted. */
+        Section: {
+            /**
+             * @description open_projects, unconfirmed_ledger, open_needs, ledger_balance (more may follow).
+             * @example open_projects
+             */
+            key: string;
+            /** @example 在建项目 */
+            title: string;
+            items: components["schemas"]["SectionItem"][];
+        };
+        /** @description One line of a section. */
+        SectionItem: {
+            /**
+             * Format: int64
+             * @description The row it names (a project, ledger entry, need), if any.
+             * @example 12
+             */
+            ref_id?: number | null;
+            /** @example 马格达村饮水工程 */
+            label: string;
+            /** @example implementing · 2019 */
+            detail?: string | null;
+            /**
+             * Format: int64
+             * @description Money in fen, where the line is an amount.
+             * @example 150000000
+             */
+            amount_fen?: number | null;
         };
         /** @description Rules of the department, with the article's defaults. */
         Settings: {
@@ -17265,6 +17795,1223 @@ export interface operations {
             };
             /** @description Too many requests from this client; see `Retry-After` */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    presence_summary: {
+        parameters: {
+            query: {
+                /** @example 2019-06 */
+                month: string;
+                team_id: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The month per cadre */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PresenceSummary"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_presence: {
+        parameters: {
+            query: {
+                /**
+                 * @description The month, `YYYY-MM`.
+                 * @example 2019-06
+                 */
+                month: string;
+                /** @description A team's days (one of `team_id`, `team_member_id` is required). */
+                team_id?: number;
+                /** @description One membership's days. */
+                team_member_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The month's days */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PresenceDays"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    record_presence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PresenceRange"];
+            };
+        };
+        responses: {
+            /** @description The days written */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PresenceWritten"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not one's own days nor a member of a team one leads (`presence_own_or_leader`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with another row (e.g. a duplicate) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (64 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_leave: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                /** @description `from` (the first day; default latest first, `from` for oldest first... `-from` newest). */
+                sort?: string;
+                team_id?: number;
+                cadre_id?: number;
+                /** @description pending, approved, refused (`pending`: the approval queue). */
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of leave requests */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeaveList"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    request_leave: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a create safely: the same key and body answer the first response again (with `Idempotent-Replayed: true`); the same key with another request is a 422 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LeaveRequest"];
+            };
+        };
+        responses: {
+            /** @description Requested */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Leave"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overlaps a pending or approved request (`leave_overlaps`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (64 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_leave: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Leave request id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Leave"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approve_leave: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` you loaded (e.g. `"3"`); a stale or foreign tag is a 412, `*` matches any version */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description Leave request id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LeaveDecisionBody"];
+            };
+        };
+        responses: {
+            /** @description Approved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Leave"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not decide leave of this length (`leave_needs_department`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "leave_needs_department",
+                     *       "detail": "leave of 5 days is longer than the local limit of 3: only the department decides it",
+                     *       "status": 403,
+                     *       "title": "Forbidden",
+                     *       "type": "https://zhucun.example/problems/forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Already decided (`leave_decided`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (64 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    refuse_leave: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` you loaded (e.g. `"3"`); a stale or foreign tag is a 412, `*` matches any version */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description Leave request id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LeaveDecisionBody"];
+            };
+        };
+        responses: {
+            /** @description Refused */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Leave"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not decide leave of this length */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Already decided (`leave_decided`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (64 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_handover: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Outgoing or incoming team id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The handover */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Handover"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    draft_handover: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a create safely: the same key and body answer the first response again (with `Idempotent-Replayed: true`); the same key with another request is a 422 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Outgoing team id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HandoverDraft"];
+            };
+        };
+        responses: {
+            /** @description Drafted */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Handover"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A handover exists (`handover_exists`) or no next team (`handover_no_incoming_team`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (64 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_handover: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` you loaded (e.g. `"3"`); a stale or foreign tag is a 412, `*` matches any version */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description Outgoing or incoming team id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HandoverPatch"];
+            };
+        };
+        responses: {
+            /** @description The changed draft */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Handover"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed already (`handover_signed`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Stale `If-Match`: someone changed the row since you loaded it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (64 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sign_handover: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` you loaded (e.g. `"3"`); a stale or foreign tag is a 412, `*` matches any version */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description Outgoing or incoming team id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Handover"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not the incoming team's leader (`handover_incoming_leader_only`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed already (`handover_signed`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used with a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,12 +1,12 @@
 import type { Role } from "../auth/AuthContext";
 
-export type NavKey = "users" | "offices" | "cadres" | "villages" | "rounds" | "teams" | "audit" | "statistics" | "households" | "pairingCoverage" | "projects" | "ledger" | "ledgerPending" | "cooperatives" | "activities" | "needs" | "needsOverview" | "decisions" | "disclosures" | "disclosureCalendar";
+export type NavKey = "users" | "offices" | "cadres" | "villages" | "rounds" | "teams" | "audit" | "statistics" | "households" | "pairingCoverage" | "projects" | "ledger" | "ledgerPending" | "cooperatives" | "activities" | "needs" | "needsOverview" | "decisions" | "disclosures" | "disclosureCalendar" | "presence";
 
 /** What each role finds in the menu; the server enforces the same rules on every request. */
 export const NAV_BY_ROLE: Record<Role, NavKey[]> = {
-  admin: ["users", "offices", "cadres", "villages", "households", "projects", "ledger", "cooperatives", "activities", "needsOverview", "decisions", "disclosures", "disclosureCalendar", "pairingCoverage", "rounds", "teams", "audit"],
-  department: ["villages", "households", "projects", "ledger", "cooperatives", "activities", "needsOverview", "decisions", "disclosures", "disclosureCalendar", "pairingCoverage", "rounds", "teams", "cadres"],
-  team: ["households", "projects", "ledger", "cooperatives", "activities", "needs", "decisions", "disclosures", "disclosureCalendar"],
+  admin: ["users", "offices", "cadres", "villages", "households", "projects", "ledger", "cooperatives", "activities", "needsOverview", "decisions", "disclosures", "disclosureCalendar", "presence", "pairingCoverage", "rounds", "teams", "audit"],
+  department: ["villages", "households", "projects", "ledger", "cooperatives", "activities", "needsOverview", "decisions", "disclosures", "disclosureCalendar", "presence", "pairingCoverage", "rounds", "teams", "cadres"],
+  team: ["households", "projects", "ledger", "cooperatives", "activities", "needs", "decisions", "disclosures", "disclosureCalendar", "presence"],
   village_committee: ["ledgerPending", "households", "projects", "ledger", "cooperatives", "activities", "needs", "decisions", "disclosures", "disclosureCalendar"],
   regional: ["statistics"],
 };
@@ -32,12 +32,15 @@ export const NAV_PATH: Record<NavKey, string> = {
   decisions: "/decisions",
   disclosures: "/disclosures",
   disclosureCalendar: "/disclosures/calendar",
+  presence: "/presence",
 };
 
 export const ADMIN: Role[] = ["admin"];
 export const STAFF: Role[] = ["admin", "department"];
 export const VILLAGE_USERS: Role[] = ["admin", "department", "team", "village_committee"];
 export const COMMITTEE: Role[] = ["village_committee"];
+/** 驻村考勤, leave and the handover: the team, the department and the admin; never the committee. */
+export const PRESENCE_READERS: Role[] = ["admin", "department", "team"];
 
 /** Team and committee users work in their own village(s) only. */
 export function isVillageUser(role: Role | undefined): boolean {

@@ -14,6 +14,7 @@ pub mod departments;
 pub mod disclosures;
 pub mod divisions;
 pub mod donors;
+pub mod handovers;
 pub mod health;
 pub mod households;
 pub mod ledger;
@@ -21,6 +22,7 @@ pub mod me;
 pub mod needs;
 pub mod offices;
 pub mod pairings;
+pub mod presence;
 pub mod projects;
 pub mod report_export;
 pub mod reports;
@@ -63,6 +65,8 @@ where
             .configure(cooperatives::configure)
             .configure(decisions::configure)
             .configure(disclosures::configure)
+            .configure(presence::configure)
+            .configure(handovers::configure)
             .configure(audit::configure),
     )
     .service(health::healthz)

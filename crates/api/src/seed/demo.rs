@@ -485,5 +485,8 @@ pub(super) fn load(
     super::demo_cooperatives::load(conn, fin, [magada, yakaya, qiongguo], jt, deji)?;
     // 四议两公开 at every step and the villages' 村务公开 of 2019 (after the ledger they disclose).
     super::demo_decisions::load(conn, fin, &current, jt, deji)?;
+    // 驻村考勤 and leave of the 2019 teams, and 马格达村's signed handover (after the ledger,
+    // projects and needs its snapshot reads).
+    super::demo_presence::load(conn, fin, &current)?;
     Ok(())
 }

@@ -11,6 +11,7 @@ mod demo_households;
 mod demo_ledger;
 mod demo_needs;
 pub mod demo_pairings;
+mod demo_presence;
 mod demo_projects;
 
 use crate::auth::password::{generate_password, hash_blocking};

@@ -534,6 +534,35 @@ const COVERED_ELSEWHERE: &[(&str, &str)] = &[
         "/api/v1/needs/{id}/transitions post",
         "needs::the_needs_machine_over_http",
     ),
+    // Days in the village, leave and the handover: per-user tables in their own files.
+    (
+        "/api/v1/leave/{id} get",
+        "presence::who_records_and_who_sees",
+    ),
+    (
+        "/api/v1/teams/{id}/handover get",
+        "handovers::the_demo_handover_and_access",
+    ),
+    (
+        "/api/v1/teams/{id}/handover patch",
+        "handovers::the_demo_handover_and_access",
+    ),
+    (
+        "/api/v1/teams/{id}/handover post",
+        "handovers::the_demo_handover_and_access",
+    ),
+    (
+        "/api/v1/teams/{id}/handover/sign post",
+        "handovers::draft_sign_and_immutability",
+    ),
+    (
+        "/api/v1/leave/{id}/approval post",
+        "presence::leave_approval_limits_by_role",
+    ),
+    (
+        "/api/v1/leave/{id}/refusal post",
+        "presence::leave_approval_limits_by_role",
+    ),
 ];
 
 /// A row at one place: its id, where to read it, where to patch it, and a patch that keeps it.
