@@ -1,13 +1,13 @@
 import type { Role } from "../auth/AuthContext";
 
-export type NavKey = "users" | "offices" | "cadres" | "villages" | "rounds" | "teams" | "audit" | "statistics" | "households" | "pairingCoverage" | "projects" | "ledger" | "ledgerPending" | "cooperatives" | "activities" | "needs" | "needsOverview";
+export type NavKey = "users" | "offices" | "cadres" | "villages" | "rounds" | "teams" | "audit" | "statistics" | "households" | "pairingCoverage" | "projects" | "ledger" | "ledgerPending" | "cooperatives" | "activities" | "needs" | "needsOverview" | "reports";
 
 /** What each role finds in the menu; the server enforces the same rules on every request. */
 export const NAV_BY_ROLE: Record<Role, NavKey[]> = {
-  admin: ["users", "offices", "cadres", "villages", "households", "projects", "ledger", "cooperatives", "activities", "needsOverview", "pairingCoverage", "rounds", "teams", "audit"],
-  department: ["villages", "households", "projects", "ledger", "cooperatives", "activities", "needsOverview", "pairingCoverage", "rounds", "teams", "cadres"],
-  team: ["households", "projects", "ledger", "cooperatives", "activities", "needs"],
-  village_committee: ["ledgerPending", "households", "projects", "ledger", "cooperatives", "activities", "needs"],
+  admin: ["users", "offices", "cadres", "villages", "households", "projects", "ledger", "cooperatives", "activities", "needsOverview", "pairingCoverage", "rounds", "teams", "audit", "reports"],
+  department: ["villages", "households", "projects", "ledger", "cooperatives", "activities", "needsOverview", "pairingCoverage", "rounds", "teams", "cadres", "reports"],
+  team: ["households", "projects", "ledger", "cooperatives", "activities", "needs", "reports"],
+  village_committee: ["ledgerPending", "households", "projects", "ledger", "cooperatives", "activities", "needs", "reports"],
   regional: ["statistics"],
 };
 
@@ -29,12 +29,15 @@ export const NAV_PATH: Record<NavKey, string> = {
   activities: "/activities",
   needs: "/needs",
   needsOverview: "/needs/overview",
+  reports: "/reports/annual",
 };
 
 export const ADMIN: Role[] = ["admin"];
 export const STAFF: Role[] = ["admin", "department"];
 export const VILLAGE_USERS: Role[] = ["admin", "department", "team", "village_committee"];
 export const COMMITTEE: Role[] = ["village_committee"];
+/** Who reads the annual report (the server answers 403 to regional users: they get statistics). */
+export const REPORT_READERS: Role[] = VILLAGE_USERS;
 
 /** Team and committee users work in their own village(s) only. */
 export function isVillageUser(role: Role | undefined): boolean {
