@@ -20,7 +20,7 @@ import { today, thisYear } from "../households/api";
 import { fetchLedger, ledgerKeys, PENDING_QUERY, CONFIRMATION_DAYS, type LedgerQuery } from "../ledger/api";
 import { fetchNeeds, needKeys, type NeedQuery } from "../needs/api";
 import { fetchProjects, projectKeys, STAGES } from "../projects/api";
-import { fenToWan, fetchCompare, fetchReport, reportKeys } from "../reports/api";
+import { fenToWan, fetchCompare, fetchReport, homeCompareRange, reportKeys } from "../reports/api";
 import { Chart } from "../reports/ReportParts";
 
 const sectionTitle = (text: string) => <h2 style={{ fontSize: 16, margin: 0 }}>{text}</h2>;
@@ -137,7 +137,7 @@ function MyVillages() {
 function FundsCard() {
   const { t, i18n } = useTranslation();
   const year = thisYear();
-  const range = { from: year - 9, to: year };
+  const range = homeCompareRange();
   const compare = useQuery({ queryKey: reportKeys.compare(range), queryFn: () => fetchCompare(range) });
   const years = useMemo(() => (compare.data?.years ?? []).filter((y) => y.funds_received_fen !== 0 || y.funds_spent_fen !== 0), [compare.data]);
   const series = useMemo(
@@ -205,16 +205,20 @@ function StagesCard() {
   );
 }
 
+/** The pairing of the latest year that has any (the comparison is the funds card's, cached), else this year. */
 function PairingCard() {
   const { t, i18n } = useTranslation();
-  const year = thisYear();
+  const range = homeCompareRange();
+  const compare = useQuery({ queryKey: reportKeys.compare(range), queryFn: () => fetchCompare(range) });
+  const latest = [...(compare.data?.years ?? [])].reverse().find((y) => y.paired_households > 0)?.year;
+  const year = latest ?? thisYear();
   const query = { year };
-  const report = useQuery({ queryKey: reportKeys.annual(query), queryFn: () => fetchReport(query) });
+  const report = useQuery({ queryKey: reportKeys.annual(query), queryFn: () => fetchReport(query), enabled: compare.isSuccess || compare.isError });
   const pairing = report.data?.pairing;
   return (
-    <HomeCard title={t("home.pairing", { year })} testId="home-card-pairing" to="/pairings/coverage" loading={report.isPending} error={report.error}>
+    <HomeCard title={t("home.pairing", { year })} testId="home-card-pairing" to={`/pairings/coverage?year=${year}`} loading={report.isPending} error={report.error ?? compare.error}>
       {pairing && (
-        <dl className="report-figures">
+        <dl className="report-figures" data-testid="home-pairing" data-year={year}>
           <div>
             <dt>{t("home.pairingCadres")}</dt>
             <dd data-testid="home-pairing-cadres">{formatCount(pairing.cadres, i18n.language)}</dd>

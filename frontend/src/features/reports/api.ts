@@ -27,6 +27,13 @@ export function compareRange(year: number, village_id?: number): CompareQuery {
   return { from: Math.max(FIRST_YEAR, year - COMPARE_YEARS + 1), to: year, village_id };
 }
 
+/** The department home page's funds over the years: the last ten years up to this one. */
+export function homeCompareRange(now = new Date()): CompareQuery {
+  // The year in Beijing time, as households/api.ts `thisYear` (not imported: this runs right after login).
+  const year = Number(new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric" }).format(now));
+  return { from: year - 9, to: year };
+}
+
 /** Fen → 万元 for drawing only (text always goes through formatYuan). */
 export const fenToWan = (fen: number) => fen / 1_000_000;
 
