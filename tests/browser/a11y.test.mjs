@@ -35,6 +35,8 @@ async function pages(server) {
     `/needs?village=${need.village_id}`,
     "/needs/overview",
     "/needs/overview?status=resolved",
+    "/reports/annual?year=2019",
+    `/reports/annual?year=2019&village=${village.id}`,
     "/rounds",
     "/rounds/new",
     `/rounds/${round.id}/edit`,

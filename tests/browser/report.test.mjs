@@ -197,6 +197,36 @@ test("the annual report, downloads and the role home pages", async (t) => {
     });
   });
 
+  await t.test("every list downloads with its current filters: the saved file is the API's answer to the request the page sent", async (t) => {
+    const villages = (await (await dept("/villages?limit=500")).json()).items;
+    const xiadi = villages.find((v) => v.name === "下地村");
+    const lists = [
+      { page: `/households?village=${xiadi.id}`, api: "/api/v1/households", filter: `village_id=${xiadi.id}`, ready: "household-list" },
+      { page: `/projects?village=${xiadi.id}`, api: "/api/v1/projects", filter: `village_id=${xiadi.id}`, ready: "project-board" },
+      { page: "/activities?year=2019", api: "/api/v1/activities", filter: "year=2019", ready: "activity-list" },
+      { page: "/needs/overview?status=open", api: "/api/v1/needs", filter: "status=open", ready: "need-list" },
+      { page: "/pairings/coverage?year=2019", api: "/api/v1/pairings", filter: "year=2019", ready: "list-downloads" },
+      { page: "/pairings/coverage?year=2019", api: "/api/v1/assistance", filter: "year=2019", ready: "assistance-downloads", scope: "assistance-downloads" },
+    ];
+    await withPage(t, browser, DESKTOP, async (page) => {
+      await login(page, server.baseUrl, "office_staff", server.demoPassword);
+      for (const list of lists) {
+        await page.goto(`${server.baseUrl}${list.page}`);
+        await page.getByTestId(list.ready).first().waitFor();
+        const request = page.waitForRequest((r) => r.url().includes(`${list.api}?`) && r.url().includes("format=csv"));
+        const download = page.waitForEvent("download");
+        await page.getByTestId(list.scope ?? "list-downloads").getByTestId("download-csv").click();
+        const url = new URL((await request).url());
+        assert.ok(url.search.includes(list.filter), `${list.api} asked with ${list.filter}: ${url.search}`);
+        const saved = await readFile(await (await download).path());
+        assert.deepEqual([...saved.subarray(0, 3)], [0xef, 0xbb, 0xbf], `${list.api}: CSV with BOM`);
+        const want = Buffer.from(await (await dept(`${url.pathname.replace("/api/v1", "")}${url.search}`)).arrayBuffer());
+        assert.ok(saved.equals(want), `${list.api}: the saved file is the API's CSV`);
+        assert.ok(saved.toString("utf8").split("\n").length >= 2, `${list.api}: a heading and rows`);
+      }
+    });
+  });
+
   await t.test("a refused export is said in Chinese (422 export_too_large)", async (t) => {
     await withPage(t, browser, DESKTOP, async (page) => {
       await login(page, server.baseUrl, "office_staff", server.demoPassword, { path: "/ledger" });

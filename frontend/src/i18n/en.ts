@@ -606,6 +606,8 @@ const en: Messages = {
     kinds: { cash: "Cash", goods: "Goods", service: "Service" },
   },
   coverage: {
+    downloadPairings: "Download the year's pairings:",
+    downloadAssistance: "Download the year's assistance:",
     title: "Pairing coverage",
     year: "Year",
     asOf: "By the households' categories on {{date}}",

@@ -605,6 +605,8 @@ const zhCN = {
     kinds: { cash: "现金", goods: "物资", service: "服务" },
   },
   coverage: {
+    downloadPairings: "下载该年结对认亲：",
+    downloadAssistance: "下载该年帮扶记录：",
     title: "结对覆盖",
     year: "年度",
     asOf: "按 {{date}} 的农牧户类别统计",
