@@ -175,6 +175,7 @@ test("village surveys", async (t) => {
       await go(page, "/outbox");
       await page.getByTestId("outbox-empty").waitFor();
       await go(page, "/");
+      await page.getByTestId("home-village").first().click();
       const section = page.getByTestId("village-surveys");
       await section.getByTestId("survey-new").click();
       const form = page.getByTestId("survey-form");
