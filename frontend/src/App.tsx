@@ -13,12 +13,13 @@ import { Route, Routes } from "react-router-dom";
 import { AuthProvider } from "./auth/AuthContext";
 import { session } from "./api/client";
 import { RequireAuth, RequireRole } from "./components/guards";
-import { ADMIN, COMMITTEE, PRESENCE_READERS, STAFF, VILLAGE_USERS, WRITERS, type Role } from "./components/roles";
+import { ADMIN, COMMITTEE, PRESENCE_READERS, REPORT_READERS, STAFF, VILLAGE_USERS, WRITERS, type Role } from "./components/roles";
 import { lazyRetry } from "./lib/lazyRetry";
 import { cacheRestored, clearQueryCache, queryClient } from "./queryClient";
 
 const AppLayout = lazyRetry(() => import("./components/AppLayout"));
 const HomePage = lazyRetry(() => import("./features/home/HomePage"));
+const AnnualReportPage = lazyRetry(() => import("./features/reports/AnnualReportPage"));
 const StatisticsPage = lazyRetry(() => import("./features/statistics/StatisticsPage"));
 const VillageListPage = lazyRetry(() => import("./features/villages/VillageListPage"));
 const VillageDetailPage = lazyRetry(() => import("./features/villages/VillageDetailPage"));
@@ -211,6 +212,7 @@ export default function App() {
               <Route path="offices/new" element={only(WRITERS.offices, <OfficeFormPage />)} />
               <Route path="offices/:id/edit" element={only(WRITERS.offices, <OfficeFormPage />)} />
               <Route path="audit" element={only(ADMIN, <AuditPage />)} />
+              <Route path="reports/annual" element={only(REPORT_READERS, <AnnualReportPage />)} />
               <Route path="*" element={<NotFoundPage />} />
             </Route>
           </Routes>

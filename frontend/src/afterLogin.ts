@@ -3,6 +3,7 @@
 // Which page comes first depends on the role, known only from /me; the landing of the last login
 // on this device (`zhucun.landing`, no personal data) lets the data start together with /me.
 import { api, unwrap, type Schemas } from "./api/client";
+import { homeCompareRange, fetchCompare, reportKeys } from "./features/reports/api";
 import { DEFAULT_VILLAGE_FILTERS, VILLAGE_PAGE_SIZE, fetchVillage, fetchVillages, villageKeys } from "./features/villages/api";
 import { queryClient } from "./queryClient";
 
@@ -10,9 +11,14 @@ export const meQuery = { queryKey: ["me"], queryFn: () => unwrap(api.GET("/api/v
 
 const LANDING_KEY = "zhucun.landing";
 
-/** `staff` (the villages list) or `village:<id>` (a team or committee member's village). */
+/**
+ * `staff` (the administrator's villages list), `department` (the department's home page: its
+ * funds over the years first) or `village:<id>` (a team or committee member's to-do, whose cards
+ * fetch their own lists; the village's record is what it links to first).
+ */
 export function landingOf(me: Pick<Schemas["Me"], "role" | "villages">): string | null {
-  if (me.role === "admin" || me.role === "department") return "staff";
+  if (me.role === "admin") return "staff";
+  if (me.role === "department") return "department";
   const first = me.villages[0];
   return first && (me.role === "team" || me.role === "village_committee") ? `village:${first.id}` : null;
 }
@@ -23,6 +29,9 @@ function prefetchLanding(landing: string | null): void {
       queryKey: [...villageKeys.list(DEFAULT_VILLAGE_FILTERS), {}],
       queryFn: () => fetchVillages({ ...DEFAULT_VILLAGE_FILTERS, limit: VILLAGE_PAGE_SIZE }),
     });
+  } else if (landing === "department") {
+    const range = homeCompareRange();
+    void queryClient.prefetchQuery({ queryKey: reportKeys.compare(range), queryFn: () => fetchCompare(range) });
   } else if (landing?.startsWith("village:")) {
     const id = Number(landing.slice("village:".length));
     if (Number.isInteger(id)) void queryClient.prefetchQuery({ queryKey: villageKeys.detail(id), queryFn: () => fetchVillage(id) });

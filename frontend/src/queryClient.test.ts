@@ -41,6 +41,7 @@ describe("clearing the cache at logout", () => {
 describe("landingOf", () => {
   it("sends staff to the villages list and village users to their village", () => {
     expect(landingOf({ role: "admin", villages: [] })).toBe("staff");
+    expect(landingOf({ role: "department", villages: [] })).toBe("department");
     expect(landingOf({ role: "team", villages: [{ id: 4, name: "马格达村" } as never] })).toBe("village:4");
     expect(landingOf({ role: "regional", villages: [] })).toBeNull();
   });

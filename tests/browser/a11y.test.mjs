@@ -37,6 +37,8 @@ async function pages(server) {
     "/needs/overview?status=resolved",
     "/presence",
     `/teams/${team.id}/handover`,
+    "/reports/annual?year=2019",
+    `/reports/annual?year=2019&village=${village.id}`,
     "/rounds",
     "/rounds/new",
     `/rounds/${round.id}/edit`,

@@ -76,6 +76,7 @@ test("households", async (t) => {
     const { call, household } = await householdWithPhone(server);
     await withPage(t, browser, PHONE, async (page) => {
       await login(page, server.baseUrl, "team_magada", server.demoPassword);
+      await page.getByTestId("home-village").first().click();
       await page.getByTestId("village-title").getByText("马格达村").waitFor();
       await page.getByTestId("menu-button").click();
       await page.getByTestId("nav-households").click();
@@ -165,6 +166,7 @@ test("households", async (t) => {
   await t.test("a team member creates a household; an ID number is refused in Chinese", async (t) => {
     await withPage(t, browser, PHONE, async (page) => {
       await login(page, server.baseUrl, "team_magada", server.demoPassword);
+      await page.getByTestId("home-village").first().click();
       const section = page.getByTestId("village-households");
       await section.getByTestId("village-household-new").click();
       const form = page.getByTestId("household-form");
@@ -218,6 +220,7 @@ test("households", async (t) => {
   await t.test("the village committee sees its village's households, without pairings or assistance", async (t) => {
     await withPage(t, browser, PHONE, async (page) => {
       await login(page, server.baseUrl, "committee_xiadi", server.demoPassword);
+      await page.getByTestId("home-village").first().click();
       await page.getByTestId("village-households").getByTestId("village-households-link").click();
       const list = page.getByTestId("household-list");
       await list.getByTestId("household-card").first().waitFor();

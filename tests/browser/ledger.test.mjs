@@ -122,6 +122,9 @@ test("ledger", async (t) => {
     assert.ok(entry, "this year's allocation to 马格达村双语幼儿园改造 waits for the committee");
     await withPage(t, browser, PHONE, async (page) => {
       await login(page, server.baseUrl, "committee_magada", server.demoPassword);
+      // The home page counts what waits for the committee, then the village page has the banner.
+      await page.getByTestId("home-card-confirm-count").getByText(String(waiting.length), { exact: true }).waitFor();
+      await page.getByTestId("home-village").first().click();
       const banner = page.getByTestId("village-ledger-pending");
       await banner.getByText(`待确认收到 ${waiting.length} 笔`).waitFor();
       await banner.getByTestId("village-ledger-confirm").click();

@@ -61,6 +61,7 @@ test("projects", async (t) => {
   await t.test("the board at 360 px: one stage at a time, chosen in the stage filter", async (t) => {
     await withPage(t, browser, PHONE, async (page) => {
       await login(page, server.baseUrl, "team_magada", server.demoPassword);
+      await page.getByTestId("home-village").first().click();
       const section = page.getByTestId("village-projects");
       await section.getByTestId("village-project").first().waitFor();
       await section.getByText("马格达村人工种草基地").waitFor();
@@ -202,6 +203,7 @@ test("projects", async (t) => {
   await t.test("a team member proposes a project from the village page; the budget is read in 元 exactly", async (t) => {
     await withPage(t, browser, PHONE, async (page) => {
       await login(page, server.baseUrl, "team_magada", server.demoPassword);
+      await page.getByTestId("home-village").first().click();
       await page.getByTestId("village-projects").getByTestId("village-project-new").click();
       const form = page.getByTestId("project-form");
       await page.getByTestId("project-form-village").getByText("马格达村").waitFor();

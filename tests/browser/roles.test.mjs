@@ -13,7 +13,9 @@ test("scoped users see only their village", async (t) => {
       await login(page, server.baseUrl, "team_magada", server.demoPassword);
       await page.getByTestId("user-role").getByText("驻村工作队").waitFor();
       await page.getByTestId("user-villages").getByText("马格达村").waitFor();
-      // Lands on its village's page.
+      // Lands on its to-do; its village is one click away.
+      await page.getByTestId("home-team").waitFor();
+      await page.getByTestId("home-village").first().click();
       await page.getByTestId("village-title").getByText("马格达村").waitFor();
       const nav = page.getByTestId("nav");
       assert.deepEqual(await nav.getByTestId("nav-village").allTextContents(), ["马格达村"]);
@@ -33,6 +35,8 @@ test("scoped users see only their village", async (t) => {
       await page.getByTestId("user-role").getByText("村委会").waitFor();
       await page.getByTestId("user-department").getByText("西藏自治区财政厅").waitFor();
       await page.getByTestId("user-villages").getByText("下地村").waitFor();
+      await page.getByTestId("home-committee").waitFor();
+      await page.getByTestId("home-village").first().click();
       await page.getByTestId("village-title").getByText("下地村").waitFor();
       // The page fits the phone's width.
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -47,6 +47,7 @@ test("village surveys", async (t) => {
   await t.test("a team member adds this year's survey at 360 px and sees it listed", async (t) => {
     await withPage(t, browser, PHONE, async (page) => {
       await login(page, server.baseUrl, "team_magada", server.demoPassword);
+      await page.getByTestId("home-village").first().click();
       await page.getByTestId("village-title").getByText("马格达村").waitFor();
       const section = page.getByTestId("village-surveys");
       await section.getByTestId("survey-table").getByText("2025", { exact: true }).waitFor();
@@ -150,6 +151,7 @@ test("village surveys", async (t) => {
   await t.test("the village committee reads the surveys without write buttons", async (t) => {
     await withPage(t, browser, PHONE, async (page) => {
       await login(page, server.baseUrl, "committee_xiadi", server.demoPassword);
+      await page.getByTestId("home-village").first().click();
       const section = page.getByTestId("village-surveys");
       await section.getByTestId("survey-table").getByText("2025", { exact: true }).waitFor();
       assert.equal(await page.getByTestId("survey-new").count(), 0);
@@ -173,6 +175,7 @@ test("village surveys", async (t) => {
       await go(page, "/outbox");
       await page.getByTestId("outbox-empty").waitFor();
       await go(page, "/");
+      await page.getByTestId("home-village").first().click();
       const section = page.getByTestId("village-surveys");
       await section.getByTestId("survey-new").click();
       const form = page.getByTestId("survey-form");

@@ -1,13 +1,13 @@
 import type { Role } from "../auth/AuthContext";
 
-export type NavKey = "users" | "offices" | "cadres" | "villages" | "rounds" | "teams" | "audit" | "statistics" | "households" | "pairingCoverage" | "projects" | "ledger" | "ledgerPending" | "cooperatives" | "activities" | "needs" | "needsOverview" | "decisions" | "disclosures" | "disclosureCalendar" | "presence";
+export type NavKey = "users" | "offices" | "cadres" | "villages" | "rounds" | "teams" | "audit" | "statistics" | "households" | "pairingCoverage" | "projects" | "ledger" | "ledgerPending" | "cooperatives" | "activities" | "needs" | "needsOverview" | "decisions" | "disclosures" | "disclosureCalendar" | "presence" | "reports";
 
 /** What each role finds in the menu; the server enforces the same rules on every request. */
 export const NAV_BY_ROLE: Record<Role, NavKey[]> = {
-  admin: ["users", "offices", "cadres", "villages", "households", "projects", "ledger", "cooperatives", "activities", "needsOverview", "decisions", "disclosures", "disclosureCalendar", "presence", "pairingCoverage", "rounds", "teams", "audit"],
-  department: ["villages", "households", "projects", "ledger", "cooperatives", "activities", "needsOverview", "decisions", "disclosures", "disclosureCalendar", "presence", "pairingCoverage", "rounds", "teams", "cadres"],
-  team: ["households", "projects", "ledger", "cooperatives", "activities", "needs", "decisions", "disclosures", "disclosureCalendar", "presence"],
-  village_committee: ["ledgerPending", "households", "projects", "ledger", "cooperatives", "activities", "needs", "decisions", "disclosures", "disclosureCalendar"],
+  admin: ["users", "offices", "cadres", "villages", "households", "projects", "ledger", "cooperatives", "activities", "needsOverview", "decisions", "disclosures", "disclosureCalendar", "presence", "pairingCoverage", "rounds", "teams", "audit", "reports"],
+  department: ["villages", "households", "projects", "ledger", "cooperatives", "activities", "needsOverview", "decisions", "disclosures", "disclosureCalendar", "presence", "pairingCoverage", "rounds", "teams", "cadres", "reports"],
+  team: ["households", "projects", "ledger", "cooperatives", "activities", "needs", "decisions", "disclosures", "disclosureCalendar", "presence", "reports"],
+  village_committee: ["ledgerPending", "households", "projects", "ledger", "cooperatives", "activities", "needs", "decisions", "disclosures", "disclosureCalendar", "reports"],
   regional: ["statistics"],
 };
 
@@ -33,6 +33,7 @@ export const NAV_PATH: Record<NavKey, string> = {
   disclosures: "/disclosures",
   disclosureCalendar: "/disclosures/calendar",
   presence: "/presence",
+  reports: "/reports/annual",
 };
 
 export const ADMIN: Role[] = ["admin"];
@@ -41,6 +42,8 @@ export const VILLAGE_USERS: Role[] = ["admin", "department", "team", "village_co
 export const COMMITTEE: Role[] = ["village_committee"];
 /** 驻村考勤, leave and the handover: the team, the department and the admin; never the committee. */
 export const PRESENCE_READERS: Role[] = ["admin", "department", "team"];
+/** Who reads the annual report (the server answers 403 to regional users: they get statistics). */
+export const REPORT_READERS: Role[] = VILLAGE_USERS;
 
 /** Team and committee users work in their own village(s) only. */
 export function isVillageUser(role: Role | undefined): boolean {

@@ -6,6 +6,7 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { useAuth } from "../../auth/AuthContext";
 import { useCanWrite } from "../../components/guards";
+import { DownloadButtons } from "../../components/DownloadButton";
 import { PageTitle } from "../../components/PageTitle";
 import { VillageSelect } from "../../components/pickers";
 import { isVillageUser } from "../../components/roles";
@@ -86,6 +87,9 @@ export default function ActivityListPage() {
       >
         {t("activity.list")}
       </PageTitle>
+      <div className="page-toolbar" data-testid="list-downloads">
+        <DownloadButtons path="/api/v1/activities" query={filters} baseName={t("activity.list")} />
+      </div>
       <div className="page-toolbar">
         <Input.Search
           allowClear

@@ -8,6 +8,7 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { useAuth } from "../../auth/AuthContext";
 import { useCanWrite } from "../../components/guards";
+import { DownloadButtons } from "../../components/DownloadButton";
 import { PageTitle } from "../../components/PageTitle";
 import { VillageSelect } from "../../components/pickers";
 import { isVillageUser, PAIRING_READERS } from "../../components/roles";
@@ -83,6 +84,9 @@ export default function HouseholdListPage() {
       >
         {t("household.list")}
       </PageTitle>
+      <div className="page-toolbar" data-testid="list-downloads">
+        <DownloadButtons path="/api/v1/households" query={filters} baseName={t("household.list")} />
+      </div>
       <Typography.Paragraph type="secondary" style={{ fontSize: 13 }}>
         {t("household.personalHint")}
       </Typography.Paragraph>

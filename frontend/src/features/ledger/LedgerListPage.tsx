@@ -9,6 +9,7 @@ import { Alert, Button, Card, Checkbox, Empty, Input, List, Select, Space, Spin,
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { useAuth } from "../../auth/AuthContext";
+import { DownloadButtons } from "../../components/DownloadButton";
 import { PageTitle } from "../../components/PageTitle";
 import { VillageSelect } from "../../components/pickers";
 import { isVillageUser } from "../../components/roles";
@@ -161,6 +162,9 @@ export default function LedgerListPage() {
         </Checkbox>
       </div>
       <Totals filters={filters} />
+      <div className="page-toolbar" data-testid="ledger-downloads">
+        <DownloadButtons path="/api/v1/ledger" query={filters} baseName={t("ledger.list")} />
+      </div>
       {list.query.error && <Alert type="error" showIcon message={t("common.loadFailed")} description={list.query.error.message} />}
       {list.query.isPending ? (
         <Spin />

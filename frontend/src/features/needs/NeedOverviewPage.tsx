@@ -7,6 +7,7 @@ import { Alert, Button, Card, Checkbox, Empty, Input, List, Select, Space, Spin,
 import { useTranslation } from "react-i18next";
 import { useAuth } from "../../auth/AuthContext";
 import { useCanWrite } from "../../components/guards";
+import { DownloadButtons } from "../../components/DownloadButton";
 import { PageTitle } from "../../components/PageTitle";
 import { VillageSelect } from "../../components/pickers";
 import { isVillageUser } from "../../components/roles";
@@ -63,6 +64,9 @@ export default function NeedOverviewPage() {
   return (
     <>
       <PageTitle>{t("need.overview")}</PageTitle>
+      <div className="page-toolbar" data-testid="list-downloads">
+        <DownloadButtons path="/api/v1/needs" query={filters} baseName={t("need.overview")} />
+      </div>
       <div className="page-toolbar">
         <Input.Search
           allowClear

@@ -9,6 +9,7 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { useAuth } from "../../auth/AuthContext";
 import { useCanWrite } from "../../components/guards";
+import { DownloadButtons } from "../../components/DownloadButton";
 import { PageTitle } from "../../components/PageTitle";
 import { VillageSelect } from "../../components/pickers";
 import { isVillageUser } from "../../components/roles";
@@ -57,6 +58,9 @@ export default function NeedQueuePage() {
       >
         {villageName ? t("need.queueOf", { village: villageName }) : t("need.queue")}
       </PageTitle>
+      <div className="page-toolbar" data-testid="list-downloads">
+        <DownloadButtons path="/api/v1/needs" query={{ village_id: villageId, sort: "queue" }} baseName={t("need.queue")} />
+      </div>
       <div className="page-toolbar">
         {villageUser ? (
           myVillages.length > 1 && (

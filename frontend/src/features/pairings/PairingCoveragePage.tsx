@@ -6,6 +6,7 @@ import { Alert, Card, Col, InputNumber, List, Row, Space, Spin, Statistic, Typog
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
+import { DownloadButtons } from "../../components/DownloadButton";
 import { PageTitle } from "../../components/PageTitle";
 import { VillageSelect } from "../../components/pickers";
 import { useSearchState } from "../../components/useSearchState";
@@ -29,6 +30,14 @@ export default function PairingCoveragePage() {
   return (
     <>
       <PageTitle>{t("coverage.title")}</PageTitle>
+      <div className="page-toolbar" data-testid="list-downloads">
+        <span>{t("coverage.downloadPairings")}</span>
+        <DownloadButtons path="/api/v1/pairings" query={query} baseName={t("nav.pairings")} />
+      </div>
+      <div className="page-toolbar" data-testid="assistance-downloads">
+        <span>{t("coverage.downloadAssistance")}</span>
+        <DownloadButtons path="/api/v1/assistance" query={query} baseName={t("nav.assistance")} />
+      </div>
       <div className="page-toolbar">
         <label>
           {t("coverage.year")}{" "}

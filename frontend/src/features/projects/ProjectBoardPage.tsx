@@ -11,6 +11,7 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { useAuth } from "../../auth/AuthContext";
 import { useCanWrite } from "../../components/guards";
+import { DownloadButtons } from "../../components/DownloadButton";
 import { PageTitle } from "../../components/PageTitle";
 import { VillageSelect } from "../../components/pickers";
 import { isVillageUser } from "../../components/roles";
@@ -87,6 +88,9 @@ export default function ProjectBoardPage() {
       >
         {t("project.list")}
       </PageTitle>
+      <div className="page-toolbar" data-testid="list-downloads">
+        <DownloadButtons path="/api/v1/projects" query={filters} baseName={t("project.list")} />
+      </div>
       <div className="page-toolbar">
         <Input.Search
           allowClear
