@@ -864,10 +864,10 @@ mod tests {
             | Need
             | Cooperative
             | Resource::Decision
-            | Disclosure => r,
-            Department | Office | User | Cadre | Village | Round | Team | TeamMember | Audit
-            | Survey | Household | Pairing | Assistance | Project | LedgerEntry | Donor
-            | Activity | Need | Cooperative | Presence | Leave | Handover => r,
+            | Disclosure
+            | Presence
+            | Leave
+            | Handover => r,
         });
         let roles = Role::ALL.map(|r| match r {
             Role::Admin

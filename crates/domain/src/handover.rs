@@ -26,6 +26,7 @@ coded_enum! {
         UnconfirmedLedger = "unconfirmed_ledger", "待确认台账";
         OpenNeeds = "open_needs", "未办结群众诉求";
         LedgerBalance = "ledger_balance", "台账余额（按来源）";
+        DecisionsInProgress = "decisions_in_progress", "进行中的四议两公开事项";
     }
 }
 
@@ -128,7 +129,8 @@ mod tests {
                 "open_projects",
                 "unconfirmed_ledger",
                 "open_needs",
-                "ledger_balance"
+                "ledger_balance",
+                "decisions_in_progress"
             ]
         );
     }

@@ -267,23 +267,30 @@ pub fn record_step(
     get(conn, id).map(Some)
 }
 
-/// A village's resolutions (step 4 passed) of a year, with the day their step 5 published the
-/// resolution (if it did): `(decision id, resolution day, disclosed on)`.
+/// `(village, decision id, resolution day, disclosed on)`.
+pub type ResolutionLine = (i64, i64, NaiveDate, Option<NaiveDate>);
+
+/// Some villages' resolutions (step 4 passed) of a year, with the day their step 5 published the
+/// resolution (if it did): `(village, decision id, resolution day, disclosed on)`.
 pub fn resolutions(
     conn: &mut DbConnection,
-    village_id: i64,
+    villages: &[i64],
     (first, last): (NaiveDate, NaiveDate),
-) -> QueryResult<Vec<(i64, NaiveDate, Option<NaiveDate>)>> {
-    let resolved: Vec<(i64, NaiveDate)> = decision_steps::table
+) -> QueryResult<Vec<ResolutionLine>> {
+    let resolved: Vec<(i64, i64, NaiveDate)> = decision_steps::table
         .inner_join(decisions::table.on(decisions::id.eq(decision_steps::decision_id)))
-        .filter(decisions::village_id.eq(village_id))
+        .filter(decisions::village_id.eq_any(villages.to_vec()))
         .filter(decision_steps::step.eq(4))
         .filter(decision_steps::passed.eq(1))
         .filter(decision_steps::held_on.ge(first))
         .filter(decision_steps::held_on.le(last))
-        .select((decisions::id, decision_steps::held_on))
+        .select((
+            decisions::village_id,
+            decisions::id,
+            decision_steps::held_on,
+        ))
         .load(conn)?;
-    let ids: Vec<i64> = resolved.iter().map(|r| r.0).collect();
+    let ids: Vec<i64> = resolved.iter().map(|r| r.1).collect();
     let disclosed: Vec<(Option<i64>, Option<NaiveDate>)> = if ids.is_empty() {
         Vec::new()
     } else {
@@ -295,13 +302,13 @@ pub fn resolutions(
     };
     Ok(resolved
         .into_iter()
-        .map(|(id, on)| {
+        .map(|(village, id, on)| {
             let d = disclosed
                 .iter()
                 .filter(|(d, _)| *d == Some(id))
                 .filter_map(|(_, p)| *p)
                 .min();
-            (id, on, d)
+            (village, id, on, d)
         })
         .collect())
 }

@@ -275,19 +275,23 @@ pub fn insert_published(
         .get_result(conn)
 }
 
-/// The published (and withdrawn) disclosures of a village whose period overlaps the year:
-/// `(category, from, to, published on)`.
+/// `(village, category, from, to, published on)`.
+pub type PublishedLine = (i64, Category, NaiveDate, NaiveDate, NaiveDate);
+
+/// The published (and withdrawn) disclosures of some villages whose period overlaps the year:
+/// `(village, category, from, to, published on)`.
 pub fn published_in(
     conn: &mut DbConnection,
-    village_id: i64,
+    villages: &[i64],
     (first, last): (NaiveDate, NaiveDate),
-) -> QueryResult<Vec<(Category, NaiveDate, NaiveDate, NaiveDate)>> {
-    let rows: Vec<(String, NaiveDate, NaiveDate, Option<NaiveDate>)> = disclosures::table
-        .filter(disclosures::village_id.eq(village_id))
+) -> QueryResult<Vec<PublishedLine>> {
+    let rows: Vec<(i64, String, NaiveDate, NaiveDate, Option<NaiveDate>)> = disclosures::table
+        .filter(disclosures::village_id.eq_any(villages.to_vec()))
         .filter(disclosures::status.eq_any([Status::Published.code(), Status::Withdrawn.code()]))
         .filter(disclosures::period_from.le(last))
         .filter(disclosures::period_to.ge(first))
         .select((
+            disclosures::village_id,
             disclosures::category,
             disclosures::period_from,
             disclosures::period_to,
@@ -296,39 +300,62 @@ pub fn published_in(
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .filter_map(|(c, from, to, on)| Some((Category::from_code(&c)?, from, to, on?)))
+        .filter_map(|(v, c, from, to, on)| Some((v, Category::from_code(&c)?, from, to, on?)))
         .collect())
 }
 
-/// The days with entries, and the donations as `(entry id, day)`.
-pub type LedgerFacts = (Vec<NaiveDate>, Vec<(i64, NaiveDate)>);
+/// The days with entries as `(village, day)`, and the donations as `(village, entry id, day)`.
+pub type LedgerFacts = (Vec<(i64, NaiveDate)>, Vec<(i64, i64, NaiveDate)>);
 
-/// The ledger of a village's year for the calendar: the distinct days with entries, and the
-/// donations (cash or in kind, not reversals) as `(entry id, day)`.
+/// The ledger of some villages' year for the calendar: the distinct days with entries, and the
+/// donations (cash or in kind, not reversals), each with its village.
 pub fn ledger_facts(
     conn: &mut DbConnection,
-    village_id: i64,
+    villages: &[i64],
     (first, last): (NaiveDate, NaiveDate),
 ) -> QueryResult<LedgerFacts> {
     let in_year = || {
         ledger_entries::village_id
-            .eq(village_id)
+            .eq_any(villages.to_vec())
             .and(ledger_entries::entry_date.ge(first))
             .and(ledger_entries::entry_date.le(last))
     };
-    let days: Vec<NaiveDate> = ledger_entries::table
+    let days: Vec<(i64, NaiveDate)> = ledger_entries::table
         .filter(in_year())
-        .select(ledger_entries::entry_date)
+        .select((ledger_entries::village_id, ledger_entries::entry_date))
         .distinct()
         .load(conn)?;
-    let donations: Vec<(i64, NaiveDate)> = ledger_entries::table
+    let donations: Vec<(i64, i64, NaiveDate)> = ledger_entries::table
         .filter(in_year())
         .filter(ledger_entries::kind.eq_any(["cash_donation", "in_kind_donation"]))
         .filter(ledger_entries::reverses_id.is_null())
         .order((ledger_entries::entry_date, ledger_entries::id))
-        .select((ledger_entries::id, ledger_entries::entry_date))
+        .select((
+            ledger_entries::village_id,
+            ledger_entries::id,
+            ledger_entries::entry_date,
+        ))
         .load(conn)?;
     Ok((days, donations))
+}
+
+/// How many disclosures of some villages (all of a department's when `None`) were published in
+/// a range of days.
+pub fn published_count(
+    conn: &mut DbConnection,
+    department_id: i64,
+    villages: Option<&[i64]>,
+    (first, last): (NaiveDate, NaiveDate),
+) -> QueryResult<i64> {
+    let mut q = disclosures::table
+        .filter(disclosures::department_id.eq(department_id))
+        .filter(disclosures::published_on.ge(first).assume_not_null())
+        .filter(disclosures::published_on.le(last).assume_not_null())
+        .into_boxed();
+    if let Some(ids) = villages {
+        q = q.filter(disclosures::village_id.eq_any(ids.to_vec()));
+    }
+    q.select(diesel::dsl::count_star()).first(conn)
 }
 
 /// Disclosures as a versioned table.

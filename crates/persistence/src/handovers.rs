@@ -259,6 +259,31 @@ pub fn open_needs(conn: &mut DbConnection, village_id: i64) -> QueryResult<Vec<N
         .load(conn)
 }
 
+/// `(id, title, raised on, last step recorded, estimated amount)`.
+pub type DecisionLine = (i64, String, NaiveDate, i32, Option<i64>);
+
+/// The village's 四议两公开 matters still in progress, oldest first: `(id, title, raised on,
+/// last step recorded, estimated amount)`.
+pub fn decisions_in_progress(
+    conn: &mut DbConnection,
+    village_id: i64,
+) -> QueryResult<Vec<DecisionLine>> {
+    use crate::schema::decisions;
+    decisions::table
+        .filter(decisions::village_id.eq(village_id))
+        .filter(decisions::status.eq("in_progress"))
+        .order_by((decisions::raised_on.asc(), decisions::id.asc()))
+        .select((
+            decisions::id,
+            decisions::title,
+            decisions::raised_on,
+            decisions::last_step,
+            decisions::estimated_amount_fen,
+        ))
+        .limit(MAX_ITEMS)
+        .load(conn)
+}
+
 /// The village's ledger sums by source.
 pub fn balance_by_source(
     conn: &mut DbConnection,

@@ -281,3 +281,33 @@ pub fn funds(conn: &mut DbConnection, scope: &Scope<'_>) -> QueryResult<FundFigu
         unconfirmed,
     })
 }
+
+/// The team memberships of the scope overlapping the year (of teams whose round overlaps it):
+/// `(cadre, from, to)`, for the days-in-the-village figures.
+pub fn memberships(
+    conn: &mut DbConnection,
+    scope: &Scope<'_>,
+) -> QueryResult<Vec<(i64, NaiveDate, Option<NaiveDate>)>> {
+    let (first, last) = (scope.first_day(), scope.last_day());
+    let mut m = team_members::table
+        .inner_join(teams::table.inner_join(rounds::table))
+        .filter(teams::department_id.eq(scope.department_id))
+        .filter(rounds::starts_on.le(last))
+        .filter(rounds::ends_on.ge(first))
+        .filter(team_members::from_date.le(last))
+        .filter(
+            team_members::to_date
+                .is_null()
+                .or(team_members::to_date.ge(first)),
+        )
+        .select((
+            team_members::cadre_id,
+            team_members::from_date,
+            team_members::to_date,
+        ))
+        .into_boxed();
+    if let Some(ids) = scope.villages {
+        m = m.filter(teams::village_id.eq_any(ids));
+    }
+    m.load(conn)
+}

@@ -146,6 +146,16 @@ pub fn list(
     Ok(Page::from_overfetch(rows, page.limit).with_total(total))
 }
 
+/// The ids of a department's villages (a department has at most a few thousand).
+pub fn ids_of_department(conn: &mut DbConnection, department_id: i64) -> QueryResult<Vec<i64>> {
+    villages::table
+        .filter(villages::department_id.eq(department_id))
+        .select(villages::id)
+        .order(villages::id)
+        .limit(10_000)
+        .load(conn)
+}
+
 /// The names of villages, for embedding in other lists without a query per row.
 pub fn names(
     conn: &mut DbConnection,

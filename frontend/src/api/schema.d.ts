@@ -2082,6 +2082,8 @@ export interface components {
             /** @description The year's activities by kind, trainings by skill, clinics. */
             activities: components["schemas"]["ActivityFigures"];
             needs: components["schemas"]["NeedFigures"];
+            presence: components["schemas"]["PresenceFigures"];
+            disclosures: components["schemas"]["DisclosureFigures"];
         };
         Assistance: {
             /**
@@ -3089,6 +3091,27 @@ export interface components {
              * @description Not before `period_from`; a year at most.
              */
             period_to: string;
+        };
+        /**
+         * @description 村务公开 of the year: disclosures published in it, and the disclosure calendar's items of the
+         *     villages' year that are overdue (or due) today.
+         */
+        DisclosureFigures: {
+            /**
+             * Format: int64
+             * @example 60
+             */
+            published: number;
+            /**
+             * Format: int64
+             * @example 3
+             */
+            overdue: number;
+            /**
+             * Format: int64
+             * @example 1
+             */
+            due: number;
         };
         DisclosureList: {
             items: components["schemas"]["Disclosure"][];
@@ -4502,6 +4525,41 @@ export interface components {
             month: string;
             /** @description By cadre (pinyin order of the name), then by day. */
             items: components["schemas"]["PresenceDay"][];
+        };
+        /**
+         * @description 驻村考勤 of the year, per cadre and month of team membership (up to today): the months with
+         *     days recorded, how many of those fell below the department's minimum of days in the village,
+         *     and the average days in the village over them; the membership months with nothing recorded
+         *     are counted apart (days unaccounted, not days away).
+         */
+        PresenceFigures: {
+            /**
+             * Format: int64
+             * @example 45
+             */
+            cadre_months: number;
+            /**
+             * Format: int64
+             * @example 2
+             */
+            below_minimum: number;
+            /**
+             * Format: double
+             * @description One decimal.
+             * @example 23.4
+             */
+            average_days_in_village: number;
+            /**
+             * Format: int64
+             * @example 12
+             */
+            months_without_records: number;
+            /**
+             * Format: int32
+             * @description The department's minimum of days in the village a month.
+             * @example 20
+             */
+            min_days_in_village: number;
         };
         /**
          * @example {

@@ -597,6 +597,55 @@ pub struct DisclosureCalendar {
     pub items: Vec<CalendarItem>,
 }
 
+/// The calendar's facts of some villages' year, by village: three queries however many villages
+/// (the annual report sums the overdue items of a department's villages with it).
+pub fn facts_by_village(
+    conn: &mut zhucun_persistence::DbConnection,
+    villages: &[i64],
+    range: (NaiveDate, NaiveDate),
+) -> Result<std::collections::BTreeMap<i64, rules::Facts>, ApiError> {
+    let mut by: std::collections::BTreeMap<i64, rules::Facts> = villages
+        .iter()
+        .map(|v| (*v, rules::Facts::default()))
+        .collect();
+    let (days, donations) = q::ledger_facts(conn, villages, range)?;
+    for (v, day) in days {
+        if let Some(f) = by.get_mut(&v) {
+            f.ledger_days.push(day);
+        }
+    }
+    for (v, entry_id, on) in donations {
+        if let Some(f) = by.get_mut(&v) {
+            f.donations.push(rules::Donation { entry_id, on });
+        }
+    }
+    for (v, decision_id, on, disclosed_on) in
+        zhucun_persistence::decisions::resolutions(conn, villages, range)?
+    {
+        if let Some(f) = by.get_mut(&v) {
+            f.resolutions.push(rules::Resolved {
+                decision_id,
+                on,
+                disclosed_on,
+            });
+        }
+    }
+    for (v, category, from, to, published_on) in q::published_in(conn, villages, range)? {
+        if let Some(f) = by.get_mut(&v) {
+            f.published.push(rules::Published {
+                category,
+                from,
+                to,
+                published_on,
+            });
+        }
+    }
+    for f in by.values_mut() {
+        f.ledger_days.sort_unstable();
+    }
+    Ok(by)
+}
+
 /// What a village must disclose in a year and where each obligation stands, by the cadence rule:
 /// general matters at least quarterly (by the 10th of the month after the quarter); finances every
 /// month with ledger entries (by the 10th of the next month); every donation, cash or in kind,
@@ -630,33 +679,9 @@ pub async fn calendar(
                 },
             )?;
             let dept = zhucun_persistence::departments::get(conn, village.department_id)?;
-            let (days, donations) = q::ledger_facts(conn, village_id, range)?;
-            let resolutions = zhucun_persistence::decisions::resolutions(conn, village_id, range)?;
-            let published = q::published_in(conn, village_id, range)?;
-            let facts = rules::Facts {
-                ledger_days: days,
-                donations: donations
-                    .into_iter()
-                    .map(|(entry_id, on)| rules::Donation { entry_id, on })
-                    .collect(),
-                resolutions: resolutions
-                    .into_iter()
-                    .map(|(decision_id, on, disclosed_on)| rules::Resolved {
-                        decision_id,
-                        on,
-                        disclosed_on,
-                    })
-                    .collect(),
-                published: published
-                    .into_iter()
-                    .map(|(category, from, to, published_on)| rules::Published {
-                        category,
-                        from,
-                        to,
-                        published_on,
-                    })
-                    .collect(),
-            };
+            let facts = facts_by_village(conn, &[village_id], range)?
+                .remove(&village_id)
+                .unwrap_or_default();
             let days = u32::try_from(dept.major_disclosure_days).unwrap_or(7);
             let items = rules::calendar(year, &facts, today, days);
             let count = |s: rules::State| {

@@ -182,6 +182,25 @@ pub fn draft_sections(
                     }
                 })
                 .collect(),
+            SectionKey::DecisionsInProgress => q::decisions_in_progress(conn, village_id)?
+                .into_iter()
+                .map(|(id, title, raised_on, last_step, amount)| {
+                    use zhucun_domain::decision::Step;
+                    let done = Step::from_number(last_step).map_or_else(
+                        || "尚未记录步骤".to_owned(),
+                        |s| format!("已完成：{}", s.label()),
+                    );
+                    let next = Step::from_number(last_step)
+                        .map_or(Some(Step::Proposal), Step::next)
+                        .map_or_else(String::new, |s| format!(" · 下一步：{}", s.label()));
+                    SectionItem {
+                        ref_id: Some(id),
+                        label: title,
+                        detail: Some(format!("{raised_on} 提出 · {done}{next}")),
+                        amount_fen: amount,
+                    }
+                })
+                .collect(),
         };
         out.push(Section {
             key: key.code().to_owned(),

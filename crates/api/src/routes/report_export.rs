@@ -189,6 +189,34 @@ pub fn sheets(r: &AnnualReport) -> Vec<Sheet> {
             ("已逾期".to_owned(), Count(n.overdue)),
         ],
     });
+    let p = &r.presence;
+    out.push(Sheet {
+        name: "驻村考勤",
+        rows: vec![
+            ("有考勤记录的人·月".to_owned(), Count(p.cadre_months)),
+            (
+                format!("在村不足 {} 天的人·月", p.min_days_in_village),
+                Count(p.below_minimum),
+            ),
+            (
+                "月均在村天数".to_owned(),
+                Text(format!("{:.1}", p.average_days_in_village)),
+            ),
+            (
+                "无考勤记录的人·月".to_owned(),
+                Count(p.months_without_records),
+            ),
+        ],
+    });
+    let d = &r.disclosures;
+    out.push(Sheet {
+        name: "村务公开",
+        rows: vec![
+            ("本年公开".to_owned(), Count(d.published)),
+            ("逾期未公开".to_owned(), Count(d.overdue)),
+            ("待公开".to_owned(), Count(d.due)),
+        ],
+    });
     out
 }
 

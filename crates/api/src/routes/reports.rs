@@ -187,6 +187,162 @@ pub struct AnnualReport {
     /// The year's activities by kind, trainings by skill, clinics.
     pub activities: crate::routes::activities::ActivityFigures,
     pub needs: NeedFigures,
+    // --- presence and disclosures (see `presence_figures`, `disclosure_figures`) ---
+    pub presence: PresenceFigures,
+    pub disclosures: DisclosureFigures,
+}
+
+/// 驻村考勤 of the year, per cadre and month of team membership (up to today): the months with
+/// days recorded, how many of those fell below the department's minimum of days in the village,
+/// and the average days in the village over them; the membership months with nothing recorded
+/// are counted apart (days unaccounted, not days away).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PresenceFigures {
+    #[schema(example = 45)]
+    pub cadre_months: i64,
+    #[schema(example = 2)]
+    pub below_minimum: i64,
+    /// One decimal.
+    #[schema(example = 23.4)]
+    pub average_days_in_village: f64,
+    #[schema(example = 12)]
+    pub months_without_records: i64,
+    /// The department's minimum of days in the village a month.
+    #[schema(example = 20)]
+    pub min_days_in_village: i32,
+}
+
+/// 村务公开 of the year: disclosures published in it, and the disclosure calendar's items of the
+/// villages' year that are overdue (or due) today.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DisclosureFigures {
+    #[schema(example = 60)]
+    pub published: i64,
+    #[schema(example = 3)]
+    pub overdue: i64,
+    #[schema(example = 1)]
+    pub due: i64,
+}
+
+/// The presence section: the memberships of the scope, their days and approved leave in the year
+/// (three queries), summed per cadre and month with the domain's month arithmetic.
+fn presence_figures(
+    conn: &mut zhucun_persistence::DbConnection,
+    s: &Scope<'_>,
+) -> Result<PresenceFigures, ApiError> {
+    use zhucun_domain::presence::{self as rules, DayRecord, Status};
+    let (Some(first), Some(last)) = (
+        chrono::NaiveDate::from_ymd_opt(s.year, 1, 1),
+        chrono::NaiveDate::from_ymd_opt(s.year, 12, 31),
+    ) else {
+        return Err(zhucun_domain::validation::between("year", 2011, 2100).into());
+    };
+    let members = q::memberships(conn, s)?;
+    let mut cadres: Vec<i64> = members.iter().map(|m| m.0).collect();
+    cadres.sort_unstable();
+    cadres.dedup();
+    let days = zhucun_persistence::presence::team_days(conn, &cadres, first, last)?;
+    let leave = zhucun_persistence::presence::approved_leave(conn, &cadres, first, last)?;
+    let (min_days, _) = zhucun_persistence::presence::department_rules(conn, s.department_id)?;
+    let today = zhucun_domain::calendar::today_local();
+    let (mut months, mut below, mut unrecorded, mut in_village) = (0i64, 0i64, 0i64, 0i64);
+    for (cadre, from, to) in &members {
+        let records: Vec<DayRecord> = days
+            .iter()
+            .filter(|(c, _, _)| c == cadre)
+            .map(|(_, day, status)| DayRecord {
+                day: *day,
+                status: Status::from_code(status).unwrap_or(Status::Away),
+            })
+            .collect();
+        let ranges: Vec<(chrono::NaiveDate, chrono::NaiveDate)> = leave
+            .iter()
+            .filter(|(c, _, _)| c == cadre)
+            .map(|(_, a, b)| (*a, *b))
+            .collect();
+        for month in 1..=12 {
+            let Ok(bounds) = rules::month_bounds("month", &format!("{}-{month:02}", s.year)) else {
+                continue;
+            };
+            let Some(period) = rules::period_of(bounds, *from, *to, today) else {
+                continue;
+            };
+            let recorded: Vec<DayRecord> = records
+                .iter()
+                .filter(|r| r.day >= period.0 && r.day <= period.1)
+                .cloned()
+                .collect();
+            if recorded.is_empty() {
+                unrecorded += 1;
+                continue;
+            }
+            let f = rules::month_figures(Some(period), &recorded, &ranges, min_days);
+            months += 1;
+            in_village += f.days_in_village;
+            if !f.meets_minimum {
+                below += 1;
+            }
+        }
+    }
+    // Days and months are small: exact in f64; rounded to one decimal.
+    #[allow(clippy::cast_precision_loss)]
+    let average = if months == 0 {
+        0.0
+    } else {
+        (in_village as f64 * 10.0 / months as f64).round() / 10.0
+    };
+    Ok(PresenceFigures {
+        cadre_months: months,
+        below_minimum: below,
+        average_days_in_village: average,
+        months_without_records: unrecorded,
+        min_days_in_village: min_days,
+    })
+}
+
+/// The disclosures section: published in the year, and the calendar of each village of the scope
+/// (its facts read for all of them at once).
+fn disclosure_figures(
+    conn: &mut zhucun_persistence::DbConnection,
+    s: &Scope<'_>,
+) -> Result<DisclosureFigures, ApiError> {
+    use zhucun_domain::disclosure as rules;
+    let (Some(first), Some(last)) = (
+        chrono::NaiveDate::from_ymd_opt(s.year, 1, 1),
+        chrono::NaiveDate::from_ymd_opt(s.year, 12, 31),
+    ) else {
+        return Err(zhucun_domain::validation::between("year", 2011, 2100).into());
+    };
+    let published = zhucun_persistence::disclosures::published_count(
+        conn,
+        s.department_id,
+        s.villages,
+        (first, last),
+    )?;
+    let villages: Vec<i64> = match s.villages {
+        Some(ids) => ids.to_vec(),
+        None => zhucun_persistence::villages::ids_of_department(conn, s.department_id)?,
+    };
+    let department = zhucun_persistence::departments::get(conn, s.department_id)?;
+    let days = u32::try_from(department.major_disclosure_days).unwrap_or(7);
+    let today = zhucun_domain::calendar::today_local();
+    let (mut overdue, mut due) = (0i64, 0i64);
+    for facts in
+        crate::routes::disclosures::facts_by_village(conn, &villages, (first, last))?.values()
+    {
+        for item in rules::calendar(s.year, facts, today, days) {
+            match item.state {
+                rules::State::Overdue => overdue += 1,
+                rules::State::Due => due += 1,
+                _ => {}
+            }
+        }
+    }
+    Ok(DisclosureFigures {
+        published,
+        overdue,
+        due,
+    })
 }
 
 /// 群众诉求 of the year: raised in it; resolved and declined in it; of those raised in it, how many
@@ -293,6 +449,8 @@ pub async fn annual(
             let stationing = q::stationing(conn, &s)?;
             let pairing = q::pairing(conn, &s)?;
             let (activities, needs) = village_work(conn, &s)?;
+            let presence = presence_figures(conn, &s)?;
+            let disclosures = disclosure_figures(conn, &s)?;
             let projects = q::projects(conn, &s)?;
             let funds = q::funds(conn, &s)?;
             let (count, members, capital_fen, surplus_fen, distributed_to_members_fen) =
@@ -326,6 +484,8 @@ pub async fn annual(
                 party_members_developed: activities.party_members_developed,
                 activities,
                 needs,
+                presence,
+                disclosures,
                 projects: ProjectsFigures {
                     count: projects.count,
                     by_stage: projects.by_stage.into_iter().collect(),

@@ -78,7 +78,8 @@ both_backends!(draft_sign_and_immutability, |app: TestApp| async move {
             "open_projects",
             "unconfirmed_ledger",
             "open_needs",
-            "ledger_balance"
+            "ledger_balance",
+            "decisions_in_progress"
         ]
     );
     // The ledger balance by source agrees with the ledger's own totals for the village.
@@ -105,6 +106,29 @@ both_backends!(draft_sign_and_immutability, |app: TestApp| async move {
         h["sections"][3]["items"].as_array().map(Vec::len),
         t["groups"].as_array().map(Vec::len)
     );
+    // The decisions in progress are the village's 四议两公开 matters not yet stopped.
+    let open = app
+        .get(
+            &format!("/api/v1/decisions?village_id={village}&status=in_progress&limit=100"),
+            &dept,
+        )
+        .await
+        .json();
+    let mut listed: Vec<i64> = open["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_i64().unwrap())
+        .collect();
+    let mut drafted: Vec<i64> = h["sections"][4]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["ref_id"].as_i64().unwrap())
+        .collect();
+    listed.sort_unstable();
+    drafted.sort_unstable();
+    assert_eq!(drafted, listed);
     // A second draft for the same team: 409.
     let r = app
         .post(&format!("/api/v1/teams/{old}/handover"), &dept, &json!({}))

@@ -342,7 +342,9 @@ both_backends!(
                 "捐赠方",
                 "合作社",
                 "活动",
-                "群众诉求"
+                "群众诉求",
+                "驻村考勤",
+                "村务公开"
             ]
         );
         let funds = book.worksheet_range("资金").unwrap();
@@ -389,7 +391,7 @@ both_backends!(
         );
         assert!(text.contains(&line), "{line} in {text}");
         let rows = text.lines().count();
-        let figures: usize = (0..9)
+        let figures: usize = (0..book.sheet_names().len())
             .map(|i| {
                 book.worksheet_range_at(i)
                     .and_then(Result::ok)
@@ -658,5 +660,87 @@ both_backends!(
                 .await;
             assert_eq!(r.status, StatusCode::BAD_REQUEST, "{query}: {}", r.text());
         }
+    }
+);
+
+both_backends!(
+    presence_and_disclosures_agree_with_their_own_endpoints,
+    |app: TestApp| async move {
+        let staff = app.login("office_staff").await;
+        let magada = app
+            .find_id("/api/v1/villages", &staff, "name", "马格达村")
+            .await;
+        let r = report(&app, &staff, &format!("year=2019&village_id={magada}")).await;
+        let p = &r["presence"];
+        // The same months summed from the monthly summaries of the village's teams.
+        let teams = app
+            .get(
+                &format!("/api/v1/teams?village_id={magada}&limit=100"),
+                &staff,
+            )
+            .await
+            .json();
+        let (mut months, mut below, mut days) = (0, 0, 0);
+        for t in teams["items"].as_array().unwrap() {
+            let id = t["id"].as_i64().unwrap();
+            for month in 1..=12 {
+                let s = app
+                    .get(
+                        &format!("/api/v1/presence/summary?month=2019-{month:02}&team_id={id}"),
+                        &staff,
+                    )
+                    .await
+                    .json();
+                for row in s["items"].as_array().unwrap() {
+                    let in_village = row["days_in_village"].as_i64().unwrap();
+                    if in_village + row["days_away"].as_i64().unwrap() == 0 {
+                        continue;
+                    }
+                    months += 1;
+                    days += in_village;
+                    if row["meets_minimum"] == false {
+                        below += 1;
+                    }
+                }
+            }
+        }
+        assert!(months > 0, "the demo records 2019 days: {p}");
+        assert_eq!(p["cadre_months"], months, "{p}");
+        assert_eq!(p["below_minimum"], below, "{p}");
+        let average = (days as f64 * 10.0 / months as f64).round() / 10.0;
+        assert_eq!(p["average_days_in_village"].as_f64(), Some(average), "{p}");
+        assert!(
+            below > 0 && below < months,
+            "most above the minimum, a few below: {p}"
+        );
+
+        // Disclosures: the overdue items are the calendar's, village by village.
+        let mut overdue = 0;
+        let villages = app.get("/api/v1/villages?limit=100", &staff).await.json();
+        for v in villages["items"].as_array().unwrap() {
+            let id = v["id"].as_i64().unwrap();
+            let c = app
+                .get(
+                    &format!("/api/v1/disclosures/calendar?village_id={id}&year=2019"),
+                    &staff,
+                )
+                .await
+                .json();
+            overdue += c["overdue"].as_i64().unwrap();
+            let one = report(&app, &staff, &format!("year=2019&village_id={id}")).await;
+            assert_eq!(one["disclosures"]["overdue"], c["overdue"], "{}", v["name"]);
+            assert_eq!(one["disclosures"]["due"], c["due"], "{}", v["name"]);
+        }
+        let all = report(&app, &staff, "year=2019").await;
+        assert_eq!(all["disclosures"]["overdue"], overdue);
+        assert!(
+            overdue > 0,
+            "one demo village is behind: {}",
+            all["disclosures"]
+        );
+        assert!(all["disclosures"]["published"].as_i64().unwrap() > 12);
+        let year_2012 = report(&app, &staff, "year=2012").await;
+        assert_eq!(year_2012["disclosures"]["published"], 0);
+        assert_eq!(year_2012["presence"]["cadre_months"], 0);
     }
 );
