@@ -21,6 +21,13 @@ function yuan(fen) {
   return `${sign}${count(Math.floor(abs / 100))}.${String(abs % 100).padStart(2, "0")} 元`;
 }
 
+/** Today in Asia/Shanghai as YYYY-MM-DD, as the home pages count months and years. */
+const shanghaiToday = () => new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
+function previousMonth(month) {
+  const [y, m] = month.split("-").map(Number);
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, "0")}`;
+}
+
 async function text(page, testId) {
   return (await page.getByTestId(testId).first().textContent()).trim();
 }
@@ -266,10 +273,27 @@ test("the annual report, downloads and the role home pages", async (t) => {
     const projects = (await (await dept("/projects?limit=500")).json()).items;
     const byStage = {};
     for (const p of projects) byStage[p.stage] = (byStage[p.stage] ?? 0) + 1;
+    // Presence last month: the first 50 active teams' summaries; disclosures: this year's report.
+    const lastMonth = previousMonth(shanghaiToday().slice(0, 7));
+    const activeTeams = (await (await dept("/teams?active=true&limit=50")).json()).items;
+    assert.ok(activeTeams.length > 0, "the demo has active teams");
+    let belowMinimum = 0;
+    for (const team of activeTeams) {
+      const res = await dept(`/presence/summary?month=${lastMonth}&team_id=${team.id}`);
+      assert.equal(res.status, 200);
+      belowMinimum += (await res.json()).items.filter((r) => !r.meets_minimum).length;
+    }
+    const thisYearReport = await (await dept(`/reports/annual?year=${shanghaiToday().slice(0, 4)}`)).json();
     await withPage(t, browser, PHONE, async (page) => {
       await login(page, server.baseUrl, "office_staff", server.demoPassword);
       await page.getByTestId("home-department").waitFor();
-      for (const card of ["home-card-funds", "home-card-stages", "home-card-unconfirmed", "home-card-needs", "home-card-pairing"]) await page.getByTestId(card).waitFor();
+      for (const card of ["home-card-funds", "home-card-stages", "home-card-unconfirmed", "home-card-needs", "home-card-pairing", "home-card-presence", "home-card-disclosures"]) await page.getByTestId(card).waitFor();
+      await page.getByTestId("home-card-presence-count").getByText(count(belowMinimum), { exact: true }).waitFor();
+      if (belowMinimum > 0) assert.equal(await page.getByTestId("home-presence-below").locator("li").count(), Math.min(5, belowMinimum));
+      await page.getByTestId("home-card-disclosures-count").getByText(count(thisYearReport.disclosures.overdue), { exact: true }).waitFor();
+      assert.equal(await text(page, "home-card-disclosures-due"), count(thisYearReport.disclosures.due));
+      assert.equal(await page.getByTestId("home-card-presence-link").getAttribute("href"), "/presence");
+      assert.equal(await page.getByTestId("home-card-disclosures-link").getAttribute("href"), "/disclosures/calendar");
       await page.getByTestId("home-card-unconfirmed-count").getByText(count(unconfirmed.total.count), { exact: true }).waitFor();
       await page.getByTestId("home-card-needs-count").getByText(count(needs.total.count), { exact: true }).waitFor();
       for (const [stage, n] of Object.entries(byStage)) assert.equal(await text(page, `home-stage-${stage}`), count(n), stage);
@@ -297,12 +321,26 @@ test("the annual report, downloads and the role home pages", async (t) => {
     const me = await (await team("/me")).json();
     const village = me.villages[0];
     const teamNeeds = await (await team(`/needs?sort=queue&status=open&limit=5&village_id=${village.id}`)).json();
+    // This month's presence: the cadre's own row of its team's summary, else the team's count below the minimum.
+    const ownTeam = (await (await team(`/teams?active=true&limit=50&village_id=${village.id}`)).json()).items[0];
+    assert.ok(ownTeam, "the demo's team has an active team");
+    const monthSummary = await (await team(`/presence/summary?month=${shanghaiToday().slice(0, 7)}&team_id=${ownTeam.id}`)).json();
+    const ownRow = me.cadre_id == null ? undefined : monthSummary.items.find((r) => r.cadre_id === me.cadre_id);
     await withPage(t, browser, PHONE, async (page) => {
       await login(page, server.baseUrl, "team_magada", server.demoPassword);
       await page.getByTestId("home-team").waitFor();
       for (const card of ["home-card-village", "home-card-record", "home-card-needs", "home-card-projects"]) await page.getByTestId(card).waitFor();
       await page.getByTestId("home-card-needs-count").getByText(count(teamNeeds.total.count), { exact: true }).waitFor();
       await page.getByTestId("home-card-projects-count").waitFor();
+      await page.getByTestId("home-card-presence").waitFor();
+      if (ownRow) {
+        await page.getByTestId("home-card-presence-mine").getByText(count(ownRow.days_in_village), { exact: true }).waitFor();
+      } else {
+        const below = monthSummary.items.filter((r) => !r.meets_minimum).length;
+        await page.getByTestId("home-card-presence-count").getByText(count(below), { exact: true }).waitFor();
+        assert.equal(await text(page, "home-card-presence-meets"), count(monthSummary.items.length - below));
+      }
+      assert.equal(await page.getByTestId("home-card-presence-link").getAttribute("href"), "/presence");
       assert.equal(await text(page, "home-village"), village.name + (village.name_bo ? ` ${village.name_bo}` : "").trimEnd() || village.name);
       assert.ok((await overflow(page)) <= 1, "the to-do fits 360 px");
       await checkA11y(page, "team home");
@@ -312,10 +350,21 @@ test("the annual report, downloads and the role home pages", async (t) => {
     const committee = await apiLogin(server.baseUrl, "committee_magada", server.demoPassword);
     const pending = await (await committee("/ledger?unconfirmed=true&sort=date&limit=500")).json();
     assert.ok(pending.items.length > 0, "the demo has entries waiting for the committee");
+    const committeeMe = await (await committee("/me")).json();
+    const committeeVillage = committeeMe.villages[0].id;
+    const villageFilter = committeeMe.villages.length === 1 ? `&village_id=${committeeVillage}` : "";
+    const inProgress = await (await committee(`/decisions?status=in_progress&sort=raised&limit=5${villageFilter}`)).json();
+    const calendar = await (await committee(`/disclosures/calendar?village_id=${committeeVillage}&year=${shanghaiToday().slice(0, 4)}`)).json();
     await withPage(t, browser, PHONE, async (page) => {
       await login(page, server.baseUrl, "committee_magada", server.demoPassword);
       await page.getByTestId("home-committee").waitFor();
       await page.getByTestId("home-card-confirm-count").getByText(count(pending.total?.count ?? pending.items.length), { exact: true }).waitFor();
+      await page.getByTestId("home-card-decisions-count").getByText(count(inProgress.total?.count ?? inProgress.items.length), { exact: true }).waitFor();
+      assert.equal(await page.getByTestId("home-card-decisions").locator("li").count(), inProgress.items.length);
+      await page.getByTestId("home-card-disclosures-count").getByText(count(calendar.overdue), { exact: true }).waitFor();
+      assert.equal(await text(page, "home-card-disclosures-due"), count(calendar.due));
+      assert.equal(await page.getByTestId("home-card-decisions-link").getAttribute("href"), "/decisions");
+      assert.equal(await page.getByTestId("home-card-disclosures-link").getAttribute("href"), "/disclosures/calendar");
       await checkA11y(page, "committee home");
       await page.getByTestId("home-card-confirm-link").click();
       await page.waitForURL(/\/ledger\/pending$/);

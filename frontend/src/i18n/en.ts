@@ -1243,6 +1243,21 @@ const en: Messages = {
     all: "See all",
     myVillage: "My village",
     report: "Annual report",
+    // issue 12: presence, disclosures and decisions cards
+    presenceBelow: "Cadres below the days-in-village rule in {{month}}",
+    presenceMinimum: "At least {{min}} days in the village a month",
+    presenceDays: "{{days}} days in the village",
+    cadresUnit: "cadres",
+    disclosuresOverdue: "Disclosures overdue",
+    disclosuresDue: "Due soon: ",
+    itemsUnit: "items",
+    presenceMonth: "This month's presence",
+    daysUnit: "days in the village",
+    presenceMine: "So far this month (at least {{min}} days required), {{away}} days away, {{unaccounted}} days not recorded",
+    presenceTeam: "Team members below {{min}} days so far this month; meeting it: ",
+    decisionsInProgress: "Decisions in progress",
+    disclosuresDueTitle: "Disclosures due",
+    overdueUnit: "overdue",
   },
 };
 

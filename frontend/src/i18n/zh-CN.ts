@@ -1242,6 +1242,21 @@ const zhCN = {
     all: "查看全部",
     myVillage: "本村",
     report: "年度报告",
+    // issue 12: presence, disclosures and decisions cards
+    presenceBelow: "{{month}} 在村天数不足的干部",
+    presenceMinimum: "每月在村不少于 {{min}} 天",
+    presenceDays: "在村 {{days}} 天",
+    cadresUnit: "人",
+    disclosuresOverdue: "逾期未公开的事项",
+    disclosuresDue: "即将到期：",
+    itemsUnit: "项",
+    presenceMonth: "本月驻村",
+    daysUnit: "天在村",
+    presenceMine: "本月至今（要求不少于 {{min}} 天），外出 {{away}} 天，未记录 {{unaccounted}} 天",
+    presenceTeam: "工作队本月至今在村不足 {{min}} 天的人数；已达标：",
+    decisionsInProgress: "进行中的四议两公开",
+    disclosuresDueTitle: "待公开事项",
+    overdueUnit: "项逾期",
   },
 };
 

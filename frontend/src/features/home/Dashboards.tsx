@@ -1,13 +1,14 @@
 // The role home pages. Each card is one bounded call (a list's first page with its total, the
 // annual comparison, the annual report) and links to the list behind it.
 // - department: funds over the years (compare endpoint, chart + table), projects by stage, ledger
-//   entries unconfirmed for more than 30 days, the needs waiting longest, this year's pairing.
-// - team: this month's ledger (and 记一笔), open needs, projects waiting for a move.
-// - village_committee: entries to confirm.
-// Cards that come with later modules go in the marked places: presence (cadres below the
-// days-in-village rule last month; the team's month), disclosures overdue / due, decisions in
-// progress.
-import { useQuery } from "@tanstack/react-query";
+//   entries unconfirmed for more than 30 days, the needs waiting longest, this year's pairing,
+//   cadres below the days-in-village rule last month (the first 50 active teams' summaries, in
+//   parallel), this year's disclosures overdue and due (the annual report's figures).
+// - team: this month's ledger (and 记一笔), open needs, projects waiting for a move, this month's
+//   presence (the cadre's own row of its team's summary, else the team's count below the minimum).
+// - village_committee: entries to confirm, decisions in progress (the oldest first), disclosures
+//   overdue and due in the village's calendar of this year.
+import { useQueries, useQuery } from "@tanstack/react-query";
 import { Alert, Button, Card, Spin, Table, Typography } from "antd";
 import { useMemo, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
@@ -22,6 +23,9 @@ import { fetchNeeds, needKeys, type NeedQuery } from "../needs/api";
 import { fetchProjects, projectKeys, STAGES } from "../projects/api";
 import { fenToWan, fetchCompare, fetchReport, homeCompareRange, reportKeys } from "../reports/api";
 import { Chart } from "../reports/ReportParts";
+import { api, unwrap } from "../../api/client";
+import { fetchDecisions, decisionKeys, type DecisionQuery } from "../decisions/api";
+import { fetchSummary, monthOf, presenceKeys, shiftMonth } from "../presence/api";
 
 const sectionTitle = (text: string) => <h2 style={{ fontSize: 16, margin: 0 }}>{text}</h2>;
 
@@ -128,6 +132,72 @@ function MyVillages() {
           </li>
         ))}
       </ul>
+    </HomeCard>
+  );
+}
+
+
+// ----- presence, disclosures, decisions (issue 12: the cards of the later modules) -----
+
+/** At most this many active teams are asked for their month (requests in parallel). */
+const PRESENCE_TEAMS = 50;
+
+const activeTeamsQuery = (villageId?: number) => ({ active: true, limit: PRESENCE_TEAMS, village_id: villageId });
+const fetchActiveTeams = (villageId?: number) => unwrap(api.GET("/api/v1/teams", { params: { query: activeTeamsQuery(villageId) } }));
+
+/** Cadres below the department's days-in-village minimum last month (Asia/Shanghai), over the first 50 active teams. */
+function PresenceBelowCard() {
+  const { t } = useTranslation();
+  const month = shiftMonth(monthOf(today()), -1);
+  const teams = useQuery({ queryKey: ["presence", "activeTeams", activeTeamsQuery()], queryFn: () => fetchActiveTeams() });
+  const list = (teams.data?.items ?? []).slice(0, PRESENCE_TEAMS);
+  const summaries = useQueries({
+    queries: list.map((team) => ({ queryKey: presenceKeys.summary(team.id, month), queryFn: () => fetchSummary(team.id, month) })),
+  });
+  const pending = teams.isPending || summaries.some((q) => q.isPending);
+  const error = teams.error ?? summaries.find((q) => q.error)?.error ?? null;
+  const below = list.flatMap((team, i) => (summaries[i]?.data?.items ?? []).filter((r) => !r.meets_minimum).map((r) => ({ team, row: r })));
+  const min = summaries.find((q) => q.data)?.data?.min_days_in_village;
+  return (
+    <HomeCard title={t("home.presenceBelow", { month })} testId="home-card-presence" to="/presence" loading={pending} error={error}>
+      <BigCount value={below.length} testId="home-card-presence-count" suffix={t("home.cadresUnit")} />
+      {min !== undefined && <p style={{ margin: "0 0 8px" }}>{t("home.presenceMinimum", { min })}</p>}
+      {below.length === 0 ? (
+        <None />
+      ) : (
+        <ul className="home-list" data-testid="home-presence-below">
+          {below.slice(0, 5).map(({ team, row }) => (
+            <li key={`${team.id}-${row.team_member_id}`}>
+              <span>
+                {row.cadre_name} · {team.village_name ?? team.name}
+              </span>
+              <span>{t("home.presenceDays", { days: row.days_in_village })}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </HomeCard>
+  );
+}
+
+/** This year's disclosures overdue (and due) in the department, as the annual report sums them. */
+function DisclosuresOverdueCard() {
+  const { t, i18n } = useTranslation();
+  const year = thisYear();
+  const query = { year };
+  const report = useQuery({ queryKey: reportKeys.annual(query), queryFn: () => fetchReport(query) });
+  const d = report.data?.disclosures;
+  return (
+    <HomeCard title={t("home.disclosuresOverdue")} testId="home-card-disclosures" to="/disclosures/calendar" loading={report.isPending} error={report.error}>
+      {d && (
+        <>
+          <BigCount value={d.overdue} testId="home-card-disclosures-count" suffix={t("home.itemsUnit")} />
+          <p style={{ margin: 0 }}>
+            {t("home.disclosuresDue")}
+            <span data-testid="home-card-disclosures-due">{formatCount(d.due, i18n.language)}</span>
+          </p>
+        </>
+      )}
     </HomeCard>
   );
 }
@@ -255,7 +325,9 @@ export function DepartmentHome() {
         />
         <NeedsCard title={t("home.needsWaiting")} testId="home-card-needs" />
         <PairingCard />
-        {/* Later modules: cadres below the days-in-village rule last month (presence), disclosures overdue. */}
+        {/* issue 12: presence and disclosures. */}
+        <PresenceBelowCard />
+        <DisclosuresOverdueCard />
       </div>
     </>
   );
@@ -314,6 +386,40 @@ function ProjectsWaitingCard({ villageId }: { villageId?: number }) {
   );
 }
 
+/** This month's presence of the logged-in cadre in its team, else the team's count below / at the minimum so far. */
+function MonthPresenceCard({ villageId }: { villageId?: number }) {
+  const { t, i18n } = useTranslation();
+  const { me } = useAuth();
+  const month = monthOf(today());
+  const teams = useQuery({ queryKey: ["presence", "activeTeams", activeTeamsQuery(villageId)], queryFn: () => fetchActiveTeams(villageId) });
+  const team = teams.data?.items[0];
+  const summary = useQuery({ queryKey: presenceKeys.summary(team?.id ?? 0, month), queryFn: () => fetchSummary(team?.id ?? 0, month), enabled: team !== undefined });
+  const rows = summary.data?.items ?? [];
+  const mine = me?.cadre_id != null ? rows.find((r) => r.cadre_id === me.cadre_id) : undefined;
+  const below = rows.filter((r) => !r.meets_minimum).length;
+  const min = summary.data?.min_days_in_village;
+  return (
+    <HomeCard title={t("home.presenceMonth")} testId="home-card-presence" to="/presence" loading={teams.isPending || (team !== undefined && summary.isPending)} error={teams.error ?? summary.error}>
+      {!team ? (
+        <None />
+      ) : mine ? (
+        <>
+          <BigCount value={mine.days_in_village} testId="home-card-presence-mine" suffix={t("home.daysUnit")} />
+          <p style={{ margin: 0 }}>{t("home.presenceMine", { min, away: mine.days_away, unaccounted: mine.days_unaccounted })}</p>
+        </>
+      ) : (
+        <>
+          <BigCount value={below} testId="home-card-presence-count" suffix={t("home.cadresUnit")} />
+          <p style={{ margin: 0 }}>
+            {t("home.presenceTeam", { min })}
+            <span data-testid="home-card-presence-meets">{formatCount(rows.length - below, i18n.language)}</span>
+          </p>
+        </>
+      )}
+    </HomeCard>
+  );
+}
+
 export function TeamHome() {
   const { t } = useTranslation();
   const { me } = useAuth();
@@ -326,7 +432,8 @@ export function TeamHome() {
         <MonthLedgerCard villageId={only} />
         <NeedsCard title={t("home.needsOpen")} testId="home-card-needs" villageId={only} />
         <ProjectsWaitingCard villageId={only} />
-        {/* Later modules: this month's presence (days in the village). */}
+        {/* issue 12: presence. */}
+        <MonthPresenceCard villageId={only} />
       </div>
     </>
   );
@@ -334,15 +441,70 @@ export function TeamHome() {
 
 // ----- village committee -----
 
+/** The village's 四议两公开 matters in progress: the count and the oldest few. */
+function DecisionsCard({ villageId }: { villageId?: number }) {
+  const { t } = useTranslation();
+  const query: DecisionQuery = { status: "in_progress", village_id: villageId, sort: "raised", limit: 5 };
+  const list = useQuery({ queryKey: decisionKeys.list(query), queryFn: () => fetchDecisions(query) });
+  const items = list.data?.items ?? [];
+  return (
+    <HomeCard title={t("home.decisionsInProgress")} testId="home-card-decisions" to="/decisions" loading={list.isPending} error={list.error}>
+      <BigCount value={list.data?.total?.count ?? items.length} testId="home-card-decisions-count" />
+      {items.length === 0 ? (
+        <None />
+      ) : (
+        <ul className="home-list">
+          {items.map((d) => (
+            <li key={d.id}>
+              <Link to={`/decisions/${d.id}`}>{d.title}</Link>
+              <Typography.Text type="secondary">{t("home.raisedOn", { date: d.raised_on })}</Typography.Text>
+            </li>
+          ))}
+        </ul>
+      )}
+    </HomeCard>
+  );
+}
+
+/** This year's disclosure calendar of the village: overdue and due. */
+function DisclosuresDueCard({ villageId }: { villageId?: number }) {
+  const { t, i18n } = useTranslation();
+  const year = thisYear();
+  const cal = useQuery({
+    queryKey: ["disclosures", "calendar", villageId, year],
+    queryFn: () => unwrap(api.GET("/api/v1/disclosures/calendar", { params: { query: { village_id: villageId ?? 0, year } } })),
+    enabled: villageId !== undefined,
+  });
+  return (
+    <HomeCard title={t("home.disclosuresDueTitle")} testId="home-card-disclosures" to="/disclosures/calendar" loading={villageId !== undefined && cal.isPending} error={cal.error}>
+      {cal.data ? (
+        <>
+          <BigCount value={cal.data.overdue} testId="home-card-disclosures-count" suffix={t("home.overdueUnit")} />
+          <p style={{ margin: 0 }}>
+            {t("home.disclosuresDue")}
+            <span data-testid="home-card-disclosures-due">{formatCount(cal.data.due, i18n.language)}</span>
+          </p>
+        </>
+      ) : (
+        <None />
+      )}
+    </HomeCard>
+  );
+}
+
 export function CommitteeHome() {
   const { t } = useTranslation();
+  const { me } = useAuth();
+  const first = me?.villages[0]?.id;
   return (
     <>
       <PageTitle>{t("home.committee")}</PageTitle>
       <div className="home-cards" data-testid="home-committee">
         <MyVillages />
         <UnconfirmedCard title={t("home.toConfirm")} testId="home-card-confirm" to="/ledger/pending" query={PENDING_QUERY} />
-        {/* Later modules: decisions in progress, disclosures due. */}
+        {/* issue 12: decisions and disclosures. */}
+        <DecisionsCard villageId={me?.villages.length === 1 ? first : undefined} />
+        <DisclosuresDueCard villageId={first} />
       </div>
     </>
   );
