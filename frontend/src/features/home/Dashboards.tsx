@@ -169,7 +169,7 @@ function PresenceBelowCard() {
           {below.slice(0, 5).map(({ team, row }) => (
             <li key={`${team.id}-${row.team_member_id}`}>
               <span>
-                {row.cadre_name} · {team.village_name ?? team.name}
+                {row.cadre_name} · {team.name}
               </span>
               <span>{t("home.presenceDays", { days: row.days_in_village })}</span>
             </li>
@@ -392,14 +392,18 @@ function MonthPresenceCard({ villageId }: { villageId?: number }) {
   const { me } = useAuth();
   const month = monthOf(today());
   const teams = useQuery({ queryKey: ["presence", "activeTeams", activeTeamsQuery(villageId)], queryFn: () => fetchActiveTeams(villageId) });
-  const team = teams.data?.items[0];
-  const summary = useQuery({ queryKey: presenceKeys.summary(team?.id ?? 0, month), queryFn: () => fetchSummary(team?.id ?? 0, month), enabled: team !== undefined });
-  const rows = summary.data?.items ?? [];
-  const mine = me?.cadre_id != null ? rows.find((r) => r.cadre_id === me.cadre_id) : undefined;
+  // A village can have more than one active team (rounds overlapping): the cadre's own team, else the first.
+  const list = teams.data?.items ?? [];
+  const summaries = useQueries({ queries: list.map((tm) => ({ queryKey: presenceKeys.summary(tm.id, month), queryFn: () => fetchSummary(tm.id, month) })) });
+  const own = me?.cadre_id != null ? summaries.find((q) => q.data?.items.some((r) => r.cadre_id === me.cadre_id)) : undefined;
+  const team = list[0];
+  const summary = own ?? summaries[0];
+  const rows = summary?.data?.items ?? [];
+  const mine = own ? rows.find((r) => r.cadre_id === me?.cadre_id) : undefined;
   const below = rows.filter((r) => !r.meets_minimum).length;
-  const min = summary.data?.min_days_in_village;
+  const min = summary?.data?.min_days_in_village;
   return (
-    <HomeCard title={t("home.presenceMonth")} testId="home-card-presence" to="/presence" loading={teams.isPending || (team !== undefined && summary.isPending)} error={teams.error ?? summary.error}>
+    <HomeCard title={t("home.presenceMonth")} testId="home-card-presence" to="/presence" loading={teams.isPending || summaries.some((q) => q.isPending)} error={teams.error ?? summaries.find((q) => q.error)?.error ?? null}>
       {!team ? (
         <None />
       ) : mine ? (
