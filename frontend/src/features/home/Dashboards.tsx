@@ -156,7 +156,7 @@ function PresenceBelowCard() {
   });
   const pending = teams.isPending || summaries.some((q) => q.isPending);
   const error = teams.error ?? summaries.find((q) => q.error)?.error ?? null;
-  const below = list.flatMap((team, i) => (summaries[i]?.data?.items ?? []).filter((r) => !r.meets_minimum).map((r) => ({ team, row: r })));
+  const below = list.flatMap((team, i) => (summaries[i]?.data?.items ?? []).filter((r) => r.days_in_period > 0 && !r.meets_minimum).map((r) => ({ team, row: r })));
   const min = summaries.find((q) => q.data)?.data?.min_days_in_village;
   return (
     <HomeCard title={t("home.presenceBelow", { month })} testId="home-card-presence" to="/presence" loading={pending} error={error}>
@@ -398,9 +398,10 @@ function MonthPresenceCard({ villageId }: { villageId?: number }) {
   const own = me?.cadre_id != null ? summaries.find((q) => q.data?.items.some((r) => r.cadre_id === me.cadre_id)) : undefined;
   const team = list[0];
   const summary = own ?? summaries[0];
-  const rows = summary?.data?.items ?? [];
+  // Members whose membership does not cover the month have no days to count (days_in_period 0).
+  const rows = (summary?.data?.items ?? []).filter((r) => r.days_in_period > 0 || r.cadre_id === me?.cadre_id);
   const mine = own ? rows.find((r) => r.cadre_id === me?.cadre_id) : undefined;
-  const below = rows.filter((r) => !r.meets_minimum).length;
+  const below = rows.filter((r) => r.days_in_period > 0 && !r.meets_minimum).length;
   const min = summary?.data?.min_days_in_village;
   return (
     <HomeCard title={t("home.presenceMonth")} testId="home-card-presence" to="/presence" loading={teams.isPending || summaries.some((q) => q.isPending)} error={teams.error ?? summaries.find((q) => q.error)?.error ?? null}>
@@ -416,7 +417,7 @@ function MonthPresenceCard({ villageId }: { villageId?: number }) {
           <BigCount value={below} testId="home-card-presence-count" suffix={t("home.cadresUnit")} />
           <p style={{ margin: 0 }}>
             {t("home.presenceTeam", { min })}
-            <span data-testid="home-card-presence-meets">{formatCount(rows.length - below, i18n.language)}</span>
+            <span data-testid="home-card-presence-meets">{formatCount(rows.filter((r) => r.days_in_period > 0).length - below, i18n.language)}</span>
           </p>
         </>
       )}
