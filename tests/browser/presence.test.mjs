@@ -4,6 +4,7 @@
 // month's summary counts them. The calendar fits 360 px; axe on the page. The demo's signed
 // handover reads from the running team's page, printable, without a sign button.
 import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
 import { test } from "node:test";
 import { apiLogin, checkA11y, login, startBrowser, startServer, withPage } from "./harness.mjs";
 
@@ -107,6 +108,25 @@ test("presence", async (t) => {
       await page.getByTestId("handover-print").waitFor();
       assert.ok((await overflow(page)) <= 1, "the handover fits 360 px");
       await checkA11y(page, "handover at 360 px");
+    });
+  });
+
+  await t.test("the team's month downloads as CSV", async (t) => {
+    await withPage(t, browser, PHONE, async (page) => {
+      await login(page, server.baseUrl, "team_magada", server.demoPassword, { path: "/presence" });
+      const card = page.getByTestId("presence-summary");
+      await card.getByTestId("summary-row").first().waitFor();
+      const rows = await card.getByTestId("summary-row").count();
+      const download = page.waitForEvent("download");
+      await card.getByTestId("download-csv").click();
+      const file = await download;
+      assert.match(file.suggestedFilename(), /^驻村考勤月汇总-.*\.csv$/);
+      const bytes = await readFile(await file.path());
+      assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], "CSV starts with the UTF-8 BOM");
+      const lines = bytes.toString("utf8").slice(1).split("\r\n").filter((l) => l.length > 0);
+      assert.ok(lines[0].startsWith("干部,"), lines[0]);
+      assert.equal(lines.length, rows + 1, "a header and one line per cadre shown");
+      assert.ok((await overflow(page)) <= 1, "the buttons fit 360 px");
     });
   });
 });

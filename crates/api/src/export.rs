@@ -260,6 +260,53 @@ where
     .await
 }
 
+/// A small table that is not paged (a team's month, a few dozen rows) as a download in `form`.
+pub async fn small<T: Send + 'static>(
+    form: Form,
+    table: Table<T>,
+    items: Vec<T>,
+) -> Result<HttpResponse, ApiError> {
+    match form {
+        Form::Json => Err(ApiError::internal("download asked for JSON")),
+        Form::Csv => {
+            let mut out = String::from("\u{feff}");
+            csv_line(&mut out, table.columns.iter().map(|c| Cell::from(*c)));
+            for item in &items {
+                csv_line(&mut out, (table.cells)(item));
+            }
+            Ok(HttpResponse::Ok()
+                .content_type(CSV)
+                .insert_header((
+                    actix_web::http::header::CONTENT_DISPOSITION,
+                    disposition(table.name, table.ascii_name, "csv"),
+                ))
+                .body(out))
+        }
+        Form::Xlsx => {
+            let (name, ascii_name, columns, cells) =
+                (table.name, table.ascii_name, table.columns, table.cells);
+            let bytes = web::block(move || -> Result<Vec<u8>, ApiError> {
+                let mut book = rust_xlsxwriter::Workbook::new();
+                let mut sheet = Sheet::new(&mut book, name, columns)?;
+                for item in &items {
+                    sheet.row(&cells(item))?;
+                }
+                sheet.finish()?;
+                book.save_to_buffer().map_err(ApiError::internal)
+            })
+            .await
+            .map_err(ApiError::internal)??;
+            Ok(HttpResponse::Ok()
+                .content_type(XLSX)
+                .insert_header((
+                    actix_web::http::header::CONTENT_DISPOSITION,
+                    disposition(name, ascii_name, "xlsx"),
+                ))
+                .body(bytes))
+        }
+    }
+}
+
 /// A list without a totals row ([`download`]'s `footer`).
 pub type NoFooter = fn(&mut DbConnection, &Auth) -> Result<Vec<Cell>, ApiError>;
 

@@ -17886,6 +17886,11 @@ export interface operations {
                 /** @example 2019-06 */
                 month: string;
                 team_id: number;
+                /**
+                 * @description `json` (default), `csv` or `xlsx`: the month as a download.
+                 * @example csv
+                 */
+                format?: string;
             };
             header?: never;
             path?: never;
@@ -17893,13 +17898,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The month per cadre */
+            /** @description The month per cadre, or (format=csv|xlsx) as a download */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PresenceSummary"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
                 };
             };
             /** @description Invalid input: field messages in `errors` */

@@ -197,6 +197,9 @@ pub struct SummaryQuery {
     #[param(example = "2019-06")]
     pub month: String,
     pub team_id: i64,
+    /// `json` (default), `csv` or `xlsx`: the month as a download.
+    #[param(example = "csv")]
+    pub format: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -500,14 +503,20 @@ pub async fn record_days(
 /// approved leave and days nobody accounted for. Sorted by name — not a ranking. Days before the
 /// cadre joined, after they left and after today are not counted.
 #[utoipa::path(tag = "presence", operation_id = "presence_summary", params(SummaryQuery),
-    responses((status = 200, description = "The month per cadre", body = PresenceSummary)), security(("bearer" = [])))]
+    responses((status = 200, description = "The month per cadre, or (format=csv|xlsx) as a download",
+        content((PresenceSummary = "application/json"),
+            (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))),
+    security(("bearer" = [])))]
 #[get("/presence/summary")]
 pub async fn summary(
     state: web::Data<AppState>,
     bearer: Bearer,
+    http: actix_web::HttpRequest,
     query: web::Query<SummaryQuery>,
-) -> Result<web::Json<PresenceSummary>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
+    let form = crate::export::requested(&http, query.format.as_deref())?;
     let month = rules::month_bounds("month", &query.month)?;
     let team_id = query.team_id;
     let out = state
@@ -565,8 +574,40 @@ pub async fn summary(
             })
         })
         .await?;
-    Ok(web::Json(out))
+    if form != crate::export::Form::Json {
+        return crate::export::small(form, SUMMARY_EXPORT, out.items).await;
+    }
+    Ok(HttpResponse::Ok().json(out))
 }
+
+/// A team's month as a spreadsheet: one row per cadre, by name.
+const SUMMARY_EXPORT: crate::export::Table<PresenceSummaryRow> = crate::export::Table {
+    name: "驻村考勤月汇总",
+    ascii_name: "presence-summary",
+    columns: &[
+        "干部",
+        "队长",
+        "统计天数",
+        "在村天数",
+        "离村天数",
+        "已批准请假天数",
+        "未登记天数",
+        "达到在村天数要求",
+    ],
+    cells: |r| {
+        use crate::export::Cell;
+        vec![
+            Cell::from(r.cadre_name.clone()),
+            Cell::from(if r.is_leader { "是" } else { "否" }),
+            Cell::from(r.days_in_period),
+            Cell::from(r.days_in_village),
+            Cell::from(r.days_away),
+            Cell::from(r.approved_leave_days),
+            Cell::from(r.days_unaccounted),
+            Cell::from(if r.meets_minimum { "是" } else { "否" }),
+        ]
+    },
+};
 
 // ---- leave ----
 

@@ -312,3 +312,43 @@ both_backends!(
         assert_eq!(with_phone(app.login("admin").await).await, 0);
     }
 );
+
+both_backends!(
+    a_team_s_month_downloads_as_its_summary,
+    |app: TestApp| async move {
+        let staff = app.login("office_staff").await;
+        let team = app
+            .find_id("/api/v1/teams", &staff, "name", "驻马格达村工作队（2019）")
+            .await;
+        let path = format!("/api/v1/presence/summary?month=2019-06&team_id={team}");
+        let json = app.get(&path, &staff).await.json();
+        let items = json["items"].as_array().unwrap();
+        assert!(!items.is_empty(), "{json}");
+        let r = app.get(&format!("{path}&format=csv"), &staff).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let text = r.text();
+        let rows = parse_csv(text.strip_prefix('\u{feff}').expect("BOM"));
+        assert_eq!(rows[0][0], "干部");
+        assert_eq!(rows.len(), items.len() + 1);
+        for (row, item) in rows[1..].iter().zip(items) {
+            assert_eq!(row[0], item["cadre_name"].as_str().unwrap());
+            assert_eq!(
+                row[3],
+                item["days_in_village"].as_i64().unwrap().to_string()
+            );
+            assert_eq!(row[7] == "是", item["meets_minimum"] == true);
+        }
+        let r = app.get(&format!("{path}&format=xlsx"), &staff).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        use calamine::{Reader, Xlsx};
+        let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(r.body.to_vec())).unwrap();
+        let sheet = book.worksheet_range("驻村考勤月汇总").unwrap();
+        assert_eq!(sheet.height(), items.len() + 1);
+        // The committee sees no presence, downloaded or not.
+        let committee = app.login("committee_magada").await;
+        let page = app.get(&path, &committee).await;
+        let download = app.get(&format!("{path}&format=csv"), &committee).await;
+        assert_eq!(download.status, page.status);
+        assert!(download.status.is_client_error(), "{}", download.text());
+    }
+);

@@ -11,6 +11,7 @@ import { currentOwner, outbox } from "../../api/outbox";
 import { problemMessage, type Problem } from "../../api/problem";
 import { useAuth } from "../../auth/AuthContext";
 import { DateField } from "../../components/DateField";
+import { DownloadButtons } from "../../components/DownloadButton";
 import { FormSelect } from "../../components/FormSelect";
 import { PageTitle } from "../../components/PageTitle";
 import { RecordForm } from "../../components/RecordForm";
@@ -219,6 +220,11 @@ export default function PresencePage() {
 
         <Card size="small" title={<h2 style={{ fontSize: 16, margin: 0 }}>{t("presence.summary")}</h2>} data-testid="presence-summary">
           <Typography.Paragraph type="secondary">{t("presence.summaryHint", { min: summary.data?.min_days_in_village ?? 20 })}</Typography.Paragraph>
+          {team !== undefined ? (
+            <div style={{ marginBottom: 8 }}>
+              <DownloadButtons path="/api/v1/presence/summary" query={{ month, team_id: team }} baseName={`presence-${month}`} />
+            </div>
+          ) : null}
           <ul className="plain-list">
             {(summary.data?.items ?? []).map((r) => (
               <li key={r.team_member_id} data-testid="summary-row">
