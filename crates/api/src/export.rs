@@ -164,8 +164,15 @@ fn csv_line(out: &mut String, cells: impl IntoIterator<Item = Cell>) {
 /// `attachment` with an ASCII fallback name and the Chinese one (RFC 6266 / RFC 5987).
 pub fn disposition(name: &str, ascii_name: &str, ext: &str) -> String {
     let day = zhucun_domain::calendar::today_local();
-    let full = format!("{name}-{day}.{ext}");
-    let encoded: String = full
+    attachment(
+        &format!("{name}-{day}.{ext}"),
+        &format!("{ascii_name}-{day}.{ext}"),
+    )
+}
+
+/// `attachment; filename="<ascii>"; filename*=UTF-8''<the full name, percent-encoded>`.
+pub fn attachment(full_name: &str, ascii_name: &str) -> String {
+    let encoded: String = full_name
         .bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
@@ -175,7 +182,7 @@ pub fn disposition(name: &str, ascii_name: &str, ext: &str) -> String {
             }
         })
         .collect();
-    format!("attachment; filename=\"{ascii_name}-{day}.{ext}\"; filename*=UTF-8''{encoded}")
+    format!("attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{encoded}")
 }
 
 /// Reads one page of the list as the user (the login checked again for every page).

@@ -17,10 +17,12 @@ pub struct Scope<'a> {
 }
 
 impl Scope<'_> {
-    fn first_day(&self) -> NaiveDate {
+    /// The year's first day.
+    pub fn first_day(&self) -> NaiveDate {
         NaiveDate::from_ymd_opt(self.year, 1, 1).unwrap_or(NaiveDate::MIN)
     }
-    fn last_day(&self) -> NaiveDate {
+    /// The year's last day.
+    pub fn last_day(&self) -> NaiveDate {
         NaiveDate::from_ymd_opt(self.year, 12, 31).unwrap_or(NaiveDate::MAX)
     }
 }

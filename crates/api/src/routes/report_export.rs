@@ -289,20 +289,9 @@ pub fn xlsx(r: &AnnualReport) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
 /// `attachment` with an ASCII fallback name and the Chinese one (RFC 6266 / RFC 5987).
 pub fn disposition(r: &AnnualReport, ext: &str) -> String {
     let place = r.village_name.as_deref().unwrap_or(&r.department.name);
-    let name = format!("{}年驻村工作年报-{place}.{ext}", r.year);
-    let encoded: String = name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    format!(
-        "attachment; filename=\"annual-report-{}.{ext}\"; filename*=UTF-8''{encoded}",
-        r.year
+    crate::export::attachment(
+        &format!("{}年驻村工作年报-{place}.{ext}", r.year),
+        &format!("annual-report-{}.{ext}", r.year),
     )
 }
 

@@ -231,12 +231,7 @@ fn presence_figures(
     s: &Scope<'_>,
 ) -> Result<PresenceFigures, ApiError> {
     use zhucun_domain::presence::{self as rules, DayRecord, Status};
-    let (Some(first), Some(last)) = (
-        chrono::NaiveDate::from_ymd_opt(s.year, 1, 1),
-        chrono::NaiveDate::from_ymd_opt(s.year, 12, 31),
-    ) else {
-        return Err(zhucun_domain::validation::between("year", 2011, 2100).into());
-    };
+    let (first, last) = (s.first_day(), s.last_day());
     let members = q::memberships(conn, s)?;
     let mut cadres: Vec<i64> = members.iter().map(|m| m.0).collect();
     cadres.sort_unstable();
@@ -307,12 +302,7 @@ fn disclosure_figures(
     s: &Scope<'_>,
 ) -> Result<DisclosureFigures, ApiError> {
     use zhucun_domain::disclosure as rules;
-    let (Some(first), Some(last)) = (
-        chrono::NaiveDate::from_ymd_opt(s.year, 1, 1),
-        chrono::NaiveDate::from_ymd_opt(s.year, 12, 31),
-    ) else {
-        return Err(zhucun_domain::validation::between("year", 2011, 2100).into());
-    };
+    let (first, last) = (s.first_day(), s.last_day());
     let published = zhucun_persistence::disclosures::published_count(
         conn,
         s.department_id,
