@@ -96,10 +96,14 @@ export async function startServer(t, { staticDir = STATIC_DIR } = {}) {
   return { baseUrl, adminPassword, demoPassword, logs: () => Buffer.concat(output).toString() };
 }
 
-/** Launches Chromium for the test and closes it when `t` ends. */
-export async function startBrowser(t) {
+/**
+ * Launches Chromium for the test and closes it when `t` ends. `options.env` adds to the browser's
+ * environment (e.g. `FONTCONFIG_FILE` to take fonts away).
+ */
+export async function startBrowser(t, options = {}) {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
+    env: options.env ? { ...process.env, ...options.env } : undefined,
     args: [
       "--headless",
       "--no-sandbox",
