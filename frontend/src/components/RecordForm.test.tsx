@@ -15,7 +15,7 @@ const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
 
 function renderForm(
-  reply: (request: OutboxRequest) => SubmitResult,
+  reply: (request: OutboxRequest) => SubmitResult | Promise<SubmitResult>,
   options: {
     etag?: string;
     loadCurrent?: () => Promise<CurrentRecord<Values>>;
@@ -143,6 +143,31 @@ describe("RecordForm", () => {
     expect(requests[0]!.idempotencyKey).toMatch(/^[0-9a-f-]{36}$/);
     expect(requests[0]!.body).toEqual({ name: "新村" });
     expect(window.sessionStorage.getItem("zhucun.draft.test.form")).toBeNull();
+  });
+
+  it("sends one create however often save is pressed, and a repeat after success reuses its key", async () => {
+    let answer: (result: SubmitResult) => void = () => undefined;
+    const { onSaved, requests } = renderForm(
+      () => new Promise<SubmitResult>((resolve) => (answer = resolve)),
+    );
+    submit();
+    await waitFor(() => expect(requests).toHaveLength(1));
+    submit();
+    submit();
+    answer({ kind: "sent", response: json(201, { name: "马格达村" }) });
+    await waitFor(() => expect(onSaved).toHaveBeenCalledTimes(1));
+    expect(requests).toHaveLength(1);
+    // Pressed again before the page moved on: the same key, so the server replays its answer.
+    submit();
+    await waitFor(() => expect(requests).toHaveLength(2));
+    expect(requests[1]!.idempotencyKey).toBe(requests[0]!.idempotencyKey);
+    // Changed values are a new record: a new key.
+    fireEvent.change(input(), { target: { value: "曲水村" } });
+    answer({ kind: "sent", response: json(201, { name: "马格达村" }) });
+    await waitFor(() => expect(onSaved).toHaveBeenCalledTimes(2));
+    submit();
+    await waitFor(() => expect(requests).toHaveLength(3));
+    expect(requests[2]!.idempotencyKey).not.toBe(requests[0]!.idempotencyKey);
   });
 
   it("restores a draft left by an earlier page load", async () => {

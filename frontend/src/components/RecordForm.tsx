@@ -111,6 +111,10 @@ export function RecordForm<V extends object, R>(props: RecordFormProps<V, R>) {
   const baseEtag = useRef(draft?.etag ?? etag);
   const [failure, setFailure] = useState<Failure | null>(null);
   const [saving, setSaving] = useState(false);
+  // A second press of save (Enter twice, a click while the page navigates away after a success)
+  // must not send the record twice: one submit at a time, and a success keeps its Idempotency-Key
+  // for the same values, so pressing save again replays that answer instead of creating a copy.
+  const inFlight = useRef(false);
   const startValues = useMemo(() => ({ ...initialValues, ...(draft?.values ?? {}) }), [initialValues, draft]);
 
   const conflict = async (values: V) => {
@@ -124,13 +128,14 @@ export function RecordForm<V extends object, R>(props: RecordFormProps<V, R>) {
   };
 
   const submit = async (values: V) => {
+    if (inFlight.current) return;
+    inFlight.current = true;
     setSaving(true);
     setFailure(null);
     try {
       const req = request(values, { idempotencyKey: keys.current.keyFor(values), ifMatch: baseEtag.current });
       const result = await sender.submit(req, { resource, label: label(values), owner: currentOwner() });
       if (result.kind === "queued") {
-        keys.current.reset();
         clearDraft(draftKey);
         setHasDraft(false);
         message.info(t("outbox.queued"));
@@ -141,7 +146,6 @@ export function RecordForm<V extends object, R>(props: RecordFormProps<V, R>) {
       const response = result.response;
       const body: unknown = await response.json().catch(() => null);
       if (response.ok) {
-        keys.current.reset();
         clearDraft(draftKey);
         message.success(t("common.saved"));
         onSaved(body as R);
@@ -165,6 +169,7 @@ export function RecordForm<V extends object, R>(props: RecordFormProps<V, R>) {
       // Only when the outbox could not keep the write (no IndexedDB) and the link failed too.
       setFailure({ kind: "other", messages: [error instanceof TypeError ? t("form.network") : String(error)] });
     } finally {
+      inFlight.current = false;
       setSaving(false);
     }
   };
