@@ -6,7 +6,9 @@
 
 use crate::db::DbConnection;
 use crate::keyset::{After, Key, KeyKind, PageRequest, SortBy};
-use crate::schema::{cadres, departments, leave_requests, presence_days, team_members, teams};
+use crate::schema::{
+    cadres, departments, leave_requests, presence_days, rounds, team_members, teams, villages,
+};
 use crate::Page;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -65,6 +67,69 @@ pub fn memberships_of_team(
         .order_by((cadres::sort_key.asc(), team_members::id.asc()))
         .limit(limit)
         .load(conn)
+}
+
+/// A membership with what names its team: the team's own name, its village and round.
+#[derive(Debug, Clone, PartialEq, Queryable, Serialize)]
+pub struct NamedMembership {
+    pub membership: Membership,
+    pub team_name: Option<String>,
+    pub village_name: String,
+    pub round_number: i32,
+}
+
+/// The memberships of a department's teams that overlap `from..=to`, in `only_villages` when
+/// given, by team and then by name (pinyin order), at most `limit`: one query for a department's
+/// month, however many teams it has.
+pub fn memberships_overlapping(
+    conn: &mut DbConnection,
+    department_id: i64,
+    only_villages: Option<&[i64]>,
+    from: NaiveDate,
+    to: NaiveDate,
+    limit: i64,
+) -> QueryResult<Vec<NamedMembership>> {
+    let mut query = team_members::table
+        .inner_join(teams::table.on(teams::id.eq(team_members::team_id)))
+        .inner_join(cadres::table.on(cadres::id.eq(team_members::cadre_id)))
+        .inner_join(villages::table.on(villages::id.eq(teams::village_id)))
+        .inner_join(rounds::table.on(rounds::id.eq(teams::round_id)))
+        .filter(team_members::department_id.eq(department_id))
+        .filter(team_members::from_date.le(to))
+        .filter(
+            team_members::to_date
+                .is_null()
+                .or(team_members::to_date.ge(from)),
+        )
+        .select((
+            (
+                team_members::id,
+                team_members::department_id,
+                team_members::team_id,
+                teams::village_id,
+                team_members::cadre_id,
+                cadres::name,
+                team_members::is_leader,
+                team_members::from_date,
+                team_members::to_date,
+            ),
+            teams::name,
+            villages::name,
+            rounds::number,
+        ))
+        .order_by((
+            villages::sort_key.asc(),
+            rounds::number.asc(),
+            team_members::team_id.asc(),
+            cadres::sort_key.asc(),
+            team_members::id.asc(),
+        ))
+        .limit(limit)
+        .into_boxed();
+    if let Some(ids) = only_villages {
+        query = query.filter(teams::village_id.eq_any(ids.to_vec()));
+    }
+    query.load(conn)
 }
 
 /// Whether `cadre_id` leads `team_id` on `day`.

@@ -1507,6 +1507,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/presence/below-minimum": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The cadres below the department's days-in-village minimum in a month, over every team of the
+         *     villages the caller sees — one request for the department's overview instead of one per team.
+         *     Members of a team for no day of the month (joined later, left before) are not listed.
+         */
+        get: operations["presence_below_minimum"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/presence": {
         parameters: {
             query?: never;
@@ -4478,6 +4499,42 @@ export interface components {
             /** @example 那曲市 */
             name: string;
             counties: components["schemas"]["CountyDivision"][];
+        };
+        PresenceBelow: {
+            /** @example 2019-06 */
+            month: string;
+            /**
+             * Format: int32
+             * @description The department's minimum days in the village a month.
+             * @example 20
+             */
+            min_days_in_village: number;
+            /**
+             * @description Members of the month's teams (in the villages the caller sees) who were members for at
+             *     least a day and stayed fewer days than the minimum; by village, team and name.
+             */
+            items: components["schemas"]["PresenceBelowRow"][];
+            /** @description More memberships than one answer looks at (`MAX_MEMBERSHIPS`): the list is not complete. */
+            more: boolean;
+        };
+        /** @description A cadre below the minimum in a month, with the team it counts for. */
+        PresenceBelowRow: components["schemas"]["PresenceSummaryRow"] & {
+            /** Format: int64 */
+            team_id: number;
+            /**
+             * @description The team's own name, if it has one (else name it by village and round).
+             * @example null
+             */
+            team_name?: string | null;
+            /** Format: int64 */
+            village_id: number;
+            /** @example 马格达村 */
+            village_name: string;
+            /**
+             * Format: int32
+             * @example 3
+             */
+            round_number: number;
         };
         /** @description One cadre's day. */
         PresenceDay: {
@@ -17907,6 +17964,83 @@ export interface operations {
                     "application/json": components["schemas"]["PresenceSummary"];
                     "text/csv": string;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    presence_below_minimum: {
+        parameters: {
+            query: {
+                /** @example 2019-06 */
+                month: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The month's cadres below the minimum */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PresenceBelow"];
                 };
             };
             /** @description Invalid input: field messages in `errors` */

@@ -34,12 +34,13 @@ use zhucun_domain::validation::field_error;
 use zhucun_domain::{list_scope, text, Action, Invalid, Resource, Role, Target};
 use zhucun_persistence::presence::{
     self as q, DayFilter, DayValues, DayView, LeaveFilter, LeaveSort, LeaveValues, LeaveView,
-    Membership,
+    Membership, NamedMembership,
 };
 use zhucun_persistence::DbConnection;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(summary)
+        .service(below_minimum)
         .service(list_days)
         .service(record_days)
         .service(list_leave)
@@ -200,6 +201,44 @@ pub struct SummaryQuery {
     /// `json` (default), `csv` or `xlsx`: the month as a download.
     #[param(example = "csv")]
     pub format: Option<String>,
+}
+
+/// A cadre below the minimum in a month, with the team it counts for.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PresenceBelowRow {
+    pub team_id: i64,
+    /// The team's own name, if it has one (else name it by village and round).
+    #[schema(example = json!(null))]
+    pub team_name: Option<String>,
+    pub village_id: i64,
+    #[schema(example = "马格达村")]
+    pub village_name: String,
+    #[schema(example = 3)]
+    pub round_number: i32,
+    #[serde(flatten)]
+    pub figures: PresenceSummaryRow,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PresenceBelow {
+    #[schema(example = "2019-06")]
+    pub month: String,
+    /// The department's minimum days in the village a month.
+    #[schema(example = 20)]
+    pub min_days_in_village: i32,
+    /// Members of the month's teams (in the villages the caller sees) who were members for at
+    /// least a day and stayed fewer days than the minimum; by village, team and name.
+    pub items: Vec<PresenceBelowRow>,
+    /// More memberships than one answer looks at (`MAX_MEMBERSHIPS`): the list is not complete.
+    pub more: bool,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct BelowQuery {
+    #[param(example = "2019-06")]
+    pub month: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -527,44 +566,10 @@ pub async fn summary(
             let (min_days, _) = q::department_rules(conn, target.department_id)?;
             let members = q::memberships_of_team(conn, team_id, 200)?;
             let cadres: Vec<i64> = members.iter().map(|m| m.cadre_id).collect();
-            let days = q::team_days(conn, &cadres, month.0, month.1)?;
-            let leave = q::approved_leave(conn, &cadres, month.0, month.1)?;
-            let today = zhucun_domain::calendar::today_local();
+            let month_data = MonthData::load(conn, &cadres, month)?;
             let items = members
                 .into_iter()
-                .map(|m| {
-                    let records: Vec<DayRecord> = days
-                        .iter()
-                        .filter(|(c, d, _)| {
-                            *c == m.cadre_id
-                                && *d >= m.from_date
-                                && m.to_date.is_none_or(|t| *d <= t)
-                        })
-                        .map(|(_, d, s)| DayRecord {
-                            day: *d,
-                            status: Status::from_code(s).unwrap_or(Status::Away),
-                        })
-                        .collect();
-                    let ranges: Vec<(NaiveDate, NaiveDate)> = leave
-                        .iter()
-                        .filter(|(c, _, _)| *c == m.cadre_id)
-                        .map(|(_, a, b)| (*a, *b))
-                        .collect();
-                    let period = rules::period_of(month, m.from_date, m.to_date, today);
-                    let f = rules::month_figures(period, &records, &ranges, min_days);
-                    PresenceSummaryRow {
-                        team_member_id: m.team_member_id,
-                        cadre_id: m.cadre_id,
-                        cadre_name: m.cadre_name,
-                        is_leader: m.is_leader != 0,
-                        days_in_period: f.days_in_period,
-                        days_in_village: f.days_in_village,
-                        days_away: f.days_away,
-                        approved_leave_days: f.approved_leave_days,
-                        days_unaccounted: f.days_unaccounted,
-                        meets_minimum: f.meets_minimum,
-                    }
-                })
+                .map(|m| month_data.figures(m, min_days))
                 .collect();
             Ok(PresenceSummary {
                 month: rules::month_of(month.0),
@@ -578,6 +583,130 @@ pub async fn summary(
         return crate::export::small(form, SUMMARY_EXPORT, out.items).await;
     }
     Ok(HttpResponse::Ok().json(out))
+}
+
+/// The most memberships one answer of `/presence/below-minimum` looks at.
+const MAX_MEMBERSHIPS: i64 = 5000;
+
+/// The days and approved leave of some cadres in a month, by cadre, loaded in two queries.
+struct MonthData {
+    month: (NaiveDate, NaiveDate),
+    today: NaiveDate,
+    days: std::collections::HashMap<i64, Vec<(NaiveDate, Status)>>,
+    leave: std::collections::HashMap<i64, Vec<(NaiveDate, NaiveDate)>>,
+}
+
+impl MonthData {
+    fn load(
+        conn: &mut DbConnection,
+        cadres: &[i64],
+        month: (NaiveDate, NaiveDate),
+    ) -> Result<Self, ApiError> {
+        let mut days: std::collections::HashMap<i64, Vec<(NaiveDate, Status)>> =
+            std::collections::HashMap::new();
+        for (cadre, day, status) in q::team_days(conn, cadres, month.0, month.1)? {
+            let status = Status::from_code(&status).unwrap_or(Status::Away);
+            days.entry(cadre).or_default().push((day, status));
+        }
+        let mut leave: std::collections::HashMap<i64, Vec<(NaiveDate, NaiveDate)>> =
+            std::collections::HashMap::new();
+        for (cadre, from, to) in q::approved_leave(conn, cadres, month.0, month.1)? {
+            leave.entry(cadre).or_default().push((from, to));
+        }
+        Ok(Self {
+            month,
+            today: zhucun_domain::calendar::today_local(),
+            days,
+            leave,
+        })
+    }
+
+    /// One membership's month: only the days inside the membership count.
+    fn figures(&self, m: Membership, min_days: i32) -> PresenceSummaryRow {
+        let records: Vec<DayRecord> = self
+            .days
+            .get(&m.cadre_id)
+            .map(|days| {
+                days.iter()
+                    .filter(|(d, _)| *d >= m.from_date && m.to_date.is_none_or(|t| *d <= t))
+                    .map(|(day, status)| DayRecord {
+                        day: *day,
+                        status: *status,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let ranges = self.leave.get(&m.cadre_id).map_or(&[][..], Vec::as_slice);
+        let period = rules::period_of(self.month, m.from_date, m.to_date, self.today);
+        let f = rules::month_figures(period, &records, ranges, min_days);
+        PresenceSummaryRow {
+            team_member_id: m.team_member_id,
+            cadre_id: m.cadre_id,
+            cadre_name: m.cadre_name,
+            is_leader: m.is_leader != 0,
+            days_in_period: f.days_in_period,
+            days_in_village: f.days_in_village,
+            days_away: f.days_away,
+            approved_leave_days: f.approved_leave_days,
+            days_unaccounted: f.days_unaccounted,
+            meets_minimum: f.meets_minimum,
+        }
+    }
+}
+
+/// The cadres below the department's days-in-village minimum in a month, over every team of the
+/// villages the caller sees — one request for the department's overview instead of one per team.
+/// Members of a team for no day of the month (joined later, left before) are not listed.
+#[utoipa::path(tag = "presence", operation_id = "presence_below_minimum", params(BelowQuery),
+    responses((status = 200, description = "The month's cadres below the minimum", body = PresenceBelow)),
+    security(("bearer" = [])))]
+#[get("/presence/below-minimum")]
+pub async fn below_minimum(
+    state: web::Data<AppState>,
+    bearer: Bearer,
+    query: web::Query<BelowQuery>,
+) -> Result<web::Json<PresenceBelow>, ApiError> {
+    let month = rules::month_bounds("month", &query.into_inner().month)?;
+    let out = state
+        .read_as(bearer, move |conn, auth| {
+            let scope = list_scope(&auth.actor, Resource::Presence).map_err(ApiError::from)?;
+            let (min_days, _) = q::department_rules(conn, scope.department_id)?;
+            let members = q::memberships_overlapping(
+                conn,
+                scope.department_id,
+                scope.villages.as_deref(),
+                month.0,
+                month.1,
+                MAX_MEMBERSHIPS + 1,
+            )?;
+            let more = members.len() as i64 > MAX_MEMBERSHIPS;
+            let members = &members[..members.len().min(MAX_MEMBERSHIPS as usize)];
+            let mut cadres: Vec<i64> = members.iter().map(|m| m.membership.cadre_id).collect();
+            cadres.sort_unstable();
+            cadres.dedup();
+            let month_data = MonthData::load(conn, &cadres, month)?;
+            let items = members
+                .iter()
+                .cloned()
+                .map(|m: NamedMembership| PresenceBelowRow {
+                    team_id: m.membership.team_id,
+                    team_name: m.team_name,
+                    village_id: m.membership.village_id,
+                    village_name: m.village_name,
+                    round_number: m.round_number,
+                    figures: month_data.figures(m.membership, min_days),
+                })
+                .filter(|r| r.figures.days_in_period > 0 && !r.figures.meets_minimum)
+                .collect();
+            Ok(PresenceBelow {
+                month: rules::month_of(month.0),
+                min_days_in_village: min_days,
+                items,
+                more,
+            })
+        })
+        .await?;
+    Ok(web::Json(out))
 }
 
 /// A team's month as a spreadsheet: one row per cadre, by name.

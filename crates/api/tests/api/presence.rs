@@ -666,3 +666,128 @@ both_backends!(summary_numbers_from_records, |app: TestApp| async move {
         assert_eq!(row["days_unaccounted"], period - n - 1);
     }
 });
+
+/// The rows of every team's summary of `month` that are below the minimum, as
+/// (team, membership, days in the village).
+async fn below_by_team(app: &TestApp, token: &str, month: &str) -> Vec<(i64, i64, i64)> {
+    let teams = app.get("/api/v1/teams?limit=200", token).await;
+    assert_eq!(teams.status, 200, "{}", teams.text());
+    let mut rows = Vec::new();
+    for team in teams.json()["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+    {
+        let t = team["id"].as_i64().unwrap();
+        let r = app
+            .get(
+                &format!("/api/v1/presence/summary?month={month}&team_id={t}"),
+                token,
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        for row in r.json()["items"].as_array().cloned().unwrap_or_default() {
+            if row["days_in_period"].as_i64().unwrap() > 0 && row["meets_minimum"] == false {
+                rows.push((
+                    t,
+                    row["team_member_id"].as_i64().unwrap(),
+                    row["days_in_village"].as_i64().unwrap(),
+                ));
+            }
+        }
+    }
+    rows.sort_unstable();
+    rows
+}
+
+async fn below_of_department(
+    app: &TestApp,
+    token: &str,
+    month: &str,
+) -> (Value, Vec<(i64, i64, i64)>) {
+    let r = app
+        .get(
+            &format!("/api/v1/presence/below-minimum?month={month}"),
+            token,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let body = r.json();
+    let mut rows: Vec<(i64, i64, i64)> = body["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|row| {
+            (
+                row["team_id"].as_i64().unwrap(),
+                row["team_member_id"].as_i64().unwrap(),
+                row["days_in_village"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    rows.sort_unstable();
+    (body, rows)
+}
+
+both_backends!(
+    below_minimum_over_the_department,
+    |app: TestApp| async move {
+        let admin = app.login("admin").await;
+        // Every month of the demo's 2019: one request says what every team's summary says.
+        let mut listed = 0;
+        for m in 1..=12 {
+            let month = format!("2019-{m:02}");
+            let expected = below_by_team(&app, &admin, &month).await;
+            let (body, rows) = below_of_department(&app, &admin, &month).await;
+            assert_eq!(rows, expected, "{month}");
+            assert_eq!(body["more"], false);
+            assert_eq!(body["month"], month.as_str());
+            listed += rows.len();
+        }
+        assert!(listed > 0, "the demo's 2019 has cadres below the minimum");
+        // This month's leader records the whole month so far in the village and leaves the list.
+        let leader = app.login("team_magada").await;
+        let (t, lead, _) = magada(&app, &admin).await;
+        let m = month(today());
+        let first = today().with_day(1).unwrap().max(date(&lead["from_date"]));
+        let r = app
+        .post(
+            "/api/v1/presence",
+            &leader,
+            &json!({"team_member_id": lead["id"], "from": first, "to": today(), "status": "away",
+                "reason": "meeting"}),
+        )
+        .await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        let (_, rows) = below_of_department(&app, &admin, &m).await;
+        let lid = lead["id"].as_i64().unwrap();
+        assert!(
+            rows.iter()
+                .any(|(team, member, days)| *team == t && *member == lid && *days == 0),
+            "{rows:?}"
+        );
+        // The team sees its village only, another department nothing of this one, the committee
+        // nothing at all; a month that is not one is a 400.
+        let team_view = below_of_department(&app, &leader, &m).await.0;
+        let villages: Vec<&Value> = team_view["items"]
+            .as_array()
+            .map(|items| items.iter().map(|i| &i["village_name"]).collect())
+            .unwrap_or_default();
+        assert!(
+            !villages.is_empty() && villages.iter().all(|v| *v == "马格达村"),
+            "{villages:?}"
+        );
+        let (_, jt) = below_of_department(&app, &app.login("jt_admin").await, &m).await;
+        assert!(jt.iter().all(|(team, _, _)| *team != t), "{jt:?}");
+        app.get(
+            "/api/v1/presence/below-minimum?month=2019-06",
+            &app.login("committee_magada").await,
+        )
+        .await
+        .assert_problem(403, "forbidden");
+        app.get("/api/v1/presence/below-minimum?month=June", &admin)
+            .await
+            .assert_problem(400, "validation");
+    }
+);

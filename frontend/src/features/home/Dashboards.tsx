@@ -25,7 +25,8 @@ import { fenToWan, fetchCompare, fetchReport, homeCompareRange, reportKeys } fro
 import { Chart } from "../reports/ReportParts";
 import { api, unwrap } from "../../api/client";
 import { fetchDecisions, decisionKeys, type DecisionQuery } from "../decisions/api";
-import { fetchSummary, monthOf, presenceKeys, shiftMonth } from "../presence/api";
+import { fetchBelowMinimum, fetchSummary, monthOf, presenceKeys, shiftMonth } from "../presence/api";
+import { teamLabel } from "../teams/api";
 
 const sectionTitle = (text: string) => <h2 style={{ fontSize: 16, margin: 0 }}>{text}</h2>;
 
@@ -139,37 +140,31 @@ function MyVillages() {
 
 // ----- presence, disclosures, decisions (issue 12: the cards of the later modules) -----
 
-/** At most this many active teams are asked for their month (requests in parallel). */
-const PRESENCE_TEAMS = 50;
+/** Active teams of a village asked for their month (a village has one, two when rounds overlap). */
+const VILLAGE_TEAMS = 10;
 
-const activeTeamsQuery = (villageId?: number) => ({ active: true, limit: PRESENCE_TEAMS, village_id: villageId });
+const activeTeamsQuery = (villageId?: number) => ({ active: true, limit: VILLAGE_TEAMS, village_id: villageId });
 const fetchActiveTeams = (villageId?: number) => unwrap(api.GET("/api/v1/teams", { params: { query: activeTeamsQuery(villageId) } }));
 
-/** Cadres below the department's days-in-village minimum last month (Asia/Shanghai), over the first 50 active teams. */
+/** Cadres below the department's days-in-village minimum last month (Asia/Shanghai), every team in one request. */
 function PresenceBelowCard() {
   const { t } = useTranslation();
   const month = shiftMonth(monthOf(today()), -1);
-  const teams = useQuery({ queryKey: ["presence", "activeTeams", activeTeamsQuery()], queryFn: () => fetchActiveTeams() });
-  const list = (teams.data?.items ?? []).slice(0, PRESENCE_TEAMS);
-  const summaries = useQueries({
-    queries: list.map((team) => ({ queryKey: presenceKeys.summary(team.id, month), queryFn: () => fetchSummary(team.id, month) })),
-  });
-  const pending = teams.isPending || summaries.some((q) => q.isPending);
-  const error = teams.error ?? summaries.find((q) => q.error)?.error ?? null;
-  const below = list.flatMap((team, i) => (summaries[i]?.data?.items ?? []).filter((r) => r.days_in_period > 0 && !r.meets_minimum).map((r) => ({ team, row: r })));
-  const min = summaries.find((q) => q.data)?.data?.min_days_in_village;
+  const below = useQuery({ queryKey: presenceKeys.below(month), queryFn: () => fetchBelowMinimum(month) });
+  const rows = below.data?.items ?? [];
+  const min = below.data?.min_days_in_village;
   return (
-    <HomeCard title={t("home.presenceBelow", { month })} testId="home-card-presence" to="/presence" loading={pending} error={error}>
-      <BigCount value={below.length} testId="home-card-presence-count" suffix={t("home.cadresUnit")} />
+    <HomeCard title={t("home.presenceBelow", { month })} testId="home-card-presence" to="/presence" loading={below.isPending} error={below.error}>
+      <BigCount value={rows.length} testId="home-card-presence-count" suffix={t("home.cadresUnit")} />
       {min !== undefined && <p style={{ margin: "0 0 8px" }}>{t("home.presenceMinimum", { min })}</p>}
-      {below.length === 0 ? (
+      {rows.length === 0 ? (
         <None />
       ) : (
         <ul className="home-list" data-testid="home-presence-below">
-          {below.slice(0, 5).map(({ team, row }) => (
-            <li key={`${team.id}-${row.team_member_id}`}>
+          {rows.slice(0, 5).map((row) => (
+            <li key={row.team_member_id}>
               <span>
-                {row.cadre_name} · {team.name}
+                {row.cadre_name} · {teamLabel({ name: row.team_name, village_name: row.village_name, round_number: row.round_number })}
               </span>
               <span>{t("home.presenceDays", { days: row.days_in_village })}</span>
             </li>

@@ -20,6 +20,7 @@ export const presenceKeys = {
   members: (team: number) => ["presence", "members", team] as const,
   days: (team: number, month: string) => ["presence", "days", team, month] as const,
   summary: (team: number, month: string) => ["presence", "summary", team, month] as const,
+  below: (month: string) => ["presence", "below", month] as const,
   leave: (team: number) => ["presence", "leave", team] as const,
 };
 
@@ -29,6 +30,8 @@ export const fetchDays = (team: number, month: string) =>
   unwrap(api.GET("/api/v1/presence", { params: { query: { month, team_id: team } } }));
 export const fetchSummary = (team: number, month: string) =>
   unwrap(api.GET("/api/v1/presence/summary", { params: { query: { month, team_id: team } } }));
+export const fetchBelowMinimum = (month: string) =>
+  unwrap(api.GET("/api/v1/presence/below-minimum", { params: { query: { month } } }));
 export const fetchLeave = (team: number) => unwrap(api.GET("/api/v1/leave", { params: { query: { team_id: team, limit: 100 } } }));
 
 /** `YYYY-MM` of a `YYYY-MM-DD` day. */

@@ -1,0 +1,1 @@
+DROP INDEX team_members_department_from;
