@@ -158,6 +158,10 @@ impl Metrics {
             "zhucun_database_up",
             "1 when the scrape's query reached the database, else 0.",
         )?;
+        // Both series from the start (at 0), so a rate over them exists before the first 429.
+        for by in ["client", "username"] {
+            throttled.get_metric_with_label_values(&[by])?;
+        }
         let registry = Registry::new();
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
