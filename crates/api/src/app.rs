@@ -80,7 +80,10 @@ pub fn app(
                 .error_handler(|e, _| json_error(e).into()),
         )
         .app_data(web::QueryConfig::default().error_handler(|e, _| query_error(e).into()))
-        .app_data(web::PathConfig::default().error_handler(|e, _| path_error(e).into()));
+        .app_data(web::PathConfig::default().error_handler(|e, _| path_error(e).into()))
+        // The operator's metrics: 404 unless configured (crate::metrics); not in the OpenAPI
+        // document, as it is not part of the API.
+        .route("/metrics", web::get().to(crate::metrics::scrape));
     #[cfg(feature = "bench-baseline")] // bench/run.sh's bare baseline routes
     {
         app = app.configure(crate::bench_baseline::configure);
@@ -104,6 +107,7 @@ pub fn app(
                 .add((header::REFERRER_POLICY, "no-referrer"))
                 .add((header::X_FRAME_OPTIONS, "DENY")),
         )
+        .wrap(middleware::from_fn(crate::metrics::track))
         .wrap_fn(|req, srv| {
             let id = request_id_for(&req);
             req.extensions_mut().insert(RequestId(id.clone()));
@@ -231,13 +235,17 @@ pub fn prepare(config: &Config, demo: bool) -> Result<AppState, Box<dyn std::err
             &config.limits.public_rate,
             config.limits.trusted_proxies.clone(),
         )),
+        metrics: crate::metrics::Metrics::for_settings(&config.limits.metrics)?,
     })
 }
 
 /// A bound, not yet running server; the port is known before it runs (tests bind port 0).
 pub struct Application {
     pub port: u16,
+    /// The port of the separate `/metrics` listener (`ZHUCUN_METRICS_BIND`), when configured.
+    pub metrics_port: Option<u16>,
     server: Server,
+    metrics_server: Option<Server>,
 }
 
 impl Application {
@@ -249,10 +257,28 @@ impl Application {
                 config.bind
             )
         })?;
+        let metrics_listener = match &config.limits.metrics.bind {
+            Some(addr) => Some(TcpListener::bind(addr).map_err(|e| {
+                format!("cannot listen on {addr:?} (ZHUCUN_METRICS_BIND / --metrics-bind): {e}")
+            })?),
+            None => None,
+        };
         let state = prepare(config, demo)?;
         let port = listener.local_addr()?.port();
         crate::housekeeping::start(state.clone());
         let shared = Shared::new(state, config.static_dir.clone());
+        let (metrics_port, metrics_server) = match metrics_listener {
+            Some(listener) => {
+                let port = listener.local_addr()?.port();
+                let state = shared.state.clone();
+                let server = HttpServer::new(move || crate::metrics::listener_app(state.clone()))
+                    .listen(listener)?
+                    .workers(1)
+                    .run();
+                (Some(port), Some(server))
+            }
+            None => (None, None),
+        };
         if shared.static_dir.is_none() {
             tracing::warn!(
                 "no built SPA found; serving the API only (build frontend/ to get the web app)"
@@ -266,11 +292,17 @@ impl Application {
         }
         Ok(Self {
             port,
+            metrics_port,
             server: server.run(),
+            metrics_server,
         })
     }
 
     pub async fn run(self) -> std::io::Result<()> {
+        if let Some(metrics) = self.metrics_server {
+            // Stops with the API: both servers answer the same signals.
+            actix_web::rt::spawn(metrics);
+        }
         self.server.await
     }
 }

@@ -16,6 +16,7 @@ pub mod http;
 pub mod i18n;
 pub mod input_guard;
 pub mod limits;
+pub mod metrics;
 pub mod openapi;
 pub mod paging;
 pub mod ratelimit;

@@ -1,6 +1,6 @@
 //! Settings that bound what clients can make an instance do and what it keeps for them: the rate
-//! of the public endpoints, whose forwarding headers to believe, and how long idempotency records
-//! live. See the security notes of the README.
+//! of the public endpoints, whose forwarding headers to believe, how long idempotency records
+//! live, and who may read the operator's `/metrics`. See the security notes of the README.
 
 use crate::ratelimit::{RateSettings, TrustedProxies};
 
@@ -12,6 +12,8 @@ pub struct Limits {
     pub trusted_proxies: TrustedProxies,
     /// How long a create's first answer is replayed for its `Idempotency-Key`.
     pub idempotency_ttl: chrono::Duration,
+    /// Who may read `/metrics` and where (`ZHUCUN_METRICS_TOKEN`, `ZHUCUN_METRICS_BIND`).
+    pub metrics: crate::metrics::MetricsSettings,
 }
 
 impl Default for Limits {
@@ -22,6 +24,7 @@ impl Default for Limits {
             idempotency_ttl: chrono::Duration::hours(
                 zhucun_persistence::idempotency_expiry::DEFAULT_TTL_HOURS,
             ),
+            metrics: crate::metrics::MetricsSettings::default(),
         }
     }
 }

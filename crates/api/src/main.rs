@@ -78,6 +78,10 @@ struct LimitArgs {
     /// How long a create's first answer is replayed for its Idempotency-Key.
     #[arg(long, env = "ZHUCUN_IDEMPOTENCY_TTL_HOURS", default_value_t = 24)]
     idempotency_ttl_hours: u32,
+    /// A separate address serving only GET /metrics (e.g. 127.0.0.1:9090). /metrics is exposed
+    /// only with this or ZHUCUN_METRICS_TOKEN (the token is read from the environment only).
+    #[arg(long, env = "ZHUCUN_METRICS_BIND")]
+    metrics_bind: Option<String>,
 }
 
 impl LimitArgs {
@@ -92,6 +96,17 @@ impl LimitArgs {
         if self.idempotency_ttl_hours == 0 {
             return Err("ZHUCUN_IDEMPOTENCY_TTL_HOURS must be at least 1".to_owned());
         }
+        // Empty means unset (compose passes `${ZHUCUN_METRICS_TOKEN:-}`).
+        let metrics_token = env_secret("ZHUCUN_METRICS_TOKEN", 0, true)?;
+        let min = zhucun_api::metrics::MetricsSettings::TOKEN_MIN;
+        if metrics_token
+            .as_ref()
+            .is_some_and(|t| t.chars().count() < min)
+        {
+            return Err(format!(
+                "ZHUCUN_METRICS_TOKEN must be at least {min} characters (e.g. openssl rand -hex 32)"
+            ));
+        }
         Ok(zhucun_api::limits::Limits {
             public_rate: RateSettings::per_minute(
                 self.public_rate_burst,
@@ -100,6 +115,10 @@ impl LimitArgs {
             trusted_proxies: TrustedProxies::parse(&self.trusted_proxies)
                 .map_err(|e| format!("ZHUCUN_TRUSTED_PROXIES: {e}"))?,
             idempotency_ttl: chrono::Duration::hours(i64::from(self.idempotency_ttl_hours)),
+            metrics: zhucun_api::metrics::MetricsSettings {
+                token: metrics_token,
+                bind: self.metrics_bind.clone().filter(|b| !b.trim().is_empty()),
+            },
         })
     }
 }

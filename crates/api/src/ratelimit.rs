@@ -224,6 +224,7 @@ pub async fn limit_public(
             let key = limiter.client_key(req.peer_addr().map(|a| a.ip()), req.headers());
             if let Err(secs) = limiter.check(key) {
                 tracing::warn!(client = %key, path = req.path(), "rate limited");
+                crate::metrics::with(state, |m| m.throttled(crate::metrics::Throttle::Client));
                 let res = ApiError::TooManyRequests(secs).error_response();
                 return Ok(req.into_response(res).map_into_right_body());
             }

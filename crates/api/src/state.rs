@@ -14,6 +14,8 @@ pub struct AppState {
     pub jwt: Arc<JwtKeys>,
     pub passwords: Passwords,
     pub public_limiter: Arc<crate::ratelimit::PublicLimiter>,
+    /// `Some` when `/metrics` is exposed (`ZHUCUN_METRICS_TOKEN` / `ZHUCUN_METRICS_BIND`).
+    pub metrics: Option<Arc<crate::metrics::Metrics>>,
 }
 
 impl AppState {

@@ -158,6 +158,12 @@ pub fn connection_lost(e: &diesel::result::Error) -> bool {
         // PostgreSQL ending the session (a restart or shutdown: SQLSTATE class 57, "operator
         // intervention") reaches diesel as an error of unknown kind; only its text tells.
         E::DatabaseError(_, info) => ends_the_session(info.message()),
+        // The connection died between the last statement and COMMIT: the commit fails and so
+        // does the rollback diesel then tries.
+        E::RollbackErrorOnCommit {
+            commit_error,
+            rollback_error,
+        } => connection_lost(commit_error) || connection_lost(rollback_error),
         _ => false,
     };
     if lost {
@@ -168,7 +174,7 @@ pub fn connection_lost(e: &diesel::result::Error) -> bool {
 
 /// libpq's and the server's words for a session that is over (57P01–57P03, lost sockets).
 fn ends_the_session(message: &str) -> bool {
-    const ENDED: [&str; 7] = [
+    const ENDED: [&str; 9] = [
         "terminating connection due to administrator command",
         "terminating connection because of crash of another server process",
         "the database system is shutting down",
@@ -176,6 +182,8 @@ fn ends_the_session(message: &str) -> bool {
         "the database system is in recovery mode",
         "server closed the connection unexpectedly",
         "no connection to the server",
+        "could not receive data from server",
+        "could not send data to server",
     ];
     ENDED.iter().any(|m| message.contains(m))
 }
@@ -257,6 +265,36 @@ impl Db {
     pub fn writer(&self) -> Result<PooledConn, r2d2::PoolError> {
         self.writer.get()
     }
+
+    /// The pools' usage now (for `/metrics`): SQLite's `reader` and `writer`, PostgreSQL's one
+    /// `shared` pool.
+    pub fn pool_usage(&self) -> Vec<PoolUsage> {
+        let usage = |name: &'static str, pool: &Pool| {
+            let state = pool.state();
+            PoolUsage {
+                name,
+                connections: state.connections,
+                idle: state.idle_connections,
+                max_size: pool.max_size(),
+            }
+        };
+        match self.url {
+            DatabaseUrl::Sqlite(_) => {
+                vec![usage("reader", &self.reader), usage("writer", &self.writer)]
+            }
+            DatabaseUrl::Postgres(_) => vec![usage("shared", &self.reader)],
+        }
+    }
+}
+
+/// One pool's connections at a moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolUsage {
+    pub name: &'static str,
+    /// Open connections, in use or idle.
+    pub connections: u32,
+    pub idle: u32,
+    pub max_size: u32,
 }
 
 /// Runs the same expression on the concrete connection of either backend, for the few statements
@@ -314,6 +352,18 @@ mod tests {
         assert!(super::connection_lost(&said(
             "server closed the connection unexpectedly\n\tThis probably means the server terminated abnormally"
         )));
+        assert!(super::connection_lost(&said(
+            "could not receive data from server: Connection reset by peer"
+        )));
+        // A COMMIT on a connection that died, and the rollback after it.
+        assert!(super::connection_lost(&E::RollbackErrorOnCommit {
+            commit_error: Box::new(said("server closed the connection unexpectedly")),
+            rollback_error: Box::new(said("no connection to the server")),
+        }));
+        assert!(!super::connection_lost(&E::RollbackErrorOnCommit {
+            commit_error: Box::new(said("deadlock detected")),
+            rollback_error: Box::new(said("division by zero")),
+        }));
         assert!(!super::connection_lost(&said("division by zero")));
         assert!(!super::connection_lost(&E::NotFound));
     }

@@ -182,3 +182,15 @@ pub fn clear_throttle(conn: &mut DbConnection, username: &str) -> QueryResult<()
     diesel::delete(login_throttle::table.find(username)).execute(conn)?;
     Ok(())
 }
+
+/// Logins still live (for `/metrics`): not revoked, with an unspent refresh token that has not
+/// expired. Rotation spends the old token as it adds the new one, so a live login has exactly one.
+pub fn count_live(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<i64> {
+    refresh_tokens::table
+        .inner_join(sessions::table)
+        .filter(sessions::revoked_at.is_null())
+        .filter(refresh_tokens::used_at.is_null())
+        .filter(refresh_tokens::expires_at.gt(now))
+        .count()
+        .get_result(conn)
+}

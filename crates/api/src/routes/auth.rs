@@ -123,6 +123,7 @@ pub async fn login(
 ) -> Result<web::Json<TokenResponse>, ApiError> {
     let body = body.into_inner();
     if body.password.chars().count() > rules::PASSWORD_MAX || body.username.len() > 64 {
+        crate::metrics::with(&state, |m| m.login_failed());
         return Err(invalid_login());
     }
     let key = body.username.trim().to_ascii_lowercase();
@@ -139,6 +140,7 @@ pub async fn login(
         })
         .await?;
     if let Attempt::Locked(secs) = attempt {
+        crate::metrics::with(&state, |m| m.throttled(crate::metrics::Throttle::Username));
         return Err(ApiError::TooManyRequests(secs));
     }
     let usable = creds.filter(|(user, _)| user.disabled_at.is_none());
@@ -165,7 +167,10 @@ pub async fn login(
             Ok(web::Json(t))
         }
         // Already counted as a failure.
-        _ => Err(invalid_login()),
+        _ => {
+            crate::metrics::with(&state, |m| m.login_failed());
+            Err(invalid_login())
+        }
     }
 }
 

@@ -20,6 +20,7 @@ mod hardening;
 mod households;
 mod ledger;
 mod needs;
+mod operations;
 mod organisation;
 mod pairings;
 mod pinyin;
