@@ -13,7 +13,7 @@ import { Route, Routes } from "react-router-dom";
 import { AuthProvider } from "./auth/AuthContext";
 import { session } from "./api/client";
 import { RequireAuth, RequireRole } from "./components/guards";
-import { ADMIN, COMMITTEE, PRESENCE_READERS, REPORT_READERS, STAFF, VILLAGE_USERS, WRITERS, type Role } from "./components/roles";
+import { ADMIN, COMMITTEE, IMPORTERS, PRESENCE_READERS, REPORT_READERS, STAFF, VILLAGE_USERS, WRITERS, type Role } from "./components/roles";
 import { lazyRetry } from "./lib/lazyRetry";
 import { cacheRestored, clearQueryCache, queryClient } from "./queryClient";
 
@@ -30,6 +30,7 @@ const SurveyComparePage = lazyRetry(() => import("./features/surveys/SurveyCompa
 const HouseholdListPage = lazyRetry(() => import("./features/households/HouseholdListPage"));
 const HouseholdDetailPage = lazyRetry(() => import("./features/households/HouseholdDetailPage"));
 const HouseholdFormPage = lazyRetry(() => import("./features/households/HouseholdFormPage"));
+const ImportPage = lazyRetry(() => import("./features/imports/ImportPage"));
 const AssistanceFormPage = lazyRetry(() => import("./features/pairings/AssistanceFormPage"));
 const PairingCoveragePage = lazyRetry(() => import("./features/pairings/PairingCoveragePage"));
 const ProjectBoardPage = lazyRetry(() => import("./features/projects/ProjectBoardPage"));
@@ -151,6 +152,7 @@ export default function App() {
               <Route path="villages/:id/surveys/compare" element={only(VILLAGE_USERS, <SurveyComparePage />)} />
               <Route path="surveys/:id/edit" element={only(WRITERS.surveys, <SurveyFormPage />)} />
               <Route path="households" element={only(VILLAGE_USERS, <HouseholdListPage />)} />
+              <Route path="imports/:kind" element={only(IMPORTERS, <ImportPage />)} />
               <Route path="households/new" element={only(WRITERS.households, <HouseholdFormPage />)} />
               <Route path="villages/:villageId/households/new" element={only(WRITERS.households, <HouseholdFormPage />)} />
               <Route path="households/:id" element={only(VILLAGE_USERS, <HouseholdDetailPage />)} />

@@ -118,6 +118,20 @@ fn field_zh(code: &str) -> Option<&'static str> {
         "month_format" => "月份须写作 YYYY-MM，例如 2019-06",
         "outside_membership" => "须在该干部的驻村期间内",
         "too_many" => "最多 {max} 项",
+        // Excel import (routes/imports.rs).
+        "import_not_xlsx" => "不是 Excel 工作簿（.xlsx）",
+        "import_empty" => "列名下面没有数据行",
+        "import_headings" => {
+            "第 1 行须为模板的列名（{expected}）；缺少：{missing}；无法识别：{unknown}"
+        }
+        "import_too_many_rows" => "行数过多，请拆分文件",
+        "import_number" => "须为数字",
+        "import_integer" => "须为整数",
+        "import_date" => "须为日期，例如 2016-03-01",
+        "import_duplicate_row" => "与本文件第 {row} 行重复（匹配键相同）",
+        "import_ambiguous" => "与本部门多条记录相符，请先在系统中更正",
+        "import_category_changed" => "已登记农牧户的类别须通过类别记录变更，不能通过导入修改",
+        "import_forbidden" => "无权修改这条记录",
         _ => return None,
     })
 }
@@ -223,6 +237,7 @@ pub fn problem_zh(code: &str, params: &BTreeMap<String, String>) -> Option<Strin
         "handover_no_incoming_team" => "该村还没有下一批次的工作队，无法交接",
         "handover_signed" => "交接书已签收，不能再修改",
         "handover_incoming_leader_only" => "只有接任工作队的队长可以签收交接书",
+        "import_invalid" => "{rows} 行中有 {invalid} 行有错误，未导入任何数据",
         _ => return None,
     };
     Some(fill(t, params))

@@ -16,6 +16,7 @@ pub mod handovers;
 pub mod households;
 pub mod idempotency;
 pub mod idempotency_expiry;
+pub mod imports;
 pub mod keyset;
 pub mod ledger;
 pub mod members;

@@ -1686,6 +1686,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/imports/{kind}/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The template workbook of an import: the headings, one example row, and a sheet 说明. */
+        get: operations["import_template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a workbook: with `dry_run=true` only check it; otherwise write every row in one
+         *     transaction, or none (422 with the same report when a row has an error).
+         */
+        post: operations["import_rows"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -3634,6 +3671,63 @@ export interface components {
             causes?: string[] | null;
             notes?: string | null;
         };
+        /** @description The 422 of an import with row errors: a problem (`import_invalid`) with the report. */
+        ImportRejected: components["schemas"]["Problem"] & {
+            import: components["schemas"]["ImportReport"];
+        };
+        /**
+         * @description What an import did (or, in a dry run, would do).
+         * @example {
+         *       "committed": false,
+         *       "created": 1,
+         *       "dry_run": true,
+         *       "errors": [
+         *         {
+         *           "code": "between",
+         *           "column": "家庭人口",
+         *           "field": "members",
+         *           "message": "must be between 1 and 50",
+         *           "params": {
+         *             "max": "50",
+         *             "min": "1"
+         *           },
+         *           "row": 4
+         *         }
+         *       ],
+         *       "invalid": 1,
+         *       "kind": "households",
+         *       "rows": 3,
+         *       "unchanged": 0,
+         *       "updated": 1
+         *     }
+         */
+        ImportReport: {
+            /** @description `households`, `cadres` or `villages`. */
+            kind: string;
+            dry_run: boolean;
+            /** @description Whether the rows were written (never in a dry run, never with errors). */
+            committed: boolean;
+            /** @description Data rows read (empty rows are skipped). */
+            rows: number;
+            /** @description Rows that create (or would create) a new record. */
+            created: number;
+            /** @description Rows that change (or would change) a matched record. */
+            updated: number;
+            /** @description Rows equal to their matched record: nothing to write. */
+            unchanged: number;
+            /** @description Rows with at least one error. */
+            invalid: number;
+            /** @description Every error of every row, in row order (at most [`MAX_ERRORS`]). */
+            errors: components["schemas"]["RowError"][];
+        };
+        /** @description The multipart body of an import (documentation only; the handler reads the stream). */
+        ImportUpload: {
+            /**
+             * Format: binary
+             * @description The workbook (`.xlsx`), its first sheet with the template's headings in row 1.
+             */
+            file: string;
+        };
         /** @description Activities of one kind, summed. */
         KindFigures: {
             /**
@@ -5176,6 +5270,35 @@ export interface components {
             /** Format: date */
             ends_on?: string | null;
             active?: boolean | null;
+        };
+        /** @description One error of one row. */
+        RowError: {
+            /**
+             * Format: int32
+             * @description The row number as Excel shows it (the headings are row 1).
+             * @example 4
+             */
+            row: number;
+            /**
+             * @description The column's heading (`null` when the error is about the whole row).
+             * @example 家庭人口
+             */
+            column?: string | null;
+            /**
+             * @description The API field the column fills.
+             * @example members
+             */
+            field: string;
+            /**
+             * @description Stable, snake_case: what a client translates, as for other field errors.
+             * @example between
+             */
+            code: string;
+            /** @example must be between 1 and 50 */
+            message: string;
+            params?: {
+                [key: string]: string;
+            };
         };
         /** @description The five rule documents (规章制度): the day each was adopted, or null while missing. */
         RuleDocuments: {
@@ -19216,6 +19339,204 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description `households`, `cadres` or `villages` */
+                kind: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The template workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_rows: {
+        parameters: {
+            query?: {
+                /** @description `true`: check every row and answer what would happen, writing nothing. Default `false`. */
+                dry_run?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description `households`, `cadres` or `villages` */
+                kind: string;
+            };
+            cookie?: never;
+        };
+        /** @description The workbook in the field `file` (at most 10 MiB, at most 20,000 rows) */
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ImportUpload"];
+            };
+        };
+        responses: {
+            /** @description The rows checked (dry run) or written */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with another row (e.g. a duplicate) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The file is larger than 10 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Some rows have errors: nothing was written */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ImportRejected"];
                 };
             };
             /** @description Unexpected error (logged; no details are given) */

@@ -92,3 +92,17 @@ export const PAIRING_READERS: Role[] = ["admin", "department", "team"];
 export function canWrite(role: Role | undefined, resource: Resource): boolean {
   return role !== undefined && WRITERS[resource].includes(role);
 }
+
+// issue 13: Excel import. Who imports each kind: those who may create such rows (crates/domain/src/access.rs),
+// since every imported row is a create or an update checked by the same rules.
+export type ImportResource = "households" | "cadres" | "villages";
+export const IMPORT_WRITERS: Record<ImportResource, Role[]> = {
+  households: ["team", "department"],
+  cadres: ADMIN,
+  villages: ADMIN,
+};
+/** Who reaches the import page at all (the page is one per kind; the server checks the kind). */
+export const IMPORTERS: Role[] = ["admin", "department", "team"];
+export function canImport(role: Role | undefined, kind: ImportResource): boolean {
+  return role !== undefined && IMPORT_WRITERS[kind].includes(role);
+}

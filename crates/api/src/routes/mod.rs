@@ -17,6 +17,7 @@ pub mod donors;
 pub mod handovers;
 pub mod health;
 pub mod households;
+pub mod imports;
 pub mod ledger;
 pub mod me;
 pub mod needs;
@@ -67,6 +68,7 @@ where
             .configure(disclosures::configure)
             .configure(presence::configure)
             .configure(handovers::configure)
+            .configure(imports::configure)
             .configure(audit::configure),
     )
     .service(health::healthz)

@@ -18,6 +18,7 @@ mod fixtures;
 mod handovers;
 mod hardening;
 mod households;
+mod imports;
 mod ledger;
 mod needs;
 mod operations;

@@ -7,6 +7,7 @@ import { cadreKeys, fetchCadres, type Cadre } from "./api";
 import { ActiveTag } from "../../components/ActiveTag";
 import { CursorTable } from "../../components/CursorTable";
 import { PageTitle } from "../../components/PageTitle";
+import { ImportLink } from "../imports/ImportLink";
 import { OfficeSelect, useOfficeNames } from "../../components/pickers";
 import { useCursorList } from "../../components/useCursorList";
 import { useSearchState } from "../../components/useSearchState";
@@ -32,11 +33,14 @@ export default function CadreListPage() {
     <>
       <PageTitle
         extra={
-          <Link to="/cadres/new">
-            <Button type="primary" icon={<PlusOutlined />}>
-              {t("cadre.new")}
-            </Button>
-          </Link>
+          <>
+            <ImportLink kind="cadres" />
+            <Link to="/cadres/new">
+              <Button type="primary" icon={<PlusOutlined />}>
+                {t("cadre.new")}
+              </Button>
+            </Link>
+          </>
         }
       >
         {t("cadre.list")}

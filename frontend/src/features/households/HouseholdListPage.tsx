@@ -10,6 +10,7 @@ import { useAuth } from "../../auth/AuthContext";
 import { useCanWrite } from "../../components/guards";
 import { DownloadButtons } from "../../components/DownloadButton";
 import { PageTitle } from "../../components/PageTitle";
+import { ImportLink } from "../imports/ImportLink";
 import { VillageSelect } from "../../components/pickers";
 import { isVillageUser, PAIRING_READERS } from "../../components/roles";
 import { useCursorList } from "../../components/useCursorList";
@@ -73,13 +74,16 @@ export default function HouseholdListPage() {
     <>
       <PageTitle
         extra={
-          canWrite && (
-            <Link to={newPath} tabIndex={-1}>
-              <Button type="primary" icon={<PlusOutlined />} data-testid="household-new">
-                {t("household.new")}
-              </Button>
-            </Link>
-          )
+          <>
+            <ImportLink kind="households" />
+            {canWrite && (
+              <Link to={newPath} tabIndex={-1}>
+                <Button type="primary" icon={<PlusOutlined />} data-testid="household-new">
+                  {t("household.new")}
+                </Button>
+              </Link>
+            )}
+          </>
         }
       >
         {t("household.list")}

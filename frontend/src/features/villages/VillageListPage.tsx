@@ -7,6 +7,7 @@ import { useCanWrite } from "../../components/guards";
 import { ActiveTag } from "../../components/ActiveTag";
 import { CursorTable } from "../../components/CursorTable";
 import { PageTitle } from "../../components/PageTitle";
+import { ImportLink } from "../imports/ImportLink";
 import { useCursorList } from "../../components/useCursorList";
 import { useSearchState } from "../../components/useSearchState";
 import { VillageName } from "../../components/VillageName";
@@ -46,13 +47,16 @@ export default function VillageListPage() {
     <>
       <PageTitle
         extra={
-          canEdit && (
-            <Link to="/villages/new">
-              <Button type="primary" icon={<PlusOutlined />} data-testid="village-new">
-                {t("village.new")}
-              </Button>
-            </Link>
-          )
+          <>
+            <ImportLink kind="villages" />
+            {canEdit && (
+              <Link to="/villages/new">
+                <Button type="primary" icon={<PlusOutlined />} data-testid="village-new">
+                  {t("village.new")}
+                </Button>
+              </Link>
+            )}
+          </>
         }
       >
         {t("village.list")}
