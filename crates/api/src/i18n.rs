@@ -118,6 +118,7 @@ fn field_zh(code: &str) -> Option<&'static str> {
         "month_format" => "月份须写作 YYYY-MM，例如 2019-06",
         "outside_membership" => "须在该干部的驻村期间内",
         "too_many" => "最多 {max} 项",
+        "scope_regional_only" => "权限范围 {scope} 只授予区域级客户端",
         _ => return None,
     })
 }
@@ -223,6 +224,10 @@ pub fn problem_zh(code: &str, params: &BTreeMap<String, String>) -> Option<Strin
         "handover_no_incoming_team" => "该村还没有下一批次的工作队，无法交接",
         "handover_signed" => "交接书已签收，不能再修改",
         "handover_incoming_leader_only" => "只有接任工作队的队长可以签收交接书",
+        // API clients.
+        "insufficient_scope" => "API 客户端的令牌不能访问此接口，或缺少所需的权限范围",
+        "regional_operator_only" => "只有运营部门的管理员可以创建区域级 API 客户端",
+        "client_revoked" => "该 API 客户端已吊销，不能再修改或轮换密钥",
         _ => return None,
     };
     Some(fill(t, params))

@@ -50,6 +50,7 @@ Updates take `If-Match` with the `ETag` you loaded; creates take an optional `Id
         (name = "presence", description = "驻村考勤 and 请假: days in the village recorded as days, not clicks (a range at once, also after the fact; in the village or away with a reason; optionally the day's log), one record per cadre per day (a new range replaces days recorded before); leave requests decided by the team leader up to the department's local limit and by the department beyond it; the team's month per cadre sorted by name (days in the village against the minimum, approved leave, days unaccounted). No GPS, photos, online time or rankings. The village committee does not see them"),
         (name = "handovers", description = "交接: the outgoing team's handover to the next round's team of the village — open projects with their stage, unconfirmed ledger entries, open needs, the ledger balance by source (a snapshot taken when drafted) and the documents handed over; signed off by the incoming team's leader, then immutable"),
         (name = "audit", description = "The audit trail (admin)"),
+        (name = "api_clients", description = "API 客户端: programs of a department (or, for the operator, of the region) that read reports, projects, the ledger or statistics with an OAuth 2.0 client-credentials token from `POST /api/v1/auth/token`; the secret is shown once (on create and rotate); revoking or rotating ends the client's tokens at once"),
         (name = "health", description = "Liveness and readiness")
     )
 )]
@@ -62,6 +63,7 @@ pub fn document() -> OpenApi {
         crate::routes::register(App::new().into_utoipa_app().openapi(base())).split_for_parts();
     // Modifiers of the derive run on the base document only; apply them to the collected paths.
     utoipa::Modify::modify(&Conventions, &mut api);
+    utoipa::Modify::modify(&conventions::ClientScopes, &mut api);
     api
 }
 
