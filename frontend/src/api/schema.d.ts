@@ -19989,6 +19989,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Stale `If-Match`: the client changed since you loaded it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The `Idempotency-Key` was used with a different request */
             422: {
                 headers: {
@@ -20080,6 +20089,15 @@ export interface operations {
             };
             /** @description Conflicts with another row (e.g. a duplicate) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Stale `If-Match`: the client changed since you loaded it */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -806,7 +806,7 @@ const en: Messages = {
     client_id: "Client ID",
     client_secret: "Client secret",
     scopesLabel: "Scopes",
-    scopes: { "reports:read": "Read annual reports", "projects:read": "Read projects", "ledger:read": "Read the ledger", "stats:read": "Read regional statistics" },
+    scopes: { reports_read: "Read annual reports", projects_read: "Read projects", ledger_read: "Read the ledger", stats_read: "Read regional statistics" },
     regional: "Regional client",
     regionalHint: "A regional client reads statistics across all departments (operator only).",
     created_by: "Created by",

@@ -805,7 +805,7 @@ const zhCN = {
     client_id: "客户端 ID",
     client_secret: "客户端密钥",
     scopesLabel: "权限范围",
-    scopes: { "reports:read": "读取年度报告", "projects:read": "读取项目", "ledger:read": "读取资金台账", "stats:read": "读取区域统计" },
+    scopes: { reports_read: "读取年度报告", projects_read: "读取项目", ledger_read: "读取资金台账", stats_read: "读取区域统计" },
     regional: "区域级客户端",
     regionalHint: "区域级客户端可读取全区各部门的统计数据（仅运营部门）。",
     created_by: "创建人",

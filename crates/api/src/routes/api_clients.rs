@@ -415,6 +415,7 @@ pub async fn update(
     params(("id" = i64, Path, description = "API client id"), IfMatch),
     responses(
         (status = 200, description = "The new secret, shown only now", body = ApiClientWithSecret),
+        (status = 412, description = "Stale `If-Match`: the client changed since you loaded it", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "The client is revoked (`client_revoked`)", body = crate::error::Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 #[post("/api-clients/{id}/rotate")]
@@ -448,7 +449,9 @@ pub async fn rotate(
 /// Revoke an API client (admin): its secret and tokens stop working at once; it stays listed.
 #[utoipa::path(tag = "api_clients", operation_id = "revoke_api_client",
     params(("id" = i64, Path, description = "API client id"), IfMatch),
-    responses((status = 200, description = "The revoked API client (also when it was already revoked)", body = ApiClient)),
+    responses(
+        (status = 200, description = "The revoked API client (also when it was already revoked)", body = ApiClient),
+        (status = 412, description = "Stale `If-Match`: the client changed since you loaded it", body = crate::error::Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 #[post("/api-clients/{id}/revoke")]
 pub async fn revoke(

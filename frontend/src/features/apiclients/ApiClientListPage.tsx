@@ -86,9 +86,11 @@ export default function ApiClientListPage() {
   const [shown, setShown] = useState<ApiClientWithSecret | null>(null);
   const [form] = Form.useForm<CreateValues>();
   const regional = Form.useWatch("regional", form) === true;
+  // Scope codes hold ":", i18next's namespace separator: their keys use "_".
+  const scopeName = (s: string) => t(`apiClient.scopes.${s.replace(":", "_")}`, { defaultValue: s });
   const scopeOptions = (regional ? [...DEPARTMENT_SCOPES, ...REGIONAL_SCOPES] : [...DEPARTMENT_SCOPES]).map((s) => ({
     value: s,
-    label: `${t(`apiClient.scopes.${s}`)} (${s})`,
+    label: `${scopeName(s)} (${s})`,
   }));
 
   const refresh = () => queryClient.invalidateQueries({ queryKey: apiClientKeys.all });
@@ -157,9 +159,9 @@ export default function ApiClientListPage() {
       dataIndex: "scopes",
       render: (scopes: string[], c) => (
         <>
-          {c.regional && <Tag color="purple">{t("apiClient.regional")}</Tag>}
+          {c.regional && <Tag>{t("apiClient.regional")}</Tag>}
           {scopes.map((s) => (
-            <Tag key={s}>{t(`apiClient.scopes.${s}`, { defaultValue: s })}</Tag>
+            <Tag key={s}>{scopeName(s)}</Tag>
           ))}
         </>
       ),
@@ -173,7 +175,7 @@ export default function ApiClientListPage() {
     {
       title: t("apiClient.state"),
       dataIndex: "state",
-      render: (s: string) => <Tag color={s === "active" ? "green" : "default"}>{t(`apiClient.states.${s}`, { defaultValue: s })}</Tag>,
+      render: (s: string) => <Tag className={s === "active" ? "tag-ok" : undefined}>{t(`apiClient.states.${s}`, { defaultValue: s })}</Tag>,
     },
     {
       title: t("common.actions"),
@@ -233,7 +235,13 @@ export default function ApiClientListPage() {
           <Form.Item
             name="scopes"
             label={t("apiClient.scopesLabel")}
-            rules={[{ required: true, type: "array", min: 1, message: t("fieldError.required") }]}
+            // A validator, not `required`: antd would put aria-required on the group's <div>.
+            rules={[
+              {
+                validator: (_, value?: string[]) =>
+                  value && value.length > 0 ? Promise.resolve() : Promise.reject(new Error(t("fieldError.required"))),
+              },
+            ]}
           >
             <Checkbox.Group options={scopeOptions} style={{ display: "flex", flexDirection: "column", gap: 8 }} />
           </Form.Item>
