@@ -66,6 +66,7 @@ const UserFormPage = lazyRetry(() => import("./features/users/UserFormPage"));
 const OfficeListPage = lazyRetry(() => import("./features/offices/OfficeListPage"));
 const OfficeFormPage = lazyRetry(() => import("./features/offices/OfficeFormPage"));
 const AuditPage = lazyRetry(() => import("./features/audit/AuditPage"));
+const ApiClientListPage = lazyRetry(() => import("./features/apiclients/ApiClientListPage"));
 const OutboxPage = lazyRetry(() => import("./features/outbox/OutboxPage"));
 const DecisionListPage = lazyRetry(() => import("./features/decisions/DecisionListPage"));
 const DecisionFormPage = lazyRetry(() => import("./features/decisions/DecisionFormPage"));
@@ -214,6 +215,7 @@ export default function App() {
               <Route path="offices/new" element={only(WRITERS.offices, <OfficeFormPage />)} />
               <Route path="offices/:id/edit" element={only(WRITERS.offices, <OfficeFormPage />)} />
               <Route path="audit" element={only(ADMIN, <AuditPage />)} />
+              <Route path="api-clients" element={only(ADMIN, <ApiClientListPage />)} />
               <Route path="reports/annual" element={only(REPORT_READERS, <AnnualReportPage />)} />
               <Route path="*" element={<NotFoundPage />} />
             </Route>

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { login, startBrowser, startServer, withPage } from "./harness.mjs";
 
-const ADMIN_MENU = ["users", "offices", "cadres", "villages", "rounds", "teams", "audit"];
+const ADMIN_MENU = ["users", "offices", "cadres", "villages", "rounds", "teams", "audit", "apiClients"];
 
 test("scoped users see only their village", async (t) => {
   const server = await startServer(t);

@@ -132,6 +132,7 @@ fn field_zh(code: &str) -> Option<&'static str> {
         "import_ambiguous" => "与本部门多条记录相符，请先在系统中更正",
         "import_category_changed" => "已登记农牧户的类别须通过类别记录变更，不能通过导入修改",
         "import_forbidden" => "无权修改这条记录",
+        "scope_regional_only" => "权限范围 {scope} 只授予区域级客户端",
         _ => return None,
     })
 }
@@ -238,6 +239,10 @@ pub fn problem_zh(code: &str, params: &BTreeMap<String, String>) -> Option<Strin
         "handover_signed" => "交接书已签收，不能再修改",
         "handover_incoming_leader_only" => "只有接任工作队的队长可以签收交接书",
         "import_invalid" => "{rows} 行中有 {invalid} 行有错误，未导入任何数据",
+        // API clients.
+        "insufficient_scope" => "API 客户端的令牌不能访问此接口，或缺少所需的权限范围",
+        "regional_operator_only" => "只有运营部门的管理员可以创建区域级 API 客户端",
+        "client_revoked" => "该 API 客户端已吊销，不能再修改或轮换密钥",
         _ => return None,
     };
     Some(fill(t, params))

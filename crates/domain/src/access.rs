@@ -51,10 +51,12 @@ pub enum Resource {
     Leave,
     /// 交接: an outgoing team's handover document, signed by the incoming team's leader.
     Handover,
+    /// API 客户端: a program reading with a client-credentials token (admins manage them).
+    ApiClient,
 }
 
 impl Resource {
-    pub const ALL: [Resource; 24] = [
+    pub const ALL: [Resource; 25] = [
         Resource::Department,
         Resource::Office,
         Resource::User,
@@ -79,6 +81,7 @@ impl Resource {
         Resource::Presence,
         Resource::Leave,
         Resource::Handover,
+        Resource::ApiClient,
     ];
 
     /// Rows of these belong to one village; village-bound roles see only their villages' rows.
@@ -253,7 +256,7 @@ fn role_allows(role: Role, action: Action, resource: Resource) -> bool {
             Audit => action == Read,
             _ => true,
         },
-        Role::Department => action == Read && !matches!(resource, User | Audit),
+        Role::Department => action == Read && !matches!(resource, User | Audit | ApiClient),
         // Team and committee members read the organisation of their own villages; the names of
         // cadres reach them through team memberships, not the cadre register with its phones.
         Role::Team | Role::VillageCommittee => {
@@ -769,6 +772,23 @@ mod tests {
         (REGL,  Handover,   Read,   [N, N, N]),
         (REGL,  Handover,   Create, [N, N, N]),
         (REGL,  Handover,   Update, [N, N, N]),
+        // API clients: only the department's admins manage them (regional ones: the operator's
+        // admins, a rule of the handler); nobody else sees them.
+        (ADMIN, ApiClient,  Read,   [A, A, N]),
+        (ADMIN, ApiClient,  Create, [A, A, N]),
+        (ADMIN, ApiClient,  Update, [A, A, N]),
+        (DEPT,  ApiClient,  Read,   [N, N, N]),
+        (DEPT,  ApiClient,  Create, [F, F, N]),
+        (DEPT,  ApiClient,  Update, [F, F, N]),
+        (TEAM,  ApiClient,  Read,   [N, N, N]),
+        (TEAM,  ApiClient,  Create, [F, F, N]),
+        (TEAM,  ApiClient,  Update, [F, F, N]),
+        (CMTE,  ApiClient,  Read,   [N, N, N]),
+        (CMTE,  ApiClient,  Create, [F, F, N]),
+        (CMTE,  ApiClient,  Update, [F, F, N]),
+        (REGL,  ApiClient,  Read,   [N, N, N]),
+        (REGL,  ApiClient,  Create, [F, F, N]),
+        (REGL,  ApiClient,  Update, [F, F, N]),
     ];
 
     const ACTIONS: [Action; 3] = [Read, Create, Update];
@@ -867,7 +887,8 @@ mod tests {
             | Disclosure
             | Presence
             | Leave
-            | Handover => r,
+            | Handover
+            | ApiClient => r,
         });
         let roles = Role::ALL.map(|r| match r {
             Role::Admin

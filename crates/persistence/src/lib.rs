@@ -2,6 +2,7 @@
 //! types, and query functions that take `&mut DbConnection` so they compose inside a transaction.
 
 pub mod activities;
+pub mod api_clients;
 pub mod assistance;
 pub mod audit;
 pub mod cadres;

@@ -772,3 +772,27 @@ diesel::allow_tables_to_appear_in_same_query!(presence_days, leave_requests);
 diesel::allow_tables_to_appear_in_same_query!(handovers, teams);
 diesel::allow_tables_to_appear_in_same_query!(handovers, villages);
 diesel::allow_tables_to_appear_in_same_query!(handovers, users);
+
+// API clients (OAuth 2.0 client credentials).
+diesel::table! {
+    api_clients (id) {
+        id -> BigInt,
+        department_id -> BigInt,
+        name -> Text,
+        client_id -> Text,
+        secret_hash -> Text,
+        scopes -> Text,
+        regional -> Integer,
+        created_by -> Nullable<BigInt>,
+        created_by_name -> Text,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+        rotated_at -> Nullable<Timestamp>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(api_clients -> departments (department_id));
+diesel::allow_tables_to_appear_in_same_query!(api_clients, departments);

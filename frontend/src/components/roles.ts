@@ -1,10 +1,10 @@
 import type { Role } from "../auth/AuthContext";
 
-export type NavKey = "users" | "offices" | "cadres" | "villages" | "rounds" | "teams" | "audit" | "statistics" | "households" | "pairingCoverage" | "projects" | "ledger" | "ledgerPending" | "cooperatives" | "activities" | "needs" | "needsOverview" | "decisions" | "disclosures" | "disclosureCalendar" | "presence" | "reports";
+export type NavKey = "users" | "offices" | "cadres" | "villages" | "rounds" | "teams" | "audit" | "statistics" | "households" | "pairingCoverage" | "projects" | "ledger" | "ledgerPending" | "cooperatives" | "activities" | "needs" | "needsOverview" | "decisions" | "disclosures" | "disclosureCalendar" | "presence" | "reports" | "apiClients";
 
 /** What each role finds in the menu; the server enforces the same rules on every request. */
 export const NAV_BY_ROLE: Record<Role, NavKey[]> = {
-  admin: ["users", "offices", "cadres", "villages", "households", "projects", "ledger", "cooperatives", "activities", "needsOverview", "decisions", "disclosures", "disclosureCalendar", "presence", "pairingCoverage", "rounds", "teams", "audit", "reports"],
+  admin: ["users", "offices", "cadres", "villages", "households", "projects", "ledger", "cooperatives", "activities", "needsOverview", "decisions", "disclosures", "disclosureCalendar", "presence", "pairingCoverage", "rounds", "teams", "audit", "apiClients", "reports"],
   department: ["villages", "households", "projects", "ledger", "cooperatives", "activities", "needsOverview", "decisions", "disclosures", "disclosureCalendar", "presence", "pairingCoverage", "rounds", "teams", "cadres", "reports"],
   team: ["households", "projects", "ledger", "cooperatives", "activities", "needs", "decisions", "disclosures", "disclosureCalendar", "presence", "reports"],
   village_committee: ["ledgerPending", "households", "projects", "ledger", "cooperatives", "activities", "needs", "decisions", "disclosures", "disclosureCalendar", "reports"],
@@ -34,6 +34,7 @@ export const NAV_PATH: Record<NavKey, string> = {
   disclosureCalendar: "/disclosures/calendar",
   presence: "/presence",
   reports: "/reports/annual",
+  apiClients: "/api-clients",
 };
 
 export const ADMIN: Role[] = ["admin"];

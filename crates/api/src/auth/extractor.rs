@@ -1,3 +1,4 @@
+use crate::auth::scopes::{self, Scope};
 use crate::error::ApiError;
 use crate::http::RequestId;
 use crate::state::AppState;
@@ -8,7 +9,7 @@ use futures_util::future::{ready, LocalBoxFuture, Ready};
 use zhucun_domain::access::scope_for;
 use zhucun_domain::{decide, Action, Actor, Resource, Role, Target};
 use zhucun_persistence::users::UserRow;
-use zhucun_persistence::{sessions, teams};
+use zhucun_persistence::{api_clients, sessions, teams};
 
 /// The authenticated user of a request. Every request re-checks that the login (session) is live
 /// and the user enabled, so logout, a password change and disabling take effect at once.
@@ -19,6 +20,9 @@ pub struct Auth {
     pub actor: Actor,
     pub session_id: String,
     pub request_id: String,
+    /// The API client (its row id) when the caller is a program with a client token: then
+    /// `user` is a stand-in (id 0, the client's name) and only GETs of the scope table get here.
+    pub client: Option<i64>,
 }
 
 impl Auth {
@@ -110,18 +114,52 @@ fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
 /// the blocking pool and one connection checkout per request.
 #[derive(Debug, Clone)]
 pub struct Bearer {
-    user_id: i64,
-    session_id: String,
+    who: Who,
     request_id: String,
+}
+
+#[derive(Debug, Clone)]
+enum Who {
+    User {
+        user_id: i64,
+        session_id: String,
+    },
+    /// An API client's token, already checked against the scope table for this route.
+    Client {
+        id: i64,
+        rot: i64,
+        scope: Scope,
+    },
+}
+
+/// The rotation stamp a client's tokens carry: a rotation invalidates the tokens issued before.
+pub fn rotation_stamp(rotated_at: Option<chrono::NaiveDateTime>) -> i64 {
+    rotated_at.map_or(0, |t| t.and_utc().timestamp_micros())
+}
+
+fn insufficient_scope(message: &str) -> ApiError {
+    ApiError::ForbiddenBecause {
+        code: "insufficient_scope",
+        message: message.to_owned(),
+    }
 }
 
 impl Bearer {
     /// Checks that the login is live and the user enabled, and loads what the policy needs.
     pub fn load(self, conn: &mut zhucun_persistence::DbConnection) -> Result<Auth, ApiError> {
+        let (user_id, session_id) = match self.who {
+            Who::User {
+                user_id,
+                session_id,
+            } => (user_id, session_id),
+            Who::Client { id, rot, scope } => {
+                return load_client(conn, id, rot, scope, self.request_id)
+            }
+        };
         let revoked = || ApiError::Unauthorized("this login has ended; log in again".to_owned());
         let (session, user, operator) =
-            sessions::session_user(conn, &self.session_id)?.ok_or_else(revoked)?;
-        if session.revoked_at.is_some() || user.disabled_at.is_some() || user.id != self.user_id {
+            sessions::session_user(conn, &session_id)?.ok_or_else(revoked)?;
+        if session.revoked_at.is_some() || user.disabled_at.is_some() || user.id != user_id {
             return Err(revoked());
         }
         let role =
@@ -138,10 +176,73 @@ impl Bearer {
             user,
             role,
             actor,
-            session_id: self.session_id,
+            session_id,
             request_id: self.request_id,
+            client: None,
         })
     }
+}
+
+/// An API client's request: the client must exist, not be revoked, not be rotated since the
+/// token was issued, and still hold the route's scope. A department client reads as the
+/// department role (all villages, never writes); a regional client as the regional role.
+fn load_client(
+    conn: &mut zhucun_persistence::DbConnection,
+    id: i64,
+    rot: i64,
+    scope: Scope,
+    request_id: String,
+) -> Result<Auth, ApiError> {
+    let ended = |why: &str| ApiError::Unauthorized(why.to_owned());
+    let (client, operator) = api_clients::with_operator(conn, id)?
+        .ok_or_else(|| ended("the access token is not valid"))?;
+    if client.revoked_at.is_some() {
+        return Err(ended("this API client has been revoked"));
+    }
+    if rotation_stamp(client.rotated_at) != rot {
+        return Err(ended(
+            "the API client's secret was rotated; request a new token",
+        ));
+    }
+    if !client.scopes.split(' ').any(|s| s == scope.code()) {
+        return Err(insufficient_scope(
+            "the API client no longer has this scope",
+        ));
+    }
+    let role = if client.regional == 1 {
+        Role::Regional
+    } else {
+        Role::Department
+    };
+    let actor = Actor {
+        user_id: 0,
+        role,
+        department_id: client.department_id,
+        operator: operator == 1,
+        villages: scope_for(role, Vec::new()),
+    };
+    let user = UserRow {
+        id: 0,
+        department_id: client.department_id,
+        username: format!("client:{}", client.client_id),
+        display_name: client.name.clone(),
+        role: role.as_str().to_owned(),
+        office_id: None,
+        village_id: None,
+        cadre_id: None,
+        disabled_at: None,
+        version: client.version,
+        created_at: client.created_at,
+        updated_at: client.updated_at,
+    };
+    Ok(Auth {
+        user,
+        role,
+        actor,
+        session_id: String::new(),
+        request_id,
+        client: Some(client.id),
+    })
 }
 
 impl FromRequest for Bearer {
@@ -157,19 +258,50 @@ fn bearer_of(req: &HttpRequest) -> Result<Bearer, ApiError> {
     let state = req
         .app_data::<web::Data<AppState>>()
         .ok_or_else(|| ApiError::internal("app state missing"))?;
-    let claims = state.jwt.verify(&bearer(req)?)?;
-    let user_id: i64 = claims
-        .sub
-        .parse()
-        .map_err(|_| ApiError::Unauthorized("the access token is not valid".to_owned()))?;
+    let token = bearer(req)?;
     let request_id = req
         .extensions()
         .get::<RequestId>()
         .map(|r| r.0.clone())
         .unwrap_or_default();
+    let claims = match state.jwt.verify(&token) {
+        Ok(claims) => claims,
+        Err(user_error) => {
+            let Ok(client) = state.jwt.verify_client(&token) else {
+                return Err(user_error);
+            };
+            // Default deny: only the routes of the scope table take a client token.
+            let scope = req
+                .match_pattern()
+                .and_then(|p| scopes::required(req.method().as_str(), &p))
+                .ok_or_else(|| {
+                    insufficient_scope("this endpoint does not accept API client tokens")
+                })?;
+            if !client.scope.split(' ').any(|s| s == scope.code()) {
+                return Err(insufficient_scope(&format!(
+                    "this endpoint needs the scope {}",
+                    scope.code()
+                )));
+            }
+            return Ok(Bearer {
+                who: Who::Client {
+                    id: client.cid,
+                    rot: client.rot,
+                    scope,
+                },
+                request_id,
+            });
+        }
+    };
+    let user_id: i64 = claims
+        .sub
+        .parse()
+        .map_err(|_| ApiError::Unauthorized("the access token is not valid".to_owned()))?;
     Ok(Bearer {
-        user_id,
-        session_id: claims.sid,
+        who: Who::User {
+            user_id,
+            session_id: claims.sid,
+        },
         request_id,
     })
 }

@@ -29,6 +29,7 @@ pub struct JwtKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
+    client_validation: Validation,
 }
 
 impl std::fmt::Debug for JwtKeys {
@@ -61,10 +62,16 @@ impl JwtKeys {
         validation.validate_exp = true;
         // `nbf` is checked when present; `iat` is required by `Claims` and checked in `verify`.
         validation.validate_nbf = true;
+        // API clients' tokens differ by audience: a user token never passes as a client token
+        // and a client token never passes as a user token (see `ClientClaims`).
+        let mut client_validation = validation.clone();
+        client_validation.set_audience(&[CLIENT_AUDIENCE]);
+        client_validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         Ok(Self {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
             validation,
+            client_validation,
         })
     }
 
@@ -135,6 +142,78 @@ impl JwtKeys {
                     _ => ApiError::Unauthorized("the access token is not valid".to_owned()),
                 }
             })
+    }
+}
+
+/// The audience of API clients' tokens (OAuth 2.0 client credentials), distinct from
+/// [`AUDIENCE`] so neither kind of token is accepted as the other.
+pub const CLIENT_AUDIENCE: &str = "zhucun-api-client";
+/// The token type claim of API clients' tokens.
+pub const CLIENT_TOKEN_TYPE: &str = "client";
+
+/// An API client's access token: which client, the scopes granted, and the rotation the
+/// client's secret was at (a rotation invalidates the tokens issued before it).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ClientClaims {
+    /// `client:<id>` (never a user id).
+    pub sub: String,
+    /// The client row's id.
+    pub cid: i64,
+    /// Always [`CLIENT_TOKEN_TYPE`].
+    pub typ: String,
+    /// Space-separated scopes granted.
+    pub scope: String,
+    /// Microseconds of the client's `rotated_at` when issued (0: never rotated).
+    pub rot: i64,
+    pub iss: String,
+    pub aud: String,
+    pub iat: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
+    pub exp: i64,
+}
+
+impl JwtKeys {
+    /// A client token for `ttl_secs`, issued at `now`.
+    pub fn issue_client(
+        &self,
+        client_row_id: i64,
+        scope: &str,
+        rot: i64,
+        now: i64,
+        ttl_secs: i64,
+    ) -> Result<String, ApiError> {
+        let claims = ClientClaims {
+            sub: format!("client:{client_row_id}"),
+            cid: client_row_id,
+            typ: CLIENT_TOKEN_TYPE.to_owned(),
+            scope: scope.to_owned(),
+            rot,
+            iss: ISSUER.to_owned(),
+            aud: CLIENT_AUDIENCE.to_owned(),
+            iat: now,
+            nbf: Some(now),
+            exp: now + ttl_secs,
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(ApiError::internal)
+    }
+
+    /// Verifies a client token (signature, audience, time, type).
+    pub fn verify_client(&self, token: &str) -> Result<ClientClaims, ApiError> {
+        let now = chrono::Utc::now().timestamp();
+        let leeway = i64::try_from(LEEWAY_SECS).unwrap_or(0);
+        match jsonwebtoken::decode::<ClientClaims>(token, &self.decoding, &self.client_validation) {
+            Ok(d) if d.claims.typ == CLIENT_TOKEN_TYPE && d.claims.iat <= now + leeway => {
+                Ok(d.claims)
+            }
+            Err(e) if matches!(e.kind(), jsonwebtoken::errors::ErrorKind::ExpiredSignature) => Err(
+                ApiError::Unauthorized("the access token has expired".to_owned()),
+            ),
+            _ => Err(ApiError::Unauthorized(
+                "the access token is not valid".to_owned(),
+            )),
+        }
     }
 }
 

@@ -4,5 +4,6 @@
 pub mod extractor;
 pub mod jwt;
 pub mod password;
+pub mod scopes;
 
 pub use extractor::{Auth, Bearer};

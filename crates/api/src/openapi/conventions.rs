@@ -97,3 +97,46 @@ impl Modify for Conventions {
         }
     }
 }
+
+/// API clients (OAuth 2.0 client credentials): the `oauth2` scheme with its scopes, and on each
+/// operation of the scope table (`auth::scopes::SCOPED_ROUTES`, the same table the extractor
+/// enforces) the security `[{bearer: []}, {oauth2: [scope]}]`.
+pub struct ClientScopes;
+
+impl Modify for ClientScopes {
+    fn modify(&self, api: &mut OpenApi) {
+        use crate::auth::scopes::{document_path, Scope, SCOPED_ROUTES};
+        use utoipa::openapi::security::{
+            ClientCredentials, Flow, OAuth2, Scopes, SecurityRequirement,
+        };
+        if let Some(components) = api.components.as_mut() {
+            let scopes = Scopes::from_iter(Scope::ALL.map(|s| (s.code(), s.description())));
+            components.add_security_scheme(
+                "oauth2",
+                SecurityScheme::OAuth2(OAuth2::with_description(
+                    [Flow::ClientCredentials(ClientCredentials::new(
+                        "/api/v1/auth/token",
+                        scopes,
+                    ))],
+                    "API clients (API 客户端): a token from POST /api/v1/auth/token with the \
+                     client's id and secret; accepted only by the operations that name a scope",
+                )),
+            );
+        }
+        for &(method, pattern, scope) in SCOPED_ROUTES {
+            let Some(item) = api.paths.paths.get_mut(&document_path(pattern)) else {
+                continue;
+            };
+            let op = match method {
+                "GET" => item.get.as_mut(),
+                _ => None,
+            };
+            if let Some(op) = op {
+                op.security = Some(vec![
+                    SecurityRequirement::new("bearer", Vec::<String>::new()),
+                    SecurityRequirement::new("oauth2", [scope.code()]),
+                ]);
+            }
+        }
+    }
+}

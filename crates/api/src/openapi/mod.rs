@@ -51,6 +51,7 @@ Updates take `If-Match` with the `ETag` you loaded; creates take an optional `Id
         (name = "handovers", description = "交接: the outgoing team's handover to the next round's team of the village — open projects with their stage, unconfirmed ledger entries, open needs, the ledger balance by source (a snapshot taken when drafted) and the documents handed over; signed off by the incoming team's leader, then immutable"),
         (name = "imports", description = "Excel import of households, cadres and villages: a template per kind (Chinese headings, an example row, a sheet 说明), a dry run answering per-row errors (row as Excel numbers it, column heading, code, message) with nothing written, and a commit writing every row in one transaction or none. Rows match existing records by a natural key (households: village + head's name + address; cadres: name + phone; villages: county + name), so importing the same file again creates nothing"),
         (name = "audit", description = "The audit trail (admin)"),
+        (name = "api_clients", description = "API 客户端: programs of a department (or, for the operator, of the region) that read reports, projects, the ledger or statistics with an OAuth 2.0 client-credentials token from `POST /api/v1/auth/token`; the secret is shown once (on create and rotate); revoking or rotating ends the client's tokens at once"),
         (name = "health", description = "Liveness and readiness")
     )
 )]
@@ -63,6 +64,7 @@ pub fn document() -> OpenApi {
         crate::routes::register(App::new().into_utoipa_app().openapi(base())).split_for_parts();
     // Modifiers of the derive run on the base document only; apply them to the collected paths.
     utoipa::Modify::modify(&Conventions, &mut api);
+    utoipa::Modify::modify(&conventions::ClientScopes, &mut api);
     api
 }
 

@@ -52,6 +52,9 @@ pub struct Me {
     /// department (see `sees_all_villages`).
     pub villages: Vec<VillageRef>,
     pub sees_all_villages: bool,
+    /// Whether the user's department is the installation's operator (its admins create
+    /// departments and regional API clients).
+    pub operator: bool,
 }
 
 /// Who is logged in.
@@ -95,6 +98,7 @@ pub async fn me(state: web::Data<AppState>, auth: Auth) -> Result<web::Json<Me>,
             .map(|(id, name, name_bo)| VillageRef { id, name, name_bo })
             .collect(),
         sees_all_villages: matches!(auth.actor.villages, VillageScope::All),
+        operator: auth.actor.operator,
     }))
 }
 

@@ -4,6 +4,7 @@ use actix_web::dev::{ServiceFactory, ServiceRequest};
 use utoipa_actix_web::{scope, UtoipaApp};
 
 pub mod activities;
+pub mod api_clients;
 pub mod assistance;
 pub mod audit;
 pub mod auth;
@@ -69,7 +70,8 @@ where
             .configure(presence::configure)
             .configure(handovers::configure)
             .configure(imports::configure)
-            .configure(audit::configure),
+            .configure(audit::configure)
+            .configure(api_clients::configure),
     )
     .service(health::healthz)
     .service(health::readyz)

@@ -483,6 +483,14 @@ fn survey_year(user: &str) -> i32 {
 /// their access.
 const COVERED_ELSEWHERE: &[(&str, &str)] = &[
     (
+        "/api/v1/api-clients/{id} get",
+        "api_clients::only_admins_manage_clients_and_regional_is_the_operators",
+    ),
+    (
+        "/api/v1/api-clients/{id} patch",
+        "api_clients::only_admins_manage_clients_and_regional_is_the_operators",
+    ),
+    (
         "/api/v1/public/villages/{id}/disclosures get",
         "disclosures::the_public_board_shows_nothing_unpublished_or_personal",
     ),

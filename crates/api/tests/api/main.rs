@@ -5,6 +5,7 @@
 
 mod access;
 mod activities;
+mod api_clients;
 mod assistance;
 mod auth;
 mod common;
