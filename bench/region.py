@@ -97,7 +97,7 @@ def main():
     start = time.perf_counter()
     gen = subprocess.run([BIN, "generate", "--departments", DEPARTMENTS, "--villages", VILLAGES,
                           "--rounds", str(YEARS), "--seed", SEED],
-                         env=env, check=True, capture_output=True, text=True)
+                         env=env, check=True, stdout=subprocess.PIPE, text=True)  # progress: stderr
     generation_s = time.perf_counter() - start
     rows = sum(int(line.split()[-1]) for line in gen.stdout.splitlines()
                if line.startswith("  ") and not line.strip().startswith("total"))
