@@ -535,10 +535,11 @@ pub fn run(
             .collect::<Vec<_>>())
     })?;
     if let DbConnection::Pg(_) = conn {
-        // Fresh statistics for the planner: the tables just filled (not the whole database).
-        eprintln!("generate: ANALYZE");
+        // Fresh statistics for the planner and a visibility map for index-only scans: the
+        // tables just filled (not the whole database).
+        eprintln!("generate: VACUUM ANALYZE");
         for (name, _) in TABLES {
-            diesel::sql_query(format!("ANALYZE {name}")).execute(conn)?;
+            diesel::sql_query(format!("VACUUM ANALYZE {name}")).execute(conn)?;
         }
     }
     let elapsed = started.elapsed();
