@@ -231,6 +231,7 @@ pub fn prepare(config: &Config, demo: bool) -> Result<AppState, Box<dyn std::err
             &config.limits.public_rate,
             config.limits.trusted_proxies.clone(),
         )),
+        stats_min_cell: config.limits.stats_min_cell.max(1),
     })
 }
 

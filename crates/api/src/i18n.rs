@@ -118,6 +118,9 @@ fn field_zh(code: &str) -> Option<&'static str> {
         "month_format" => "月份须写作 YYYY-MM，例如 2019-06",
         "outside_membership" => "须在该干部的驻村期间内",
         "too_many" => "最多 {max} 项",
+        // statistics
+        "division_code" => "须为西藏自治区的行政区划代码（见 /divisions），例如 540200",
+        "year_or_range" => "请填写 year，或同时填写 from 和 to（二选一）",
         _ => return None,
     })
 }

@@ -12,6 +12,9 @@ pub struct Limits {
     pub trusted_proxies: TrustedProxies,
     /// How long a create's first answer is replayed for its `Idempotency-Key`.
     pub idempotency_ttl: chrono::Duration,
+    /// Region-wide statistics withhold cells about fewer households than this
+    /// (`ZHUCUN_STATS_MIN_CELL`).
+    pub stats_min_cell: u32,
 }
 
 impl Default for Limits {
@@ -22,6 +25,7 @@ impl Default for Limits {
             idempotency_ttl: chrono::Duration::hours(
                 zhucun_persistence::idempotency_expiry::DEFAULT_TTL_HOURS,
             ),
+            stats_min_cell: crate::routes::stats::DEFAULT_MIN_CELL,
         }
     }
 }

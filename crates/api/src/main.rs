@@ -102,6 +102,9 @@ struct LimitArgs {
     /// How long a create's first answer is replayed for its Idempotency-Key.
     #[arg(long, env = "ZHUCUN_IDEMPOTENCY_TTL_HOURS", default_value_t = 24)]
     idempotency_ttl_hours: u32,
+    /// Region-wide statistics withhold cells about fewer households than this.
+    #[arg(long, env = "ZHUCUN_STATS_MIN_CELL", default_value_t = 3)]
+    stats_min_cell: u32,
 }
 
 impl LimitArgs {
@@ -116,6 +119,9 @@ impl LimitArgs {
         if self.idempotency_ttl_hours == 0 {
             return Err("ZHUCUN_IDEMPOTENCY_TTL_HOURS must be at least 1".to_owned());
         }
+        if self.stats_min_cell == 0 {
+            return Err("ZHUCUN_STATS_MIN_CELL must be at least 1".to_owned());
+        }
         Ok(zhucun_api::limits::Limits {
             public_rate: RateSettings::per_minute(
                 self.public_rate_burst,
@@ -124,6 +130,7 @@ impl LimitArgs {
             trusted_proxies: TrustedProxies::parse(&self.trusted_proxies)
                 .map_err(|e| format!("ZHUCUN_TRUSTED_PROXIES: {e}"))?,
             idempotency_ttl: chrono::Duration::hours(i64::from(self.idempotency_ttl_hours)),
+            stats_min_cell: self.stats_min_cell,
         })
     }
 }

@@ -14,6 +14,8 @@ pub struct AppState {
     pub jwt: Arc<JwtKeys>,
     pub passwords: Passwords,
     pub public_limiter: Arc<crate::ratelimit::PublicLimiter>,
+    /// Region-wide statistics withhold cells about fewer households than this.
+    pub stats_min_cell: u32,
 }
 
 impl AppState {

@@ -51,10 +51,12 @@ pub enum Resource {
     Leave,
     /// 交接: an outgoing team's handover document, signed by the incoming team's leader.
     Handover,
+    /// 区域统计 (`/stats/*`): aggregates of every department, no personal data.
+    Statistics,
 }
 
 impl Resource {
-    pub const ALL: [Resource; 24] = [
+    pub const ALL: [Resource; 25] = [
         Resource::Department,
         Resource::Office,
         Resource::User,
@@ -79,6 +81,7 @@ impl Resource {
         Resource::Presence,
         Resource::Leave,
         Resource::Handover,
+        Resource::Statistics,
     ];
 
     /// Rows of these belong to one village; village-bound roles see only their villages' rows.
@@ -233,6 +236,12 @@ fn role_allows(role: Role, action: Action, resource: Resource) -> bool {
             Role::Admin => action == Read,
             Role::VillageCommittee | Role::Regional => false,
         };
+    }
+    // Region-wide statistics are the regional office's (and its `stats:read` API clients'): the
+    // aggregates of every department. PRODUCT.md gives them to `regional` only; a department reads
+    // its own figures in the annual report.
+    if resource == Statistics {
+        return role == Role::Regional && action == Read;
     }
     if is_village_work(resource) {
         return match role {
@@ -769,6 +778,22 @@ mod tests {
         (REGL,  Handover,   Read,   [N, N, N]),
         (REGL,  Handover,   Create, [N, N, N]),
         (REGL,  Handover,   Update, [N, N, N]),
+        // Statistics: regional only (a list is a 403 for the others, see `list_scope`).
+        (ADMIN, Statistics, Read,   [N, N, N]),
+        (ADMIN, Statistics, Create, [F, F, N]),
+        (ADMIN, Statistics, Update, [F, F, N]),
+        (DEPT,  Statistics, Read,   [N, N, N]),
+        (DEPT,  Statistics, Create, [F, F, N]),
+        (DEPT,  Statistics, Update, [F, F, N]),
+        (TEAM,  Statistics, Read,   [N, N, N]),
+        (TEAM,  Statistics, Create, [F, F, N]),
+        (TEAM,  Statistics, Update, [F, F, N]),
+        (CMTE,  Statistics, Read,   [N, N, N]),
+        (CMTE,  Statistics, Create, [F, F, N]),
+        (CMTE,  Statistics, Update, [F, F, N]),
+        (REGL,  Statistics, Read,   [A, A, N]),
+        (REGL,  Statistics, Create, [F, F, N]),
+        (REGL,  Statistics, Update, [F, F, N]),
     ];
 
     const ACTIONS: [Action; 3] = [Read, Create, Update];
@@ -867,7 +892,8 @@ mod tests {
             | Disclosure
             | Presence
             | Leave
-            | Handover => r,
+            | Handover
+            | Statistics => r,
         });
         let roles = Role::ALL.map(|r| match r {
             Role::Admin
@@ -948,5 +974,18 @@ mod tests {
             list_scope(&actor(Role::Admin), Resource::Audit).map(|s| s.villages),
             Ok(None)
         );
+        assert!(list_scope(&actor(Role::Regional), Resource::Statistics).is_ok());
+        for role in [
+            Role::Admin,
+            Role::Department,
+            Role::Team,
+            Role::VillageCommittee,
+        ] {
+            assert_eq!(
+                list_scope(&actor(role), Resource::Statistics),
+                Err(Forbidden),
+                "{role:?}"
+            );
+        }
     }
 }

@@ -154,6 +154,9 @@ const en: Messages = {
     month_format: "A month is written YYYY-MM (2019-06)",
     outside_membership: "Must lie within the cadre's membership of the team",
     too_many: "At most {{max}} items",
+    // statistics
+    division_code: "Must be an administrative code of the Tibet Autonomous Region (see /divisions), e.g. 540200",
+    year_or_range: "Give year, or both from and to (not both)",
     invalid: "Invalid",
     not_more_than: "Must not be more than {{other}}",
     period_too_long: "A disclosure covers a year at most",

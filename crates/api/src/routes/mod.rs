@@ -27,6 +27,7 @@ pub mod projects;
 pub mod report_export;
 pub mod reports;
 pub mod rounds;
+pub mod stats;
 pub mod surveys;
 pub mod team_members;
 pub mod teams;
@@ -67,6 +68,7 @@ where
             .configure(disclosures::configure)
             .configure(presence::configure)
             .configure(handovers::configure)
+            .configure(stats::configure)
             .configure(audit::configure),
     )
     .service(health::healthz)
