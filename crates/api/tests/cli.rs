@@ -441,7 +441,7 @@ fn generate_is_deterministic_by_seed_on_sqlite_and_refuses_a_database_with_data(
         assert!(rows_of(&a, table) > 0, "{table}: {a:?}");
     }
     // The rows are the API's: the generated admin logs in and reads the same annual report of
-    // its department from both databases.
+    // its department from both databases, and the regional account the same statistics.
     let report = |db: &str| {
         let (mut child, rx) = spawn_serve(&dir.join(db), &[]);
         let port = listening_port(&rx).unwrap_or_else(|lines| panic!("{lines:?}"));
@@ -460,15 +460,33 @@ fn generate_is_deterministic_by_seed_on_sqlite_and_refuses_a_database_with_data(
             Some(&token),
             "",
         );
+        let login = http(
+            port,
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            r#"{"username":"gen_regional","password":"admin-password-1"}"#,
+        );
+        let token = login["access_token"].as_str().unwrap().to_owned();
+        let stats = http(
+            port,
+            "GET",
+            "/api/v1/stats/departments?year=2025",
+            Some(&token),
+            "",
+        );
         child.kill().unwrap();
         child.wait().unwrap();
-        report
+        (report, stats)
     };
-    let (ra, rb) = (report("a.db"), report("b.db"));
+    let ((ra, sa), (rb, sb)) = (report("a.db"), report("b.db"));
     assert!(ra["funds"].is_object(), "{ra}");
     assert_eq!(ra["funds"], rb["funds"]);
     assert_eq!(ra["projects"], rb["projects"]);
     assert_eq!(ra["presence"], rb["presence"]);
+    // And the region-wide statistics of the year, for the regional account.
+    assert!(sa.is_object(), "{sa}");
+    assert_eq!(sa, sb);
     // A database with data is refused, and nothing is added to it.
     let again = generate(&url("a.db"), "7", &[]).unwrap_err();
     assert!(again.contains("already has data"), "{again}");
