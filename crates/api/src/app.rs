@@ -236,6 +236,7 @@ pub fn prepare(config: &Config, demo: bool) -> Result<AppState, Box<dyn std::err
             config.limits.trusted_proxies.clone(),
         )),
         metrics: crate::metrics::Metrics::for_settings(&config.limits.metrics)?,
+        stats_min_cell: config.limits.stats_min_cell.max(1),
     })
 }
 

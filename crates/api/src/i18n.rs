@@ -133,6 +133,9 @@ fn field_zh(code: &str) -> Option<&'static str> {
         "import_category_changed" => "已登记农牧户的类别须通过类别记录变更，不能通过导入修改",
         "import_forbidden" => "无权修改这条记录",
         "scope_regional_only" => "权限范围 {scope} 只授予区域级客户端",
+        // statistics
+        "division_code" => "须为西藏自治区的行政区划代码（见 /divisions），例如 540200",
+        "year_or_range" => "请填写 year，或同时填写 from 和 to（二选一）",
         _ => return None,
     })
 }

@@ -11,6 +11,7 @@ pub mod config;
 pub mod dto;
 pub mod error;
 pub mod export;
+pub mod generate;
 pub mod housekeeping;
 pub mod http;
 pub mod i18n;

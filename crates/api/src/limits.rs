@@ -14,6 +14,9 @@ pub struct Limits {
     pub idempotency_ttl: chrono::Duration,
     /// Who may read `/metrics` and where (`ZHUCUN_METRICS_TOKEN`, `ZHUCUN_METRICS_BIND`).
     pub metrics: crate::metrics::MetricsSettings,
+    /// Region-wide statistics withhold cells about fewer households than this
+    /// (`ZHUCUN_STATS_MIN_CELL`).
+    pub stats_min_cell: u32,
 }
 
 impl Default for Limits {
@@ -25,6 +28,7 @@ impl Default for Limits {
                 zhucun_persistence::idempotency_expiry::DEFAULT_TTL_HOURS,
             ),
             metrics: crate::metrics::MetricsSettings::default(),
+            stats_min_cell: crate::routes::stats::DEFAULT_MIN_CELL,
         }
     }
 }

@@ -1,4 +1,4 @@
-//! The `zhucun` binary: `serve`, `migrate`, `openapi`.
+//! The `zhucun` binary: `serve`, `migrate`, `generate`, `openapi`.
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -60,6 +60,30 @@ enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Fill a new database with a synthetic region (trials and benchmarks): departments, villages
+    /// over Tibet's counties, a round a year with a team in every village, households and the
+    /// village work of every year. Runs the migrations first; the same seed gives the same rows.
+    /// The accounts gen_regional, gen_admin_NN and gen_office_NN get ZHUCUN_ADMIN_PASSWORD or one
+    /// generated password, printed once.
+    Generate {
+        #[arg(long, default_value_t = 70)]
+        departments: u32,
+        #[arg(long, default_value_t = 5541)]
+        villages: u32,
+        /// Rounds (years) up to the running one, 1 to 15.
+        #[arg(long, default_value_t = 15)]
+        rounds: u32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Also write into a database that already has data (a trial database only: the
+        /// generated rows are mixed with what is there).
+        #[arg(long)]
+        force: bool,
+        /// On PostgreSQL, keep the row-by-row foreign-key checks during the load (about twice
+        /// as slow; by default a superuser's load skips them like pg_restore --disable-triggers).
+        #[arg(long)]
+        check_references: bool,
+    },
 }
 
 /// See the security notes of the README.
@@ -82,6 +106,9 @@ struct LimitArgs {
     /// only with this or ZHUCUN_METRICS_TOKEN (the token is read from the environment only).
     #[arg(long, env = "ZHUCUN_METRICS_BIND")]
     metrics_bind: Option<String>,
+    /// Region-wide statistics withhold cells about fewer households than this.
+    #[arg(long, env = "ZHUCUN_STATS_MIN_CELL", default_value_t = 3)]
+    stats_min_cell: u32,
 }
 
 impl LimitArgs {
@@ -107,6 +134,9 @@ impl LimitArgs {
                 "ZHUCUN_METRICS_TOKEN must be at least {min} characters (e.g. openssl rand -hex 32)"
             ));
         }
+        if self.stats_min_cell == 0 {
+            return Err("ZHUCUN_STATS_MIN_CELL must be at least 1".to_owned());
+        }
         Ok(zhucun_api::limits::Limits {
             public_rate: RateSettings::per_minute(
                 self.public_rate_burst,
@@ -119,6 +149,7 @@ impl LimitArgs {
                 token: metrics_token,
                 bind: self.metrics_bind.clone().filter(|b| !b.trim().is_empty()),
             },
+            stats_min_cell: self.stats_min_cell,
         })
     }
 }
@@ -291,6 +322,52 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 tracing::info!("zhucun stopped");
                 Ok(())
             })
+        }
+        Command::Generate {
+            departments,
+            villages,
+            rounds,
+            seed,
+            force,
+            check_references,
+        } => {
+            let db = zhucun_persistence::Db::open(url, 1)?;
+            let mut conn = db.writer()?;
+            zhucun_persistence::migrations::with_setup_lock(&mut conn, |c| {
+                zhucun_persistence::migrations::run_pending(c)
+            })?;
+            let (password, shown) = match &config.admin_password {
+                Some(p) => (p.clone(), "(ZHUCUN_ADMIN_PASSWORD)".to_owned()),
+                None => {
+                    let p = zhucun_api::auth::password::generate_password();
+                    (p.clone(), p)
+                }
+            };
+            let hash = zhucun_api::auth::password::hash_blocking(&password)?;
+            let scale = zhucun_api::generate::Scale {
+                departments,
+                villages,
+                rounds,
+                seed,
+            };
+            let options = zhucun_api::generate::Options {
+                force,
+                check_references,
+            };
+            let summary = zhucun_api::generate::run(&mut conn, scale, options, &hash)?;
+            println!(
+                "generated {} rows in {:.1} s (seed {seed}):",
+                summary.tables.iter().map(|(_, n)| n).sum::<u64>(),
+                summary.elapsed.as_secs_f64()
+            );
+            for (table, rows) in &summary.tables {
+                println!("  {table:<16} {rows}");
+            }
+            for (table, total) in &summary.totals {
+                println!("  total {table:<30} {total}");
+            }
+            println!("accounts gen_regional, gen_admin_NN, gen_office_NN: password {shown}");
+            Ok(())
         }
         Command::Openapi | Command::Healthcheck { .. } => Ok(()),
     }

@@ -16,6 +16,8 @@ pub struct AppState {
     pub public_limiter: Arc<crate::ratelimit::PublicLimiter>,
     /// `Some` when `/metrics` is exposed (`ZHUCUN_METRICS_TOKEN` / `ZHUCUN_METRICS_BIND`).
     pub metrics: Option<Arc<crate::metrics::Metrics>>,
+    /// Region-wide statistics withhold cells about fewer households than this.
+    pub stats_min_cell: u32,
 }
 
 impl AppState {

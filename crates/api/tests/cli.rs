@@ -373,3 +373,175 @@ fn the_first_department_is_named_by_the_operator() {
     assert_eq!(names, vec!["西藏自治区测试厅".to_owned()]);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// `generate` at small scale on `url`: its stdout without the timing line and the password line
+/// (the rows per table and the totals), or the failure's stderr.
+fn generate(url: &str, seed: &str, extra: &[&str]) -> Result<Vec<String>, String> {
+    let out = zhucun()
+        .args([
+            "generate",
+            "--departments",
+            "2",
+            "--villages",
+            "20",
+            "--rounds",
+            "2",
+            "--seed",
+            seed,
+        ])
+        .args(extra)
+        .env("DATABASE_URL", url)
+        .env("ZHUCUN_ADMIN_PASSWORD", "admin-password-1")
+        .output()
+        .unwrap();
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+    }
+    Ok(String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.starts_with("  "))
+        .map(str::to_owned)
+        .collect())
+}
+
+fn rows_of(lines: &[String], table: &str) -> u64 {
+    lines
+        .iter()
+        .find_map(|l| {
+            let mut w = l.split_whitespace();
+            (w.next() == Some(table)).then(|| w.next().unwrap().parse().unwrap())
+        })
+        .unwrap_or_else(|| panic!("no {table} in {lines:?}"))
+}
+
+#[test]
+fn generate_is_deterministic_by_seed_on_sqlite_and_refuses_a_database_with_data() {
+    let dir = temp_dir();
+    let url = |name: &str| format!("sqlite://{}", dir.join(name).display());
+    let a = generate(&url("a.db"), "7", &[]).unwrap();
+    let b = generate(&url("b.db"), "7", &[]).unwrap();
+    let c = generate(&url("c.db"), "8", &[]).unwrap();
+    assert_eq!(a, b, "the same seed gives the same rows and totals");
+    assert_ne!(a, c, "another seed gives other rows");
+    // Shaped like the issue asks: 20 villages, a team in each every round, 3 or more members.
+    assert_eq!(rows_of(&a, "villages"), 20);
+    assert_eq!(rows_of(&a, "teams"), 40);
+    assert!(rows_of(&a, "team_members") >= 3 * 40);
+    assert!(rows_of(&a, "households") >= 20 * 30);
+    for table in [
+        "pairings",
+        "assistance",
+        "projects",
+        "ledger_entries",
+        "activities",
+        "needs",
+        "presence_days",
+        "disclosures",
+    ] {
+        assert!(rows_of(&a, table) > 0, "{table}: {a:?}");
+    }
+    // The rows are the API's: the generated admin logs in and reads the same annual report of
+    // its department from both databases, and the regional account the same statistics.
+    let report = |db: &str| {
+        let (mut child, rx) = spawn_serve(&dir.join(db), &[]);
+        let port = listening_port(&rx).unwrap_or_else(|lines| panic!("{lines:?}"));
+        let login = http(
+            port,
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            r#"{"username":"gen_admin_01","password":"admin-password-1"}"#,
+        );
+        let token = login["access_token"].as_str().unwrap().to_owned();
+        let report = http(
+            port,
+            "GET",
+            "/api/v1/reports/annual?year=2025",
+            Some(&token),
+            "",
+        );
+        let login = http(
+            port,
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            r#"{"username":"gen_regional","password":"admin-password-1"}"#,
+        );
+        let token = login["access_token"].as_str().unwrap().to_owned();
+        let stats = http(
+            port,
+            "GET",
+            "/api/v1/stats/departments?year=2025",
+            Some(&token),
+            "",
+        );
+        child.kill().unwrap();
+        child.wait().unwrap();
+        (report, stats)
+    };
+    let ((ra, sa), (rb, sb)) = (report("a.db"), report("b.db"));
+    assert!(ra["funds"].is_object(), "{ra}");
+    assert_eq!(ra["funds"], rb["funds"]);
+    assert_eq!(ra["projects"], rb["projects"]);
+    assert_eq!(ra["presence"], rb["presence"]);
+    // And the region-wide statistics of the year, for the regional account.
+    assert!(sa.is_object(), "{sa}");
+    assert_eq!(sa, sb);
+    // A database with data is refused, and nothing is added to it.
+    let again = generate(&url("a.db"), "7", &[]).unwrap_err();
+    assert!(again.contains("already has data"), "{again}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// One HTTP/1.0 request to the server on `port`; the answer's JSON (panics unless 200).
+fn http(port: u16, method: &str, path: &str, token: Option<&str>, body: &str) -> serde_json::Value {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    write!(
+        s,
+        "{method} {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).unwrap();
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap();
+    assert!(
+        head.starts_with("HTTP/1.0 200") || head.starts_with("HTTP/1.1 200"),
+        "{answer}"
+    );
+    serde_json::from_str(body).unwrap()
+}
+
+#[test]
+fn generate_on_postgresql_writes_the_same_rows_as_on_sqlite() {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+    let pg = std::env::var("ZHUCUN_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
+    let schema = format!("t_gen_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = diesel::PgConnection::establish(&pg)
+        .unwrap_or_else(|e| panic!("PostgreSQL is not reachable at {pg} ({e})"));
+    admin
+        .batch_execute(&format!("CREATE SCHEMA {schema}"))
+        .unwrap();
+    let sep = if pg.contains('?') { '&' } else { '?' };
+    let url = format!("{pg}{sep}options=-csearch_path%3D{schema}");
+    // With the row-by-row foreign-key checks kept: every reference is to a row written before.
+    let on_pg = generate(&url, "7", &["--check-references"]);
+    let refused = generate(&url, "7", &[]);
+    let _ = admin.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
+    let on_pg = on_pg.unwrap();
+    assert!(refused.unwrap_err().contains("already has data"));
+    let dir = temp_dir();
+    let on_sqlite = generate(
+        &format!("sqlite://{}", dir.join("g.db").display()),
+        "7",
+        &[],
+    );
+    assert_eq!(on_pg, on_sqlite.unwrap());
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -53,10 +53,12 @@ pub enum Resource {
     Handover,
     /// API 客户端: a program reading with a client-credentials token (admins manage them).
     ApiClient,
+    /// 区域统计 (`/stats/*`): aggregates of every department, no personal data.
+    Statistics,
 }
 
 impl Resource {
-    pub const ALL: [Resource; 25] = [
+    pub const ALL: [Resource; 26] = [
         Resource::Department,
         Resource::Office,
         Resource::User,
@@ -82,6 +84,7 @@ impl Resource {
         Resource::Leave,
         Resource::Handover,
         Resource::ApiClient,
+        Resource::Statistics,
     ];
 
     /// Rows of these belong to one village; village-bound roles see only their villages' rows.
@@ -236,6 +239,12 @@ fn role_allows(role: Role, action: Action, resource: Resource) -> bool {
             Role::Admin => action == Read,
             Role::VillageCommittee | Role::Regional => false,
         };
+    }
+    // Region-wide statistics are the regional office's (and its `stats:read` API clients'): the
+    // aggregates of every department. PRODUCT.md gives them to `regional` only; a department reads
+    // its own figures in the annual report.
+    if resource == Statistics {
+        return role == Role::Regional && action == Read;
     }
     if is_village_work(resource) {
         return match role {
@@ -789,6 +798,22 @@ mod tests {
         (REGL,  ApiClient,  Read,   [N, N, N]),
         (REGL,  ApiClient,  Create, [F, F, N]),
         (REGL,  ApiClient,  Update, [F, F, N]),
+        // Statistics: regional only (a list is a 403 for the others, see `list_scope`).
+        (ADMIN, Statistics, Read,   [N, N, N]),
+        (ADMIN, Statistics, Create, [F, F, N]),
+        (ADMIN, Statistics, Update, [F, F, N]),
+        (DEPT,  Statistics, Read,   [N, N, N]),
+        (DEPT,  Statistics, Create, [F, F, N]),
+        (DEPT,  Statistics, Update, [F, F, N]),
+        (TEAM,  Statistics, Read,   [N, N, N]),
+        (TEAM,  Statistics, Create, [F, F, N]),
+        (TEAM,  Statistics, Update, [F, F, N]),
+        (CMTE,  Statistics, Read,   [N, N, N]),
+        (CMTE,  Statistics, Create, [F, F, N]),
+        (CMTE,  Statistics, Update, [F, F, N]),
+        (REGL,  Statistics, Read,   [A, A, N]),
+        (REGL,  Statistics, Create, [F, F, N]),
+        (REGL,  Statistics, Update, [F, F, N]),
     ];
 
     const ACTIONS: [Action; 3] = [Read, Create, Update];
@@ -888,7 +913,8 @@ mod tests {
             | Presence
             | Leave
             | Handover
-            | ApiClient => r,
+            | ApiClient
+            | Statistics => r,
         });
         let roles = Role::ALL.map(|r| match r {
             Role::Admin
@@ -969,5 +995,18 @@ mod tests {
             list_scope(&actor(Role::Admin), Resource::Audit).map(|s| s.villages),
             Ok(None)
         );
+        assert!(list_scope(&actor(Role::Regional), Resource::Statistics).is_ok());
+        for role in [
+            Role::Admin,
+            Role::Department,
+            Role::Team,
+            Role::VillageCommittee,
+        ] {
+            assert_eq!(
+                list_scope(&actor(role), Resource::Statistics),
+                Err(Forbidden),
+                "{role:?}"
+            );
+        }
     }
 }

@@ -119,3 +119,25 @@ pub fn update(
     }
     get(conn, id).map(Some)
 }
+
+/// The most departments the region-wide statistics list (the region has ~70).
+pub const MAX_DEPARTMENTS: i64 = 500;
+
+/// Every department's (id, name), by id (the statistics' rows).
+pub fn names(conn: &mut DbConnection) -> QueryResult<Vec<(i64, String)>> {
+    departments::table
+        .select((departments::id, departments::name))
+        .order_by(departments::id)
+        .limit(MAX_DEPARTMENTS)
+        .load(conn)
+}
+
+/// Every department's time limit for disclosing major matters, in days (the statistics'
+/// disclosure calendars).
+pub fn disclosure_days(conn: &mut DbConnection) -> QueryResult<Vec<(i64, i32)>> {
+    departments::table
+        .select((departments::id, departments::major_disclosure_days))
+        .order_by(departments::id)
+        .limit(MAX_DEPARTMENTS)
+        .load(conn)
+}

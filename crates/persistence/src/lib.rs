@@ -32,6 +32,7 @@ pub mod reports;
 pub mod rounds;
 pub mod schema;
 pub mod sessions;
+pub mod stats;
 pub mod surveys;
 pub mod teams;
 pub mod throttle;

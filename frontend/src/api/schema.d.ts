@@ -1723,6 +1723,76 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stats/departments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every department's figures for a year, or year by year with `from` and `to` (at most 20
+         *     years, like `/reports/annual/compare`): villages stationed, teams, cadres, households paired
+         *     and assisted, assistance, projects by stage and category with budgets and funds, funds by
+         *     source and kind, activities by kind, needs resolved, presence below the minimum, disclosures
+         *     overdue, and the region's total. Cells about fewer than `min_cell` households are withheld
+         *     (null, named in `suppressed`). Regional users and `stats:read` clients only (403 otherwise).
+         *     `format=csv` (or xlsx) downloads one row per department and year with Chinese headings.
+         */
+        get: operations["stats_departments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/counties": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every county of a prefecture (`prefecture`, an administrative code), or of the region, for a
+         *     year: the figures of `/stats/departments` summed over the county's villages of every
+         *     department, and their total. An unknown code is a 400. Regional users and `stats:read`
+         *     clients only.
+         */
+        get: operations["stats_counties"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/villages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The villages of a county (`county`, an administrative code) of every department for a year:
+         *     counts and sums only, and the county's total (equal to its row of `/stats/counties`). Cells
+         *     about fewer than `min_cell` households are withheld, and so is a second village's (or the
+         *     total's) so the withheld one cannot be recomputed by subtraction. An unknown code is a 400.
+         *     Regional users and `stats:read` clients only.
+         */
+        get: operations["stats_villages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -2120,6 +2190,24 @@ export interface components {
             organisations_formed: {
                 [key: string]: number;
             };
+        };
+        /** @description Activities of one kind. */
+        ActivityKindStats: {
+            /**
+             * Format: int64
+             * @example 2
+             */
+            count: number;
+            /**
+             * Format: int64
+             * @example 160
+             */
+            participants: number;
+            /**
+             * Format: int64
+             * @example 650
+             */
+            beneficiaries: number;
         };
         ActivityList: {
             items: components["schemas"]["Activity"][];
@@ -2691,6 +2779,26 @@ export interface components {
             household_id: number;
             items: components["schemas"]["CategoryEntry"][];
         };
+        /** @description A category's projects of the year. */
+        CategoryStats: {
+            /**
+             * Format: int64
+             * @example 4
+             */
+            count: number;
+            /**
+             * Format: int64
+             * @description The projects' budgets, in fen.
+             * @example 103000000
+             */
+            budget_fen: number;
+            /**
+             * Format: int64
+             * @description What their ledger entries brought (allocations and donations, reversals included), in fen.
+             * @example 103000000
+             */
+            funds_fen: number;
+        };
         Check: {
             /**
              * Format: int64
@@ -2949,6 +3057,37 @@ export interface components {
             code: string;
             /** @example 班戈县 */
             name: string;
+        };
+        /** @description The counties of a prefecture (or of the region) for a year. */
+        CountyStats: {
+            /**
+             * Format: int32
+             * @example 2019
+             */
+            year: number;
+            prefecture?: null | components["schemas"]["Division"];
+            /**
+             * Format: int32
+             * @example 3
+             */
+            min_cell: number;
+            /**
+             * @description Every county of the reference in code order (with zeros where nothing is recorded), then
+             *     places outside it (未记录).
+             */
+            counties: components["schemas"]["CountyStatsRow"][];
+            total: components["schemas"]["StatsFigures"];
+        };
+        CountyStatsRow: {
+            prefecture: components["schemas"]["Division"];
+            county: components["schemas"]["Division"];
+            /**
+             * Format: int64
+             * @description Villages of the county on record (of every department).
+             * @example 12
+             */
+            villages: number;
+            figures: components["schemas"]["StatsFigures"];
         };
         /** @description A year's pairing coverage. */
         Coverage: {
@@ -3232,6 +3371,49 @@ export interface components {
             settings?: null | components["schemas"]["Settings"];
             active?: boolean | null;
         };
+        /** @description Every department's figures for a year (`year`) or year by year (`from`–`to`). */
+        DepartmentStats: {
+            /**
+             * Format: int32
+             * @example 2019
+             */
+            from: number;
+            /**
+             * Format: int32
+             * @example 2019
+             */
+            to: number;
+            /**
+             * Format: int32
+             * @description Cells about fewer households than this are withheld.
+             * @example 3
+             */
+            min_cell: number;
+            /** @description Oldest first. */
+            years: components["schemas"]["DepartmentStatsYear"][];
+        };
+        DepartmentStatsRow: {
+            /**
+             * Format: int64
+             * @example 1
+             */
+            department_id: number;
+            /** @example 西藏自治区财政厅 */
+            department_name: string;
+            figures: components["schemas"]["StatsFigures"];
+        };
+        /** @description One year of the departments. */
+        DepartmentStatsYear: {
+            /**
+             * Format: int32
+             * @example 2019
+             */
+            year: number;
+            /** @description Every department, by id. */
+            departments: components["schemas"]["DepartmentStatsRow"][];
+            /** @description The region. */
+            total: components["schemas"]["StatsFigures"];
+        };
         Disclosure: {
             /**
              * Format: int64
@@ -3498,6 +3680,16 @@ export interface components {
             by_capital_fen: number;
             /** Format: int64 */
             total_fen: number;
+        };
+        /** @description A 市 or 县 of the divisions reference. */
+        Division: {
+            /**
+             * @description The administrative code; null for villages whose place is not recorded.
+             * @example 540200
+             */
+            code?: string | null;
+            /** @example 日喀则市 */
+            name: string;
         };
         /**
          * @description The region's divisions, and the value that stands for an unknown place.
@@ -5673,6 +5865,138 @@ export interface components {
              */
             rounds: number;
         };
+        /** @description The figures of one row (a department, a county, a village) or of a total, for a year. */
+        StatsFigures: {
+            /**
+             * Format: int64
+             * @description Villages with a team of a round overlapping the year.
+             * @example 5
+             */
+            villages_stationed: number;
+            /**
+             * Format: int64
+             * @example 5
+             */
+            teams: number;
+            /**
+             * Format: int64
+             * @description Cadres whose team membership overlaps the year (each counted once per row).
+             * @example 15
+             */
+            cadres_stationed: number;
+            /**
+             * Format: int64
+             * @description Households paired (结对认亲) in the year; null when withheld (see `suppressed`).
+             * @example 176
+             */
+            households_paired?: number | null;
+            /**
+             * Format: int64
+             * @description Households that received assistance in the year; null when withheld.
+             * @example 150
+             */
+            households_assisted?: number | null;
+            /**
+             * Format: int64
+             * @description Assistance records of the year; null when withheld.
+             * @example 320
+             */
+            assistance_count?: number | null;
+            /**
+             * Format: int64
+             * @description Their value in fen (cash, and goods valued); null when withheld.
+             * @example 8845050
+             */
+            assistance_fen?: number | null;
+            /**
+             * Format: int64
+             * @description Projects of the year (a project's own year).
+             * @example 9
+             */
+            projects: number;
+            /**
+             * @description Projects per stage code; stages without projects are absent.
+             * @example {
+             *       "accepted": 8,
+             *       "completed": 1
+             *     }
+             */
+            projects_by_stage: {
+                [key: string]: number;
+            };
+            /** @description Per category code: projects, budgets and the funds their ledger entries brought. */
+            projects_by_category: {
+                [key: string]: components["schemas"]["CategoryStats"];
+            };
+            /**
+             * Format: int64
+             * @description Ledger entries dated in the year: received (allocations and donations), in fen.
+             * @example 370030000
+             */
+            funds_received_fen: number;
+            /**
+             * Format: int64
+             * @description Spent (expenditures), in fen.
+             * @example 118050000
+             */
+            funds_spent_fen: number;
+            /**
+             * @description Received per source code (finance, department, donor, other), in fen.
+             * @example {
+             *       "department": 30000000,
+             *       "donor": 142030000,
+             *       "finance": 198000000
+             *     }
+             */
+            funds_by_source: {
+                [key: string]: number;
+            };
+            /**
+             * @description Per ledger kind code (allocation, expenditure, cash_donation, in_kind_donation), in fen.
+             * @example {
+             *       "allocation": 228000000,
+             *       "expenditure": 118050000
+             *     }
+             */
+            funds_by_kind: {
+                [key: string]: number;
+            };
+            /**
+             * Format: int64
+             * @description Activities held in the year.
+             * @example 16
+             */
+            activities: number;
+            /** @description Per activity kind code. */
+            activities_by_kind: {
+                [key: string]: components["schemas"]["ActivityKindStats"];
+            };
+            /**
+             * Format: int64
+             * @description Needs (群众诉求) resolved in the year.
+             * @example 3
+             */
+            needs_resolved: number;
+            /**
+             * Format: int64
+             * @description Cadre-months (per team membership) with days recorded and fewer days in the village than
+             *     the department's minimum.
+             * @example 2
+             */
+            presence_below_minimum: number;
+            /**
+             * Format: int64
+             * @description Items of the villages' disclosure calendar of the year overdue today.
+             * @example 1
+             */
+            disclosures_overdue: number;
+            /**
+             * @description The fields withheld (null) because they are about fewer than `min_cell` households, or
+             *     would let such a cell be recomputed from the total.
+             * @example []
+             */
+            suppressed: string[];
+        };
         /**
          * @example {
          *       "against": 3,
@@ -6325,6 +6649,42 @@ export interface components {
             name: string;
             /** @example མ་སྒལ་མདའ */
             name_bo?: string | null;
+        };
+        /** @description The villages of a county (of every department) for a year: counts and sums only. */
+        VillageStats: {
+            /**
+             * Format: int32
+             * @example 2019
+             */
+            year: number;
+            prefecture: components["schemas"]["Division"];
+            county: components["schemas"]["Division"];
+            /**
+             * Format: int32
+             * @example 3
+             */
+            min_cell: number;
+            /** @description By village name. */
+            villages: components["schemas"]["VillageStatsRow"][];
+            /** @description The county (the same figures as its row of `/stats/counties`). */
+            total: components["schemas"]["StatsFigures"];
+        };
+        VillageStatsRow: {
+            /**
+             * Format: int64
+             * @example 3
+             */
+            village_id: number;
+            /** @example 马格达村 */
+            village_name: string;
+            /**
+             * Format: int64
+             * @example 1
+             */
+            department_id: number;
+            /** @example 西藏自治区财政厅 */
+            department_name: string;
+            figures: components["schemas"]["StatsFigures"];
         };
         YearAccounts: {
             /**
@@ -19786,6 +20146,281 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ImportRejected"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    stats_departments: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The calendar year (or `from` and `to`).
+                 * @example 2019
+                 */
+                year?: number;
+                /**
+                 * @description The first year of a year-by-year comparison (with `to`, at most 20 years).
+                 * @example 2017
+                 */
+                from?: number;
+                /**
+                 * @description The last year of the comparison.
+                 * @example 2019
+                 */
+                to?: number;
+                /**
+                 * @description `json` (default), `csv` or `xlsx`; without it, the `Accept` header chooses.
+                 * @example csv
+                 */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The departments' figures */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DepartmentStats"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    stats_counties: {
+        parameters: {
+            query: {
+                /** @example 2019 */
+                year: number;
+                /**
+                 * @description A prefecture's administrative code (`/divisions`); without it, every county of the region.
+                 * @example 540200
+                 */
+                prefecture?: string;
+                /**
+                 * @description `json` (default), `csv` or `xlsx`.
+                 * @example csv
+                 */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The counties' figures */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CountyStats"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is busy or unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    stats_villages: {
+        parameters: {
+            query: {
+                /** @example 2019 */
+                year: number;
+                /**
+                 * @description A county's administrative code (`/divisions`).
+                 * @example 540221
+                 */
+                county: string;
+                /**
+                 * @description `json` (default), `csv` or `xlsx`.
+                 * @example csv
+                 */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The villages' figures */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VillageStats"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            /** @description Invalid input: field messages in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such row, or it belongs to another department or village */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unexpected error (logged; no details are given) */

@@ -171,6 +171,9 @@ const en: Messages = {
     import_category_changed: "A registered household's category changes through its category history, not an import",
     import_forbidden: "You may not change this record",
     scope_regional_only: "The scope {{scope}} is for regional clients only",
+    // statistics
+    division_code: "Must be an administrative code of the Tibet Autonomous Region (see /divisions), e.g. 540200",
+    year_or_range: "Give year, or both from and to (not both)",
     invalid: "Invalid",
     not_more_than: "Must not be more than {{other}}",
     period_too_long: "A disclosure covers a year at most",

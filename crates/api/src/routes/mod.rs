@@ -29,6 +29,7 @@ pub mod projects;
 pub mod report_export;
 pub mod reports;
 pub mod rounds;
+pub mod stats;
 pub mod surveys;
 pub mod team_members;
 pub mod teams;
@@ -70,6 +71,7 @@ where
             .configure(presence::configure)
             .configure(handovers::configure)
             .configure(imports::configure)
+            .configure(stats::configure)
             .configure(audit::configure)
             .configure(api_clients::configure),
     )

@@ -30,5 +30,6 @@ mod presence;
 mod problems;
 mod projects;
 mod reports;
+mod stats;
 mod surveys;
 mod totals;

@@ -1,0 +1,11 @@
+DROP INDEX rounds_starts_ends;
+DROP INDEX teams_round_village;
+DROP INDEX presence_days_day_cadre;
+DROP INDEX needs_status_closed_village;
+DROP INDEX activities_held_on_village;
+DROP INDEX ledger_entries_entry_date_village;
+DROP INDEX projects_year_village;
+DROP INDEX assistance_given_on_village;
+DROP INDEX pairings_year_village;
+DROP INDEX villages_county;
+DROP INDEX villages_prefecture_county;
