@@ -578,3 +578,51 @@ both_backends!(
         assert_eq!(before, after);
     }
 );
+
+both_backends!(
+    a_regional_client_reads_the_statistics_the_regional_office_reads,
+    |app: TestApp| async move {
+        let admin = app.login("admin").await;
+        let r = app
+            .post(
+                "/api/v1/api-clients",
+                &admin,
+                &json!({"name": "强基办统计接口", "scopes": ["stats:read"], "regional": true}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        let b = r.json();
+        let id = b["client"]["client_id"].as_str().unwrap().to_owned();
+        let secret = b["client_secret"].as_str().unwrap().to_owned();
+        let client = access_token(&app, &id, &secret).await;
+        let regional = app.login("regional").await;
+        for path in [
+            "/api/v1/stats/departments?year=2019",
+            "/api/v1/stats/departments?from=2018&to=2019",
+            "/api/v1/stats/counties?year=2019",
+            "/api/v1/stats/villages?year=2019&county=540221",
+        ] {
+            let by_client = app.get(path, &client).await;
+            assert_eq!(by_client.status, 200, "{path}: {}", by_client.text());
+            let by_user = app.get(path, &regional).await;
+            assert_eq!(by_user.status, 200, "{path}: {}", by_user.text());
+            assert_eq!(by_client.json(), by_user.json(), "{path}");
+        }
+        // stats:read reaches the statistics only: no department's report, no personal data.
+        for path in [
+            "/api/v1/reports/annual?year=2019",
+            "/api/v1/households",
+            "/api/v1/cadres",
+        ] {
+            app.get(path, &client)
+                .await
+                .coded(403, "forbidden", "insufficient_scope");
+        }
+        // A department client has no stats:read, so the statistics are closed to it.
+        let (_, dept_id, dept_secret) = create(&app, &admin, "年报", &["reports:read"]).await;
+        let dept = access_token(&app, &dept_id, &dept_secret).await;
+        app.get("/api/v1/stats/departments?year=2019", &dept)
+            .await
+            .coded(403, "forbidden", "insufficient_scope");
+    }
+);
