@@ -50,10 +50,10 @@ test("scoped users see only their village", async (t) => {
     });
   });
 
-  await t.test("the regional office gets the statistics landing page", async (t) => {
+  await t.test("the regional office lands on the statistics", async (t) => {
     await withPage(t, browser, { viewport: { width: 1280, height: 900 } }, async (page) => {
       await login(page, server.baseUrl, "regional", server.demoPassword);
-      await page.getByTestId("statistics-coming-later").waitFor();
+      await page.getByTestId("stats-table-departments").waitFor();
       assert.equal(await page.getByTestId("nav-villages").count(), 0);
     });
   });
