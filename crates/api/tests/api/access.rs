@@ -483,6 +483,10 @@ fn survey_year(user: &str) -> i32 {
 /// their access.
 const COVERED_ELSEWHERE: &[(&str, &str)] = &[
     (
+        "/api/v1/imports/{kind}/template get",
+        "imports::access_follows_the_create_rules",
+    ),
+    (
         "/api/v1/api-clients/{id} get",
         "api_clients::only_admins_manage_clients_and_regional_is_the_operators",
     ),

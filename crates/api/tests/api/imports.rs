@@ -403,6 +403,27 @@ both_backends!(access_follows_the_create_rules, |app: TestApp| async move {
     );
     let dry = report(&app, &office, "households", true, &foreign).await;
     assert_eq!(dry["errors"][0]["code"], "no_such_active", "{dry}");
+    // The templates follow the same rules: whoever may import a kind downloads its template.
+    let template = |kind: &str| format!("/api/v1/imports/{kind}/template");
+    for (user, kind, status) in [
+        ("office_staff", "households", 200),
+        ("team_magada", "households", 200),
+        ("committee_magada", "households", 403),
+        ("regional", "households", 403),
+        ("admin", "households", 403),
+        ("admin", "cadres", 200),
+        ("admin", "villages", 200),
+        ("team_magada", "cadres", 403),
+        ("team_magada", "villages", 403),
+        ("jt_admin", "cadres", 200),
+    ] {
+        let token = app.login(user).await;
+        let r = app.get(&template(kind), &token).await;
+        assert_eq!(r.status, status, "{user} {kind}: {}", r.text());
+    }
+    app.get(&template("pairings"), &office)
+        .await
+        .assert_problem(404, "not-found");
 });
 
 both_backends!(cadres_and_villages_import_once, |app: TestApp| async move {
