@@ -168,20 +168,23 @@ pub fn created<R: Record>(
     auth: &Auth,
     row: Row<R>,
 ) -> Result<(R::View, i32), ApiError> {
+    let ctx = auth.audit();
+    let (view, version, entry) = created_entry::<R>(&ctx, row)?;
+    zhucun_persistence::audit::append(conn, &entry)?;
+    Ok((view, version))
+}
+
+/// A create's view, version and audit entry (written by the caller, with others by the import).
+pub fn created_entry<'a, R: Record>(
+    ctx: &'a audit::AuditCtx,
+    row: Row<R>,
+) -> Result<(R::View, i32, zhucun_persistence::audit::NewAuditEntry<'a>), ApiError> {
     let version = R::Table::version(&row);
     let id = R::Table::id(&row);
     let view = R::View::from(row);
     let (_, after) = R::audited(None, Some(&view))?;
-    audit::record(
-        conn,
-        &auth.audit(),
-        "create",
-        R::ENTITY,
-        id,
-        audit::NONE,
-        after.as_ref(),
-    )?;
-    Ok((view, version))
+    let entry = audit::entry(ctx, "create", R::ENTITY, id, audit::NONE, after.as_ref())?;
+    Ok((view, version, entry))
 }
 
 /// An update's outcome: the row before and after (the same when nothing changed).

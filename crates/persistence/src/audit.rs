@@ -44,6 +44,19 @@ pub fn append(conn: &mut DbConnection, entry: &NewAuditEntry<'_>) -> QueryResult
     Ok(())
 }
 
+/// Appends many entries in order, in multi-row `INSERT`s of a few hundred (the import).
+pub fn append_many(conn: &mut DbConnection, entries: &[NewAuditEntry<'_>]) -> QueryResult<()> {
+    for chunk in entries.chunks(500) {
+        // diesel's MultiConnection has no multi-row INSERT: each backend's own.
+        crate::on_backend!(conn, |c| {
+            diesel::insert_into(audit_entries::table)
+                .values(chunk)
+                .execute(c)?
+        });
+    }
+    Ok(())
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {
     pub department_id: i64,

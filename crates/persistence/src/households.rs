@@ -258,6 +258,58 @@ impl Creatable for Households {
             .get_result(conn)?;
         get(conn, id)
     }
+
+    fn insert_many(
+        conn: &mut DbConnection,
+        department_id: i64,
+        values: &[&HouseholdValues],
+        now: NaiveDateTime,
+    ) -> QueryResult<Vec<HouseholdView>> {
+        if values.is_empty() {
+            return Ok(Vec::new());
+        }
+        let records: Vec<_> = values
+            .iter()
+            .map(|v| {
+                (
+                    *v,
+                    households::department_id.eq(department_id),
+                    households::version.eq(1),
+                    households::created_at.eq(now),
+                    households::updated_at.eq(now),
+                )
+            })
+            .collect();
+        // RETURNING's order is not promised (SQLite says so); ids follow the VALUES.
+        // diesel's MultiConnection has no multi-row INSERT: each backend's own.
+        let mut rows: Vec<HouseholdRow> = crate::on_backend!(conn, |c| {
+            diesel::insert_into(households::table)
+                .values(records)
+                .returning(HouseholdRow::as_returning())
+                .get_results(c)?
+        });
+        rows.sort_by_key(|r| r.id);
+        // The villages' names, one query for the batch (a view carries its village's name).
+        let mut ids: Vec<i64> = rows.iter().map(|r| r.values.village_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let names: std::collections::HashMap<i64, String> = villages::table
+            .filter(villages::id.eq_any(ids))
+            .select((villages::id, villages::name))
+            .load::<(i64, String)>(conn)?
+            .into_iter()
+            .collect();
+        Ok(rows
+            .into_iter()
+            .map(|household| HouseholdView {
+                village_name: names
+                    .get(&household.values.village_id)
+                    .cloned()
+                    .unwrap_or_default(),
+                household,
+            })
+            .collect())
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -298,6 +350,21 @@ pub fn append_category(conn: &mut DbConnection, entry: &NewCategory) -> QueryRes
         .execute(conn)
         .map(|_| ())
 }
+
+/// Appends many entries at once (the import's new households), in multi-row `INSERT`s.
+pub fn append_categories(conn: &mut DbConnection, entries: &[NewCategory]) -> QueryResult<()> {
+    for chunk in entries.chunks(BATCH) {
+        crate::on_backend!(conn, |c| {
+            diesel::insert_into(household_categories::table)
+                .values(chunk)
+                .execute(c)?
+        });
+    }
+    Ok(())
+}
+
+/// Rows per multi-row `INSERT`: well within SQLite's 32,766 and PostgreSQL's 65,535 binds.
+const BATCH: usize = 500;
 
 /// The whole history of a household, oldest first (entries of one day in the order recorded).
 /// A household changes category a few times in its life: bounded by nature, and capped.

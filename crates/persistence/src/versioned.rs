@@ -39,6 +39,21 @@ pub trait Creatable: Versioned {
         values: &Self::Values,
         now: NaiveDateTime,
     ) -> QueryResult<Self::Row>;
+
+    /// Creates many rows at once (the spreadsheet import), in the order given: the tables of
+    /// [`versioned_table!`] and households with multi-row `INSERT … RETURNING`, others one by one.
+    /// The caller keeps a batch within the backends' bind-parameter limits (a few hundred rows).
+    fn insert_many(
+        conn: &mut DbConnection,
+        department_id: i64,
+        values: &[&Self::Values],
+        now: NaiveDateTime,
+    ) -> QueryResult<Vec<Self::Row>> {
+        values
+            .iter()
+            .map(|v| Self::insert(conn, department_id, v, now))
+            .collect()
+    }
 }
 
 /// A versioned table whose rows may be removed (a row entered by mistake), guarded by the version
@@ -91,6 +106,40 @@ macro_rules! versioned_table {
                 now: chrono::NaiveDateTime,
             ) -> diesel::QueryResult<$row> {
                 insert(conn, department_id, values, now)
+            }
+            fn insert_many(
+                conn: &mut $crate::DbConnection,
+                department_id: i64,
+                values: &[&$values],
+                now: chrono::NaiveDateTime,
+            ) -> diesel::QueryResult<Vec<$row>> {
+                use diesel::prelude::*;
+                use $crate::schema::$table as t;
+                if values.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let records: Vec<_> = values
+                    .iter()
+                    .map(|v| {
+                        (
+                            *v,
+                            t::department_id.eq(department_id),
+                            t::version.eq(1),
+                            t::created_at.eq(now),
+                            t::updated_at.eq(now),
+                        )
+                    })
+                    .collect();
+                // RETURNING's order is not promised (SQLite says so); ids follow the VALUES.
+                // diesel's MultiConnection has no multi-row INSERT: each backend's own.
+                let mut rows: Vec<$row> = $crate::on_backend!(conn, |c| {
+                    diesel::insert_into(t::table)
+                        .values(records)
+                        .returning(<$row>::as_returning())
+                        .get_results(c)?
+                });
+                rows.sort_by_key(|r| r.id);
+                Ok(rows)
             }
         }
 

@@ -25,7 +25,7 @@
 use crate::auth::{Auth, Bearer};
 use crate::error::{ApiError, Problem, ProblemField};
 use crate::export::{self, XLSX};
-use crate::record::{self, Record, Row};
+use crate::record::{self, Record, Row, Values};
 use crate::routes::cadres::{self, Cadres};
 use crate::routes::households::{self as hh, Households};
 use crate::routes::villages::{self, Villages};
@@ -1211,65 +1211,96 @@ impl Ops {
         match self {
             Ops::Villages(ops) => write_ops::<Villages>(conn, auth, ops, |_, _| Ok(())),
             Ops::Cadres(ops) => write_ops::<Cadres>(conn, auth, ops, |_, _| Ok(())),
-            Ops::Households(ops) => write_ops::<Households>(conn, auth, ops, |conn, row| {
+            Ops::Households(ops) => write_ops::<Households>(conn, auth, ops, |conn, rows| {
                 // A new household's category is the first entry of its history.
-                let v = &row.household.values;
-                zhucun_persistence::households::append_category(
-                    conn,
-                    &NewCategory {
-                        department_id: row.household.department_id,
-                        household_id: row.household.id,
-                        category: v.category.clone(),
-                        monitoring_type: v.monitoring_type.clone(),
-                        since: v.category_since,
-                        note: None,
-                        recorded_by: Some(auth.user.id),
-                        recorded_at: now(),
-                    },
-                )?;
+                let recorded_at = now();
+                let entries: Vec<NewCategory> = rows
+                    .iter()
+                    .map(|row| {
+                        let v = &row.household.values;
+                        NewCategory {
+                            department_id: row.household.department_id,
+                            household_id: row.household.id,
+                            category: v.category.clone(),
+                            monitoring_type: v.monitoring_type.clone(),
+                            since: v.category_since,
+                            note: None,
+                            recorded_by: Some(auth.user.id),
+                            recorded_at,
+                        }
+                    })
+                    .collect();
+                zhucun_persistence::households::append_categories(conn, &entries)?;
                 Ok(())
             }),
         }
     }
 }
 
+/// Rows written per batch: one multi-row `INSERT … RETURNING` of the new rows, one of their
+/// category-history entries (households) and one of the batch's audit entries, in row order.
+const BATCH: usize = 500;
+
 fn write_ops<R>(
     conn: &mut DbConnection,
     auth: &Auth,
     ops: Vec<Op<R>>,
-    after_create: impl Fn(&mut DbConnection, &Row<R>) -> Result<(), ApiError>,
+    after_create: impl Fn(&mut DbConnection, &[Row<R>]) -> Result<(), ApiError>,
 ) -> Result<(), ApiError>
 where
     R: Record,
     R::Table: Creatable,
 {
     let at = now();
-    for op in ops {
-        match op {
-            Op::Create(values) => {
-                let row = R::Table::insert(conn, auth.department_id(), &values, at)?;
-                after_create(conn, &row)?;
-                record::created::<R>(conn, auth, row)?;
-            }
-            Op::Update { before, values } => {
-                let id = R::Table::id(&before);
-                let after = R::Table::update(conn, id, R::Table::version(&before), &values, at)?
-                    .ok_or(ApiError::PreconditionFailed)?;
-                let (b, a) = (R::View::from(before), R::View::from(after));
-                let (b, a) = R::audited(Some(&b), Some(&a))?;
-                crate::audit::record(
-                    conn,
-                    &auth.audit(),
-                    "update",
-                    R::ENTITY,
-                    id,
-                    b.as_ref(),
-                    a.as_ref(),
-                )?;
+    let ctx = auth.audit();
+    let mut ops = ops.into_iter();
+    loop {
+        let batch: Vec<Op<R>> = ops.by_ref().take(BATCH).collect();
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let new: Vec<&Values<R>> = batch
+            .iter()
+            .filter_map(|op| match op {
+                Op::Create(values) => Some(values),
+                Op::Update { .. } => None,
+            })
+            .collect();
+        let rows = R::Table::insert_many(conn, auth.department_id(), &new, at)?;
+        if rows.len() != new.len() {
+            return Err(ApiError::internal("a batch insert returned fewer rows"));
+        }
+        after_create(conn, &rows)?;
+        let mut rows = rows.into_iter();
+        let mut entries = Vec::with_capacity(batch.len());
+        for op in batch {
+            match op {
+                Op::Create(_) => {
+                    let row = rows
+                        .next()
+                        .ok_or_else(|| ApiError::internal("a batch insert returned fewer rows"))?;
+                    entries.push(record::created_entry::<R>(&ctx, row)?.2);
+                }
+                Op::Update { before, values } => {
+                    let id = R::Table::id(&before);
+                    let after =
+                        R::Table::update(conn, id, R::Table::version(&before), &values, at)?
+                            .ok_or(ApiError::PreconditionFailed)?;
+                    let (b, a) = (R::View::from(before), R::View::from(after));
+                    let (b, a) = R::audited(Some(&b), Some(&a))?;
+                    entries.push(crate::audit::entry(
+                        &ctx,
+                        "update",
+                        R::ENTITY,
+                        id,
+                        b.as_ref(),
+                        a.as_ref(),
+                    )?);
+                }
             }
         }
+        crate::audit::record_many(conn, &entries)?;
     }
-    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------

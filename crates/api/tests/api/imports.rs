@@ -531,3 +531,95 @@ both_backends!(cadres_and_villages_import_once, |app: TestApp| async move {
     assert!(codes.contains(&"import_number"), "{dry}");
     assert!(codes.contains(&"county_not_in_prefecture"), "{dry}");
 });
+
+both_backends!(
+    a_large_import_is_written_in_batches_each_row_audited_in_order,
+    |app: TestApp| async move {
+        let office = app.login("office_staff").await;
+        let admin = app.login("admin").await;
+        let names: Vec<String> = (0..600).map(|i| format!("批量{i:03}")).collect();
+        let first: Vec<_> = names[..2]
+            .iter()
+            .map(|n| household("马格达村", n, "3", "一组"))
+            .collect();
+        let done = report(
+            &app,
+            &office,
+            "households",
+            false,
+            &workbook(HOUSEHOLD_HEADINGS, &first),
+        )
+        .await;
+        assert_eq!(counts(&done), (2, 0, 0, 0), "{done}");
+        // 600 rows: one unchanged, one changed, 598 new across the batches of 500 (mixed with
+        // the update in the first batch).
+        let rows: Vec<_> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| household("马格达村", n, if i == 1 { "4" } else { "3" }, "一组"))
+            .collect();
+        let done = report(
+            &app,
+            &office,
+            "households",
+            false,
+            &workbook(HOUSEHOLD_HEADINGS, &rows),
+        )
+        .await;
+        assert_eq!(counts(&done), (598, 1, 1, 0), "{done}");
+        for name in ["批量002", "批量499", "批量500", "批量599"] {
+            let id = household_id(&app, &office, name).await;
+            // Its category history starts with the imported category.
+            let history = app
+                .get(&format!("/api/v1/households/{id}/categories"), &office)
+                .await
+                .json();
+            let items = history["items"].as_array().unwrap();
+            assert_eq!(items.len(), 1, "{name}: {history}");
+            assert_eq!(items[0]["since"], "2020-12-01", "{name}: {history}");
+            // One create entry, the view as a POST records it (with the village's name).
+            let audit = app
+                .get(
+                    &format!("/api/v1/audit?entity=household&entity_id={id}&limit=50"),
+                    &admin,
+                )
+                .await
+                .json();
+            let entries = audit["items"].as_array().unwrap();
+            assert_eq!(entries.len(), 1, "{name}: {audit}");
+            assert_eq!(entries[0]["action"], "create", "{name}: {audit}");
+            let after = &entries[0]["after"];
+            assert_eq!(after["id"], id, "{name}: {audit}");
+            assert_eq!(after["head_name"], name, "{name}: {audit}");
+            assert_eq!(after["village_name"], "马格达村", "{name}: {audit}");
+            assert_eq!(after["version"], 1, "{name}: {audit}");
+        }
+        // The update is audited with its before and after.
+        let id = household_id(&app, &office, "批量001").await;
+        let audit = app
+            .get(
+                &format!("/api/v1/audit?entity=household&entity_id={id}&action=update&limit=50"),
+                &admin,
+            )
+            .await
+            .json();
+        let entries = audit["items"].as_array().unwrap();
+        assert_eq!(entries.len(), 1, "{audit}");
+        assert_eq!(entries[0]["before"]["members"], 3, "{audit}");
+        assert_eq!(entries[0]["after"]["members"], 4, "{audit}");
+        // The trail keeps the sheet's order: the newest entries are its last rows.
+        let newest = app
+            .get("/api/v1/audit?entity=household&limit=2", &admin)
+            .await
+            .json();
+        let ids: Vec<String> = newest["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["entity_id"].as_str().unwrap().to_owned())
+            .collect();
+        let last = household_id(&app, &office, "批量599").await.to_string();
+        let before_last = household_id(&app, &office, "批量598").await.to_string();
+        assert_eq!(ids, vec![last, before_last], "{newest}");
+    }
+);
