@@ -374,6 +374,13 @@ fn gather_years(
         .collect();
     let department_of: BTreeMap<i64, i64> =
         villages.iter().map(|v| (v.id, v.department_id)).collect();
+    // The calendar's facts of the whole range, read once (three queries): the calendar of a
+    // year takes only what falls in it (or, for publications, what covers its periods).
+    let range = (
+        NaiveDate::from_ymd_opt(from, 1, 1).unwrap_or(NaiveDate::MIN),
+        NaiveDate::from_ymd_opt(to, 12, 31).unwrap_or(NaiveDate::MAX),
+    );
+    let facts = crate::routes::disclosures::facts_by_village(conn, &ids, range)?;
     let mut years = BTreeMap::new();
     for (year, figures) in figures {
         let mut by_village: BTreeMap<i64, Acc> = BTreeMap::new();
@@ -383,11 +390,6 @@ fn gather_years(
         for (v, cadre) in figures.cadres {
             by_village.entry(v).or_default().cadres.insert(cadre);
         }
-        let (first, last) = (
-            NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(NaiveDate::MIN),
-            NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(NaiveDate::MAX),
-        );
-        let facts = crate::routes::disclosures::facts_by_village(conn, &ids, (first, last))?;
         for (v, facts) in &facts {
             let limit = department_of
                 .get(v)
