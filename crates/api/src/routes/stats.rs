@@ -591,11 +591,16 @@ fn department_year(
     let mut per: BTreeMap<i64, Acc> = names.iter().map(|(id, _)| (*id, Acc::default())).collect();
     let department_of: BTreeMap<i64, i64> =
         g.villages.iter().map(|v| (v.id, v.department_id)).collect();
+    // The total sums the departments' rows (and any village without one), not every village
+    // again: the same figures and cadres, a seventieth of the folding.
     let mut total = Acc::default();
     for (v, acc) in by_village {
-        if let Some(d) = department_of.get(v) {
-            per.entry(*d).or_default().absorb(acc);
+        match department_of.get(v) {
+            Some(d) => per.entry(*d).or_default().absorb(acc),
+            None => total.absorb(acc),
         }
+    }
+    for acc in per.values() {
         total.absorb(acc);
     }
     let mut rows: Vec<DepartmentStatsRow> = names
