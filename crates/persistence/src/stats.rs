@@ -10,7 +10,7 @@ use crate::schema::{
     activities, assistance, ledger_entries, needs, pairings, presence_days, projects, rounds,
     team_members, teams, villages,
 };
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use diesel::dsl::{count, count_star, sql};
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
@@ -104,15 +104,57 @@ fn fen_sum(expr: &str) -> diesel::expression::SqlLiteral<BigInt> {
     sql::<BigInt>(&format!("CAST(COALESCE(SUM({expr}), 0) AS BIGINT)"))
 }
 
-/// One year's figures, in ten grouped queries however many villages.
+/// One year's figures (see [`years`]).
 pub fn year(
     conn: &mut DbConnection,
     only: Option<&[i64]>,
     year: i32,
     today: NaiveDate,
 ) -> QueryResult<YearFigures> {
-    let (first, last) = (day(year, 1, 1), day(year, 12, 31));
-    let mut by: BTreeMap<i64, VillageYear> = BTreeMap::new();
+    let mut all = years(conn, only, year, year, today)?;
+    Ok(all.remove(&year).unwrap_or_else(|| YearFigures {
+        villages: BTreeMap::new(),
+        cadres: BTreeSet::new(),
+    }))
+}
+
+/// The calendar year of a date column, as text (`YYYY`), on both backends.
+fn year_of(column: &str) -> String {
+    format!("SUBSTR(CAST({column} AS TEXT), 1, 4)")
+}
+
+/// The figures of every year from `from` to `to` (inclusive), each family in one grouped query
+/// over the whole range with the year as a grouping key (however many years and villages), split
+/// per year here. Every year of the range is present.
+pub fn years(
+    conn: &mut DbConnection,
+    only: Option<&[i64]>,
+    from: i32,
+    to: i32,
+    today: NaiveDate,
+) -> QueryResult<BTreeMap<i32, YearFigures>> {
+    let (first, last) = (day(from, 1, 1), day(to, 12, 31));
+    let mut out: BTreeMap<i32, YearFigures> = (from..=to)
+        .map(|y| {
+            (
+                y,
+                YearFigures {
+                    villages: BTreeMap::new(),
+                    cadres: BTreeSet::new(),
+                },
+            )
+        })
+        .collect();
+    // The village's figures of a year of the range (rows outside the range are dropped).
+    macro_rules! at {
+        ($year:expr, $v:expr) => {
+            match out.get_mut(&$year) {
+                Some(y) => y.villages.entry($v).or_default(),
+                None => continue,
+            }
+        };
+    }
+    let parse = |y: &str| y.parse::<i32>().unwrap_or(i32::MIN);
     macro_rules! narrow {
         ($q:expr, $col:expr) => {{
             let mut q = $q.into_boxed();
@@ -123,23 +165,38 @@ pub fn year(
         }};
     }
 
+    // The rounds overlapping the range (a round spans at most a few years), by id.
+    let round_dates: BTreeMap<i64, (i32, i32)> = rounds::table
+        .filter(rounds::starts_on.le(last))
+        .filter(rounds::ends_on.ge(first))
+        .select((rounds::id, rounds::starts_on, rounds::ends_on))
+        .load::<(i64, NaiveDate, NaiveDate)>(conn)?
+        .into_iter()
+        .map(|(id, s, e)| (id, (s.year().max(from), e.year().min(to))))
+        .collect();
+    let round_ids: Vec<i64> = round_dates.keys().copied().collect();
+
     // Stationing: teams of rounds overlapping the year.
-    let t: Vec<(i64, i64)> = narrow!(
+    let t: Vec<(i64, i64, i64)> = narrow!(
         teams::table
-            .inner_join(rounds::table)
-            .filter(rounds::starts_on.le(last))
-            .filter(rounds::ends_on.ge(first))
-            .group_by(teams::village_id)
-            .select((teams::village_id, count(teams::id).aggregate_distinct())),
+            .filter(teams::round_id.eq_any(round_ids.clone()))
+            .group_by((teams::village_id, teams::round_id))
+            .select((teams::village_id, teams::round_id, count(teams::id))),
         teams::village_id
     )
     .load(conn)?;
-    for (v, n) in t {
-        let r = by.entry(v).or_default();
-        r.stationed = 1;
-        r.teams = n;
+    for (v, round, n) in t {
+        let Some((lo, hi)) = round_dates.get(&round).copied() else {
+            continue;
+        };
+        for y in lo..=hi {
+            let r = at!(y, v);
+            r.stationed = 1;
+            r.teams += n;
+        }
     }
-    let cadres: Vec<(i64, i64)> = narrow!(
+    // Cadres: a membership counts in a year its round and itself overlap.
+    let cadres: Vec<(i64, i64, NaiveDate, Option<NaiveDate>, NaiveDate, NaiveDate)> = narrow!(
         team_members::table
             .inner_join(teams::table.inner_join(rounds::table))
             .filter(rounds::starts_on.le(last))
@@ -150,42 +207,76 @@ pub fn year(
                     .is_null()
                     .or(team_members::to_date.ge(first)),
             )
-            .select((teams::village_id, team_members::cadre_id))
+            .select((
+                teams::village_id,
+                team_members::cadre_id,
+                team_members::from_date,
+                team_members::to_date,
+                rounds::starts_on,
+                rounds::ends_on,
+            ))
             .distinct(),
         teams::village_id
     )
     .load(conn)?;
+    for (v, cadre, m_from, m_to, starts, ends) in cadres {
+        let lo = starts.year().max(m_from.year()).max(from);
+        let hi = ends.year().min(m_to.map_or(to, |d| d.year())).min(to);
+        for y in lo..=hi {
+            if let Some(f) = out.get_mut(&y) {
+                f.cadres.insert((v, cadre));
+            }
+        }
+    }
 
     // Pairing: the pairing's own year; assistance given in the year.
-    let p: Vec<(i64, i64)> = narrow!(
+    let p: Vec<(i32, i64, i64)> = narrow!(
         pairings::table
-            .filter(pairings::year.eq(year))
-            .group_by(pairings::village_id)
+            .filter(pairings::year.between(from, to))
+            .group_by((pairings::year, pairings::village_id))
             .select((
+                pairings::year,
                 pairings::village_id,
                 count(pairings::household_id).aggregate_distinct(),
             )),
         pairings::village_id
     )
     .load(conn)?;
-    for (v, n) in p {
-        by.entry(v).or_default().households_paired = n;
+    for (y, v, n) in p {
+        at!(y, v).households_paired = n;
     }
-    let a: Vec<(i64, i64, i64, i64)> = narrow!(
-        assistance::table
-            .filter(assistance::given_on.between(first, last))
-            .group_by(assistance::village_id)
-            .select((
-                assistance::village_id,
-                count(assistance::household_id).aggregate_distinct(),
-                count_star(),
-                fen_sum("assistance.amount_fen"),
-            )),
-        assistance::village_id
-    )
-    .load(conn)?;
-    for (v, households, n, fen) in a {
-        let r = by.entry(v).or_default();
+
+    // Families dated by day, grouped by the day's year: a grouping over a literal cannot be
+    // boxed, so each is written once, narrowed or not.
+    macro_rules! load_narrowed {
+        ($q:ident, $col:expr) => {
+            match only {
+                Some(ids) => $q!($col.eq_any(ids.to_vec())).load(conn)?,
+                None => $q!($col.is_not_null()).load(conn)?,
+            }
+        };
+    }
+    let given = year_of("assistance.given_on");
+    macro_rules! assistance_q {
+        ($narrowing:expr) => {
+            assistance::table
+                .filter(assistance::given_on.between(first, last))
+                .filter($narrowing)
+                .group_by(sql::<diesel::sql_types::Text>(&format!(
+                    "assistance.village_id, {given}"
+                )))
+                .select((
+                    sql::<diesel::sql_types::Text>(&given),
+                    sql::<BigInt>("assistance.village_id"),
+                    sql::<BigInt>("COUNT(DISTINCT assistance.household_id)"),
+                    count_star(),
+                    fen_sum("assistance.amount_fen"),
+                ))
+        };
+    }
+    let a: Vec<(String, i64, i64, i64, i64)> = load_narrowed!(assistance_q, assistance::village_id);
+    for (y, v, households, n, fen) in a {
+        let r = at!(parse(&y), v);
         r.households_assisted = households;
         r.assistance_count = n;
         r.assistance_fen = fen;
@@ -193,11 +284,17 @@ pub fn year(
 
     // Projects of the year by stage and category, and the funds their ledger entries brought
     // (every entry of the project, as the annual report's `project_funds`).
-    let pr: Vec<(i64, String, String, i64, i64)> = narrow!(
+    let pr: Vec<(i32, i64, String, String, i64, i64)> = narrow!(
         projects::table
-            .filter(projects::year.eq(year))
-            .group_by((projects::village_id, projects::stage, projects::category))
+            .filter(projects::year.between(from, to))
+            .group_by((
+                projects::year,
+                projects::village_id,
+                projects::stage,
+                projects::category,
+            ))
             .select((
+                projects::year,
                 projects::village_id,
                 projects::stage,
                 projects::category,
@@ -207,20 +304,21 @@ pub fn year(
         projects::village_id
     )
     .load(conn)?;
-    for (v, stage, category, n, budget) in pr {
-        let r = by.entry(v).or_default();
+    for (y, v, stage, category, n, budget) in pr {
+        let r = at!(y, v);
         r.projects += n;
         *r.projects_by_stage.entry(stage).or_default() += n;
         let c = r.projects_by_category.entry(category).or_default();
         c.0 += n;
         c.1 += budget;
     }
-    let pf: Vec<(i64, String, i64)> = narrow!(
+    let pf: Vec<(i32, i64, String, i64)> = narrow!(
         ledger_entries::table
             .inner_join(projects::table)
-            .filter(projects::year.eq(year))
-            .group_by((projects::village_id, projects::category))
+            .filter(projects::year.between(from, to))
+            .group_by((projects::year, projects::village_id, projects::category))
             .select((
+                projects::year,
                 projects::village_id,
                 projects::category,
                 fen_sum(
@@ -231,9 +329,8 @@ pub fn year(
         projects::village_id
     )
     .load(conn)?;
-    for (v, category, fen) in pf {
-        by.entry(v)
-            .or_default()
+    for (y, v, category, fen) in pf {
+        at!(y, v)
             .projects_by_category
             .entry(category)
             .or_default()
@@ -241,25 +338,28 @@ pub fn year(
     }
 
     // The ledger's entries dated in the year, by source and kind (reversals included).
-    let l: Vec<(i64, String, String, i64)> = narrow!(
-        ledger_entries::table
-            .filter(ledger_entries::entry_date.between(first, last))
-            .group_by((
-                ledger_entries::village_id,
-                ledger_entries::source,
-                ledger_entries::kind,
-            ))
-            .select((
-                ledger_entries::village_id,
-                ledger_entries::source,
-                ledger_entries::kind,
-                fen_sum("ledger_entries.amount_fen"),
-            )),
-        ledger_entries::village_id
-    )
-    .load(conn)?;
-    for (v, source, kind, fen) in l {
-        let r = by.entry(v).or_default();
+    let dated = year_of("ledger_entries.entry_date");
+    macro_rules! ledger_q {
+        ($narrowing:expr) => {
+            ledger_entries::table
+                .filter(ledger_entries::entry_date.between(first, last))
+                .filter($narrowing)
+                .group_by(sql::<diesel::sql_types::Text>(&format!(
+                    "ledger_entries.village_id, {dated}, ledger_entries.source, ledger_entries.kind"
+                )))
+                .select((
+                    sql::<diesel::sql_types::Text>(&dated),
+                    sql::<BigInt>("ledger_entries.village_id"),
+                    sql::<diesel::sql_types::Text>("ledger_entries.source"),
+                    sql::<diesel::sql_types::Text>("ledger_entries.kind"),
+                    fen_sum("ledger_entries.amount_fen"),
+                ))
+        };
+    }
+    let l: Vec<(String, i64, String, String, i64)> =
+        load_narrowed!(ledger_q, ledger_entries::village_id);
+    for (y, v, source, kind, fen) in l {
+        let r = at!(parse(&y), v);
         *r.funds_by_kind.entry(kind.clone()).or_default() += fen;
         if kind == "expenditure" {
             r.funds_spent_fen += fen;
@@ -270,87 +370,97 @@ pub fn year(
     }
 
     // Activities held in the year, by kind.
-    let ac: Vec<(i64, String, i64, i64, i64)> = narrow!(
-        activities::table
-            .filter(activities::held_on.between(first, last))
-            .group_by((activities::village_id, activities::kind))
-            .select((
-                activities::village_id,
-                activities::kind,
-                count_star(),
-                fen_sum("activities.participants"),
-                fen_sum("activities.beneficiaries"),
-            )),
-        activities::village_id
-    )
-    .load(conn)?;
-    for (v, kind, n, participants, beneficiaries) in ac {
-        let r = by.entry(v).or_default();
+    let held = year_of("activities.held_on");
+    macro_rules! activities_q {
+        ($narrowing:expr) => {
+            activities::table
+                .filter(activities::held_on.between(first, last))
+                .filter($narrowing)
+                .group_by(sql::<diesel::sql_types::Text>(&format!(
+                    "activities.village_id, {held}, activities.kind"
+                )))
+                .select((
+                    sql::<diesel::sql_types::Text>(&held),
+                    sql::<BigInt>("activities.village_id"),
+                    sql::<diesel::sql_types::Text>("activities.kind"),
+                    count_star(),
+                    fen_sum("activities.participants"),
+                    fen_sum("activities.beneficiaries"),
+                ))
+        };
+    }
+    let ac: Vec<(String, i64, String, i64, i64, i64)> =
+        load_narrowed!(activities_q, activities::village_id);
+    for (y, v, kind, n, participants, beneficiaries) in ac {
+        let r = at!(parse(&y), v);
         r.activities += n;
         r.activities_by_kind
             .insert(kind, (n, participants, beneficiaries));
     }
 
     // Needs resolved (closed as resolved) in the year.
-    let nr: Vec<(i64, i64)> = narrow!(
-        needs::table
-            .filter(needs::status.eq("resolved"))
-            .filter(needs::closed_on.between(first, last).assume_not_null())
-            .group_by(needs::village_id)
-            .select((needs::village_id, count_star())),
-        needs::village_id
-    )
-    .load(conn)?;
-    for (v, n) in nr {
-        by.entry(v).or_default().needs_resolved = n;
+    let closed = year_of("needs.closed_on");
+    macro_rules! needs_q {
+        ($narrowing:expr) => {
+            needs::table
+                .filter(needs::status.eq("resolved"))
+                .filter(needs::closed_on.between(first, last).assume_not_null())
+                .filter($narrowing)
+                .group_by(sql::<diesel::sql_types::Text>(&format!(
+                    "needs.village_id, {closed}"
+                )))
+                .select((
+                    sql::<diesel::sql_types::Text>(&closed),
+                    sql::<BigInt>("needs.village_id"),
+                    count_star(),
+                ))
+        };
+    }
+    let nr: Vec<(String, i64, i64)> = load_narrowed!(needs_q, needs::village_id);
+    for (y, v, n) in nr {
+        at!(parse(&y), v).needs_resolved = n;
     }
 
-    // Presence: per team membership overlapping the year and calendar month, the cadre's days
-    // recorded inside the membership (up to today) and how many of them in the village; a month
-    // with records and fewer days in the village than the department's minimum is below it (the
-    // annual report's `month_figures`: leave does not count as days in the village).
+    // Presence: per team membership and calendar month of a year whose rounds it belongs to, the
+    // days recorded inside the membership (up to today) and how many of them in the village; a
+    // month with records and fewer days in the village than the department's minimum is below it
+    // (the annual report's `month_figures`: leave does not count as days in the village). Each
+    // day carries its membership, team, village and department: no join on cadre and dates.
     let upto = last.min(today);
     let month = "SUBSTR(CAST(presence_days.day AS TEXT), 1, 7)";
-    let round_ids: Vec<i64> = rounds::table
-        .filter(rounds::starts_on.le(last))
-        .filter(rounds::ends_on.ge(first))
-        .select(rounds::id)
-        .load(conn)?;
-    // A grouping over a literal cannot be boxed: the query is written once, narrowed or not.
     macro_rules! presence {
         ($narrowing:expr) => {
             presence_days::table
+                .inner_join(teams::table.on(teams::id.eq(presence_days::team_id)))
                 .inner_join(
-                    team_members::table.on(team_members::cadre_id
-                        .eq(presence_days::cadre_id)
-                        .and(presence_days::day.ge(team_members::from_date))
-                        .and(
-                            team_members::to_date
-                                .is_null()
-                                .or(presence_days::day.le(team_members::to_date.assume_not_null())),
-                        )),
+                    team_members::table.on(team_members::id.eq(presence_days::team_member_id)),
                 )
-                .inner_join(teams::table.on(teams::id.eq(team_members::team_id)))
                 .filter(teams::round_id.eq_any(round_ids.clone()))
                 .filter(presence_days::day.between(first, upto))
+                .filter(presence_days::day.ge(team_members::from_date))
+                .filter(
+                    team_members::to_date
+                        .is_null()
+                        .or(presence_days::day.le(team_members::to_date.assume_not_null())),
+                )
                 .filter($narrowing)
-                // One literal: diesel cannot check a grouping that spans three tables and a month.
+                // One literal: diesel cannot check a grouping over a month literal.
                 .group_by(sql::<diesel::sql_types::Text>(&format!(
-                    "teams.village_id, teams.department_id, team_members.id, {month}"
+                    "presence_days.village_id, presence_days.department_id, \
+                     presence_days.team_member_id, teams.round_id, {month}"
                 )))
                 .select((
-                    sql::<BigInt>("teams.village_id"),
-                    sql::<BigInt>("teams.department_id"),
+                    sql::<BigInt>("presence_days.village_id"),
+                    sql::<BigInt>("presence_days.department_id"),
+                    sql::<BigInt>("teams.round_id"),
                     sql::<diesel::sql_types::Text>(month),
                     count_star(),
                     fen_sum("CASE WHEN presence_days.status = 'in_village' THEN 1 ELSE 0 END"),
                 ))
         };
     }
-    let pm: Vec<(i64, i64, String, i64, i64)> = match only {
-        Some(ids) => presence!(teams::village_id.eq_any(ids.to_vec())).load(conn)?,
-        None => presence!(teams::village_id.is_not_null()).load(conn)?,
-    };
+    let pm: Vec<(i64, i64, i64, String, i64, i64)> =
+        load_narrowed!(presence, presence_days::village_id);
     let departments: BTreeSet<i64> = pm.iter().map(|r| r.1).collect();
     let minimum: BTreeMap<i64, i64> = if departments.is_empty() {
         BTreeMap::new()
@@ -364,15 +474,20 @@ pub fn year(
             .map(|(id, m)| (id, i64::from(m)))
             .collect()
     };
-    for (v, dept, _month, recorded, in_village) in pm {
+    for (v, dept, round, month, recorded, in_village) in pm {
+        let y = parse(month.get(..4).unwrap_or_default());
+        // The membership's round must overlap the month's year.
+        if !round_dates
+            .get(&round)
+            .is_some_and(|(lo, hi)| *lo <= y && y <= *hi)
+        {
+            continue;
+        }
         let min = minimum.get(&dept).copied().unwrap_or(20);
         if recorded > 0 && in_village < min {
-            by.entry(v).or_default().presence_below_minimum += 1;
+            at!(y, v).presence_below_minimum += 1;
         }
     }
 
-    Ok(YearFigures {
-        villages: by,
-        cadres: cadres.into_iter().collect(),
-    })
+    Ok(out)
 }

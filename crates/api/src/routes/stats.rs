@@ -333,13 +333,31 @@ struct Acc {
     disclosures_overdue: i64,
 }
 
-/// The year's figures of the villages of a place, village by village, with the cadres of each.
+/// The figures of the villages of a place, village by village with the cadres of each, for each
+/// year asked for.
 struct Gathered {
     villages: Vec<VillagePlace>,
-    by_village: BTreeMap<i64, Acc>,
+    /// year → village → figures.
+    years: BTreeMap<i32, BTreeMap<i64, Acc>>,
+}
+
+impl Gathered {
+    fn year(&self, year: i32) -> Option<&BTreeMap<i64, Acc>> {
+        self.years.get(&year)
+    }
 }
 
 fn gather(conn: &mut DbConnection, place: &Place, year: i32) -> Result<Gathered, ApiError> {
+    gather_years(conn, place, year, year)
+}
+
+/// The years from `from` to `to`: each figure family in one grouped query over the whole range.
+fn gather_years(
+    conn: &mut DbConnection,
+    place: &Place,
+    from: i32,
+    to: i32,
+) -> Result<Gathered, ApiError> {
     let villages = q::places(conn, place)?;
     let ids: Vec<i64> = villages.iter().map(|v| v.id).collect();
     let only = match place {
@@ -347,14 +365,7 @@ fn gather(conn: &mut DbConnection, place: &Place, year: i32) -> Result<Gathered,
         _ => Some(ids.as_slice()),
     };
     let today = zhucun_domain::calendar::today_local();
-    let figures = q::year(conn, only, year, today)?;
-    let mut by_village: BTreeMap<i64, Acc> = BTreeMap::new();
-    for (v, f) in figures.villages {
-        by_village.entry(v).or_default().f = f;
-    }
-    for (v, cadre) in figures.cadres {
-        by_village.entry(v).or_default().cadres.insert(cadre);
-    }
+    let figures = q::years(conn, only, from, to, today)?;
     // The disclosure calendar of every village of the place (the annual report's section), with
     // each department's time limit for major matters.
     let days: BTreeMap<i64, u32> = zhucun_persistence::departments::disclosure_days(conn)?
@@ -363,32 +374,42 @@ fn gather(conn: &mut DbConnection, place: &Place, year: i32) -> Result<Gathered,
         .collect();
     let department_of: BTreeMap<i64, i64> =
         villages.iter().map(|v| (v.id, v.department_id)).collect();
-    let (first, last) = (
-        NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(NaiveDate::MIN),
-        NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(NaiveDate::MAX),
+    // The calendar's facts of the whole range, read once (three queries): the calendar of a
+    // year takes only what falls in it (or, for publications, what covers its periods).
+    let range = (
+        NaiveDate::from_ymd_opt(from, 1, 1).unwrap_or(NaiveDate::MIN),
+        NaiveDate::from_ymd_opt(to, 12, 31).unwrap_or(NaiveDate::MAX),
     );
-    let facts = crate::routes::disclosures::facts_by_village(conn, &ids, (first, last))?;
-    for (v, facts) in &facts {
-        let limit = department_of
-            .get(v)
-            .and_then(|d| days.get(d))
-            .copied()
-            .unwrap_or(7);
-        let overdue = zhucun_domain::disclosure::calendar(year, facts, today, limit)
-            .iter()
-            .filter(|i| i.state == zhucun_domain::disclosure::State::Overdue)
-            .count();
-        if overdue > 0 {
-            by_village.entry(*v).or_default().disclosures_overdue =
-                i64::try_from(overdue).unwrap_or(i64::MAX);
+    let facts = crate::routes::disclosures::facts_by_village(conn, &ids, range)?;
+    let mut years = BTreeMap::new();
+    for (year, figures) in figures {
+        let mut by_village: BTreeMap<i64, Acc> = BTreeMap::new();
+        for (v, f) in figures.villages {
+            by_village.entry(v).or_default().f = f;
         }
+        for (v, cadre) in figures.cadres {
+            by_village.entry(v).or_default().cadres.insert(cadre);
+        }
+        for (v, facts) in &facts {
+            let limit = department_of
+                .get(v)
+                .and_then(|d| days.get(d))
+                .copied()
+                .unwrap_or(7);
+            let overdue = zhucun_domain::disclosure::calendar(year, facts, today, limit)
+                .iter()
+                .filter(|i| i.state == zhucun_domain::disclosure::State::Overdue)
+                .count();
+            if overdue > 0 {
+                by_village.entry(*v).or_default().disclosures_overdue =
+                    i64::try_from(overdue).unwrap_or(i64::MAX);
+            }
+        }
+        years.insert(year, by_village);
     }
     // Figures of villages outside the place cannot occur (the queries are narrowed to it) except
     // with `Place::All`, where every village is listed anyway.
-    Ok(Gathered {
-        villages,
-        by_village,
-    })
+    Ok(Gathered { villages, years })
 }
 
 impl Acc {
@@ -560,20 +581,26 @@ fn allowed(auth: &crate::auth::Auth) -> Result<(), ApiError> {
 }
 
 fn department_year(
-    conn: &mut DbConnection,
+    g: &Gathered,
     names: &[(i64, String)],
     year: i32,
     k: u32,
-) -> Result<DepartmentStatsYear, ApiError> {
-    let g = gather(conn, &Place::All, year)?;
+) -> DepartmentStatsYear {
+    let none = BTreeMap::new();
+    let by_village = g.year(year).unwrap_or(&none);
     let mut per: BTreeMap<i64, Acc> = names.iter().map(|(id, _)| (*id, Acc::default())).collect();
     let department_of: BTreeMap<i64, i64> =
         g.villages.iter().map(|v| (v.id, v.department_id)).collect();
+    // The total sums the departments' rows (and any village without one), not every village
+    // again: the same figures and cadres, a seventieth of the folding.
     let mut total = Acc::default();
-    for (v, acc) in &g.by_village {
-        if let Some(d) = department_of.get(v) {
-            per.entry(*d).or_default().absorb(acc);
+    for (v, acc) in by_village {
+        match department_of.get(v) {
+            Some(d) => per.entry(*d).or_default().absorb(acc),
+            None => total.absorb(acc),
         }
+    }
+    for acc in per.values() {
         total.absorb(acc);
     }
     let mut rows: Vec<DepartmentStatsRow> = names
@@ -589,11 +616,11 @@ fn department_year(
         let mut cells: Vec<&mut StatsFigures> = rows.iter_mut().map(|r| &mut r.figures).collect();
         suppress(&mut cells, &mut total, i64::from(k));
     }
-    Ok(DepartmentStatsYear {
+    DepartmentStatsYear {
         year,
         departments: rows,
         total,
-    })
+    }
 }
 
 /// Every department's figures for a year, or year by year with `from` and `to` (at most 20
@@ -657,9 +684,10 @@ pub async fn stats_departments(
         .read_as(bearer, move |conn, auth| {
             allowed(auth)?;
             let names = zhucun_persistence::departments::names(conn)?;
+            let g = gather_years(conn, &Place::All, from, to)?;
             let years = (from..=to)
-                .map(|y| department_year(conn, &names, y, k))
-                .collect::<Result<Vec<_>, _>>()?;
+                .map(|y| department_year(&g, &names, y, k))
+                .collect();
             Ok(DepartmentStats {
                 from,
                 to,
@@ -737,6 +765,8 @@ pub async fn stats_counties(
             allowed(auth)?;
             let place = prefecture.map_or(Place::All, |p| Place::Prefecture(p.name.to_owned()));
             let g = gather(conn, &place, year)?;
+            let none = BTreeMap::new();
+            let by_village = g.year(year).unwrap_or(&none);
             // The reference's counties in code order, then places outside it.
             let mut keys: Vec<(Division, Division)> = divisions::TIBET
                 .iter()
@@ -767,7 +797,7 @@ pub async fn stats_counties(
                 }
                 let e = per.entry(key).or_default();
                 e.0 += 1;
-                if let Some(acc) = g.by_village.get(&v.id) {
+                if let Some(acc) = by_village.get(&v.id) {
                     e.1.absorb(acc);
                 }
             }
@@ -864,6 +894,8 @@ pub async fn stats_villages(
         .read_as(bearer, move |conn, auth| {
             allowed(auth)?;
             let g = gather(conn, &Place::County(county.name.to_owned()), year)?;
+            let none = BTreeMap::new();
+            let by_village = g.year(year).unwrap_or(&none);
             let names: BTreeMap<i64, String> = zhucun_persistence::departments::names(conn)?
                 .into_iter()
                 .collect();
@@ -879,7 +911,7 @@ pub async fn stats_villages(
             let mut rows: Vec<VillageStatsRow> = list
                 .into_iter()
                 .map(|v| {
-                    let acc = g.by_village.get(&v.id);
+                    let acc = by_village.get(&v.id);
                     if let Some(acc) = acc {
                         total.absorb(acc);
                     }
