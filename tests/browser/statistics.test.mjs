@@ -57,6 +57,11 @@ test("regional statistics", async (t) => {
       const most = [...departments.years[0].departments].sort((a, b) => b.figures.teams - a.figures.teams)[0];
       assert.equal((await first.locator("td").first().textContent()).trim(), most.department_name);
       await page.getByTestId("stats-chart").locator("canvas").first().waitFor();
+      // When the figures were taken, in Beijing time.
+      const asOf = (await (await regional("/stats/departments?year=2019")).json()).as_of;
+      const beijing = new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+      const shown = await page.getByTestId("stats-as-of").textContent();
+      assert.ok(shown.includes("数据截至") && shown.includes(beijing.format(new Date(asOf))), `${shown} / ${asOf}`);
       await checkA11y(page, "statistics: departments");
 
       // A department's row → the counties of the region; then a county → its villages.

@@ -237,6 +237,11 @@ pub fn prepare(config: &Config, demo: bool) -> Result<AppState, Box<dyn std::err
         )),
         metrics: crate::metrics::Metrics::for_settings(&config.limits.metrics)?,
         stats_min_cell: config.limits.stats_min_cell.max(1),
+        stats_read_policy: if config.limits.stats_refresh.is_zero() {
+            crate::stats_summary::Policy::Changed
+        } else {
+            crate::stats_summary::Policy::Missing
+        },
     })
 }
 
@@ -267,6 +272,7 @@ impl Application {
         let state = prepare(config, demo)?;
         let port = listener.local_addr()?.port();
         crate::housekeeping::start(state.clone());
+        crate::stats_summary::start(state.db.clone(), config.limits.stats_refresh);
         let shared = Shared::new(state, config.static_dir.clone());
         let (metrics_port, metrics_server) = match metrics_listener {
             Some(listener) => {

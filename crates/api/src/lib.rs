@@ -25,3 +25,4 @@ pub mod record;
 pub mod routes;
 pub mod seed;
 pub mod state;
+pub mod stats_summary;

@@ -17,6 +17,9 @@ pub struct Limits {
     /// Region-wide statistics withhold cells about fewer households than this
     /// (`ZHUCUN_STATS_MIN_CELL`).
     pub stats_min_cell: u32,
+    /// How often each instance refreshes the statistics summary when data changed; zero: the
+    /// reads refresh it instead (`ZHUCUN_STATS_REFRESH_SECONDS`).
+    pub stats_refresh: std::time::Duration,
 }
 
 impl Default for Limits {
@@ -29,6 +32,9 @@ impl Default for Limits {
             ),
             metrics: crate::metrics::MetricsSettings::default(),
             stats_min_cell: crate::routes::stats::DEFAULT_MIN_CELL,
+            stats_refresh: std::time::Duration::from_secs(
+                crate::stats_summary::DEFAULT_REFRESH_SECONDS,
+            ),
         }
     }
 }

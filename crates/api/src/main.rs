@@ -109,6 +109,10 @@ struct LimitArgs {
     /// Region-wide statistics withhold cells about fewer households than this.
     #[arg(long, env = "ZHUCUN_STATS_MIN_CELL", default_value_t = 3)]
     stats_min_cell: u32,
+    /// How often (seconds) each instance refreshes the region statistics when data changed;
+    /// 0: a statistics read refreshes them first whenever data changed (small installations).
+    #[arg(long, env = "ZHUCUN_STATS_REFRESH_SECONDS", default_value_t = 300)]
+    stats_refresh_seconds: u64,
 }
 
 impl LimitArgs {
@@ -150,6 +154,7 @@ impl LimitArgs {
                 bind: self.metrics_bind.clone().filter(|b| !b.trim().is_empty()),
             },
             stats_min_cell: self.stats_min_cell,
+            stats_refresh: std::time::Duration::from_secs(self.stats_refresh_seconds),
         })
     }
 }
@@ -366,6 +371,15 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             for (table, total) in &summary.totals {
                 println!("  total {table:<30} {total}");
             }
+            drop(conn);
+            // The region statistics of what was just written, so the trial starts with them.
+            let started = std::time::Instant::now();
+            eprintln!("generate: statistics summary");
+            zhucun_api::stats_summary::refresh(&db, zhucun_api::stats_summary::Policy::Always)?;
+            println!(
+                "statistics summary taken in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
             println!("accounts gen_regional, gen_admin_NN, gen_office_NN: password {shown}");
             Ok(())
         }

@@ -18,6 +18,8 @@ pub struct AppState {
     pub metrics: Option<Arc<crate::metrics::Metrics>>,
     /// Region-wide statistics withhold cells about fewer households than this.
     pub stats_min_cell: u32,
+    /// When a statistics read refreshes the summary itself (see `stats_summary`).
+    pub stats_read_policy: crate::stats_summary::Policy,
 }
 
 impl AppState {

@@ -33,6 +33,7 @@ pub mod rounds;
 pub mod schema;
 pub mod sessions;
 pub mod stats;
+pub mod stats_summary;
 pub mod surveys;
 pub mod teams;
 pub mod throttle;

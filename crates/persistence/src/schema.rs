@@ -796,3 +796,23 @@ diesel::table! {
 
 diesel::joinable!(api_clients -> departments (department_id));
 diesel::allow_tables_to_appear_in_same_query!(api_clients, departments);
+
+// Region-wide statistics summary (see migration 000140).
+diesel::table! {
+    stats_summary (level, year, parent, place) {
+        level -> Text,
+        year -> Integer,
+        parent -> Text,
+        place -> Text,
+        figures -> Text,
+    }
+}
+
+diesel::table! {
+    stats_summary_state (id) {
+        id -> Integer,
+        as_of -> Timestamp,
+        watermark -> BigInt,
+        layout -> Integer,
+    }
+}

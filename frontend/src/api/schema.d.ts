@@ -3061,6 +3061,12 @@ export interface components {
         /** @description The counties of a prefecture (or of the region) for a year. */
         CountyStats: {
             /**
+             * Format: date-time
+             * @description When the figures were taken (the summary is refreshed after writes; see the README).
+             * @example 2026-11-30T08:00:00Z
+             */
+            as_of: string;
+            /**
              * Format: int32
              * @example 2019
              */
@@ -3373,6 +3379,12 @@ export interface components {
         };
         /** @description Every department's figures for a year (`year`) or year by year (`from`–`to`). */
         DepartmentStats: {
+            /**
+             * Format: date-time
+             * @description When the figures were taken (the summary is refreshed after writes; see the README).
+             * @example 2026-11-30T08:00:00Z
+             */
+            as_of: string;
             /**
              * Format: int32
              * @example 2019
@@ -6652,6 +6664,12 @@ export interface components {
         };
         /** @description The villages of a county (of every department) for a year: counts and sums only. */
         VillageStats: {
+            /**
+             * Format: date-time
+             * @description When the figures were taken (the summary is refreshed after writes; see the README).
+             * @example 2026-11-30T08:00:00Z
+             */
+            as_of: string;
             /**
              * Format: int32
              * @example 2019

@@ -1231,6 +1231,7 @@ const en: Messages = {
     presenceBelow: "Below minimum days (cadre-months)",
     disclosuresOverdue: "Disclosures overdue",
     total: "Total",
+    asOf: "Figures as of {{time}} (updated every few minutes when data changes).",
     suppressedHint: "About fewer than {{n}} households: withheld to protect personal data",
     note: "Figures about fewer than {{n}} households (and those that would reveal them from the total) show as \"<{{n}}\".",
     failed: "The statistics could not be loaded",

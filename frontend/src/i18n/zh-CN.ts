@@ -1230,6 +1230,7 @@ const zhCN = {
     presenceBelow: "在村天数不足（人月）",
     disclosuresOverdue: "村务公开逾期",
     total: "合计",
+    asOf: "数据截至 {{time}}（有新数据时每隔几分钟更新）。",
     suppressedHint: "涉及不足 {{n}} 户，为保护个人信息不予显示",
     note: "涉及不足 {{n}} 户的数据（及可据合计推算出它们的数据）显示为“<{{n}}”。",
     failed: "统计数据加载失败",

@@ -23,17 +23,17 @@ use crate::auth::Bearer;
 use crate::error::ApiError;
 use crate::export::{Cell, Form};
 use crate::state::AppState;
+use crate::stats_summary::{self as summary, level};
 use actix_web::{get, web, HttpResponse};
-use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
-use zhucun_domain::divisions::{self, NOT_RECORDED};
+use zhucun_domain::divisions;
 use zhucun_domain::validation::{between, field_error, Invalid};
 use zhucun_domain::{list_scope, Resource};
-use zhucun_persistence::stats::{self as q, Place, VillagePlace, VillageYear};
-use zhucun_persistence::DbConnection;
+use zhucun_persistence::stats::{self as q, Place, VillagePlace};
+use zhucun_persistence::stats_summary as store;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(stats_departments)
@@ -168,6 +168,9 @@ pub struct DepartmentStatsYear {
 /// Every department's figures for a year (`year`) or year by year (`from`–`to`).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DepartmentStats {
+    /// When the figures were taken (the summary is refreshed after writes; see the README).
+    #[schema(example = "2026-11-30T08:00:00Z")]
+    pub as_of: chrono::DateTime<chrono::Utc>,
     #[schema(example = 2019)]
     pub from: i32,
     #[schema(example = 2019)]
@@ -202,6 +205,9 @@ pub struct CountyStatsRow {
 /// The counties of a prefecture (or of the region) for a year.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CountyStats {
+    /// When the figures were taken (the summary is refreshed after writes; see the README).
+    #[schema(example = "2026-11-30T08:00:00Z")]
+    pub as_of: chrono::DateTime<chrono::Utc>,
     #[schema(example = 2019)]
     pub year: i32,
     /// The prefecture asked for; null for the whole region.
@@ -230,6 +236,9 @@ pub struct VillageStatsRow {
 /// The villages of a county (of every department) for a year: counts and sums only.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct VillageStats {
+    /// When the figures were taken (the summary is refreshed after writes; see the README).
+    #[schema(example = "2026-11-30T08:00:00Z")]
+    pub as_of: chrono::DateTime<chrono::Utc>,
     #[schema(example = 2019)]
     pub year: i32,
     pub prefecture: Division,
@@ -323,193 +332,6 @@ fn division(code: &str, name: &str) -> Division {
     }
 }
 
-// ---- computing ----
-
-/// A row being summed: the villages' figures, the distinct cadres, the overdue disclosure items.
-#[derive(Debug, Default)]
-struct Acc {
-    f: VillageYear,
-    cadres: BTreeSet<i64>,
-    disclosures_overdue: i64,
-}
-
-/// The figures of the villages of a place, village by village with the cadres of each, for each
-/// year asked for.
-struct Gathered {
-    villages: Vec<VillagePlace>,
-    /// year → village → figures.
-    years: BTreeMap<i32, BTreeMap<i64, Acc>>,
-}
-
-impl Gathered {
-    fn year(&self, year: i32) -> Option<&BTreeMap<i64, Acc>> {
-        self.years.get(&year)
-    }
-}
-
-fn gather(conn: &mut DbConnection, place: &Place, year: i32) -> Result<Gathered, ApiError> {
-    gather_years(conn, place, year, year)
-}
-
-/// The years from `from` to `to`: each figure family in one grouped query over the whole range.
-fn gather_years(
-    conn: &mut DbConnection,
-    place: &Place,
-    from: i32,
-    to: i32,
-) -> Result<Gathered, ApiError> {
-    let villages = q::places(conn, place)?;
-    let ids: Vec<i64> = villages.iter().map(|v| v.id).collect();
-    let only = match place {
-        Place::All => None,
-        _ => Some(ids.as_slice()),
-    };
-    let today = zhucun_domain::calendar::today_local();
-    let figures = q::years(conn, only, from, to, today)?;
-    // The disclosure calendar of every village of the place (the annual report's section), with
-    // each department's time limit for major matters.
-    let days: BTreeMap<i64, u32> = zhucun_persistence::departments::disclosure_days(conn)?
-        .into_iter()
-        .map(|(id, d)| (id, u32::try_from(d).unwrap_or(7)))
-        .collect();
-    let department_of: BTreeMap<i64, i64> =
-        villages.iter().map(|v| (v.id, v.department_id)).collect();
-    // The calendar's facts of the whole range, read once (three queries): the calendar of a
-    // year takes only what falls in it (or, for publications, what covers its periods).
-    let range = (
-        NaiveDate::from_ymd_opt(from, 1, 1).unwrap_or(NaiveDate::MIN),
-        NaiveDate::from_ymd_opt(to, 12, 31).unwrap_or(NaiveDate::MAX),
-    );
-    let facts = crate::routes::disclosures::facts_by_village(conn, &ids, range)?;
-    let mut years = BTreeMap::new();
-    for (year, figures) in figures {
-        let mut by_village: BTreeMap<i64, Acc> = BTreeMap::new();
-        for (v, f) in figures.villages {
-            by_village.entry(v).or_default().f = f;
-        }
-        for (v, cadre) in figures.cadres {
-            by_village.entry(v).or_default().cadres.insert(cadre);
-        }
-        for (v, facts) in &facts {
-            let limit = department_of
-                .get(v)
-                .and_then(|d| days.get(d))
-                .copied()
-                .unwrap_or(7);
-            let overdue = zhucun_domain::disclosure::calendar(year, facts, today, limit)
-                .iter()
-                .filter(|i| i.state == zhucun_domain::disclosure::State::Overdue)
-                .count();
-            if overdue > 0 {
-                by_village.entry(*v).or_default().disclosures_overdue =
-                    i64::try_from(overdue).unwrap_or(i64::MAX);
-            }
-        }
-        years.insert(year, by_village);
-    }
-    // Figures of villages outside the place cannot occur (the queries are narrowed to it) except
-    // with `Place::All`, where every village is listed anyway.
-    Ok(Gathered { villages, years })
-}
-
-impl Acc {
-    fn absorb(&mut self, o: &Acc) {
-        let (a, b) = (&mut self.f, &o.f);
-        a.stationed += b.stationed;
-        a.teams += b.teams;
-        a.households_paired += b.households_paired;
-        a.households_assisted += b.households_assisted;
-        a.assistance_count += b.assistance_count;
-        a.assistance_fen += b.assistance_fen;
-        a.projects += b.projects;
-        for (k, n) in &b.projects_by_stage {
-            *a.projects_by_stage.entry(k.clone()).or_default() += n;
-        }
-        for (k, (n, budget, funds)) in &b.projects_by_category {
-            let c = a.projects_by_category.entry(k.clone()).or_default();
-            c.0 += n;
-            c.1 += budget;
-            c.2 += funds;
-        }
-        a.funds_received_fen += b.funds_received_fen;
-        a.funds_spent_fen += b.funds_spent_fen;
-        for (k, fen) in &b.funds_by_source {
-            *a.funds_by_source.entry(k.clone()).or_default() += fen;
-        }
-        for (k, fen) in &b.funds_by_kind {
-            *a.funds_by_kind.entry(k.clone()).or_default() += fen;
-        }
-        a.activities += b.activities;
-        for (k, (n, p, ben)) in &b.activities_by_kind {
-            let c = a.activities_by_kind.entry(k.clone()).or_default();
-            c.0 += n;
-            c.1 += p;
-            c.2 += ben;
-        }
-        a.needs_resolved += b.needs_resolved;
-        a.presence_below_minimum += b.presence_below_minimum;
-        self.cadres.extend(o.cadres.iter().copied());
-        self.disclosures_overdue += o.disclosures_overdue;
-    }
-
-    fn figures(&self) -> StatsFigures {
-        let f = &self.f;
-        StatsFigures {
-            villages_stationed: f.stationed,
-            teams: f.teams,
-            cadres_stationed: i64::try_from(self.cadres.len()).unwrap_or(i64::MAX),
-            households_paired: Some(f.households_paired),
-            households_assisted: Some(f.households_assisted),
-            assistance_count: Some(f.assistance_count),
-            assistance_fen: Some(f.assistance_fen),
-            projects: f.projects,
-            projects_by_stage: f.projects_by_stage.clone(),
-            projects_by_category: f
-                .projects_by_category
-                .iter()
-                .map(|(k, (count, budget_fen, funds_fen))| {
-                    (
-                        k.clone(),
-                        CategoryStats {
-                            count: *count,
-                            budget_fen: *budget_fen,
-                            funds_fen: *funds_fen,
-                        },
-                    )
-                })
-                .collect(),
-            funds_received_fen: f.funds_received_fen,
-            funds_spent_fen: f.funds_spent_fen,
-            funds_by_source: f
-                .funds_by_source
-                .iter()
-                .filter(|(_, fen)| **fen != 0)
-                .map(|(k, fen)| (k.clone(), *fen))
-                .collect(),
-            funds_by_kind: f.funds_by_kind.clone(),
-            activities: f.activities,
-            activities_by_kind: f
-                .activities_by_kind
-                .iter()
-                .map(|(k, (count, participants, beneficiaries))| {
-                    (
-                        k.clone(),
-                        ActivityKindStats {
-                            count: *count,
-                            participants: *participants,
-                            beneficiaries: *beneficiaries,
-                        },
-                    )
-                })
-                .collect(),
-            needs_resolved: f.needs_resolved,
-            presence_below_minimum: f.presence_below_minimum,
-            disclosures_overdue: self.disclosures_overdue,
-            suppressed: Vec::new(),
-        }
-    }
-}
-
 /// The households a row's household cells are about (the larger of paired and assisted).
 fn households(f: &StatsFigures) -> i64 {
     f.households_paired
@@ -580,38 +402,23 @@ fn allowed(auth: &crate::auth::Auth) -> Result<(), ApiError> {
         .map_err(ApiError::from)
 }
 
+/// A year of the departments from the summary's rows (department id → figures) and total.
 fn department_year(
-    g: &Gathered,
+    rows: &mut Figures,
+    totals: &mut Figures,
     names: &[(i64, String)],
     year: i32,
     k: u32,
 ) -> DepartmentStatsYear {
-    let none = BTreeMap::new();
-    let by_village = g.year(year).unwrap_or(&none);
-    let mut per: BTreeMap<i64, Acc> = names.iter().map(|(id, _)| (*id, Acc::default())).collect();
-    let department_of: BTreeMap<i64, i64> =
-        g.villages.iter().map(|v| (v.id, v.department_id)).collect();
-    // The total sums the departments' rows (and any village without one), not every village
-    // again: the same figures and cadres, a seventieth of the folding.
-    let mut total = Acc::default();
-    for (v, acc) in by_village {
-        match department_of.get(v) {
-            Some(d) => per.entry(*d).or_default().absorb(acc),
-            None => total.absorb(acc),
-        }
-    }
-    for acc in per.values() {
-        total.absorb(acc);
-    }
     let mut rows: Vec<DepartmentStatsRow> = names
         .iter()
         .map(|(id, name)| DepartmentStatsRow {
             department_id: *id,
             department_name: name.clone(),
-            figures: per.get(id).map(Acc::figures).unwrap_or_default(),
+            figures: take(rows, year, "", &id.to_string()),
         })
         .collect();
-    let mut total = total.figures();
+    let mut total = take(totals, year, "", "");
     {
         let mut cells: Vec<&mut StatsFigures> = rows.iter_mut().map(|r| &mut r.figures).collect();
         suppress(&mut cells, &mut total, i64::from(k));
@@ -621,6 +428,15 @@ fn department_year(
         departments: rows,
         total,
     }
+}
+
+/// The summary's figures by (year, parent, place).
+type Figures = BTreeMap<(i32, String, String), StatsFigures>;
+
+/// A place's figures of a year: its summary row, or zeros when it has none.
+fn take(rows: &mut Figures, year: i32, parent: &str, place: &str) -> StatsFigures {
+    rows.remove(&(year, parent.to_owned(), place.to_owned()))
+        .unwrap_or_else(summary::zero)
 }
 
 /// Every department's figures for a year, or year by year with `from` and `to` (at most 20
@@ -680,15 +496,28 @@ pub async fn stats_departments(
     };
     inv.into_result()?;
     let k = min_cell(&state);
+    let (db, policy) = (state.db.clone(), state.stats_read_policy);
     let answer = state
         .read_as(bearer, move |conn, auth| {
             allowed(auth)?;
-            let names = zhucun_persistence::departments::names(conn)?;
-            let g = gather_years(conn, &Place::All, from, to)?;
+            let ((names, mut rows, mut totals), as_of) =
+                summary::read(conn, &db, policy, |conn| {
+                    Ok((
+                        zhucun_persistence::departments::names(conn)?,
+                        summary::decode_rows(store::load(
+                            conn,
+                            level::DEPARTMENT,
+                            (from, to),
+                            None,
+                        )?)?,
+                        summary::decode_rows(store::load(conn, level::REGION, (from, to), None)?)?,
+                    ))
+                })?;
             let years = (from..=to)
-                .map(|y| department_year(&g, &names, y, k))
+                .map(|y| department_year(&mut rows, &mut totals, &names, y, k))
                 .collect();
             Ok(DepartmentStats {
+                as_of,
                 from,
                 to,
                 min_cell: k,
@@ -760,14 +589,36 @@ pub async fn stats_counties(
     };
     inv.into_result()?;
     let k = min_cell(&state);
+    let (db, policy) = (state.db.clone(), state.stats_read_policy);
     let answer = state
         .read_as(bearer, move |conn, auth| {
             allowed(auth)?;
             let place = prefecture.map_or(Place::All, |p| Place::Prefecture(p.name.to_owned()));
-            let g = gather(conn, &place, year)?;
-            let none = BTreeMap::new();
-            let by_village = g.year(year).unwrap_or(&none);
-            // The reference's counties in code order, then places outside it.
+            let parent = prefecture.map(|p| p.name);
+            let ((villages, mut figures, mut totals), as_of) =
+                summary::read(conn, &db, policy, |conn| {
+                    let (total_level, total_parent) = match parent {
+                        Some(_) => (level::PREFECTURE, Some("")),
+                        None => (level::REGION, None),
+                    };
+                    Ok((
+                        q::places(conn, &place)?,
+                        summary::decode_rows(store::load(
+                            conn,
+                            level::COUNTY,
+                            (year, year),
+                            parent,
+                        )?)?,
+                        summary::decode_rows(store::load(
+                            conn,
+                            total_level,
+                            (year, year),
+                            total_parent,
+                        )?)?,
+                    ))
+                })?;
+            // The reference's counties in code order, then places outside it (of the villages
+            // on record, or of the summary's rows).
             let mut keys: Vec<(Division, Division)> = divisions::TIBET
                 .iter()
                 .filter(|p| prefecture.is_none_or(|q| q.code == p.code))
@@ -777,53 +628,61 @@ pub async fn stats_counties(
                         .map(|c| (division(p.code, p.name), division(c.code, c.name)))
                 })
                 .collect();
-            let mut per: BTreeMap<(String, String), (i64, Acc)> = BTreeMap::new();
-            for v in &g.villages {
-                let key = (v.prefecture.clone(), v.county.clone());
-                if !keys.iter().any(|(p, c)| p.name == key.0 && c.name == key.1) {
-                    let p = divisions::prefecture(&v.prefecture);
-                    keys.push((
-                        Division {
-                            code: p.map(|p| p.code.to_owned()),
-                            name: v.prefecture.clone(),
-                        },
-                        Division {
-                            code: p
-                                .and_then(|p| p.counties.iter().find(|c| c.name == v.county))
-                                .map(|c| c.code.to_owned()),
-                            name: v.county.clone(),
-                        },
-                    ));
-                }
-                let e = per.entry(key).or_default();
-                e.0 += 1;
-                if let Some(acc) = by_village.get(&v.id) {
-                    e.1.absorb(acc);
-                }
+            let mut counted: BTreeMap<(String, String), i64> = BTreeMap::new();
+            for v in &villages {
+                *counted
+                    .entry((v.prefecture.clone(), v.county.clone()))
+                    .or_default() += 1;
             }
-            let mut total = Acc::default();
-            for (_, acc) in per.values() {
-                total.absorb(acc);
+            let recorded: Vec<(String, String)> = counted
+                .keys()
+                .cloned()
+                .chain(figures.keys().map(|(_, p, c)| (p.clone(), c.clone())))
+                .collect();
+            for (prefecture_name, county_name) in recorded {
+                if keys
+                    .iter()
+                    .any(|(p, c)| p.name == prefecture_name && c.name == county_name)
+                {
+                    continue;
+                }
+                let p = divisions::prefecture(&prefecture_name);
+                keys.push((
+                    Division {
+                        code: p.map(|p| p.code.to_owned()),
+                        name: prefecture_name.clone(),
+                    },
+                    Division {
+                        code: p
+                            .and_then(|p| p.counties.iter().find(|c| c.name == county_name))
+                            .map(|c| c.code.to_owned()),
+                        name: county_name,
+                    },
+                ));
             }
             let mut rows: Vec<CountyStatsRow> = keys
                 .into_iter()
-                .map(|(p, c)| {
-                    let e = per.get(&(p.name.clone(), c.name.clone()));
-                    CountyStatsRow {
-                        villages: e.map_or(0, |e| e.0),
-                        figures: e.map(|e| e.1.figures()).unwrap_or_default(),
-                        prefecture: p,
-                        county: c,
-                    }
+                .map(|(p, c)| CountyStatsRow {
+                    villages: counted
+                        .get(&(p.name.clone(), c.name.clone()))
+                        .copied()
+                        .unwrap_or(0),
+                    figures: take(&mut figures, year, &p.name, &c.name),
+                    prefecture: p,
+                    county: c,
                 })
                 .collect();
-            let mut total = total.figures();
+            let mut total = match parent {
+                Some(name) => take(&mut totals, year, "", name),
+                None => take(&mut totals, year, "", ""),
+            };
             {
                 let mut cells: Vec<&mut StatsFigures> =
                     rows.iter_mut().map(|r| &mut r.figures).collect();
                 suppress(&mut cells, &mut total, i64::from(k));
             }
             Ok(CountyStats {
+                as_of,
                 year,
                 prefecture: prefecture.map(|p| division(p.code, p.name)),
                 min_cell: k,
@@ -890,47 +749,57 @@ pub async fn stats_villages(
         return Err(ApiError::from(Invalid::single("county", "unknown")));
     };
     let k = min_cell(&state);
+    let (db, policy) = (state.db.clone(), state.stats_read_policy);
     let answer = state
         .read_as(bearer, move |conn, auth| {
             allowed(auth)?;
-            let g = gather(conn, &Place::County(county.name.to_owned()), year)?;
-            let none = BTreeMap::new();
-            let by_village = g.year(year).unwrap_or(&none);
-            let names: BTreeMap<i64, String> = zhucun_persistence::departments::names(conn)?
-                .into_iter()
-                .collect();
-            let mut total = Acc::default();
-            let mut list: Vec<&VillagePlace> = g
-                .villages
+            let ((villages, names, mut figures, mut totals), as_of) =
+                summary::read(conn, &db, policy, |conn| {
+                    Ok((
+                        q::places(conn, &Place::County(county.name.to_owned()))?,
+                        zhucun_persistence::departments::names(conn)?,
+                        summary::decode_rows(store::load(
+                            conn,
+                            level::VILLAGE,
+                            (year, year),
+                            Some(county.name),
+                        )?)?,
+                        summary::decode_rows(store::load(
+                            conn,
+                            level::COUNTY,
+                            (year, year),
+                            Some(prefecture.name),
+                        )?)?,
+                    ))
+                })?;
+            let names: BTreeMap<i64, String> = names.into_iter().collect();
+            let mut list: Vec<&VillagePlace> = villages
                 .iter()
-                // A county name is unique in the region; the prefecture is checked all the same.
-                .filter(|v| v.prefecture == prefecture.name || v.prefecture == NOT_RECORDED)
+                // The county's row of /stats/counties is of its prefecture's villages (a county
+                // name is unique in the region; a village without its prefecture recorded is
+                // counted under 未记录 there).
+                .filter(|v| v.prefecture == prefecture.name)
                 .take(MAX_VILLAGES_PER_COUNTY)
                 .collect();
             list.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
             let mut rows: Vec<VillageStatsRow> = list
                 .into_iter()
-                .map(|v| {
-                    let acc = by_village.get(&v.id);
-                    if let Some(acc) = acc {
-                        total.absorb(acc);
-                    }
-                    VillageStatsRow {
-                        village_id: v.id,
-                        village_name: v.name.clone(),
-                        department_id: v.department_id,
-                        department_name: names.get(&v.department_id).cloned().unwrap_or_default(),
-                        figures: acc.map(Acc::figures).unwrap_or_default(),
-                    }
+                .map(|v| VillageStatsRow {
+                    village_id: v.id,
+                    village_name: v.name.clone(),
+                    department_id: v.department_id,
+                    department_name: names.get(&v.department_id).cloned().unwrap_or_default(),
+                    figures: take(&mut figures, year, county.name, &v.id.to_string()),
                 })
                 .collect();
-            let mut total = total.figures();
+            let mut total = take(&mut totals, year, prefecture.name, county.name);
             {
                 let mut cells: Vec<&mut StatsFigures> =
                     rows.iter_mut().map(|r| &mut r.figures).collect();
                 suppress(&mut cells, &mut total, i64::from(k));
             }
             Ok(VillageStats {
+                as_of,
                 year,
                 prefecture: division(prefecture.code, prefecture.name),
                 county: division(county.code, county.name),

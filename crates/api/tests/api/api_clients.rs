@@ -606,7 +606,11 @@ both_backends!(
             assert_eq!(by_client.status, 200, "{path}: {}", by_client.text());
             let by_user = app.get(path, &regional).await;
             assert_eq!(by_user.status, 200, "{path}: {}", by_user.text());
-            assert_eq!(by_client.json(), by_user.json(), "{path}");
+            // The same figures of the same summary (a login in between may have refreshed it).
+            let (mut a, mut b) = (by_client.json(), by_user.json());
+            a["as_of"] = Value::Null;
+            b["as_of"] = Value::Null;
+            assert_eq!(a, b, "{path}");
         }
         // stats:read reaches the statistics only: no department's report, no personal data.
         for path in [

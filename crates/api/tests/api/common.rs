@@ -159,7 +159,12 @@ impl TestApp {
             static_dir: None,
             pool_size: 4,
             workers: Some(1),
-            limits: Default::default(),
+            // Statistics reads refresh the summary whenever data changed (no background pass
+            // runs in these in-process tests); a test sets a period to see a stale summary.
+            limits: zhucun_api::limits::Limits {
+                stats_refresh: std::time::Duration::ZERO,
+                ..Default::default()
+            },
         };
         configure(&mut config);
         let state = prepare(&config, true).unwrap_or_else(|e| panic!("prepare: {e}"));
@@ -277,6 +282,16 @@ impl TestApp {
         };
         prepare(&config, true).unwrap_or_else(|e| panic!("prepare again: {e}"));
         let _ = std::fs::remove_dir_all(dir);
+    }
+
+    /// Refreshes the region statistics now (after [`TestApp::sql`], whose writes leave no audit
+    /// entry for the summary to notice).
+    pub fn refresh_stats(&self) {
+        let url = zhucun_persistence::DatabaseUrl::parse(&self.database_url)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let db = zhucun_persistence::Db::open(url, 1).unwrap_or_else(|e| panic!("{e}"));
+        zhucun_api::stats_summary::refresh(&db, zhucun_api::stats_summary::Policy::Always)
+            .unwrap_or_else(|e| panic!("{e}"));
     }
 
     /// Runs raw SQL on the test's database (for checks the API cannot make).

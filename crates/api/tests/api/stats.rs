@@ -296,6 +296,7 @@ both_backends!(
                WHERE p.year = 2019 AND p.village_id = assistance.village_id)",
         )
         .unwrap();
+        app.refresh_stats();
         let after = ok(
             &app,
             &regional,
@@ -461,3 +462,68 @@ both_backends!(
         assert!(x.header("content-type").unwrap().contains("spreadsheetml"));
     }
 );
+
+/// With a background refresh period, reads serve the stored summary and say when it was taken:
+/// a write shows once the summary is refreshed, never half (the figures and `as_of` move
+/// together); a summary never taken is computed by the first read.
+async fn served_as_of_until_refreshed(backend: Backend) {
+    let app = TestApp::spawn_with(backend, None, |c| {
+        c.limits.stats_refresh = std::time::Duration::from_secs(3600);
+    })
+    .await;
+    let regional = app.login("regional").await;
+    let path = "/api/v1/stats/departments?year=2020";
+    let first = ok(&app, &regional, path).await;
+    let as_of = first["as_of"].as_str().unwrap().to_owned();
+    let activities = |v: &Value| v["years"][0]["total"]["activities"].as_i64().unwrap();
+
+    let team = app.login("team_magada").await;
+    let office = app.login("office_staff").await;
+    let magada = app
+        .find_id("/api/v1/villages", &office, "name", "马格达村")
+        .await;
+    let r = app
+        .post(
+            "/api/v1/activities",
+            &team,
+            &serde_json::json!({"village_id": magada, "date": "2020-07-16", "kind": "free_clinic",
+                "title": "县医院专家义诊", "organiser": "驻马格达村工作队",
+                "participants": 80, "beneficiaries": 300, "value_fen": 560_000,
+                "people_seen": 80, "partner_institution": "南木林县人民医院"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+
+    // Not refreshed yet: the same figures, labelled with the same time.
+    let stale = ok(&app, &regional, path).await;
+    assert_eq!(stale["as_of"], as_of.as_str());
+    assert_eq!(activities(&stale), activities(&first));
+
+    // The background pass (run here directly) notices the write's audit entry.
+    let url = zhucun_persistence::DatabaseUrl::parse(&app.database_url).unwrap();
+    let db = zhucun_persistence::Db::open(url, 1).unwrap();
+    let policy = zhucun_api::stats_summary::Policy::Changed;
+    assert!(zhucun_api::stats_summary::refresh(&db, policy)
+        .unwrap()
+        .is_some());
+    let fresh = ok(&app, &regional, path).await;
+    assert_eq!(activities(&fresh), activities(&first) + 1, "{fresh}");
+    let later = fresh["as_of"].as_str().unwrap();
+    let time = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    assert!(time(later) > time(&as_of), "{later} after {as_of}");
+
+    // Nothing changed since: the next pass leaves the summary as it is.
+    zhucun_api::stats_summary::refresh(&db, policy).unwrap();
+    let again = ok(&app, &regional, path).await;
+    assert_eq!(again["as_of"], later);
+}
+
+#[actix_rt::test]
+async fn served_as_of_until_refreshed_sqlite() {
+    served_as_of_until_refreshed(Backend::Sqlite).await;
+}
+
+#[actix_rt::test]
+async fn served_as_of_until_refreshed_postgres() {
+    served_as_of_until_refreshed(Backend::Postgres).await;
+}

@@ -3,7 +3,8 @@
 // prefecture (GET /stats/counties) and to the villages of a county (GET /stats/villages). The
 // level and the choices live in the URL so back/forward and reloads keep them. Cells the server
 // withheld (about fewer than `min_cell` households) show as "<3" with a tooltip. Tables scroll
-// sideways on a phone; the chart is uPlot, loaded with the page.
+// sideways on a phone; the chart is uPlot, loaded with the page. The figures come from a summary
+// the server refreshes after writes; the note says when it was taken.
 import { useQuery } from "@tanstack/react-query";
 import { Alert, Breadcrumb, Select, Spin, Table, Tooltip } from "antd";
 import type { ColumnsType } from "antd/es/table";
@@ -13,6 +14,7 @@ import { DownloadButton } from "../../components/DownloadButton";
 import { PageTitle } from "../../components/PageTitle";
 import { useSearchState } from "../../components/useSearchState";
 import { formatCount, formatYuan } from "../../lib/amounts";
+import { formatDateTime } from "../../lib/datetime";
 import { thisYear } from "../households/api";
 import { Chart } from "../reports/ReportParts";
 import { fenToWan, FIRST_YEAR } from "../reports/api";
@@ -47,7 +49,7 @@ function useDivisions() {
 }
 
 export default function StatisticsPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const search = useSearchState();
   const requested = Number(search.get("year"));
   const year = Number.isInteger(requested) && requested >= FIRST_YEAR && requested <= thisYear() ? requested : thisYear() - 1;
@@ -75,6 +77,7 @@ export default function StatisticsPage() {
   let rows: Row[] = [];
   let total: Figures | undefined;
   let minCell = 3;
+  let asOf: string | undefined;
   let nameTitle = t("statistics.department");
   let path = "/api/v1/stats/departments";
   let query: Record<string, string | number | undefined> = { year };
@@ -85,6 +88,7 @@ export default function StatisticsPage() {
     rows = (d?.departments ?? []).map((r) => ({ key: String(r.department_id), name: r.department_name, figures: r.figures, next: { view: "counties" } }));
     total = d?.total;
     minCell = departments.data?.min_cell ?? 3;
+    asOf = departments.data?.as_of;
     ({ isLoading: loading, error } = departments);
   } else if (level === "counties") {
     const c = counties.data;
@@ -97,6 +101,7 @@ export default function StatisticsPage() {
     }));
     total = c?.total;
     minCell = c?.min_cell ?? 3;
+    asOf = c?.as_of;
     nameTitle = t("statistics.county");
     path = "/api/v1/stats/counties";
     query = { year, prefecture: prefecture ?? undefined };
@@ -106,6 +111,7 @@ export default function StatisticsPage() {
     rows = (v?.villages ?? []).map((r) => ({ key: String(r.village_id), name: r.village_name, extra: r.department_name, figures: r.figures }));
     total = v?.total;
     minCell = v?.min_cell ?? 3;
+    asOf = v?.as_of;
     nameTitle = t("statistics.village");
     path = "/api/v1/stats/villages";
     query = { year, county: county ?? undefined };
@@ -234,7 +240,10 @@ export default function StatisticsPage() {
           }
         />
       </div>
-      <p style={{ marginTop: 8, color: "rgba(0,0,0,0.65)" }}>{t("statistics.note", { n: minCell })}</p>
+      <p style={{ marginTop: 8, color: "rgba(0,0,0,0.65)" }}>
+        {t("statistics.note", { n: minCell })}
+        {asOf ? <span data-testid="stats-as-of"> {t("statistics.asOf", { time: formatDateTime(asOf, i18n.language) })}</span> : null}
+      </p>
     </>
   );
 }

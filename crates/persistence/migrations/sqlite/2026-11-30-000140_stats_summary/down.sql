@@ -1,0 +1,2 @@
+DROP TABLE stats_summary_state;
+DROP TABLE stats_summary;
