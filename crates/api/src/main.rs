@@ -51,6 +51,10 @@ enum Command {
     },
     /// Apply pending migrations and exit.
     Migrate,
+    /// Refresh the region statistics now and exit. The servers refresh them after writes through
+    /// the API by themselves (ZHUCUN_STATS_REFRESH_SECONDS); this is for rows changed in the
+    /// database directly.
+    RefreshStats,
     /// Ask a running server on this machine whether it is ready (GET /readyz); exit 0 if it is.
     /// For container health checks: no curl needed in the image.
     Healthcheck {
@@ -292,6 +296,27 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         limits: zhucun_api::limits::Limits::default(),
     };
     match cli.command {
+        Command::RefreshStats => {
+            let db = zhucun_persistence::Db::open(url, 1)?;
+            let started = std::time::Instant::now();
+            let policy = zhucun_api::stats_summary::Policy::Always;
+            use zhucun_api::stats_summary::Refreshed;
+            match zhucun_api::stats_summary::refresh(&db, policy)? {
+                Refreshed::Now(s) => {
+                    println!(
+                        "statistics summary taken at {} in {:.1} s",
+                        zhucun_api::dto::utc(s.as_of)
+                            .to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+                        started.elapsed().as_secs_f64()
+                    );
+                    Ok(())
+                }
+                Refreshed::NotDue(_) | Refreshed::Busy(_) => Err(
+                    "another instance is refreshing the statistics summary now; it will be as new"
+                        .into(),
+                ),
+            }
+        }
         Command::Migrate => {
             let db = zhucun_persistence::Db::open(url, 1)?;
             let mut conn = db.writer()?;

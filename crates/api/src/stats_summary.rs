@@ -426,21 +426,41 @@ pub fn due(conn: &mut DbConnection, policy: Policy) -> Result<bool, ApiError> {
                 != zhucun_domain::calendar::today_local()))
 }
 
+/// What [`refresh_if_due`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refreshed {
+    /// Took a new summary.
+    Now(SummaryState),
+    /// The stored one was not due (possibly just taken by another refresh of this process).
+    NotDue(Option<SummaryState>),
+    /// Another instance is taking one now; the stored one, if any.
+    Busy(Option<SummaryState>),
+}
+
+impl Refreshed {
+    /// The summary to read now.
+    pub fn state(&self) -> Option<SummaryState> {
+        match *self {
+            Refreshed::Now(s) => Some(s),
+            Refreshed::NotDue(s) | Refreshed::Busy(s) => s,
+        }
+    }
+}
+
 /// Refreshes the summary if it is due under `policy`, computing it from `conn` (outside any
-/// transaction) and writing it on the writer. The state afterwards: `None` when another instance
-/// holds the refresh and no summary exists yet.
+/// transaction) and writing it (PostgreSQL: on `conn`; SQLite: on the writer).
 pub fn refresh_if_due(
     conn: &mut DbConnection,
     db: &Db,
     policy: Policy,
-) -> Result<Option<SummaryState>, ApiError> {
+) -> Result<Refreshed, ApiError> {
     if !due(conn, policy)? {
-        return Ok(store::state(conn)?);
+        return Ok(Refreshed::NotDue(store::state(conn)?));
     }
     let _one = REFRESHING.lock().unwrap_or_else(|p| p.into_inner());
     // Another refresh of this process may have run while this one waited.
     if policy != Policy::Always && !due(conn, policy)? {
-        return Ok(store::state(conn)?);
+        return Ok(Refreshed::NotDue(store::state(conn)?));
     }
     let as_of = zhucun_persistence::now();
     let compute = |conn: &mut DbConnection| -> Result<(Vec<SummaryRow>, SummaryState), ApiError> {
@@ -479,16 +499,15 @@ pub fn refresh_if_due(
             "statistics summary refreshed"
         );
     }
-    let refreshed = refreshed.map(|(_, new)| new);
     match refreshed {
-        Some(s) => Ok(Some(s)),
-        None => Ok(store::state(conn)?),
+        Some((_, new)) => Ok(Refreshed::Now(new)),
+        None => Ok(Refreshed::Busy(store::state(conn)?)),
     }
 }
 
 /// Refreshes the summary if anything changed (the background pass), or now with
 /// [`Policy::Always`] (the generator, whose rows have no audit trail).
-pub fn refresh(db: &Db, policy: Policy) -> Result<Option<SummaryState>, ApiError> {
+pub fn refresh(db: &Db, policy: Policy) -> Result<Refreshed, ApiError> {
     let mut conn = db.reader()?;
     refresh_if_due(&mut conn, db, policy)
 }
@@ -526,7 +545,7 @@ pub fn read<T, F>(
 where
     F: FnOnce(&mut DbConnection) -> Result<T, ApiError>,
 {
-    if refresh_if_due(conn, db, policy)?.is_none() {
+    if refresh_if_due(conn, db, policy)?.state().is_none() {
         return Err(ApiError::Unavailable(
             "the statistics are being computed by another instance; try again in a minute"
                 .to_owned(),

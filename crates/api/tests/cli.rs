@@ -24,6 +24,33 @@ fn temp_dir() -> std::path::PathBuf {
 }
 
 #[test]
+fn refresh_stats_takes_the_summary_of_a_migrated_database() {
+    let dir = temp_dir();
+    let url = format!("sqlite://{}", dir.join("z.db").display());
+    let run = |args: &[&str]| {
+        zhucun()
+            .args(args)
+            .env("DATABASE_URL", &url)
+            .output()
+            .unwrap()
+    };
+    assert!(run(&["migrate"]).status.success());
+    let out = run(&["refresh-stats"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.starts_with("statistics summary taken at 20"),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A second run takes a newer one.
+    let again = run(&["refresh-stats"]);
+    let later = String::from_utf8_lossy(&again.stdout);
+    let at = |s: &str| s.split_whitespace().nth(4).unwrap_or_default().to_owned();
+    assert!(at(&later) > at(&stdout), "{stdout} then {later}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
 fn migrate_applies_once_and_refuses_unknown_schemes() {
     let dir = temp_dir();
     let url = format!("sqlite://{}", dir.join("z.db").display());

@@ -503,9 +503,11 @@ async fn served_as_of_until_refreshed(backend: Backend) {
     let url = zhucun_persistence::DatabaseUrl::parse(&app.database_url).unwrap();
     let db = zhucun_persistence::Db::open(url, 1).unwrap();
     let policy = zhucun_api::stats_summary::Policy::Changed;
-    assert!(zhucun_api::stats_summary::refresh(&db, policy)
-        .unwrap()
-        .is_some());
+    let done = zhucun_api::stats_summary::refresh(&db, policy).unwrap();
+    assert!(
+        matches!(done, zhucun_api::stats_summary::Refreshed::Now(_)),
+        "{done:?}"
+    );
     let fresh = ok(&app, &regional, path).await;
     assert_eq!(activities(&fresh), activities(&first) + 1, "{fresh}");
     let later = fresh["as_of"].as_str().unwrap();
@@ -513,7 +515,14 @@ async fn served_as_of_until_refreshed(backend: Backend) {
     assert!(time(later) > time(&as_of), "{later} after {as_of}");
 
     // Nothing changed since: the next pass leaves the summary as it is.
-    zhucun_api::stats_summary::refresh(&db, policy).unwrap();
+    let skipped = zhucun_api::stats_summary::refresh(&db, policy).unwrap();
+    assert!(
+        matches!(
+            skipped,
+            zhucun_api::stats_summary::Refreshed::NotDue(Some(_))
+        ),
+        "{skipped:?}"
+    );
     let again = ok(&app, &regional, path).await;
     assert_eq!(again["as_of"], later);
 }
