@@ -99,6 +99,7 @@ pub fn app(
     }
     app.default_service(web::to(fallback))
         .wrap(middleware::from_fn(crate::input_guard::refuse_nul))
+        .wrap(middleware::from_fn(crate::http::raw_url::refuse_marked))
         .wrap(middleware::from_fn(crate::ratelimit::limit_public))
         .wrap(middleware::Compress::default())
         .wrap(
@@ -254,6 +255,54 @@ pub struct Application {
     metrics_server: Option<Server>,
 }
 
+/// The API's server: what `HttpServer::new(…).listen(…)` builds (its defaults kept, the request
+/// timeout 30 s), with each connection's stream wrapped in [`RawUrlGuard`] so a raw non-ASCII
+/// byte in the first request line gets a problem+json 400 instead of the parser's empty one.
+///
+/// [`RawUrlGuard`]: crate::http::raw_url::RawUrlGuard
+fn api_server(
+    listener: TcpListener,
+    workers: Option<usize>,
+    shared: Shared,
+) -> std::io::Result<Server> {
+    use actix_http::{HttpService, Protocol};
+    use actix_service::{fn_service, map_config, IntoServiceFactory, ServiceFactoryExt};
+    use actix_web::dev::AppConfig;
+    let addr = listener.local_addr()?;
+    let mut builder = actix_server::Server::build();
+    if let Some(workers) = workers {
+        builder = builder.workers(workers);
+    }
+    let shutdown = builder.graceful_shutdown_signal();
+    let builder = builder.listen(format!("zhucun-{addr}"), listener, move || {
+        let shutdown = shutdown.clone();
+        let app = app(shared.clone())
+            .into_factory()
+            .map_err(|e: actix_web::Error| e.error_response());
+        let http = HttpService::build()
+            .graceful_shutdown_signal(move || {
+                let signal = shutdown.clone();
+                async move { signal.notified().await }
+            })
+            .keep_alive(actix_http::KeepAlive::default())
+            .client_request_timeout(std::time::Duration::from_secs(30))
+            .client_disconnect_timeout(std::time::Duration::from_secs(1))
+            .h1_allow_half_closed(true)
+            .local_addr(addr)
+            .finish(map_config(app, |_| AppConfig::default()));
+        fn_service(|io: actix_web::rt::net::TcpStream| async move {
+            let peer = io.peer_addr().ok();
+            Ok((
+                crate::http::raw_url::RawUrlGuard::new(io),
+                Protocol::Http1,
+                peer,
+            ))
+        })
+        .and_then(http)
+    })?;
+    Ok(builder.run())
+}
+
 impl Application {
     pub fn build(config: &Config, demo: bool) -> Result<Self, Box<dyn std::error::Error>> {
         // Listen first: a wrong or busy address fails before anything is migrated or seeded.
@@ -291,16 +340,10 @@ impl Application {
                 "no built SPA found; serving the API only (build frontend/ to get the web app)"
             );
         }
-        let mut server = HttpServer::new(move || app(shared.clone()))
-            .listen(listener)?
-            .client_request_timeout(std::time::Duration::from_secs(30));
-        if let Some(workers) = config.workers {
-            server = server.workers(workers);
-        }
         Ok(Self {
             port,
             metrics_port,
-            server: server.run(),
+            server: api_server(listener, config.workers, shared)?,
             metrics_server,
         })
     }

@@ -576,3 +576,61 @@ fn generate_on_postgresql_writes_the_same_rows_as_on_sqlite() {
     assert_eq!(on_pg, on_sqlite.unwrap());
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// The raw bytes of one request on a new connection, and everything the server answered.
+fn raw_exchange(port: u16, request: &[u8]) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    s.write_all(request).unwrap();
+    let mut answer = Vec::new();
+    let _ = s.read_to_end(&mut answer);
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+#[test]
+fn raw_non_ascii_bytes_in_a_url_get_a_problem_that_says_to_percent_encode() {
+    let dir = temp_dir();
+    let (mut child, rx) = spawn_serve(&dir.join("z.db"), &[]);
+    let port = listening_port(&rx).unwrap_or_else(|lines| panic!("{lines:?}"));
+    // curl 'http://…/api/v1/cadres?q=扎西' sends the UTF-8 bytes as they are; Tibetan in a path
+    // too, and on HTTP/1.0 without any header.
+    for (request, shown) in [
+        (
+            "GET /api/v1/cadres?q=扎西 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+            "/api/v1/cadres?q=%E6%89%8E%E8%A5%BF",
+        ),
+        ("GET /villages/ཀ HTTP/1.0\r\n\r\n", "/villages/%E0%BD%80"),
+    ] {
+        let answer = raw_exchange(port, request.as_bytes());
+        let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
+        assert!(head.contains(" 400 "), "{answer}");
+        assert!(
+            head.to_ascii_lowercase()
+                .contains("content-type: application/problem+json"),
+            "{answer}"
+        );
+        let problem: serde_json::Value = serde_json::from_str(body).unwrap();
+        assert_eq!(problem["errors"][0]["code"], "raw_url_bytes", "{problem}");
+        let message = problem["errors"][0]["message"].as_str().unwrap();
+        assert!(
+            message.contains("percent-encoded") && message.contains(shown),
+            "{message}"
+        );
+    }
+    // Percent-encoded, the same request is answered normally (401: no login), and so is every
+    // request of a kept-alive connection whose first line was plain ASCII.
+    let answer = raw_exchange(
+        port,
+        b"GET /api/v1/cadres?q=%E6%89%8E HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    let answer = raw_exchange(
+        port,
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(answer.matches("HTTP/1.1 200 OK").count(), 2, "{answer}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let _ = std::fs::remove_dir_all(dir);
+}

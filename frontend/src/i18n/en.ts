@@ -129,6 +129,7 @@ const en: Messages = {
     idempotency_key_syntax: "1 to 255 visible ASCII characters",
     bad_cursor: "Not a cursor of this list; start again",
     nul_character: "Must not contain a NUL character",
+    raw_url_bytes: "Non-ASCII characters in a URL must be percent-encoded as UTF-8 (curl: -G --data-urlencode)",
     membership_overlap: "The cadre is already in a team during these dates",
     own_department: "You cannot deactivate your own department",
     year_span: "Years from 2011 to 2100, from no later than to",

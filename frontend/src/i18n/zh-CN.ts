@@ -128,6 +128,7 @@ const zhCN = {
     idempotency_key_syntax: "须为 1–255 个可见 ASCII 字符",
     bad_cursor: "不是本列表此排序的游标，请不带游标重新开始",
     nul_character: "不能包含空字符（U+0000）",
+    raw_url_bytes: "网址中的中文、藏文等非 ASCII 字符须按 UTF-8 百分号编码（curl 请用 -G --data-urlencode）",
     membership_overlap: "该干部在这段时间已是其他工作队的成员",
     own_department: "不能停用本部门",
     year_span: "起止年份须在 2011–2100 之间，且起始不晚于结束",

@@ -4,6 +4,7 @@
 
 mod etag;
 mod idempotency;
+pub mod raw_url;
 mod request_id;
 
 pub use etag::{etag, json_with_etag, IfMatch};
