@@ -426,6 +426,26 @@ pub fn due(conn: &mut DbConnection, policy: Policy) -> Result<bool, ApiError> {
                 != zhucun_domain::calendar::today_local()))
 }
 
+/// How a refresh on PostgreSQL failed: it lost a race to another instance's (the snapshot is taken
+/// by the statement that takes the lock, an instant before it is held, so a refresh committed in
+/// that instant is not in it and its rows collide with this one's), or anything else.
+enum PgRefresh {
+    Raced,
+    Failed(ApiError),
+}
+
+impl From<diesel::result::Error> for PgRefresh {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind as K, Error};
+        match e {
+            Error::DatabaseError(K::SerializationFailure | K::UniqueViolation, _) => {
+                PgRefresh::Raced
+            }
+            e => PgRefresh::Failed(e.into()),
+        }
+    }
+}
+
 /// What [`refresh_if_due`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refreshed {
@@ -477,14 +497,21 @@ pub fn refresh_if_due(
     let refreshed = if matches!(conn, DbConnection::Pg(_)) {
         // One connection reads the snapshot and writes the summary, under the lock that keeps
         // the other instances from doing the same meanwhile.
-        store::pg_refresh_transaction(conn, |conn| -> Result<_, ApiError> {
+        let done = store::pg_refresh_transaction(conn, |conn| -> Result<_, PgRefresh> {
             if !store::try_refresh_lock(conn)? {
                 return Ok(None);
             }
-            let (rows, new) = compute(conn)?;
+            let (rows, new) = compute(conn).map_err(PgRefresh::Failed)?;
             store::replace(conn, &rows, &new)?;
             Ok(Some((rows.len(), new)))
-        })?
+        });
+        match done {
+            Ok(done) => done,
+            // Another instance's refresh committed between this snapshot and its lock: theirs
+            // stands.
+            Err(PgRefresh::Raced) => None,
+            Err(PgRefresh::Failed(e)) => return Err(e),
+        }
     } else {
         // SQLite: the snapshot on this reader, the write on the one writer (its own pool).
         let (rows, new) = store::snapshot(conn, compute)?;
