@@ -81,14 +81,18 @@ where
     })
 }
 
+/// The refresh's PostgreSQL advisory lock: a constant no other lock of zhucun uses, and the schema
+/// (installations, or tests, sharing a database in separate schemas do not wait for each other).
+pub const REFRESH_LOCK: &str = "740001, hashtext(current_schema())";
+
 /// Within a transaction: whether this connection may refresh now. On PostgreSQL a transaction
-/// advisory lock, so of several instances one refreshes and the others skip (released at the
-/// transaction's end); SQLite serves one process, which serialises its refreshes itself.
+/// advisory lock ([`REFRESH_LOCK`]), so of several instances one refreshes and the others skip
+/// (released at the transaction's end); SQLite serves one process, which serialises its
+/// refreshes itself.
 pub fn try_refresh_lock(conn: &mut DbConnection) -> QueryResult<bool> {
     match conn {
         DbConnection::Pg(_) => diesel::select(diesel::dsl::sql::<diesel::sql_types::Bool>(
-            // "zhucun stats" as a number: any constant no other lock of zhucun uses.
-            "pg_try_advisory_xact_lock(7400000001)",
+            &format!("pg_try_advisory_xact_lock({REFRESH_LOCK})"),
         ))
         .get_result(conn),
         DbConnection::Sqlite(_) => Ok(true),

@@ -536,3 +536,49 @@ async fn served_as_of_until_refreshed_sqlite() {
 async fn served_as_of_until_refreshed_postgres() {
     served_as_of_until_refreshed(Backend::Postgres).await;
 }
+
+/// Several instances on PostgreSQL: while one holds the refresh (its advisory lock), another
+/// skips its own — a read that needs a summary never taken answers 503 to retry, and a pass with
+/// one stored leaves it as it is; once the lock is released the refresh runs.
+#[actix_rt::test]
+async fn another_instance_refreshing_is_waited_out_on_postgres() {
+    use diesel::connection::SimpleConnection;
+    use zhucun_api::stats_summary::{refresh, Policy, Refreshed};
+    let app = TestApp::spawn_with(Backend::Postgres, None, |c| {
+        c.limits.stats_refresh = std::time::Duration::from_secs(3600);
+    })
+    .await;
+    let regional = app.login("regional").await;
+    let path = "/api/v1/stats/departments?year=2019";
+    // "Another instance" holds the lock of this schema in an open transaction.
+    let mut other = crate::fixtures::connect(&app);
+    other
+        .batch_execute(&format!(
+            "BEGIN; SELECT pg_advisory_xact_lock({})",
+            zhucun_persistence::stats_summary::REFRESH_LOCK
+        ))
+        .unwrap();
+    let r = app.get(path, &regional).await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.text());
+    let url = zhucun_persistence::DatabaseUrl::parse(&app.database_url).unwrap();
+    let db = zhucun_persistence::Db::open(url, 1).unwrap();
+    let busy = refresh(&db, Policy::Always).unwrap();
+    assert_eq!(busy, Refreshed::Busy(None));
+    // Released: this instance refreshes, and reads are served.
+    other.batch_execute("COMMIT").unwrap();
+    let done = refresh(&db, Policy::Always).unwrap();
+    assert!(matches!(done, Refreshed::Now(_)), "{done:?}");
+    let first = ok(&app, &regional, path).await;
+    // Held again: a pass skips and the stored summary keeps being served.
+    other
+        .batch_execute(&format!(
+            "BEGIN; SELECT pg_advisory_xact_lock({})",
+            zhucun_persistence::stats_summary::REFRESH_LOCK
+        ))
+        .unwrap();
+    let skipped = refresh(&db, Policy::Always).unwrap();
+    assert!(matches!(skipped, Refreshed::Busy(Some(_))), "{skipped:?}");
+    let again = ok(&app, &regional, path).await;
+    assert_eq!(again, first);
+    other.batch_execute("COMMIT").unwrap();
+}
