@@ -78,7 +78,7 @@ fn gather_years(
 ) -> Result<(Vec<VillagePlace>, ByYear), ApiError> {
     let villages = q::places(conn, &Place::All)?;
     let ids: Vec<i64> = villages.iter().map(|v| v.id).collect();
-    let figures = q::years(conn, None, from, to, today)?;
+    let figures = q::years(conn, from, to, today)?;
     // Each department's time limit for major matters.
     let days: BTreeMap<i64, u32> = zhucun_persistence::departments::disclosure_days(conn)?
         .into_iter()

@@ -89,7 +89,7 @@ pub struct VillageYear {
     pub presence_below_minimum: i64,
 }
 
-/// The figures of a year per village, for the villages given (`None`: every village), and the
+/// The figures of a year per village (every village with any), and the
 /// (village, cadre) pairs of the cadres stationed.
 pub struct YearFigures {
     pub villages: BTreeMap<i64, VillageYear>,
@@ -104,20 +104,6 @@ fn fen_sum(expr: &str) -> diesel::expression::SqlLiteral<BigInt> {
     sql::<BigInt>(&format!("CAST(COALESCE(SUM({expr}), 0) AS BIGINT)"))
 }
 
-/// One year's figures (see [`years`]).
-pub fn year(
-    conn: &mut DbConnection,
-    only: Option<&[i64]>,
-    year: i32,
-    today: NaiveDate,
-) -> QueryResult<YearFigures> {
-    let mut all = years(conn, only, year, year, today)?;
-    Ok(all.remove(&year).unwrap_or_else(|| YearFigures {
-        villages: BTreeMap::new(),
-        cadres: BTreeSet::new(),
-    }))
-}
-
 /// The calendar year of a date column, as text (`YYYY`), on both backends.
 fn year_of(column: &str) -> String {
     format!("SUBSTR(CAST({column} AS TEXT), 1, 4)")
@@ -128,7 +114,6 @@ fn year_of(column: &str) -> String {
 /// per year here. Every year of the range is present.
 pub fn years(
     conn: &mut DbConnection,
-    only: Option<&[i64]>,
     from: i32,
     to: i32,
     today: NaiveDate,
@@ -155,15 +140,6 @@ pub fn years(
         };
     }
     let parse = |y: &str| y.parse::<i32>().unwrap_or(i32::MIN);
-    macro_rules! narrow {
-        ($q:expr, $col:expr) => {{
-            let mut q = $q.into_boxed();
-            if let Some(ids) = only {
-                q = q.filter($col.eq_any(ids.to_vec()));
-            }
-            q
-        }};
-    }
 
     // The rounds overlapping the range (a round spans at most a few years), by id.
     let round_dates: BTreeMap<i64, (i32, i32)> = rounds::table
@@ -177,14 +153,11 @@ pub fn years(
     let round_ids: Vec<i64> = round_dates.keys().copied().collect();
 
     // Stationing: teams of rounds overlapping the year.
-    let t: Vec<(i64, i64, i64)> = narrow!(
-        teams::table
-            .filter(teams::round_id.eq_any(round_ids.clone()))
-            .group_by((teams::village_id, teams::round_id))
-            .select((teams::village_id, teams::round_id, count(teams::id))),
-        teams::village_id
-    )
-    .load(conn)?;
+    let t: Vec<(i64, i64, i64)> = teams::table
+        .filter(teams::round_id.eq_any(round_ids.clone()))
+        .group_by((teams::village_id, teams::round_id))
+        .select((teams::village_id, teams::round_id, count(teams::id)))
+        .load(conn)?;
     for (v, round, n) in t {
         let Some((lo, hi)) = round_dates.get(&round).copied() else {
             continue;
@@ -196,7 +169,7 @@ pub fn years(
         }
     }
     // Cadres: a membership counts in a year its round and itself overlap.
-    let cadres: Vec<(i64, i64, NaiveDate, Option<NaiveDate>, NaiveDate, NaiveDate)> = narrow!(
+    let cadres: Vec<(i64, i64, NaiveDate, Option<NaiveDate>, NaiveDate, NaiveDate)> =
         team_members::table
             .inner_join(teams::table.inner_join(rounds::table))
             .filter(rounds::starts_on.le(last))
@@ -215,10 +188,8 @@ pub fn years(
                 rounds::starts_on,
                 rounds::ends_on,
             ))
-            .distinct(),
-        teams::village_id
-    )
-    .load(conn)?;
+            .distinct()
+            .load(conn)?;
     for (v, cadre, m_from, m_to, starts, ends) in cadres {
         let lo = starts.year().max(m_from.year()).max(from);
         let hi = ends.year().min(m_to.map_or(to, |d| d.year())).min(to);
@@ -230,51 +201,34 @@ pub fn years(
     }
 
     // Pairing: the pairing's own year; assistance given in the year.
-    let p: Vec<(i32, i64, i64)> = narrow!(
-        pairings::table
-            .filter(pairings::year.between(from, to))
-            .group_by((pairings::year, pairings::village_id))
-            .select((
-                pairings::year,
-                pairings::village_id,
-                count(pairings::household_id).aggregate_distinct(),
-            )),
-        pairings::village_id
-    )
-    .load(conn)?;
+    let p: Vec<(i32, i64, i64)> = pairings::table
+        .filter(pairings::year.between(from, to))
+        .group_by((pairings::year, pairings::village_id))
+        .select((
+            pairings::year,
+            pairings::village_id,
+            count(pairings::household_id).aggregate_distinct(),
+        ))
+        .load(conn)?;
     for (y, v, n) in p {
         at!(y, v).households_paired = n;
     }
 
-    // Families dated by day, grouped by the day's year: a grouping over a literal cannot be
-    // boxed, so each is written once, narrowed or not.
-    macro_rules! load_narrowed {
-        ($q:ident, $col:expr) => {
-            match only {
-                Some(ids) => $q!($col.eq_any(ids.to_vec())).load(conn)?,
-                None => $q!($col.is_not_null()).load(conn)?,
-            }
-        };
-    }
+    // Families dated by day, grouped by the day's year.
     let given = year_of("assistance.given_on");
-    macro_rules! assistance_q {
-        ($narrowing:expr) => {
-            assistance::table
-                .filter(assistance::given_on.between(first, last))
-                .filter($narrowing)
-                .group_by(sql::<diesel::sql_types::Text>(&format!(
-                    "assistance.village_id, {given}"
-                )))
-                .select((
-                    sql::<diesel::sql_types::Text>(&given),
-                    sql::<BigInt>("assistance.village_id"),
-                    sql::<BigInt>("COUNT(DISTINCT assistance.household_id)"),
-                    count_star(),
-                    fen_sum("assistance.amount_fen"),
-                ))
-        };
-    }
-    let a: Vec<(String, i64, i64, i64, i64)> = load_narrowed!(assistance_q, assistance::village_id);
+    let a: Vec<(String, i64, i64, i64, i64)> = assistance::table
+        .filter(assistance::given_on.between(first, last))
+        .group_by(sql::<diesel::sql_types::Text>(&format!(
+            "assistance.village_id, {given}"
+        )))
+        .select((
+            sql::<diesel::sql_types::Text>(&given),
+            sql::<BigInt>("assistance.village_id"),
+            sql::<BigInt>("COUNT(DISTINCT assistance.household_id)"),
+            count_star(),
+            fen_sum("assistance.amount_fen"),
+        ))
+        .load(conn)?;
     for (y, v, households, n, fen) in a {
         let r = at!(parse(&y), v);
         r.households_assisted = households;
@@ -284,26 +238,23 @@ pub fn years(
 
     // Projects of the year by stage and category, and the funds their ledger entries brought
     // (every entry of the project, as the annual report's `project_funds`).
-    let pr: Vec<(i32, i64, String, String, i64, i64)> = narrow!(
-        projects::table
-            .filter(projects::year.between(from, to))
-            .group_by((
-                projects::year,
-                projects::village_id,
-                projects::stage,
-                projects::category,
-            ))
-            .select((
-                projects::year,
-                projects::village_id,
-                projects::stage,
-                projects::category,
-                count_star(),
-                fen_sum("projects.budget_fen"),
-            )),
-        projects::village_id
-    )
-    .load(conn)?;
+    let pr: Vec<(i32, i64, String, String, i64, i64)> = projects::table
+        .filter(projects::year.between(from, to))
+        .group_by((
+            projects::year,
+            projects::village_id,
+            projects::stage,
+            projects::category,
+        ))
+        .select((
+            projects::year,
+            projects::village_id,
+            projects::stage,
+            projects::category,
+            count_star(),
+            fen_sum("projects.budget_fen"),
+        ))
+        .load(conn)?;
     for (y, v, stage, category, n, budget) in pr {
         let r = at!(y, v);
         r.projects += n;
@@ -312,23 +263,20 @@ pub fn years(
         c.0 += n;
         c.1 += budget;
     }
-    let pf: Vec<(i32, i64, String, i64)> = narrow!(
-        ledger_entries::table
-            .inner_join(projects::table)
-            .filter(projects::year.between(from, to))
-            .group_by((projects::year, projects::village_id, projects::category))
-            .select((
-                projects::year,
-                projects::village_id,
-                projects::category,
-                fen_sum(
-                    "CASE WHEN ledger_entries.kind <> 'expenditure' \
-                     THEN ledger_entries.amount_fen ELSE 0 END",
-                ),
-            )),
-        projects::village_id
-    )
-    .load(conn)?;
+    let pf: Vec<(i32, i64, String, i64)> = ledger_entries::table
+        .inner_join(projects::table)
+        .filter(projects::year.between(from, to))
+        .group_by((projects::year, projects::village_id, projects::category))
+        .select((
+            projects::year,
+            projects::village_id,
+            projects::category,
+            fen_sum(
+                "CASE WHEN ledger_entries.kind <> 'expenditure' \
+                 THEN ledger_entries.amount_fen ELSE 0 END",
+            ),
+        ))
+        .load(conn)?;
     for (y, v, category, fen) in pf {
         at!(y, v)
             .projects_by_category
@@ -339,25 +287,19 @@ pub fn years(
 
     // The ledger's entries dated in the year, by source and kind (reversals included).
     let dated = year_of("ledger_entries.entry_date");
-    macro_rules! ledger_q {
-        ($narrowing:expr) => {
-            ledger_entries::table
-                .filter(ledger_entries::entry_date.between(first, last))
-                .filter($narrowing)
-                .group_by(sql::<diesel::sql_types::Text>(&format!(
-                    "ledger_entries.village_id, {dated}, ledger_entries.source, ledger_entries.kind"
-                )))
-                .select((
-                    sql::<diesel::sql_types::Text>(&dated),
-                    sql::<BigInt>("ledger_entries.village_id"),
-                    sql::<diesel::sql_types::Text>("ledger_entries.source"),
-                    sql::<diesel::sql_types::Text>("ledger_entries.kind"),
-                    fen_sum("ledger_entries.amount_fen"),
-                ))
-        };
-    }
-    let l: Vec<(String, i64, String, String, i64)> =
-        load_narrowed!(ledger_q, ledger_entries::village_id);
+    let l: Vec<(String, i64, String, String, i64)> = ledger_entries::table
+        .filter(ledger_entries::entry_date.between(first, last))
+        .group_by(sql::<diesel::sql_types::Text>(&format!(
+            "ledger_entries.village_id, {dated}, ledger_entries.source, ledger_entries.kind"
+        )))
+        .select((
+            sql::<diesel::sql_types::Text>(&dated),
+            sql::<BigInt>("ledger_entries.village_id"),
+            sql::<diesel::sql_types::Text>("ledger_entries.source"),
+            sql::<diesel::sql_types::Text>("ledger_entries.kind"),
+            fen_sum("ledger_entries.amount_fen"),
+        ))
+        .load(conn)?;
     for (y, v, source, kind, fen) in l {
         let r = at!(parse(&y), v);
         *r.funds_by_kind.entry(kind.clone()).or_default() += fen;
@@ -371,26 +313,20 @@ pub fn years(
 
     // Activities held in the year, by kind.
     let held = year_of("activities.held_on");
-    macro_rules! activities_q {
-        ($narrowing:expr) => {
-            activities::table
-                .filter(activities::held_on.between(first, last))
-                .filter($narrowing)
-                .group_by(sql::<diesel::sql_types::Text>(&format!(
-                    "activities.village_id, {held}, activities.kind"
-                )))
-                .select((
-                    sql::<diesel::sql_types::Text>(&held),
-                    sql::<BigInt>("activities.village_id"),
-                    sql::<diesel::sql_types::Text>("activities.kind"),
-                    count_star(),
-                    fen_sum("activities.participants"),
-                    fen_sum("activities.beneficiaries"),
-                ))
-        };
-    }
-    let ac: Vec<(String, i64, String, i64, i64, i64)> =
-        load_narrowed!(activities_q, activities::village_id);
+    let ac: Vec<(String, i64, String, i64, i64, i64)> = activities::table
+        .filter(activities::held_on.between(first, last))
+        .group_by(sql::<diesel::sql_types::Text>(&format!(
+            "activities.village_id, {held}, activities.kind"
+        )))
+        .select((
+            sql::<diesel::sql_types::Text>(&held),
+            sql::<BigInt>("activities.village_id"),
+            sql::<diesel::sql_types::Text>("activities.kind"),
+            count_star(),
+            fen_sum("activities.participants"),
+            fen_sum("activities.beneficiaries"),
+        ))
+        .load(conn)?;
     for (y, v, kind, n, participants, beneficiaries) in ac {
         let r = at!(parse(&y), v);
         r.activities += n;
@@ -400,23 +336,18 @@ pub fn years(
 
     // Needs resolved (closed as resolved) in the year.
     let closed = year_of("needs.closed_on");
-    macro_rules! needs_q {
-        ($narrowing:expr) => {
-            needs::table
-                .filter(needs::status.eq("resolved"))
-                .filter(needs::closed_on.between(first, last).assume_not_null())
-                .filter($narrowing)
-                .group_by(sql::<diesel::sql_types::Text>(&format!(
-                    "needs.village_id, {closed}"
-                )))
-                .select((
-                    sql::<diesel::sql_types::Text>(&closed),
-                    sql::<BigInt>("needs.village_id"),
-                    count_star(),
-                ))
-        };
-    }
-    let nr: Vec<(String, i64, i64)> = load_narrowed!(needs_q, needs::village_id);
+    let nr: Vec<(String, i64, i64)> = needs::table
+        .filter(needs::status.eq("resolved"))
+        .filter(needs::closed_on.between(first, last).assume_not_null())
+        .group_by(sql::<diesel::sql_types::Text>(&format!(
+            "needs.village_id, {closed}"
+        )))
+        .select((
+            sql::<diesel::sql_types::Text>(&closed),
+            sql::<BigInt>("needs.village_id"),
+            count_star(),
+        ))
+        .load(conn)?;
     for (y, v, n) in nr {
         at!(parse(&y), v).needs_resolved = n;
     }
@@ -428,39 +359,31 @@ pub fn years(
     // day carries its membership, team, village and department: no join on cadre and dates.
     let upto = last.min(today);
     let month = "SUBSTR(CAST(presence_days.day AS TEXT), 1, 7)";
-    macro_rules! presence {
-        ($narrowing:expr) => {
-            presence_days::table
-                .inner_join(teams::table.on(teams::id.eq(presence_days::team_id)))
-                .inner_join(
-                    team_members::table.on(team_members::id.eq(presence_days::team_member_id)),
-                )
-                .filter(teams::round_id.eq_any(round_ids.clone()))
-                .filter(presence_days::day.between(first, upto))
-                .filter(presence_days::day.ge(team_members::from_date))
-                .filter(
-                    team_members::to_date
-                        .is_null()
-                        .or(presence_days::day.le(team_members::to_date.assume_not_null())),
-                )
-                .filter($narrowing)
-                // One literal: diesel cannot check a grouping over a month literal.
-                .group_by(sql::<diesel::sql_types::Text>(&format!(
-                    "presence_days.village_id, presence_days.department_id, \
+    let pm: Vec<(i64, i64, i64, String, i64, i64)> = presence_days::table
+        .inner_join(teams::table.on(teams::id.eq(presence_days::team_id)))
+        .inner_join(team_members::table.on(team_members::id.eq(presence_days::team_member_id)))
+        .filter(teams::round_id.eq_any(round_ids.clone()))
+        .filter(presence_days::day.between(first, upto))
+        .filter(presence_days::day.ge(team_members::from_date))
+        .filter(
+            team_members::to_date
+                .is_null()
+                .or(presence_days::day.le(team_members::to_date.assume_not_null())),
+        )
+        // One literal: diesel cannot check a grouping over a month literal.
+        .group_by(sql::<diesel::sql_types::Text>(&format!(
+            "presence_days.village_id, presence_days.department_id, \
                      presence_days.team_member_id, teams.round_id, {month}"
-                )))
-                .select((
-                    sql::<BigInt>("presence_days.village_id"),
-                    sql::<BigInt>("presence_days.department_id"),
-                    sql::<BigInt>("teams.round_id"),
-                    sql::<diesel::sql_types::Text>(month),
-                    count_star(),
-                    fen_sum("CASE WHEN presence_days.status = 'in_village' THEN 1 ELSE 0 END"),
-                ))
-        };
-    }
-    let pm: Vec<(i64, i64, i64, String, i64, i64)> =
-        load_narrowed!(presence, presence_days::village_id);
+        )))
+        .select((
+            sql::<BigInt>("presence_days.village_id"),
+            sql::<BigInt>("presence_days.department_id"),
+            sql::<BigInt>("teams.round_id"),
+            sql::<diesel::sql_types::Text>(month),
+            count_star(),
+            fen_sum("CASE WHEN presence_days.status = 'in_village' THEN 1 ELSE 0 END"),
+        ))
+        .load(conn)?;
     let departments: BTreeSet<i64> = pm.iter().map(|r| r.1).collect();
     let minimum: BTreeMap<i64, i64> = if departments.is_empty() {
         BTreeMap::new()
