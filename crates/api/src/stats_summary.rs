@@ -409,21 +409,22 @@ pub enum Policy {
     Always,
 }
 
-/// Whether the summary is due under `policy`.
-pub fn due(conn: &mut DbConnection, policy: Policy) -> Result<bool, ApiError> {
+/// The stored summary's state when it is not due under `policy`; `None` when it is.
+fn current(conn: &mut DbConnection, policy: Policy) -> Result<Option<SummaryState>, ApiError> {
     let Some(s) = store::state(conn)? else {
-        return Ok(true);
+        return Ok(None);
     };
-    if s.layout != LAYOUT {
-        return Ok(true);
-    }
-    if policy == Policy::Always {
-        return Ok(true);
-    }
-    Ok(policy == Policy::Changed
-        && (store::watermark(conn)? != s.watermark
-            || zhucun_domain::calendar::local_day(crate::dto::utc(s.as_of))
-                != zhucun_domain::calendar::today_local()))
+    let due = s.layout != LAYOUT
+        || match policy {
+            Policy::Missing => false,
+            Policy::Always => true,
+            Policy::Changed => {
+                store::watermark(conn)? != s.watermark
+                    || zhucun_domain::calendar::local_day(crate::dto::utc(s.as_of))
+                        != zhucun_domain::calendar::today_local()
+            }
+        };
+    Ok((!due).then_some(s))
 }
 
 /// How a refresh on PostgreSQL failed: it lost a race to another instance's (the snapshot is taken
@@ -452,7 +453,7 @@ pub enum Refreshed {
     /// Took a new summary.
     Now(SummaryState),
     /// The stored one was not due (possibly just taken by another refresh of this process).
-    NotDue(Option<SummaryState>),
+    NotDue(SummaryState),
     /// Another instance is taking one now; the stored one, if any.
     Busy(Option<SummaryState>),
 }
@@ -461,8 +462,8 @@ impl Refreshed {
     /// The summary to read now.
     pub fn state(&self) -> Option<SummaryState> {
         match *self {
-            Refreshed::Now(s) => Some(s),
-            Refreshed::NotDue(s) | Refreshed::Busy(s) => s,
+            Refreshed::Now(s) | Refreshed::NotDue(s) => Some(s),
+            Refreshed::Busy(s) => s,
         }
     }
 }
@@ -474,14 +475,21 @@ pub fn refresh_if_due(
     db: &Db,
     policy: Policy,
 ) -> Result<Refreshed, ApiError> {
-    if !due(conn, policy)? {
-        return Ok(Refreshed::NotDue(store::state(conn)?));
+    if let Some(s) = current(conn, policy)? {
+        return Ok(Refreshed::NotDue(s));
     }
-    let _one = REFRESHING.lock().unwrap_or_else(|p| p.into_inner());
-    // Another refresh of this process may have run while this one waited.
-    if policy != Policy::Always && !due(conn, policy)? {
-        return Ok(Refreshed::NotDue(store::state(conn)?));
-    }
+    let _one = match REFRESHING.try_lock() {
+        Ok(one) => one,
+        Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
+        Err(std::sync::TryLockError::WouldBlock) => {
+            let one = REFRESHING.lock().unwrap_or_else(|p| p.into_inner());
+            // Another refresh of this process ran while this one waited.
+            if let Some(s) = current(conn, policy)? {
+                return Ok(Refreshed::NotDue(s));
+            }
+            one
+        }
+    };
     let as_of = zhucun_persistence::now();
     let compute = |conn: &mut DbConnection| -> Result<(Vec<SummaryRow>, SummaryState), ApiError> {
         let watermark = store::watermark(conn)?;
@@ -497,7 +505,7 @@ pub fn refresh_if_due(
     let refreshed = if matches!(conn, DbConnection::Pg(_)) {
         // One connection reads the snapshot and writes the summary, under the lock that keeps
         // the other instances from doing the same meanwhile.
-        let done = store::pg_refresh_transaction(conn, |conn| -> Result<_, PgRefresh> {
+        let done = store::snapshot(conn, true, |conn| -> Result<_, PgRefresh> {
             if !store::try_refresh_lock(conn)? {
                 return Ok(None);
             }
@@ -514,7 +522,7 @@ pub fn refresh_if_due(
         }
     } else {
         // SQLite: the snapshot on this reader, the write on the one writer (its own pool).
-        let (rows, new) = store::snapshot(conn, compute)?;
+        let (rows, new) = store::snapshot(conn, false, compute)?;
         let mut writer = db.writer()?;
         writer.transaction(|w| store::replace(w, &rows, &new))?;
         Some((rows.len(), new))
@@ -578,7 +586,7 @@ where
                 .to_owned(),
         ));
     }
-    store::snapshot(conn, |conn| {
+    store::snapshot(conn, false, |conn| {
         let state = store::state(conn)?.ok_or_else(|| {
             ApiError::Unavailable("the statistics are being computed; try again".to_owned())
         })?;

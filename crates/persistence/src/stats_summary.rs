@@ -52,31 +52,23 @@ pub fn watermark(conn: &mut DbConnection) -> QueryResult<i64> {
         .unwrap_or(0))
 }
 
-/// Runs `f` in one read-only snapshot: everything it reads is of the same moment (PostgreSQL:
-/// `REPEATABLE READ`; SQLite: a read transaction is a snapshot in WAL mode).
-pub fn snapshot<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+/// Runs `f` in one transaction whose reads are all of the same moment (PostgreSQL:
+/// `REPEATABLE READ`; SQLite: a transaction is a snapshot in WAL mode). Read-only unless
+/// `writes` (a PostgreSQL refresh reads its snapshot and replaces the summary on one connection,
+/// so it never waits for a second one from a pool that readers may hold).
+pub fn snapshot<T, E, F>(conn: &mut DbConnection, writes: bool, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
     conn.transaction(|conn| {
         if matches!(conn, DbConnection::Pg(_)) {
-            conn.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
+            conn.batch_execute(if writes {
+                "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"
+            } else {
+                "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+            })?;
         }
-        f(conn)
-    })
-}
-
-/// PostgreSQL: runs `f` in one `REPEATABLE READ` transaction that may write (a refresh reads its
-/// snapshot and replaces the summary on one connection, so it never waits for a second one from
-/// a pool that readers may hold).
-pub fn pg_refresh_transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
-where
-    F: FnOnce(&mut DbConnection) -> Result<T, E>,
-    E: From<diesel::result::Error>,
-{
-    conn.transaction(|conn| {
-        conn.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")?;
         f(conn)
     })
 }
@@ -112,14 +104,13 @@ pub fn replace(
         }
     }
     diesel::delete(stats_summary::table).execute(conn)?;
-    // Multi-row INSERTs go to the backend's own connection (the multi-backend connection does
-    // not build them).
     for chunk in rows.chunks(BATCH) {
-        let insert = diesel::insert_into(stats_summary::table).values(chunk);
-        match conn {
-            DbConnection::Pg(c) => insert.execute(c)?,
-            DbConnection::Sqlite(c) => insert.execute(c)?,
-        };
+        // diesel's MultiConnection has no multi-row INSERT: each backend's own.
+        crate::on_backend!(conn, |c| {
+            diesel::insert_into(stats_summary::table)
+                .values(chunk)
+                .execute(c)?
+        });
     }
     diesel::delete(stats_summary_state::table).execute(conn)?;
     diesel::insert_into(stats_summary_state::table)
