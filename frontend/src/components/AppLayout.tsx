@@ -83,18 +83,16 @@ function OutboxButton({ compact }: { compact: boolean }) {
   const items = useOutboxItems();
   const problems = items.some((i) => i.state === "failed" || i.state === "conflict");
   return (
-    // The name contains the visible text (WCAG 2.5.3): the count first, then what it counts; on a
-    // phone only the count is visible, on a desktop the words are there too.
-    <Link
-      to="/outbox"
-      data-testid="outbox-link"
-      aria-label={compact ? `${items.length} ${t("outbox.title")}` : undefined}
-      className="outbox-link"
-    >
+    // The name is the content: the count, then what it counts (visible on a desktop, visually
+    // hidden on a phone). No aria-label: the badge animates a changing count through two digits
+    // at once, which a fixed label would not contain (WCAG 2.5.3, axe label-content-name-mismatch).
+    <Link to="/outbox" data-testid="outbox-link" className="outbox-link">
       <Badge count={items.length} size="small" color={problems ? "#c41d1d" : "#0958d9"}>
         <CloudUploadOutlined style={{ fontSize: 18 }} aria-hidden />
       </Badge>
-      {!compact && <span style={{ marginInlineStart: 6 }}>{t("outbox.title")}</span>}
+      <span className={compact ? "visually-hidden" : undefined} style={compact ? undefined : { marginInlineStart: 6 }}>
+        {t("outbox.title")}
+      </span>
     </Link>
   );
 }
