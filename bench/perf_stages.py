@@ -13,11 +13,12 @@ from collections import Counter
 # within one frame, the first pattern wins.
 STAGES = [
     ("pool: r2d2 checkout/return (incl. test_on_check_out)", r"r2d2::|ManageConnection|is_valid"),
-    ("auth: session check query (trip 1)", r"session_user"),
+    ("auth: login check (cache, SQLite's change count, or the session query)",
+     r"session_user|login_cache|Bearer::check|Bearer::admit"),
     ("auth: linked villages", r"linked_villages|villages_of_cadre_on"),
     # The bare route's closure is identical to the handler's, so the linker may fold the two and
     # name either: both count as the village query.
-    ("village query (handler trip 2, or bare)", r"persistence::villages::(get|list)\b|routes::villages::(read|list)::\{\{closure|bench_baseline::"),
+    ("village query (handler, or bare)", r"persistence::villages::(get|list)\b|record::load\b|routes::villages::(read|list)::\{\{closure|bench_baseline::"),
     ("auth: JWT verify", r"jsonwebtoken|auth::jwt"),
     ("JSON serialisation", r"serde_json|json_with_etag"),
     ("blocking-pool hand-off (spawn, wake, park)", r"web::block|blocking::pool|Spawner|BlockingTask|JoinHandle|Condvar|parking_lot|futex"),

@@ -429,7 +429,7 @@ where
             // constant-memory mode (rows go to a temporary file), so the memory held is one page
             // and the compressed workbook; the connection is held for the build.
             let bytes = state
-                .read_as(bearer, move |conn, auth| {
+                .read_as_once(bearer, move |conn, auth| {
                     let mut book = rust_xlsxwriter::Workbook::new();
                     let mut sheet = Sheet::new(&mut book, table.name, table.columns)?;
                     let (mut next, mut rows) = (after(&start, &first), first);

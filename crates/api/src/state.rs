@@ -32,7 +32,9 @@ impl AppState {
         let db = self.db.clone();
         web::block(move || {
             let mut conn = db.reader()?;
-            f(&mut conn)
+            let out = f(&mut conn);
+            db.logins().after(&mut conn);
+            out
         })
         .await?
     }
@@ -48,8 +50,10 @@ impl AppState {
         let db = self.db.clone();
         web::block(move || {
             let mut conn = db.writer()?;
-            let conn: &mut zhucun_persistence::DbConnection = &mut conn;
-            conn.transaction(f)
+            let conn: &mut DbConnection = &mut conn;
+            let out = conn.transaction(f);
+            db.logins().after(conn);
+            out
         })
         .await?
     }
@@ -57,8 +61,42 @@ impl AppState {
 
 impl AppState {
     /// [`AppState::read`] for an authenticated request: the login check and `f` share the trip
-    /// and the connection.
+    /// and the connection. The check comes from the process's [`LoginCache`] when it holds it:
+    /// on SQLite after reading the trigger-kept change count first; on PostgreSQL the notices
+    /// read with `f`'s answers tell afterwards whether a login changed before `f` ran, and then
+    /// the login is checked from the tables and `f` runs again (so `f` may run twice: it only
+    /// reads).
+    ///
+    /// [`LoginCache`]: zhucun_persistence::login_cache::LoginCache
     pub async fn read_as<T, F>(&self, bearer: Bearer, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection, &Auth) -> Result<T, ApiError> + Clone + Send + 'static,
+        T: Send + 'static,
+    {
+        let db = self.db.clone();
+        web::block(move || {
+            let mut conn = db.reader()?;
+            let conn = &mut *conn;
+            let logins = db.logins();
+            logins.before(conn)?;
+            let (auth, cached) = bearer.check(conn, logins)?;
+            let Some(generation) = cached else {
+                return f(conn, &auth);
+            };
+            let out = f.clone()(conn, &auth);
+            logins.after(conn);
+            if logins.holds(generation) {
+                return out;
+            }
+            let auth = bearer.load(conn)?;
+            f(conn, &auth)
+        })
+        .await?
+    }
+
+    /// [`AppState::read_as`] for work that must not run twice (a long export): the login is
+    /// checked from the tables first, as for a write.
+    pub async fn read_as_once<T, F>(&self, bearer: Bearer, f: F) -> Result<T, ApiError>
     where
         F: FnOnce(&mut DbConnection, &Auth) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
@@ -71,7 +109,8 @@ impl AppState {
     }
 
     /// [`AppState::write`] for an authenticated request: the login check runs in the write's
-    /// transaction, so a login ended a moment ago cannot slip a write in.
+    /// transaction, from the tables (never the cache), so a login ended a moment ago cannot slip
+    /// a write in.
     pub async fn write_as<T, F>(&self, bearer: Bearer, f: F) -> Result<T, ApiError>
     where
         F: FnOnce(&mut DbConnection, &Auth) -> Result<T, ApiError> + Send + 'static,

@@ -1,12 +1,14 @@
 //! Connections: one diesel connection type over both backends, chosen from the URL scheme (never by
 //! trial, so a mistyped PostgreSQL URL cannot silently become an empty SQLite file), and pools.
 
+use crate::login_cache::LoginCache;
 use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
 use diesel::r2d2::{self, ManageConnection};
 use diesel::sqlite::SqliteConnection;
 use diesel::Connection;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 #[derive(diesel::MultiConnection)]
@@ -90,14 +92,19 @@ impl DatabaseUrl {
 }
 
 /// Opens connections of the variant named by the URL, with SQLite's pragmas on every connection.
+/// The pools' connections also listen for login changes ([`LoginCache::listen`]).
 #[derive(Debug, Clone)]
 pub struct Manager {
     url: DatabaseUrl,
+    logins: Arc<LoginCache>,
 }
 
 impl Manager {
     pub fn new(url: DatabaseUrl) -> Self {
-        Self { url }
+        Self {
+            url,
+            logins: Arc::new(LoginCache::new()),
+        }
     }
 
     pub fn establish(&self) -> Result<DbConnection, DbError> {
@@ -125,7 +132,9 @@ impl ManageConnection for Manager {
     type Error = DbError;
 
     fn connect(&self) -> Result<DbConnection, DbError> {
-        self.establish()
+        let mut conn = self.establish()?;
+        self.logins.listen(&mut conn)?;
+        Ok(conn)
     }
 
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), DbError> {
@@ -200,6 +209,7 @@ pub struct Db {
     url: DatabaseUrl,
     reader: Pool,
     writer: Pool,
+    logins: Arc<LoginCache>,
 }
 
 impl std::fmt::Debug for Db {
@@ -251,7 +261,13 @@ impl Db {
             url,
             reader,
             writer,
+            logins: Arc::clone(&manager.logins),
         })
+    }
+
+    /// The login checks made through this database's pools (see [`LoginCache`]).
+    pub fn logins(&self) -> &Arc<LoginCache> {
+        &self.logins
     }
 
     pub fn url(&self) -> &DatabaseUrl {

@@ -20,6 +20,7 @@ pub mod idempotency_expiry;
 pub mod imports;
 pub mod keyset;
 pub mod ledger;
+pub mod login_cache;
 pub mod members;
 pub mod migrations;
 pub mod needs;

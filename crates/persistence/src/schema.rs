@@ -155,6 +155,14 @@ diesel::table! {
     }
 }
 
+// SQLite only: the count of login-relevant changes its triggers keep (migration 000150).
+diesel::table! {
+    login_epoch (id) {
+        id -> BigInt,
+        epoch -> BigInt,
+    }
+}
+
 diesel::table! {
     login_throttle (username) {
         username -> Text,

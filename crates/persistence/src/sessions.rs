@@ -132,21 +132,35 @@ pub fn revoke_all_of_user(
 }
 
 /// What every authenticated request checks: the session is live and its user is who they were.
-pub fn session_user(
-    conn: &mut DbConnection,
-    session_id: &str,
-) -> QueryResult<Option<(SessionRow, UserRow, i32)>> {
+/// What checking a login needs: the user as stored, whether the login was ended, and whether the
+/// user's department is the operator. Kept by [`crate::login_cache::LoginCache`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionUser {
+    pub user: UserRow,
+    pub revoked: bool,
+    pub operator: bool,
+}
+
+pub fn session_user(conn: &mut DbConnection, session_id: &str) -> QueryResult<Option<SessionUser>> {
     // One query: the session is live, the user is who they were, the department's operator flag.
-    sessions::table
-        .inner_join(users::table.inner_join(departments::table))
-        .filter(sessions::id.eq(session_id))
-        .select((
-            SessionRow::as_select(),
-            UserRow::as_select(),
-            departments::is_operator,
-        ))
-        .first(conn)
-        .optional()
+    // On the backend's own connection, so the statement is found by type (see versioned::get).
+    let row: Option<(Option<NaiveDateTime>, UserRow, i32)> = crate::on_backend!(conn, |c| {
+        sessions::table
+            .inner_join(users::table.inner_join(departments::table))
+            .filter(sessions::id.eq(session_id))
+            .select((
+                sessions::revoked_at,
+                UserRow::as_select(),
+                departments::is_operator,
+            ))
+            .first(c)
+            .optional()
+    })?;
+    Ok(row.map(|(revoked_at, user, operator)| SessionUser {
+        user,
+        revoked: revoked_at.is_some(),
+        operator: operator == 1,
+    }))
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]

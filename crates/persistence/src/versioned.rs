@@ -145,10 +145,15 @@ macro_rules! versioned_table {
 
         pub fn get(conn: &mut $crate::DbConnection, id: i64) -> diesel::QueryResult<$row> {
             use diesel::prelude::*;
-            $crate::schema::$table::table
-                .find(id)
-                .select(<$row>::as_select())
-                .first(conn)
+            // On the backend's own connection: its statement cache then finds the statement by
+            // the query's type, where the two-backend connection renders the SQL text anew on
+            // every call to look it up (a point read is the hottest query there is).
+            $crate::on_backend!(conn, |c| {
+                $crate::schema::$table::table
+                    .find(id)
+                    .select(<$row>::as_select())
+                    .first(c)
+            })
         }
 
         /// The values as stored, to compare with an update's.

@@ -8,6 +8,8 @@ use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use futures_util::future::{ready, LocalBoxFuture, Ready};
 use zhucun_domain::access::scope_for;
 use zhucun_domain::{decide, Action, Actor, Resource, Role, Target};
+use zhucun_persistence::login_cache::LoginCache;
+use zhucun_persistence::sessions::SessionUser;
 use zhucun_persistence::users::UserRow;
 use zhucun_persistence::{api_clients, sessions, teams};
 
@@ -145,39 +147,79 @@ fn insufficient_scope(message: &str) -> ApiError {
 }
 
 impl Bearer {
-    /// Checks that the login is live and the user enabled, and loads what the policy needs.
-    pub fn load(self, conn: &mut zhucun_persistence::DbConnection) -> Result<Auth, ApiError> {
-        let (user_id, session_id) = match self.who {
+    /// Checks that the login is live and the user enabled, from the tables, and loads what the
+    /// policy needs.
+    pub fn load(&self, conn: &mut zhucun_persistence::DbConnection) -> Result<Auth, ApiError> {
+        match &self.who {
+            Who::User { session_id, .. } => {
+                let check = sessions::session_user(conn, session_id)?;
+                self.admit(conn, check.as_ref())
+            }
+            Who::Client { id, rot, scope } => {
+                load_client(conn, *id, *rot, *scope, self.request_id.clone())
+            }
+        }
+    }
+
+    /// The same through the process's cache of login checks: also answers the generation of the
+    /// cached check it used (`None` when it read the tables), which the caller must find still
+    /// current after its own queries ([`LoginCache`](zhucun_persistence::login_cache::LoginCache)).
+    pub fn check(
+        &self,
+        conn: &mut zhucun_persistence::DbConnection,
+        logins: &LoginCache,
+    ) -> Result<(Auth, Option<u64>), ApiError> {
+        let Who::User { session_id, .. } = &self.who else {
+            return Ok((self.load(conn)?, None));
+        };
+        if let Some(hit) = logins.get(session_id) {
+            return Ok((self.admit(conn, Some(&hit.check))?, Some(hit.generation)));
+        }
+        let generation = logins.generation();
+        let check = sessions::session_user(conn, session_id)?;
+        if let Some(check) = &check {
+            logins.put(session_id, generation, check.clone());
+        }
+        Ok((self.admit(conn, check.as_ref())?, None))
+    }
+
+    /// The login as checked: refused when it ended, the user was disabled or is someone else now.
+    fn admit(
+        &self,
+        conn: &mut zhucun_persistence::DbConnection,
+        check: Option<&SessionUser>,
+    ) -> Result<Auth, ApiError> {
+        let revoked = || ApiError::Unauthorized("this login has ended; log in again".to_owned());
+        let (
             Who::User {
                 user_id,
                 session_id,
-            } => (user_id, session_id),
-            Who::Client { id, rot, scope } => {
-                return load_client(conn, id, rot, scope, self.request_id)
-            }
+            },
+            Some(check),
+        ) = (&self.who, check)
+        else {
+            return Err(revoked());
         };
-        let revoked = || ApiError::Unauthorized("this login has ended; log in again".to_owned());
-        let (session, user, operator) =
-            sessions::session_user(conn, &session_id)?.ok_or_else(revoked)?;
-        if session.revoked_at.is_some() || user.disabled_at.is_some() || user.id != user_id {
+        let user = &check.user;
+        if check.revoked || user.disabled_at.is_some() || user.id != *user_id {
             return Err(revoked());
         }
         let role =
             Role::parse(&user.role).ok_or_else(|| ApiError::internal("unknown role stored"))?;
-        let villages = linked_villages(conn, &user, role)?;
+        let villages = linked_villages(conn, user, role)?;
         let actor = Actor {
             user_id: user.id,
             role,
             department_id: user.department_id,
-            operator: operator == 1,
+            operator: check.operator,
             villages: scope_for(role, villages),
         };
         Ok(Auth {
-            user,
+            user: user.clone(),
             role,
             actor,
-            session_id,
-            request_id: self.request_id,
+            session_id: session_id.clone(),
+            request_id: self.request_id.clone(),
             client: None,
         })
     }

@@ -298,3 +298,71 @@ both_backends!(
         .assert_problem(401, "unauthorized");
     }
 );
+
+// Every request below after the first reads through the process's cache of login checks (a
+// village read), so each change must reach a check cached a moment before, whether it is made
+// through this server or behind its back (raw SQL: another instance, the CLI, an operator).
+both_backends!(
+    a_cached_login_check_sees_every_change,
+    |app: TestApp| async move {
+        let admin = app.login("admin").await;
+        let village = app.get("/api/v1/villages?limit=1", &admin).await.json()["items"][0]["id"]
+            .as_i64()
+            .unwrap_or_default();
+        let path = format!("/api/v1/villages/{village}");
+        let staff = app.login("office_staff").await;
+        for _ in 0..2 {
+            let r = app.get(&path, &staff).await;
+            assert_eq!(r.status, 200, "{}", r.text());
+        }
+        // Disabled behind the server's back, then enabled again: the login works again.
+        app.sql("UPDATE users SET disabled_at = CURRENT_TIMESTAMP WHERE username = 'office_staff'")
+            .unwrap_or_else(|e| panic!("{e}"));
+        app.get(&path, &staff)
+            .await
+            .assert_problem(401, "unauthorized");
+        app.sql("UPDATE users SET disabled_at = NULL WHERE username = 'office_staff'")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(app.get(&path, &staff).await.status, 200);
+        // A role taken away behind the server's back: a team member without a cadre sees no
+        // village.
+        app.sql("UPDATE users SET role = 'team' WHERE username = 'office_staff'")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let r = app.get(&path, &staff).await;
+        assert!(
+            matches!(r.status.as_u16(), 403 | 404),
+            "{} {}",
+            r.status,
+            r.text()
+        );
+        app.sql("UPDATE users SET role = 'department' WHERE username = 'office_staff'")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(app.get(&path, &staff).await.status, 200);
+        // The login ended behind the server's back.
+        app.sql(
+            "UPDATE sessions SET revoked_at = CURRENT_TIMESTAMP WHERE user_id = \
+             (SELECT id FROM users WHERE username = 'office_staff')",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        app.get(&path, &staff)
+            .await
+            .assert_problem(401, "unauthorized");
+        // Logout through the API, with the check of that login cached.
+        let t = app.login_full("office_staff", DEMO_PASSWORD).await.json();
+        let access = t["access_token"].as_str().unwrap_or_default();
+        assert_eq!(app.get(&path, access).await.status, 200);
+        let r = app
+            .send(
+                TestRequest::post()
+                    .uri("/api/v1/auth/logout")
+                    .set_json(json!({ "refresh_token": t["refresh_token"] })),
+            )
+            .await;
+        assert_eq!(r.status, 204);
+        app.get(&path, access)
+            .await
+            .assert_problem(401, "unauthorized");
+        // The admin's own login, cached all along, was never disturbed.
+        assert_eq!(app.get(&path, &admin).await.status, 200);
+    }
+);
