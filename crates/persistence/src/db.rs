@@ -103,7 +103,7 @@ impl Manager {
     pub fn new(url: DatabaseUrl) -> Self {
         Self {
             url,
-            logins: Arc::new(LoginCache::new()),
+            logins: Arc::default(),
         }
     }
 

@@ -38,7 +38,8 @@ const CAPACITY: usize = 10_000;
 #[derive(Debug, Default)]
 pub struct LoginCache {
     generation: AtomicU64,
-    /// SQLite: the last `login_epoch` count seen (-1: none yet).
+    /// SQLite: the last `login_epoch` count seen (it starts at 0 with an empty cache: nothing
+    /// to forget before the first change).
     epoch: AtomicI64,
     checks: Mutex<HashMap<String, Cached>>,
 }
@@ -57,13 +58,6 @@ pub struct Hit {
 }
 
 impl LoginCache {
-    pub fn new() -> Self {
-        Self {
-            epoch: AtomicI64::new(-1),
-            ..Self::default()
-        }
-    }
-
     /// The generation now: read it before reading a check from the tables, and store the check
     /// under it ([`LoginCache::put`]).
     pub fn generation(&self) -> u64 {
@@ -170,9 +164,6 @@ impl LoginCache {
     }
 }
 
-/// The cache of a [`crate::Db`]: shared by its pool manager (which opens connections) and its users.
-pub type SharedLoginCache = Arc<LoginCache>;
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,7 +193,7 @@ mod tests {
 
     #[test]
     fn a_check_is_used_only_in_its_generation() {
-        let cache = LoginCache::new();
+        let cache = LoginCache::default();
         assert!(cache.get("s").is_none());
         let g = cache.generation();
         cache.put("s", g, check(1));
@@ -216,7 +207,7 @@ mod tests {
 
     #[test]
     fn a_check_read_before_a_change_is_not_kept() {
-        let cache = LoginCache::new();
+        let cache = LoginCache::default();
         let g = cache.generation();
         cache.invalidate(); // a logout committed while the check was being read
         cache.put("s", g, check(1));
@@ -225,7 +216,7 @@ mod tests {
 
     #[test]
     fn the_cache_is_bounded() {
-        let cache = LoginCache::new();
+        let cache = LoginCache::default();
         let g = cache.generation();
         for i in 0..(CAPACITY as i64 + 5) {
             cache.put(&format!("s{i}"), g, check(i));
