@@ -89,6 +89,8 @@ pub fn app(
         app = app.configure(crate::bench_baseline::configure);
     }
     if let Some(dir) = &shared.static_dir {
+        let assets = dir.clone();
+        app = app.configure(move |cfg| crate::http::assets::configure(cfg, assets));
         app = app.service(
             actix_files::Files::new("/", dir)
                 .guard(actix_web::guard::Any(actix_web::guard::Get()).or(actix_web::guard::Head()))

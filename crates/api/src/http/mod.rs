@@ -1,7 +1,9 @@
 //! HTTP conventions shared by every resource, one concern per file: request ids, versions as
-//! `ETag` with `If-Match`, and idempotent creates. Each extractor documents itself in OpenAPI
-//! (`params(IfMatch)`, `params(Idempotency)`), so a handler names it once.
+//! `ETag` with `If-Match`, idempotent creates, and the SPA's precompressed assets. Each extractor
+//! documents itself in OpenAPI (`params(IfMatch)`, `params(Idempotency)`), so a handler names it
+//! once.
 
+pub mod assets;
 mod etag;
 mod idempotency;
 pub mod raw_url;

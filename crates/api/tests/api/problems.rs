@@ -288,6 +288,97 @@ async fn the_spa_is_served_beside_the_api() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+#[actix_rt::test]
+async fn the_spas_precompressed_assets_are_sent_to_browsers_that_take_them() {
+    let dir = std::env::temp_dir().join(format!("zhucun-spa-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(dir.join("assets")).unwrap();
+    std::fs::write(
+        dir.join("index.html"),
+        "<!doctype html><title>zhucun</title>",
+    )
+    .unwrap();
+    // Distinct contents, so the answer shows which file was sent (the server never decodes them).
+    std::fs::write(dir.join("assets/app-1a2b.js"), "console.log('plain')").unwrap();
+    std::fs::write(dir.join("assets/app-1a2b.js.gz"), "gzip copy").unwrap();
+    std::fs::write(dir.join("assets/app-1a2b.js.br"), "brotli copy").unwrap();
+    std::fs::write(dir.join("assets/only-gz.css"), "a{}").unwrap();
+    std::fs::write(dir.join("assets/only-gz.css.gz"), "gzip css").unwrap();
+    let app = TestApp::spawn_with_spa(Backend::Sqlite, Some(dir.clone())).await;
+    let get = |accept: Option<&'static str>, uri: &'static str| {
+        let mut req = TestRequest::get().uri(uri);
+        if let Some(accept) = accept {
+            req = req.insert_header(("accept-encoding", accept));
+        }
+        req
+    };
+
+    // A browser (Chromium lists gzip first): Brotli, typed as the script it is.
+    let r = app
+        .send(get(Some("gzip, deflate, br, zstd"), "/assets/app-1a2b.js"))
+        .await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.text(), "brotli copy");
+    assert_eq!(r.header("content-encoding").as_deref(), Some("br"));
+    assert_eq!(
+        r.header("content-type").as_deref(),
+        Some("text/javascript; charset=utf-8")
+    );
+    assert_eq!(r.header("vary").as_deref(), Some("accept-encoding"));
+    assert_eq!(
+        r.header("cache-control").as_deref(),
+        Some("public, max-age=31536000, immutable")
+    );
+    // gzip only, or Brotli wanted less: the gzip copy.
+    for accept in ["gzip", "br;q=0.5, gzip", "gzip, br;q=0"] {
+        let r = app.send(get(Some(accept), "/assets/app-1a2b.js")).await;
+        assert_eq!(r.text(), "gzip copy", "{accept}");
+        assert_eq!(r.header("content-encoding").as_deref(), Some("gzip"));
+    }
+    // A file with only a gzip copy, asked for with Brotli first.
+    let r = app.send(get(Some("br, gzip"), "/assets/only-gz.css")).await;
+    assert_eq!(r.text(), "gzip css");
+    assert_eq!(
+        r.header("content-type").as_deref(),
+        Some("text/css; charset=utf-8")
+    );
+    // No coding accepted: the plain file.
+    for accept in [None, Some("identity")] {
+        let r = app.send(get(accept, "/assets/app-1a2b.js")).await;
+        assert_eq!(r.status, 200);
+        assert_eq!(r.text(), "console.log('plain')", "{accept:?}");
+        assert_eq!(r.header("content-encoding"), None);
+    }
+    // A range is of the plain file.
+    let r = app
+        .send(get(Some("br, gzip"), "/assets/app-1a2b.js").insert_header(("range", "bytes=0-6")))
+        .await;
+    assert_eq!(r.status, 206);
+    assert_eq!(r.text(), "console");
+    // HEAD answers as GET would (the HTTP layer leaves the body out).
+    let r = app
+        .send(
+            TestRequest::default()
+                .method(actix_web::http::Method::HEAD)
+                .uri("/assets/app-1a2b.js")
+                .insert_header(("accept-encoding", "br")),
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-encoding").as_deref(), Some("br"));
+    // A script that is not there is a 404, not the app's page in its place; nor is any way out
+    // of the directory.
+    for uri in [
+        "/assets/gone-9z9z.js",
+        "/assets/..%2Findex.html",
+        "/assets/.hidden",
+    ] {
+        app.send(get(None, uri))
+            .await
+            .assert_problem(404, "not-found");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 both_backends!(
     problems_carry_codes_and_speak_chinese_when_asked,
     |app: TestApp| async move {
