@@ -4,6 +4,7 @@
 //
 //   ZHUCUN_BIN=/path/to/zhucun node bench/weak-link.mjs            # the build in dist/
 //   ZHUCUN_STATIC_DIR=/other/dist ZHUCUN_BIN=… node bench/weak-link.mjs
+//   WEAK_LINK_LOG=1 …                                                # and every response on stderr
 //
 // Measures: first visit (first paint, login form usable, requests and bytes), login → first page
 // with data (after typing the credentials at phone speed), repeat visit (online and offline).
@@ -23,6 +24,16 @@ async function emulate(page, conditions) {
   const traffic = { requests: 0, bytes: 0 };
   cdp.on("Network.requestWillBeSent", () => traffic.requests++);
   cdp.on("Network.loadingFinished", (e) => (traffic.bytes += e.encodedDataLength));
+  if (process.env.WEAK_LINK_LOG) {
+    // Every response: when it finished, its size on the wire and its coding (WEAK_LINK_LOG=1).
+    const started = Date.now();
+    const seen = new Map();
+    cdp.on("Network.responseReceived", (e) => seen.set(e.requestId, { url: e.response.url, coding: e.response.headers["content-encoding"] ?? "-" }));
+    cdp.on("Network.loadingFinished", (e) => {
+      const r = seen.get(e.requestId);
+      if (r) console.error(`${((Date.now() - started) / 1000).toFixed(1)} s  ${(e.encodedDataLength / 1024).toFixed(1)} KB  ${r.coding}  ${r.url.replace(/^https?:\/\/[^/]+/, "")}`);
+    });
+  }
   return { cdp, traffic };
 }
 

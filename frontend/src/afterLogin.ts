@@ -5,11 +5,11 @@
 import { api, unwrap, type Schemas } from "./api/client";
 import { homeCompareRange, fetchCompare, reportKeys } from "./features/reports/api";
 import { DEFAULT_VILLAGE_FILTERS, VILLAGE_PAGE_SIZE, fetchVillage, fetchVillages, villageKeys } from "./features/villages/api";
+import { LANDING_KEY } from "./preload";
 import { queryClient } from "./queryClient";
 
 export const meQuery = { queryKey: ["me"], queryFn: () => unwrap(api.GET("/api/v1/me")), staleTime: 5 * 60_000 };
 
-const LANDING_KEY = "zhucun.landing";
 
 /**
  * `staff` (the administrator's villages list), `department` (the department's home page: its

@@ -1,16 +1,54 @@
 // Chunks the next screen will need, fetched early: while the user types the password the app
-// shell and the likely first pages arrive, so pressing 登录 costs only the API round trips.
+// shell and the likely first page arrive, so pressing 登录 costs only the API round trips.
+// On a 256 kbit/s link they take seconds, so they come in order of need: the shell and the page
+// this device landed on last time (`zhucun.landing`, see afterLogin.ts) first, the other likely
+// pages only once those are in — parallel downloads would share the link and delay them all.
 export const loadApp = () => import("./App");
+export const loadDashboards = () => import("./features/home/Dashboards");
+const loadVillageList = () => import("./features/villages/VillageListPage");
+const loadVillageDetail = () => import("./features/villages/VillageDetailPage");
+
+/** Where this device's last login landed (see afterLogin.ts): no personal data. */
+export const LANDING_KEY = "zhucun.landing";
 
 let started = false;
+// Set while the login request is on its way: from then on the link is the first page's.
+let submitted = false;
+
+function lastLanding(): string | null {
+  try {
+    return window.localStorage.getItem(LANDING_KEY);
+  } catch {
+    return null;
+  }
+}
 
 export function preloadAfterLogin(): void {
   if (started) return;
   started = true;
-  const ignore = () => undefined;
-  loadApp().catch(ignore);
-  import("./components/AppLayout").catch(ignore);
-  import("./features/home/HomePage").catch(ignore);
-  import("./features/villages/VillageListPage").catch(ignore);
-  import("./features/villages/VillageDetailPage").catch(ignore);
+  const settle = (load: () => Promise<unknown>) => load().then(
+    () => undefined,
+    () => undefined,
+  );
+  // The administrator lands on the villages; everyone else on a dashboard ("staff" is the
+  // administrator's landing; with no landing yet, the villages, which most pages' tables share).
+  const landing = lastLanding() ?? "staff";
+  const [first, second] = landing === "staff" ? [loadVillageList, loadDashboards] : [loadDashboards, loadVillageList];
+  void Promise.all([
+    settle(loadApp),
+    settle(() => import("./components/AppLayout")),
+    settle(() => import("./features/home/HomePage")),
+    settle(first),
+  ])
+    .then(() => (submitted ? undefined : settle(second)))
+    .then(() => (submitted ? undefined : settle(loadVillageDetail)));
+}
+
+/**
+ * The login was sent (`true`) or failed (`false`). After pressing 登录 only what the first page
+ * needs is fetched: the other likely pages would share the link with it (the router fetches them
+ * when they are visited, the service worker once the first page has its data).
+ */
+export function loginSubmitted(sent: boolean): void {
+  submitted = sent;
 }

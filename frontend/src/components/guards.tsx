@@ -1,4 +1,4 @@
-import { Button, Result, Spin } from "antd";
+import { Alert, Button, Spin } from "antd";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Navigate, useLocation } from "react-router-dom";
@@ -18,15 +18,15 @@ export function RequireAuth({ children }: { children: ReactNode }) {
     return <Navigate to={to} replace />;
   }
   if (!me && meError) {
+    // An Alert rather than antd's Result: Result carries its 403/404/500 illustrations (10 KB
+    // gzip) into the first page after logging in.
     return (
-      <Result
-        status="warning"
-        title={t("common.loadFailed")}
-        extra={
-          <Button onClick={() => window.location.reload()}>
-            {t("common.retry")}
-          </Button>
-        }
+      <Alert
+        type="warning"
+        showIcon
+        style={{ margin: 24 }}
+        message={t("common.loadFailed")}
+        action={<Button onClick={() => window.location.reload()}>{t("common.retry")}</Button>}
       />
     );
   }
@@ -41,7 +41,7 @@ export function RequireRole({ roles, children }: { roles: Role[]; children: Reac
     return (
       <div data-testid="forbidden">
         <PageTitle>403</PageTitle>
-        <Result status="403" subTitle={t("common.forbidden")} />
+        <Alert type="warning" showIcon message={t("common.forbidden")} />
       </div>
     );
   }

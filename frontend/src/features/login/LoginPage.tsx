@@ -6,7 +6,7 @@ import { session } from "../../api/client";
 import { safeNext } from "../../auth/paths";
 import { LoginFailed } from "../../auth/session";
 import { LANGUAGES, rememberLanguage, type Language } from "../../i18n";
-import { preloadAfterLogin } from "../../preload";
+import { loginSubmitted, preloadAfterLogin } from "../../preload";
 
 const subscribe = (listener: () => void) => session.onChange(listener);
 
@@ -40,12 +40,14 @@ export default function LoginPage() {
     setBusy(true);
     setError(null);
     preloadAfterLogin();
+    loginSubmitted(true);
     try {
       await session.login(username, password);
       // /me and the first page's data start now, in parallel with the chunks still arriving.
       void import("../../afterLogin").then((m) => m.prefetchAfterLogin());
       navigate(next, { replace: true });
     } catch (e) {
+      loginSubmitted(false);
       if (e instanceof LoginFailed) setError(e.status === 429 ? t("login.throttled") : t("login.failed"));
       else setError(t("form.network"));
     } finally {
