@@ -2,14 +2,16 @@ use crate::error::ApiError;
 use base64::Engine;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Mutex;
 
 pub const ISSUER: &str = "zhucun";
 pub const AUDIENCE: &str = "zhucun-api";
 /// Access tokens live 15 minutes; the refresh token keeps a login going.
 pub const ACCESS_TTL_SECS: i64 = 15 * 60;
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Claims {
     pub sub: String,
     pub sid: String,
@@ -30,7 +32,12 @@ pub struct JwtKeys {
     decoding: DecodingKey,
     validation: Validation,
     client_validation: Validation,
+    verified: Mutex<HashMap<Box<str>, Claims>>,
 }
+
+/// How many verified access tokens [`JwtKeys::verify_at`] remembers before it starts afresh:
+/// a few MB at most, far more than the logins active within one token's 15 minutes.
+const VERIFIED_CAPACITY: usize = 10_000;
 
 impl std::fmt::Debug for JwtKeys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -72,6 +79,7 @@ impl JwtKeys {
             decoding: DecodingKey::from_secret(secret),
             validation,
             client_validation,
+            verified: Mutex::new(HashMap::new()),
         })
     }
 
@@ -122,17 +130,35 @@ impl JwtKeys {
 
     /// Like [`verify`](Self::verify), with `now` given. A token issued in the future (beyond the
     /// leeway) is refused: only a wrong clock or a forger makes one.
+    ///
+    /// A token that passed is remembered with its claims (the very same string, with this
+    /// process's key, always verifies the same way), so the next request carrying it skips the
+    /// signature and the JSON; its times are checked again on every request, and a token that
+    /// no longer passes them goes the whole way (which says why).
     pub fn verify_at(&self, token: &str, now: i64) -> Result<Claims, ApiError> {
         let leeway = i64::try_from(LEEWAY_SECS).unwrap_or(0);
+        if let Ok(verified) = self.verified.lock() {
+            if let Some(claims) = verified
+                .get(token)
+                .filter(|c| timely(c, now, leeway).is_ok())
+            {
+                return Ok(claims.clone());
+            }
+        }
+        let claims = self.verify_signed(token, now, leeway)?;
+        if let Ok(mut verified) = self.verified.lock() {
+            if verified.len() >= VERIFIED_CAPACITY {
+                verified.clear();
+            }
+            verified.insert(token.into(), claims.clone());
+        }
+        Ok(claims)
+    }
+
+    fn verify_signed(&self, token: &str, now: i64, leeway: i64) -> Result<Claims, ApiError> {
         jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map(|d| d.claims)
-            .and_then(|c| {
-                if c.iat > now + leeway {
-                    Err(jsonwebtoken::errors::ErrorKind::ImmatureSignature.into())
-                } else {
-                    Ok(c)
-                }
-            })
+            .and_then(|c| timely(&c, now, leeway).map(|()| c))
             .map_err(|e| {
                 use jsonwebtoken::errors::ErrorKind;
                 match e.kind() {
@@ -143,6 +169,19 @@ impl JwtKeys {
                 }
             })
     }
+}
+
+/// The token's times seen at `now` (the library checks `exp` and `nbf` against the system clock;
+/// this also checks `iat`, and all three against the `now` given).
+fn timely(c: &Claims, now: i64, leeway: i64) -> Result<(), jsonwebtoken::errors::Error> {
+    use jsonwebtoken::errors::ErrorKind;
+    if c.exp < now - leeway {
+        return Err(ErrorKind::ExpiredSignature.into());
+    }
+    if c.iat > now + leeway || c.nbf.is_some_and(|nbf| nbf > now + leeway) {
+        return Err(ErrorKind::ImmatureSignature.into());
+    }
+    Ok(())
 }
 
 /// The audience of API clients' tokens (OAuth 2.0 client credentials), distinct from
@@ -305,6 +344,46 @@ mod tests {
             k.verify_at(&t, now - 60).is_err(),
             "seen from a clock a minute behind"
         );
+    }
+
+    #[test]
+    fn a_remembered_token_is_still_checked_for_its_times() {
+        let k = keys();
+        let now = chrono::Utc::now().timestamp();
+        let t = k.issue(5, "s1", now).unwrap_or_default();
+        assert_eq!(
+            k.verify_at(&t, now).map(|c| c.sid).ok().as_deref(),
+            Some("s1")
+        );
+        assert!(k
+            .verified
+            .lock()
+            .map(|v| v.contains_key(t.as_str()))
+            .unwrap_or(false));
+        // Remembered, and still refused once expired or when seen from a clock behind.
+        let late = now + ACCESS_TTL_SECS + 60;
+        let expired = k.verify_at(&t, late).err().map(|e| e.to_string());
+        assert!(
+            expired.is_some_and(|e| e.contains("expired")),
+            "expired at {late}"
+        );
+        assert!(k.verify_at(&t, now - 60).is_err());
+        assert!(k.verify_at(&t, now).is_ok());
+        // Another string is verified on its own: the same token with its signature changed fails.
+        let at = t.len() - 10;
+        let swapped = if t[at..].starts_with('A') { "B" } else { "A" };
+        let forged = format!("{}{swapped}{}", &t[..at], &t[at + 1..]);
+        assert!(k.verify_at(&forged, now).is_err());
+        // Bounded: the memory starts afresh when full.
+        for i in 0..(VERIFIED_CAPACITY as i64 + 10) {
+            let t = k.issue(i, "s", now).unwrap_or_default();
+            assert!(k.verify_at(&t, now).is_ok());
+        }
+        assert!(k
+            .verified
+            .lock()
+            .map(|v| v.len() <= VERIFIED_CAPACITY)
+            .unwrap_or(false));
     }
 
     #[test]
