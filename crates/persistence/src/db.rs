@@ -246,11 +246,15 @@ impl Db {
                 .error_handler(Box::new(r2d2::NopErrorHandler))
                 .build(manager.clone())
         };
-        let (reader, writer) = match url {
-            DatabaseUrl::Sqlite(_) => {
+        let (reader, writer) = match &url {
+            DatabaseUrl::Sqlite(path) => {
                 // The writer connects first so the WAL switch happens before readers open.
                 let writer = build(1)?;
-                (build(pool_size)?, writer)
+                let reader = build(pool_size)?;
+                if let DbConnection::Sqlite(keep_open) = manager.establish()? {
+                    manager.logins.watch_wal(path, keep_open);
+                }
+                (reader, writer)
             }
             DatabaseUrl::Postgres(_) => {
                 let pool = build(pool_size)?;
@@ -450,6 +454,44 @@ mod tests {
             assert_eq!(pragma(c, "synchronous"), "2", "FULL");
             assert_eq!(pragma(c, "busy_timeout"), "5000");
         }
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn sqlite_reads_the_login_count_only_after_a_commit() {
+        use diesel::connection::SimpleConnection;
+        let dir = std::env::temp_dir().join(format!("zhucun-wal-{}", std::process::id()));
+        let path = dir.join("z.db");
+        let db = Db::open(DatabaseUrl::Sqlite(path.clone()), 2).expect("open");
+        crate::migrations::run_pending(&mut db.writer().expect("writer")).expect("migrate");
+        let logins = db.logins();
+        let mut conn = db.reader().expect("reader");
+        logins.before(&mut conn).expect("first look");
+        let reads = logins.epoch_reads();
+        let generation = logins.generation();
+        // Nothing committed: the WAL index says so, no query.
+        logins.before(&mut conn).expect("again");
+        logins.before(&mut conn).expect("again");
+        assert_eq!(logins.epoch_reads(), reads, "no commit, no read");
+        // A commit by another connection (as by another process) that changes no login: the
+        // count is read once, and nothing is forgotten.
+        let mut other = SqliteConnection::establish(&path.to_string_lossy()).expect("other");
+        other
+            .batch_execute("CREATE TABLE scratch (x INTEGER); INSERT INTO scratch VALUES (1);")
+            .expect("commit");
+        logins.before(&mut conn).expect("after a commit");
+        assert_eq!(logins.epoch_reads(), reads + 1);
+        assert_eq!(logins.generation(), generation);
+        logins.before(&mut conn).expect("again");
+        assert_eq!(logins.epoch_reads(), reads + 1, "seen once");
+        // A login changed elsewhere (the triggers count it): every cached check is forgotten.
+        other
+            .batch_execute("UPDATE login_epoch SET epoch = epoch + 1 WHERE id = 1;")
+            .expect("login change");
+        logins.before(&mut conn).expect("after a login change");
+        assert!(logins.generation() > generation, "a login change is seen");
+        drop(conn);
+        drop(db);
         let _ = std::fs::remove_dir_all(dir);
     }
 

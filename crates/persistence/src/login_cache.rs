@@ -14,7 +14,17 @@
 //!   from the tables and redoes the work. A connection opened now did not hear what happened
 //!   before it listened: opening one forgets every cached check.
 //! * **SQLite**: the triggers count changes in `login_epoch`; the request reads the count **before**
-//!   using the cache ([`LoginCache::before`], one small read in the trip it makes anyway).
+//!   using the cache ([`LoginCache::before`], one small read in the trip it makes anyway). That read
+//!   is skipped while nothing at all has been committed to the database since the count was last
+//!   read, which SQLite's WAL index says without a query or a lock: its header (the first 48 bytes
+//!   of the `-shm` file, shared by every connection of every process) holds a counter that each
+//!   commit moves ("iChange", <https://www.sqlite.org/walformat.html>), and it is what SQLite's
+//!   own readers compare to know whether the database changed under them. One `pread` of those
+//!   bytes replaces a read transaction (a lock and an unlock) and a statement. The header is read
+//!   before the count and kept with it, so a commit between the two shows as a changed header
+//!   next time; any doubt (a short read, no WAL) reads the count. A connection of the cache's own
+//!   keeps the database open for the life of the process, so SQLite never removes or truncates the
+//!   `-shm` file under it (it does so only when the last connection closes or a first one opens).
 //!
 //! Each cached check carries the generation it was read in; anything that may have changed a login
 //! moves the generation on, and a check of an older generation is never used.
@@ -24,8 +34,9 @@ use crate::sessions::SessionUser;
 use diesel::prelude::*;
 use diesel::QueryResult;
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 /// The PostgreSQL channel the triggers notify.
 pub const CHANNEL: &str = "zhucun_login";
@@ -41,7 +52,50 @@ pub struct LoginCache {
     /// SQLite: the last `login_epoch` count seen (it starts at 0 with an empty cache: nothing
     /// to forget before the first change).
     epoch: AtomicI64,
+    /// SQLite: how many times the count was read (tests and the bench look at it).
+    epoch_reads: AtomicU64,
+    /// SQLite in WAL mode: the WAL index header, to skip reading the count when nothing changed.
+    wal: OnceLock<WalWatch>,
     checks: Mutex<HashMap<String, Cached>>,
+}
+
+/// The first copy of SQLite's WAL index header (`-shm` file, offset 0).
+type WalHeader = [u8; 48];
+
+/// The `-shm` file of a SQLite database in WAL mode, opened for reading, with the header seen
+/// when the count was last read, and the connection that keeps the file in place.
+struct WalWatch {
+    shm: std::fs::File,
+    seen: Mutex<Option<WalHeader>>,
+    _keeps_open: Mutex<diesel::SqliteConnection>,
+}
+
+impl std::fmt::Debug for WalWatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WalWatch")
+    }
+}
+
+impl WalWatch {
+    /// The header now; `None` when it cannot be read whole.
+    #[cfg(unix)]
+    fn header(&self) -> Option<WalHeader> {
+        use std::os::unix::fs::FileExt;
+        let mut header = [0u8; 48];
+        match self.shm.read_at(&mut header, 0) {
+            Ok(48) => Some(header),
+            _ => None,
+        }
+    }
+
+    #[cfg(not(unix))]
+    fn header(&self) -> Option<WalHeader> {
+        None
+    }
+
+    fn seen(&self) -> std::sync::MutexGuard<'_, Option<WalHeader>> {
+        self.seen.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 #[derive(Debug)]
@@ -114,6 +168,15 @@ impl LoginCache {
         let DbConnection::Sqlite(c) = conn else {
             return Ok(());
         };
+        // Nothing committed since the count was last read: it cannot have moved.
+        let watch = self.wal.get();
+        let header = watch.and_then(WalWatch::header);
+        if let (Some(watch), Some(header)) = (watch, header) {
+            if *watch.seen() == Some(header) {
+                return Ok(());
+            }
+        }
+        self.epoch_reads.fetch_add(1, Ordering::Relaxed);
         let epoch: i64 = login_epoch::table
             .find(1)
             .select(login_epoch::epoch)
@@ -124,7 +187,43 @@ impl LoginCache {
             self.invalidate();
             self.epoch.store(epoch, Ordering::Release);
         }
+        // The header read before the count: a commit since shows as a different one.
+        if let (Some(watch), Some(header)) = (watch, header) {
+            *watch.seen() = Some(header);
+        }
         Ok(())
+    }
+
+    /// SQLite: how many times [`LoginCache::before`] has read the change count.
+    pub fn epoch_reads(&self) -> u64 {
+        self.epoch_reads.load(Ordering::Relaxed)
+    }
+
+    /// SQLite: watch the WAL index of the database at `path`, through `keep_open`, a connection
+    /// that has read from it in WAL mode and is kept for the life of the cache. Without WAL, or
+    /// if the `-shm` file cannot be opened, the count is read on every request as before.
+    pub fn watch_wal(&self, path: &Path, mut keep_open: diesel::SqliteConnection) {
+        #[derive(QueryableByName)]
+        struct Mode {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            journal_mode: String,
+        }
+        let wal = diesel::sql_query("PRAGMA journal_mode")
+            .get_result::<Mode>(&mut keep_open)
+            .is_ok_and(|m| m.journal_mode.eq_ignore_ascii_case("wal"));
+        // A read opens the WAL index (the `-shm` file) if no connection has yet.
+        let read = diesel::sql_query("PRAGMA schema_version")
+            .execute(&mut keep_open)
+            .is_ok();
+        let mut shm = path.as_os_str().to_owned();
+        shm.push("-shm");
+        if let (true, true, Ok(shm)) = (wal, read, std::fs::File::open(shm)) {
+            let _ = self.wal.set(WalWatch {
+                shm,
+                seen: Mutex::new(None),
+                _keeps_open: Mutex::new(keep_open),
+            });
+        }
     }
 
     /// After a request's queries on `conn`. PostgreSQL: takes the notices that reached the
