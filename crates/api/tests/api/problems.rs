@@ -248,8 +248,8 @@ both_backends!(
     }
 );
 
-#[actix_rt::test]
-async fn the_spa_is_served_beside_the_api() {
+/// A built SPA in a new folder: `index.html` and the given files under `assets/`.
+fn spa_dir(assets: &[(&str, &str)]) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("zhucun-spa-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(dir.join("assets")).unwrap();
     std::fs::write(
@@ -257,7 +257,15 @@ async fn the_spa_is_served_beside_the_api() {
         "<!doctype html><title>zhucun</title>",
     )
     .unwrap();
-    std::fs::write(dir.join("assets/app-1a2b.js"), "console.log(1)").unwrap();
+    for (name, text) in assets {
+        std::fs::write(dir.join("assets").join(name), text).unwrap();
+    }
+    dir
+}
+
+#[actix_rt::test]
+async fn the_spa_is_served_beside_the_api() {
+    let dir = spa_dir(&[("app-1a2b.js", "console.log(1)")]);
     let app = TestApp::spawn_with_spa(Backend::Sqlite, Some(dir.clone())).await;
     let root = app.send(TestRequest::get().uri("/")).await;
     assert_eq!(root.status, 200);
@@ -290,19 +298,14 @@ async fn the_spa_is_served_beside_the_api() {
 
 #[actix_rt::test]
 async fn the_spas_precompressed_assets_are_sent_to_browsers_that_take_them() {
-    let dir = std::env::temp_dir().join(format!("zhucun-spa-{}", uuid::Uuid::new_v4().simple()));
-    std::fs::create_dir_all(dir.join("assets")).unwrap();
-    std::fs::write(
-        dir.join("index.html"),
-        "<!doctype html><title>zhucun</title>",
-    )
-    .unwrap();
     // Distinct contents, so the answer shows which file was sent (the server never decodes them).
-    std::fs::write(dir.join("assets/app-1a2b.js"), "console.log('plain')").unwrap();
-    std::fs::write(dir.join("assets/app-1a2b.js.gz"), "gzip copy").unwrap();
-    std::fs::write(dir.join("assets/app-1a2b.js.br"), "brotli copy").unwrap();
-    std::fs::write(dir.join("assets/only-gz.css"), "a{}").unwrap();
-    std::fs::write(dir.join("assets/only-gz.css.gz"), "gzip css").unwrap();
+    let dir = spa_dir(&[
+        ("app-1a2b.js", "console.log('plain')"),
+        ("app-1a2b.js.gz", "gzip copy"),
+        ("app-1a2b.js.br", "brotli copy"),
+        ("only-gz.css", "a{}"),
+        ("only-gz.css.gz", "gzip css"),
+    ]);
     let app = TestApp::spawn_with_spa(Backend::Sqlite, Some(dir.clone())).await;
     let get = |accept: Option<&'static str>, uri: &'static str| {
         let mut req = TestRequest::get().uri(uri);
