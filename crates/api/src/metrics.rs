@@ -269,14 +269,18 @@ pub async fn track(
     let Some(metrics) = metrics else {
         return next.call(req).await;
     };
-    // The pattern, never the path: one series per route, whatever ids clients send.
-    let route = req.match_pattern().filter(|p| !p.is_empty());
     let method = method_label(req.method());
     let started = Instant::now();
     let res = next.call(req).await;
-    let status = match &res {
-        Ok(r) => r.status(),
-        Err(e) => e.as_response_error().status_code(),
+    // The pattern, never the path: one series per route, whatever ids clients send. Read once
+    // the request has been routed (each module's routes sit in a guarded scope of their own,
+    // which only routing resolves); a request refused before routing counts as unmatched.
+    let (route, status) = match &res {
+        Ok(r) => (
+            r.request().match_pattern().filter(|p| !p.is_empty()),
+            r.status(),
+        ),
+        Err(e) => (None, e.as_response_error().status_code()),
     };
     metrics.observe(
         route.as_deref().unwrap_or(UNMATCHED),
