@@ -104,7 +104,12 @@ fn module(configure: fn(&mut ServiceConfig)) -> impl HttpServiceFactory + OpenAp
 /// percent-decoding, see [`matches`]). A pattern's own restriction
 /// (`{id:[0-9]+}`) is left to actix inside the scope; a path it refuses falls to the app's
 /// fallback, as before.
-struct ModuleRoutes(Vec<(Method, Vec<String>)>);
+struct ModuleRoutes {
+    routes: Vec<(Method, Vec<String>)>,
+    /// The first segments of the module's paths (`villages`, …): most requests are turned away
+    /// by comparing one segment with these.
+    firsts: Vec<String>,
+}
 
 impl ModuleRoutes {
     fn of(configure: fn(&mut ServiceConfig)) -> Self {
@@ -129,15 +134,25 @@ impl ModuleRoutes {
                 }
             }
         }
-        Self(routes)
+        let mut firsts: Vec<String> = routes
+            .iter()
+            .filter_map(|(_, segments)| segments.get(1).cloned())
+            .collect();
+        firsts.sort_unstable();
+        firsts.dedup();
+        Self { routes, firsts }
     }
 
     fn answers(&self, method: &Method, path: &str) -> bool {
         let Some(path) = path.strip_prefix(API_PREFIX) else {
             return false;
         };
+        let first = path.split('/').nth(1).unwrap_or_default();
+        if !self.firsts.iter().any(|f| matches(f, first)) {
+            return false;
+        }
         let count = path.split('/').count();
-        self.0.iter().any(|(m, segments)| {
+        self.routes.iter().any(|(m, segments)| {
             m == method
                 && segments.len() == count
                 && segments
