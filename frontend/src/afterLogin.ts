@@ -5,11 +5,10 @@
 import { api, unwrap, type Schemas } from "./api/client";
 import { homeCompareRange, fetchCompare, reportKeys } from "./features/reports/api";
 import { DEFAULT_VILLAGE_FILTERS, VILLAGE_PAGE_SIZE, fetchVillage, fetchVillages, villageKeys } from "./features/villages/api";
-import { LANDING_KEY } from "./preload";
+import { LANDING_KEY, lastLanding } from "./preload";
 import { queryClient } from "./queryClient";
 
 export const meQuery = { queryKey: ["me"], queryFn: () => unwrap(api.GET("/api/v1/me")), staleTime: 5 * 60_000 };
-
 
 /**
  * `staff` (the administrator's villages list), `department` (the department's home page: its
@@ -39,12 +38,7 @@ function prefetchLanding(landing: string | null): void {
 }
 
 export function prefetchAfterLogin(): void {
-  let guess: string | null = null;
-  try {
-    guess = window.localStorage.getItem(LANDING_KEY);
-  } catch {
-    // no storage: no guess
-  }
+  const guess = lastLanding();
   prefetchLanding(guess);
   void queryClient.fetchQuery(meQuery).then(
     (me) => {
@@ -53,7 +47,7 @@ export function prefetchAfterLogin(): void {
       try {
         if (landing) window.localStorage.setItem(LANDING_KEY, landing);
       } catch {
-        // see above
+        // no storage: no guess next time
       }
     },
     () => undefined,

@@ -15,7 +15,8 @@ let started = false;
 // Set while the login request is on its way: from then on the link is the first page's.
 let submitted = false;
 
-function lastLanding(): string | null {
+/** The landing of the last login on this device, if storage is there to say. */
+export function lastLanding(): string | null {
   try {
     return window.localStorage.getItem(LANDING_KEY);
   } catch {

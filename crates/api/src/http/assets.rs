@@ -22,14 +22,18 @@ const CODINGS: [(ContentEncoding, &str); 2] = [
     (ContentEncoding::Gzip, "gz"),
 ];
 
-/// `GET|HEAD /assets/{name}` under `dir` (the SPA's build).
-async fn serve(req: HttpRequest, dir: &Path, name: &str) -> Result<HttpResponse, ApiError> {
-    if !is_plain_name(name) {
+/// `GET|HEAD /assets/{name}` under the SPA's build.
+async fn serve(
+    req: HttpRequest,
+    dir: web::Data<AssetDir>,
+    name: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    if !is_plain_name(&name) {
         return Err(ApiError::NotFound);
     }
-    let path = dir.join("assets").join(name);
+    let path = dir.0.join("assets").join(name.as_str());
     if let Some((coding, file)) = precompressed(&req, &path).await {
-        let mime = content_type(name);
+        let mime = content_type(&name);
         let mut res = file
             .set_content_type(mime)
             .set_content_encoding(coding)
@@ -123,20 +127,13 @@ pub fn configure(cfg: &mut web::ServiceConfig, dir: PathBuf) {
     cfg.service(
         web::resource("/assets/{name}")
             .app_data(dir)
-            .route(web::get().to(handle))
-            .route(web::head().to(handle)),
+            .route(web::get().to(serve))
+            .route(web::head().to(serve)),
     );
 }
 
+/// The SPA's build folder.
 struct AssetDir(PathBuf);
-
-async fn handle(
-    req: HttpRequest,
-    dir: web::Data<AssetDir>,
-    name: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    serve(req, &dir.0, &name).await
-}
 
 #[cfg(test)]
 mod tests {
