@@ -16,10 +16,17 @@ export const meQuery = { queryKey: ["me"], queryFn: () => unwrap(api.GET("/api/v
  * fetch their own lists; the village's record is what it links to first).
  */
 export function landingOf(me: Pick<Schemas["Me"], "role" | "villages">): string | null {
-  if (me.role === "admin") return "staff";
-  if (me.role === "department") return "department";
+  const byRole = landingOfRole(me.role);
+  if (byRole) return byRole;
   const first = me.villages[0];
   return first && (me.role === "team" || me.role === "village_committee") ? `village:${first.id}` : null;
+}
+
+/** The landing the role alone decides (the login answer carries the role; villages need `/me`). */
+export function landingOfRole(role: Schemas["Me"]["role"]): string | null {
+  if (role === "admin") return "staff";
+  if (role === "department") return "department";
+  return null;
 }
 
 function prefetchLanding(landing: string | null): void {
@@ -37,8 +44,13 @@ function prefetchLanding(landing: string | null): void {
   }
 }
 
-export function prefetchAfterLogin(): void {
-  const guess = lastLanding();
+/**
+ * `role` from the login answer decides the administrator's and the department's first page at
+ * once, also on a device's first login; otherwise the last landing on this device is the guess
+ * until `/me` answers.
+ */
+export function prefetchAfterLogin(role?: Schemas["Me"]["role"]): void {
+  const guess = (role && landingOfRole(role)) ?? lastLanding();
   prefetchLanding(guess);
   void queryClient.fetchQuery(meQuery).then(
     (me) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { landingOf } from "./afterLogin";
+import { landingOf, landingOfRole } from "./afterLogin";
 import { boundedStore, CACHE_KEY, cacheRestored, clearQueryCache, queryClient } from "./queryClient";
 
 describe("the saved query cache", () => {
@@ -44,5 +44,11 @@ describe("landingOf", () => {
     expect(landingOf({ role: "department", villages: [] })).toBe("department");
     expect(landingOf({ role: "team", villages: [{ id: 4, name: "马格达村" } as never] })).toBe("village:4");
     expect(landingOf({ role: "regional", villages: [] })).toBeNull();
+  });
+
+  it("is known from the role alone (the login answer) only where it does not depend on villages", () => {
+    expect(landingOfRole("admin")).toBe("staff");
+    expect(landingOfRole("department")).toBe("department");
+    for (const role of ["team", "village_committee", "regional"] as const) expect(landingOfRole(role)).toBeNull();
   });
 });

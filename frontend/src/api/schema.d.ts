@@ -6397,6 +6397,11 @@ export interface components {
              * @example 900
              */
             expires_in: number;
+            /**
+             * @description The role of the user the tokens are for, so a client can choose its first screen while
+             *     it asks `/me` for the rest, instead of after.
+             */
+            role: components["schemas"]["RoleName"];
         };
         /** @description One group: its id (household, cadre, village) or kind, its name, and its sum. */
         TotalsGroup: {

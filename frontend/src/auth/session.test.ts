@@ -17,7 +17,7 @@ function harness() {
   let serial = 0;
   const issued = (): TokenPair => {
     serial += 1;
-    return { access_token: `access-${serial}`, refresh_token: `refresh-${serial}`, token_type: "Bearer", expires_in: 900 };
+    return { access_token: `access-${serial}`, refresh_token: `refresh-${serial}`, token_type: "Bearer", expires_in: 900, role: "team" };
   };
   const validAccess = new Set<string>();
   const handlers: Record<string, (req: Request, body: string) => Response | Promise<Response>> = {
@@ -92,7 +92,8 @@ describe("Session", () => {
 
   it("stores tokens under the zhucun. prefix on login", async () => {
     const h = harness();
-    await h.session.login("admin", "pw");
+    // The role comes back with the tokens (the first page is chosen before /me answers).
+    expect(await h.session.login("admin", "pw")).toBe("team");
     expect(h.storage.getItem("zhucun.access_token")).toBe("access-1");
     expect(h.storage.getItem("zhucun.refresh_token")).toBe("refresh-1");
     expect(h.session.isLoggedIn()).toBe(true);

@@ -113,12 +113,15 @@ export class Session {
     this.emitChange();
   }
 
-  async login(username: string, password: string): Promise<void> {
+  /** Logs in; returns the user's role (the first page can be chosen before `/me` answers). */
+  async login(username: string, password: string): Promise<TokenPair["role"]> {
     const response = await this.doFetch(this.jsonRequest("/api/v1/auth/login", { username, password } satisfies Schemas["LoginRequest"]));
     if (!response.ok) {
       throw new LoginFailed(response.status, await readJson(response));
     }
-    this.save((await response.json()) as TokenPair);
+    const tokens = (await response.json()) as TokenPair;
+    this.save(tokens);
+    return tokens.role;
   }
 
   /** Revokes the refresh token on the server (best effort) and forgets the tokens here. */

@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use zhucun_domain::auth as rules;
+use zhucun_domain::Role;
 use zhucun_persistence::throttle::{self, Attempt};
 use zhucun_persistence::{sessions, users};
 
@@ -45,6 +46,10 @@ pub struct TokenResponse {
     /// Seconds the access token lives.
     #[schema(example = 900)]
     pub expires_in: i64,
+    /// The role of the user the tokens are for, so a client can choose its first screen while
+    /// it asks `/me` for the rest, instead of after.
+    #[schema(value_type = crate::dto::RoleName, example = "admin")]
+    pub role: Role,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -65,11 +70,13 @@ fn invalid_login() -> ApiError {
     ApiError::Unauthorized("wrong username or password".to_owned())
 }
 
-/// Starts a login for `user_id` inside a write transaction; returns the tokens.
+/// Starts a login for `user_id` (whose stored role is `role`) inside a write transaction;
+/// returns the tokens.
 pub fn start_session(
     conn: &mut zhucun_persistence::DbConnection,
     state: &AppState,
     user_id: i64,
+    role: &str,
 ) -> Result<TokenResponse, ApiError> {
     let now = zhucun_persistence::now();
     let session_id = uuid::Uuid::new_v4().to_string();
@@ -82,15 +89,17 @@ pub fn start_session(
         now + Duration::days(REFRESH_TTL_DAYS),
         now,
     )?;
-    tokens(state, user_id, &session_id, refresh_token)
+    tokens(state, user_id, role, &session_id, refresh_token)
 }
 
 fn tokens(
     state: &AppState,
     user_id: i64,
+    role: &str,
     session_id: &str,
     refresh_token: String,
 ) -> Result<TokenResponse, ApiError> {
+    let role = Role::parse(role).ok_or_else(|| ApiError::internal("unknown role stored"))?;
     Ok(TokenResponse {
         access_token: state
             .jwt
@@ -98,6 +107,7 @@ fn tokens(
         refresh_token,
         token_type: "Bearer",
         expires_in: crate::auth::jwt::ACCESS_TTL_SECS,
+        role,
     })
 }
 
@@ -153,7 +163,7 @@ pub async fn login(
             let t = state
                 .write(move |conn| {
                     sessions::clear_throttle(conn, &key)?;
-                    let tokens = start_session(conn, &st, user.id)?;
+                    let tokens = start_session(conn, &st, user.id, &user.role)?;
                     let ctx = AuditCtx {
                         department_id: user.department_id,
                         actor_id: Some(user.id),
@@ -227,7 +237,13 @@ pub async fn refresh(
                 now + Duration::days(REFRESH_TTL_DAYS),
                 now,
             )?;
-            Ok(Rotation::Rotated(tokens(&st, user.id, &session.id, next)?))
+            Ok(Rotation::Rotated(tokens(
+                &st,
+                user.id,
+                &user.role,
+                &session.id,
+                next,
+            )?))
         })
         .await?;
     match outcome {

@@ -29,6 +29,7 @@ both_backends!(
         let t = r.json();
         assert_eq!(t["token_type"], "Bearer");
         assert_eq!(t["expires_in"], 900);
+        assert_eq!(t["role"], "admin");
         assert!(t["refresh_token"].as_str().is_some_and(|s| s.len() >= 40));
         let c = claims(t["access_token"].as_str().unwrap_or_default());
         assert_eq!(c["iss"], "zhucun");
@@ -96,9 +97,11 @@ both_backends!(
     refresh_rotates_and_reuse_ends_the_login,
     |app: TestApp| async move {
         let t = app.login_full("office_staff", DEMO_PASSWORD).await.json();
+        assert_eq!(t["role"], "department");
         let first = t["refresh_token"].as_str().unwrap_or_default().to_owned();
         let r = refresh(&app, &first).await;
         assert_eq!(r.status, 200, "{}", r.text());
+        assert_eq!(r.json()["role"], "department");
         let second = r.json()["refresh_token"]
             .as_str()
             .unwrap_or_default()

@@ -42,9 +42,9 @@ export default function LoginPage() {
     preloadAfterLogin();
     loginSubmitted(true);
     try {
-      await session.login(username, password);
+      const role = await session.login(username, password);
       // /me and the first page's data start now, in parallel with the chunks still arriving.
-      void import("../../afterLogin").then((m) => m.prefetchAfterLogin());
+      void import("../../afterLogin").then((m) => m.prefetchAfterLogin(role));
       navigate(next, { replace: true });
     } catch (e) {
       loginSubmitted(false);
