@@ -16,7 +16,7 @@ test("admin creates a user, resets the password and disables the account", async
     assert.equal(await page.evaluate(() => JSON.stringify(sessionStorage).includes("first-password-1")), false);
     await apiLogin(server.baseUrl, "staff_test", "first-password-1");
 
-    const row = page.locator("tr.ant-table-row", { hasText: "staff_test" });
+    const row = page.locator("tr.data-table-row", { hasText: "staff_test" });
     await row.getByRole("button", { name: "重置密码" }).click();
     const dialog = page.getByRole("dialog");
     await dialog.getByLabel("新密码").fill("second-password-2");

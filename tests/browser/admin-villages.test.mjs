@@ -46,7 +46,7 @@ test("admin creates a village with a Tibetan name and finds it by part of that n
     const table = page.getByTestId("village-table");
     await table.getByText("扎西岗村").waitFor();
     await table.getByText("马格达村").waitFor({ state: "detached" });
-    assert.equal(await table.locator("tbody tr.ant-table-row").count(), 1);
+    assert.equal(await table.locator("tbody tr.data-table-row").count(), 1);
     assert.match(page.url(), /q=/);
 
     // The Tibetan text is rendered with glyphs, not as empty boxes: its width is non-trivial.
@@ -62,16 +62,19 @@ test("admin creates a village with a Tibetan name and finds it by part of that n
     await page.locator(".ant-select-item-option", { hasText: "新建" }).click();
     await page.waitForURL(/action=create/);
     const audit = page.getByTestId("audit-table");
-    const entry = audit.locator("tr.ant-table-row", { hasText: "新建" });
+    const entry = audit.locator("tr.data-table-row", { hasText: "新建" });
     await entry.first().waitFor();
-    assert.equal(await audit.locator("tr.ant-table-row", { hasText: "登录" }).count(), 0);
-    await entry.first().locator(".ant-table-row-expand-icon").click();
+    assert.equal(await audit.locator("tr.data-table-row", { hasText: "登录" }).count(), 0);
+    const expand = entry.first().getByRole("button", { name: "展开" });
+    assert.equal(await expand.getAttribute("aria-expanded"), "false");
+    await expand.click();
+    assert.equal(await entry.first().getByRole("button", { name: "收起" }).getAttribute("aria-expanded"), "true");
     const changes = page.getByTestId("audit-changes").first();
     await changes.getByText("扎西岗村").waitFor();
     await changes.getByText("村名").waitFor();
     // The filters survive a reload (they live in the URL).
     await page.reload();
-    await audit.locator("tr.ant-table-row", { hasText: "新建" }).first().waitFor();
+    await audit.locator("tr.data-table-row", { hasText: "新建" }).first().waitFor();
     assert.match(page.url(), /entity=village/);
   });
 });

@@ -54,7 +54,7 @@ test("admin creates an API client, sees the secret once, and revokes it", async 
 
     await secretDialog.getByRole("button", { name: /我已保存/ }).click();
     await secretDialog.waitFor({ state: "hidden" });
-    const row = page.locator("tr.ant-table-row", { hasText: "浏览器测试程序" });
+    const row = page.locator("tr.data-table-row", { hasText: "浏览器测试程序" });
     await row.getByText("有效").waitFor();
     // Shown once: not on the page, not in any storage.
     assert.equal(await page.evaluate((s) => document.body.innerHTML.includes(s), secret), false);

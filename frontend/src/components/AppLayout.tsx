@@ -1,7 +1,7 @@
 import { CloudUploadOutlined, LockOutlined, LogoutOutlined, MenuOutlined } from "@ant-design/icons";
 import { useIsFetching, useQueryClient } from "@tanstack/react-query";
-import { Alert, App, Badge, Button, Drawer, Grid, Layout, Menu, Space, Spin, Tag, Typography } from "antd";
-import { Suspense, useCallback, useEffect, useState } from "react";
+import { Alert, App, Badge, Button, Drawer, Grid, Layout, Space, Spin, Tag } from "antd";
+import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, Outlet, useLocation } from "react-router-dom";
 import { useOutboxItems, useOutboxRunner } from "../api/outbox";
@@ -11,42 +11,51 @@ import { REGISTER_DELAY_MS, registerServiceWorker } from "../sw";
 import { ChunkErrorBoundary } from "./ChunkErrorBoundary";
 import { session } from "../api/client";
 import { useAuth } from "../auth/AuthContext";
-import { ChangePasswordModal } from "./ChangePasswordModal";
 import { LanguageSelect } from "./LanguageSelect";
 import { NAV_BY_ROLE, NAV_PATH, isVillageUser } from "./roles";
 import { VillageName } from "./VillageName";
+import { withRetry } from "../lib/lazyRetry";
 
+// Only when asked for: antd's Form (with its validator) is not needed to show the first page.
+const ChangePasswordModal = lazy(() => withRetry(() => import("./ChangePasswordModal")).then((m) => ({ default: m.ChangePasswordModal })));
+
+/**
+ * The navigation: a list of links (antd's `Menu` would add ≈ 10 KB Brotli to the first page a
+ * phone loads, for a keyboard model — arrow keys inside a menu role — that plain links do not need).
+ */
 function NavMenu({ onNavigate }: { onNavigate?: () => void }) {
   const { t } = useTranslation();
   const { me, role } = useAuth();
   const location = useLocation();
   if (!me || !role) return null;
-  const items = NAV_BY_ROLE[role].map((key) => ({
-    key: NAV_PATH[key],
-    label: (
-      <Link to={NAV_PATH[key]} onClick={onNavigate} data-testid={`nav-${key}`}>
-        {t(`nav.${key}`)}
-      </Link>
-    ),
-  }));
+  const items = NAV_BY_ROLE[role].map((key) => ({ to: NAV_PATH[key], label: t(`nav.${key}`), testId: `nav-${key}` }));
   if (isVillageUser(role)) {
-    for (const village of me.villages) {
-      items.push({
-        key: `/villages/${village.id}`,
-        label: (
-          <Link to={`/villages/${village.id}`} onClick={onNavigate} data-testid="nav-village">
-            {village.name}
-          </Link>
-        ),
-      });
-    }
+    for (const village of me.villages) items.push({ to: `/villages/${village.id}`, label: village.name, testId: "nav-village" });
   }
+  // The longest path the location is in: /villages/3 selects the village, not 村庄.
   const selected = items
-    .map((item) => item.key)
-    .filter((key) => location.pathname === key || location.pathname.startsWith(`${key}/`))
-    .sort((a, b) => b.length - a.length)
-    .slice(0, 1);
-  return <Menu mode="inline" selectedKeys={selected} items={items} data-testid="nav" style={{ borderInlineEnd: 0 }} />;
+    .map((item) => item.to)
+    .filter((to) => location.pathname === to || location.pathname.startsWith(`${to}/`))
+    .sort((a, b) => b.length - a.length)[0];
+  return (
+    <nav aria-label={t("app.menu")}>
+      <ul className="nav-list" data-testid="nav">
+      {items.map((item) => (
+        <li key={item.to}>
+          <Link
+            to={item.to}
+            onClick={onNavigate}
+            data-testid={item.testId}
+            className={item.to === selected ? "nav-item selected" : "nav-item"}
+            aria-current={item.to === selected ? "page" : undefined}
+          >
+            {item.label}
+          </Link>
+        </li>
+        ))}
+      </ul>
+    </nav>
+  );
 }
 
 function UserBadge() {
@@ -55,15 +64,13 @@ function UserBadge() {
   if (!me) return <Spin size="small" />;
   return (
     <div className="user-badge" data-testid="user-badge">
-      <Typography.Text strong data-testid="user-name">
-        {me.display_name}
-      </Typography.Text>
+      <strong data-testid="user-name">{me.display_name}</strong>
       <Tag className="tag-info" data-testid="user-role" style={{ marginInlineEnd: 0 }}>
         {t(`role.${me.role}`)}
       </Tag>
-      <Typography.Text type="secondary" data-testid="user-department">
+      <span className="text-secondary" data-testid="user-department">
         {me.department.name}
-      </Typography.Text>
+      </span>
       {isVillageUser(role) && me.villages.length > 0 && (
         <span data-testid="user-villages">
           {me.villages.map((village, index) => (
@@ -167,10 +174,14 @@ export default function AppLayout() {
           <LogoutButton desktop={desktop} />
         </Space>
       </Layout.Header>
-      <ChangePasswordModal open={changingPassword} onClose={() => setChangingPassword(false)} />
+      {changingPassword && (
+        <Suspense fallback={null}>
+          <ChangePasswordModal open onClose={() => setChangingPassword(false)} />
+        </Suspense>
+      )}
       <Layout>
         {desktop ? (
-          <Layout.Sider width={200} theme="light" aria-label={t("app.menu")}>
+          <Layout.Sider width={200} theme="light">
             <NavMenu />
           </Layout.Sider>
         ) : (

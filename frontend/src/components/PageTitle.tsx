@@ -1,10 +1,10 @@
-import { Typography } from "antd";
 import { useEffect, useRef, type ReactNode } from "react";
 import { useLocation } from "react-router-dom";
 
 /**
  * The page's one h1. After each route change focus moves here (tabIndex -1), so a screen reader
- * announces the new page and keyboard users start from its top.
+ * announces the new page and keyboard users start from its top. A plain `h1` (antd's Typography
+ * brings its copy, edit and ellipsis machinery to every first page).
  */
 export function PageTitle({ children, extra }: { children: ReactNode; extra?: ReactNode }) {
   const ref = useRef<HTMLHeadingElement>(null);
@@ -17,9 +17,9 @@ export function PageTitle({ children, extra }: { children: ReactNode; extra?: Re
   }, [pathname]);
   return (
     <div className="page-toolbar">
-      <Typography.Title level={1} ref={ref} tabIndex={-1} className="grow page-title" data-testid="page-title">
+      <h1 ref={ref} tabIndex={-1} className="grow page-title" data-testid="page-title">
         {children}
-      </Typography.Title>
+      </h1>
       {extra}
     </div>
   );

@@ -362,6 +362,10 @@ const en: Messages = {
     passwordChanged: "Password changed; please sign in again",
   },
   common: {
+    wideTable: "Table (scrolls sideways)",
+    noData: "No data",
+    expandRow: "Expand row",
+    collapseRow: "Collapse row",
     total: "{{count}} in all",
     totalMore: "more than {{count}}",
     create: "New",

@@ -361,6 +361,10 @@ const zhCN = {
     passwordChanged: "密码已修改，请重新登录",
   },
   common: {
+    wideTable: "表格（可左右滚动）",
+    noData: "暂无数据",
+    expandRow: "展开",
+    collapseRow: "收起",
     total: "共 {{count}} 条",
     totalMore: "超过 {{count}} 条",
     create: "新建",

@@ -5,13 +5,13 @@
 import { KeyOutlined, PlusOutlined, StopOutlined } from "@ant-design/icons";
 import { useQueryClient } from "@tanstack/react-query";
 import { Alert, App, Button, Checkbox, Form, Input, Modal, Space, Tag, Typography } from "antd";
-import type { ColumnsType } from "antd/es/table";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../../api/client";
 import { mapProblemToForm, problemMessage } from "../../api/problem";
 import { useAuth } from "../../auth/AuthContext";
 import { CursorTable } from "../../components/CursorTable";
+import type { Column } from "../../components/DataTable";
 import { PageTitle } from "../../components/PageTitle";
 import { useCursorList } from "../../components/useCursorList";
 import { formatDateTime } from "../../lib/datetime";
@@ -151,7 +151,7 @@ export default function ApiClientListPage() {
       },
     });
 
-  const columns: ColumnsType<ApiClient> = [
+  const columns: Column<ApiClient>[] = [
     { title: t("apiClient.name"), dataIndex: "name" },
     { title: t("apiClient.client_id"), dataIndex: "client_id", render: (id: string) => <Typography.Text code>{id}</Typography.Text> },
     {

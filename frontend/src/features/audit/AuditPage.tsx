@@ -1,9 +1,9 @@
 import { DatePicker, Input, Select, Table, Typography } from "antd";
-import type { ColumnsType } from "antd/es/table";
 import dayjs from "dayjs";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { CursorTable } from "../../components/CursorTable";
+import type { Column } from "../../components/DataTable";
 import { PageTitle } from "../../components/PageTitle";
 import { useCursorList } from "../../components/useCursorList";
 import { useSearchState } from "../../components/useSearchState";
@@ -68,7 +68,7 @@ export default function AuditPage() {
     until: search.get("until"),
   };
   const list = useCursorList<AuditEntry>(auditKeys.list(filters), (cursor) => fetchAudit({ ...filters, cursor, limit: 50 }));
-  const columns: ColumnsType<AuditEntry> = [
+  const columns: Column<AuditEntry>[] = [
     { title: t("audit.at"), dataIndex: "at", render: (at: string) => formatDateTime(at, i18n.language) },
     { title: t("audit.actor"), dataIndex: "actor_username" },
     { title: t("audit.action"), dataIndex: "action", render: (a: string) => t(`audit.actions.${a}`, { defaultValue: a }) },

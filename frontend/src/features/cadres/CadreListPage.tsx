@@ -1,11 +1,11 @@
 import { PlusOutlined } from "@ant-design/icons";
 import { Button, Input } from "antd";
-import type { ColumnsType } from "antd/es/table";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { cadreKeys, fetchCadres, type Cadre } from "./api";
 import { ActiveTag } from "../../components/ActiveTag";
 import { CursorTable } from "../../components/CursorTable";
+import type { Column } from "../../components/DataTable";
 import { PageTitle } from "../../components/PageTitle";
 import { ImportLink } from "../imports/ImportLink";
 import { OfficeSelect, useOfficeNames } from "../../components/pickers";
@@ -20,8 +20,8 @@ export default function CadreListPage() {
   const officeParam = search.get("office_id");
   const filters = { q: search.get("q"), sort: search.get("sort") ?? "name", office_id: officeParam ? Number(officeParam) : undefined };
   const list = useCursorList<Cadre>(cadreKeys.list(filters), (cursor) => fetchCadres({ ...filters, cursor, limit: 50 }));
-  const columns: ColumnsType<Cadre> = [
-    { title: t("cadre.name"), dataIndex: "name", sorter: true },
+  const columns: Column<Cadre>[] = [
+    { title: t("cadre.name"), dataIndex: "name", sorter: "name" },
     { title: t("cadre.name_bo"), dataIndex: "name_bo", render: (v: string | null) => <span lang="bo" className="bo">{v}</span> },
     { title: t("cadre.office"), dataIndex: "office_id", render: (id: number | null) => (id ? officeNames.get(id) ?? id : "") },
     { title: t("cadre.position"), dataIndex: "position" },

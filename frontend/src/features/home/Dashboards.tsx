@@ -9,12 +9,14 @@
 // - village_committee: entries to confirm, decisions in progress (the oldest first), disclosures
 //   overdue and due in the village's calendar of this year.
 import { useQueries, useQuery } from "@tanstack/react-query";
-import { Alert, Button, Card, Spin, Table, Typography } from "antd";
+import { Alert, Button, Spin } from "antd";
 import { useMemo, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { useAuth } from "../../auth/AuthContext";
+import { DataTable } from "../../components/DataTable";
 import { PageTitle } from "../../components/PageTitle";
+import { Panel } from "../../components/Panel";
 import { VillageName } from "../../components/VillageName";
 import { formatCount, formatYuan } from "../../lib/amounts";
 import { today, thisYear } from "../households/api";
@@ -28,21 +30,14 @@ import { fetchDecisions, decisionKeys, type DecisionQuery } from "../decisions/a
 import { fetchBelowMinimum, fetchSummary, monthOf, presenceKeys, shiftMonth } from "../presence/api";
 import { teamLabel } from "../teams/api";
 
-const sectionTitle = (text: string) => <h2 style={{ fontSize: 16, margin: 0 }}>{text}</h2>;
 
 function HomeCard({ title, testId, to, children, loading, error }: { title: string; testId: string; to?: string; children: ReactNode; loading?: boolean; error?: Error | null }) {
   const { t } = useTranslation();
   return (
-    <Card
-      size="small"
-      className="card-wrap"
-      title={sectionTitle(title)}
-      extra={to && <Link to={to} data-testid={`${testId}-link`}>{t("home.all")}</Link>}
-      data-testid={testId}
-    >
+    <Panel title={title} extra={to && <Link to={to} data-testid={`${testId}-link`}>{t("home.all")}</Link>} testId={testId}>
       {error && <Alert type="error" showIcon message={t("common.loadFailed")} description={error.message} />}
       {loading ? <Spin /> : children}
-    </Card>
+    </Panel>
   );
 }
 
@@ -58,7 +53,7 @@ function BigCount({ value, testId, suffix }: { value: number; testId: string; su
 
 const None = () => {
   const { t } = useTranslation();
-  return <Typography.Text type="secondary">{t("home.none")}</Typography.Text>;
+  return <span className="text-secondary">{t("home.none")}</span>;
 };
 
 // ----- shared cards -----
@@ -109,7 +104,7 @@ function NeedsCard({ title, testId, villageId }: { title: string; testId: string
               <span>
                 {n.village_name} · {t(`need.categories.${n.category}`, { defaultValue: n.category })}：{n.description}
               </span>
-              <Typography.Text type={n.overdue ? "danger" : "secondary"}>{t("home.raisedOn", { date: n.raised_on })}</Typography.Text>
+              <span className={n.overdue ? "text-danger" : "text-secondary"}>{t("home.raisedOn", { date: n.raised_on })}</span>
             </li>
           ))}
         </ul>
@@ -220,10 +215,9 @@ function FundsCard() {
       ) : (
         <>
           <Chart categories={years.map((y) => String(y.year))} series={series} label={t("home.fundsLabel")} testId="home-chart-funds" />
-          <Table
+          <DataTable
             size="small"
             rowKey="year"
-            pagination={false}
             dataSource={years}
             data-testid="home-funds-table"
             columns={[
@@ -370,9 +364,9 @@ function ProjectsWaitingCard({ villageId }: { villageId?: number }) {
           {waiting.slice(0, 5).map((p) => (
             <li key={p.id}>
               <Link to={`/projects/${p.id}`}>{p.title}</Link>
-              <Typography.Text type="secondary">
+              <span className="text-secondary">
                 {t(`project.stages.${p.stage}`)} · {t("home.waitingSince", { date: p.updated_at.slice(0, 10) })}
-              </Typography.Text>
+              </span>
             </li>
           ))}
         </ul>
@@ -457,7 +451,7 @@ function DecisionsCard({ villageId }: { villageId?: number }) {
           {items.map((d) => (
             <li key={d.id}>
               <Link to={`/decisions/${d.id}`}>{d.title}</Link>
-              <Typography.Text type="secondary">{t("home.raisedOn", { date: d.raised_on })}</Typography.Text>
+              <span className="text-secondary">{t("home.raisedOn", { date: d.raised_on })}</span>
             </li>
           ))}
         </ul>

@@ -1,11 +1,11 @@
 import { PlusOutlined } from "@ant-design/icons";
 import { Button, Input } from "antd";
-import type { ColumnsType } from "antd/es/table";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { fetchOffices, officeKeys, type Office } from "./api";
 import { ActiveTag } from "../../components/ActiveTag";
 import { CursorTable } from "../../components/CursorTable";
+import type { Column } from "../../components/DataTable";
 import { PageTitle } from "../../components/PageTitle";
 import { useCursorList } from "../../components/useCursorList";
 import { useSearchState } from "../../components/useSearchState";
@@ -16,8 +16,8 @@ export default function OfficeListPage() {
   const search = useSearchState();
   const filters = { q: search.get("q"), sort: search.get("sort") ?? "name" };
   const list = useCursorList<Office>(officeKeys.list(filters), (cursor) => fetchOffices({ ...filters, cursor, limit: 50 }));
-  const columns: ColumnsType<Office> = [
-    { title: t("office.name"), dataIndex: "name", sorter: true },
+  const columns: Column<Office>[] = [
+    { title: t("office.name"), dataIndex: "name", sorter: "name" },
     { title: t("user.status"), dataIndex: "active", render: (a: boolean) => <ActiveTag active={a} /> },
     { title: t("common.actions"), key: "actions", render: (_: unknown, o) => <Link to={`/offices/${o.id}/edit`}>{t("common.edit")}</Link> },
   ];

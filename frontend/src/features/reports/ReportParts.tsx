@@ -1,19 +1,20 @@
 // Building blocks of the annual report page and the home pages: a section card, a list of
 // headline figures, a table of figures by code, and a lazily loaded bar chart with its legend.
-import { Card, Spin, Table } from "antd";
+import { Spin } from "antd";
 import { lazy, Suspense, useMemo, type ReactNode } from "react";
 import { ChartLegend } from "../../components/ChartLegend";
+import { DataTable } from "../../components/DataTable";
+import { Panel } from "../../components/Panel";
 import type { BarSeries } from "../../components/BarChart";
 
 const BarChart = lazy(() => import("../../components/BarChart"));
 
-export const sectionTitle = (text: string) => <h2 style={{ fontSize: 16, margin: 0 }}>{text}</h2>;
 
 export function Section({ title, testId, extra, children }: { title: string; testId: string; extra?: ReactNode; children: ReactNode }) {
   return (
-    <Card size="small" className="card-wrap report-section" title={sectionTitle(title)} extra={extra} data-testid={testId}>
+    <Panel title={title} extra={extra} testId={testId} className="report-section">
       {children}
-    </Card>
+    </Panel>
   );
 }
 
@@ -47,14 +48,12 @@ export interface Column<T> {
 /** A small table of rows; each cell carries `data-testid="<testId>-<row>-<column>"` for the tests. */
 export function FigureTable<T extends { code: string }>({ rows, columns, testId, caption }: { rows: T[]; columns: Column<T>[]; testId: string; caption?: string }) {
   return (
-    <Table<T>
+    <DataTable<T>
       size="small"
-      rowKey="code"
-      pagination={false}
-      scroll={{ x: "max-content" }}
+      rowKey={(row) => row.code}
       dataSource={rows}
       data-testid={testId}
-      title={caption ? () => caption : undefined}
+      caption={caption}
       columns={columns.map((c, i) => ({
         key: c.key,
         title: c.title,

@@ -1,12 +1,12 @@
 import { PlusOutlined } from "@ant-design/icons";
 import { Button } from "antd";
-import type { ColumnsType } from "antd/es/table";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { fetchRounds, roundKeys, type Round } from "./api";
 import { useCanWrite } from "../../components/guards";
 import { ActiveTag } from "../../components/ActiveTag";
 import { CursorTable } from "../../components/CursorTable";
+import type { Column } from "../../components/DataTable";
 import { PageTitle } from "../../components/PageTitle";
 import { useCursorList } from "../../components/useCursorList";
 import { useSearchState } from "../../components/useSearchState";
@@ -19,8 +19,8 @@ export default function RoundListPage() {
   const search = useSearchState();
   const sort = search.get("sort") ?? "-number";
   const list = useCursorList<Round>(roundKeys.list({ sort }), (cursor) => fetchRounds({ sort, cursor, limit: 50 }));
-  const columns: ColumnsType<Round> = [
-    { title: t("round.number"), dataIndex: "number", sorter: true },
+  const columns: Column<Round>[] = [
+    { title: t("round.number"), dataIndex: "number", sorter: "number" },
     { title: t("round.name"), dataIndex: "name" },
     { title: t("round.starts_on"), dataIndex: "starts_on", render: (d: string) => formatDate(d, i18n.language) },
     { title: t("round.ends_on"), dataIndex: "ends_on", render: (d: string) => formatDate(d, i18n.language) },

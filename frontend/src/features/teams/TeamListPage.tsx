@@ -1,12 +1,12 @@
 import { PlusOutlined } from "@ant-design/icons";
 import { Button } from "antd";
-import type { ColumnsType } from "antd/es/table";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { fetchTeams, teamKeys, teamLabel, type Team } from "./api";
 import { useCanWrite } from "../../components/guards";
 import { ActiveTag } from "../../components/ActiveTag";
 import { CursorTable } from "../../components/CursorTable";
+import type { Column } from "../../components/DataTable";
 import { PageTitle } from "../../components/PageTitle";
 import { RoundSelect, VillageSelect } from "../../components/pickers";
 import { useCursorList } from "../../components/useCursorList";
@@ -23,10 +23,10 @@ export default function TeamListPage() {
   };
   const filters = { round_id: num("round_id"), village_id: num("village_id"), sort: search.get("sort") ?? "-round" };
   const list = useCursorList<Team>(teamKeys.list(filters), (cursor) => fetchTeams({ ...filters, cursor, limit: 50 }));
-  const columns: ColumnsType<Team> = [
+  const columns: Column<Team>[] = [
     { title: t("team.name"), dataIndex: "name", render: (_: unknown, team) => <Link to={`/teams/${team.id}`}>{teamLabel(team)}</Link> },
-    { title: t("team.round"), dataIndex: "round", sorter: true, render: (_: unknown, team) => team.round_number },
-    { title: t("team.village"), dataIndex: "village", sorter: true, render: (_: unknown, team) => team.village_name },
+    { title: t("team.round"), key: "round", sorter: "round", render: (_: unknown, team) => team.round_number },
+    { title: t("team.village"), key: "village", sorter: "village", render: (_: unknown, team) => team.village_name },
     { title: t("team.members"), dataIndex: "member_count" },
     { title: t("user.status"), dataIndex: "active", render: (a: boolean) => <ActiveTag active={a} /> },
   ];

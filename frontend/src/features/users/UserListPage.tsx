@@ -1,6 +1,5 @@
 import { PlusOutlined } from "@ant-design/icons";
 import { App, Button, Form, Input, Modal, Select, Space, Tag } from "antd";
-import type { ColumnsType } from "antd/es/table";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
@@ -9,6 +8,7 @@ import { fetchUsers, resetUserPassword, userKeys, type User } from "./api";
 import { mapProblemToForm, type Translate } from "../../api/problem";
 import { asRole, ROLES } from "../../auth/AuthContext";
 import { CursorTable } from "../../components/CursorTable";
+import type { Column } from "../../components/DataTable";
 import { PageTitle } from "../../components/PageTitle";
 import { useCursorList } from "../../components/useCursorList";
 import { useSearchState } from "../../components/useSearchState";
@@ -64,8 +64,8 @@ export default function UserListPage() {
   const [resetting, setResetting] = useState<User | null>(null);
   const filters = { q: search.get("q"), role: asRole(search.get("role")), sort: search.get("sort") ?? "username" };
   const list = useCursorList<User>(userKeys.list(filters), (cursor) => fetchUsers({ ...filters, cursor, limit: 50 }));
-  const columns: ColumnsType<User> = [
-    { title: t("user.username"), dataIndex: "username", sorter: true },
+  const columns: Column<User>[] = [
+    { title: t("user.username"), dataIndex: "username", sorter: "username" },
     { title: t("user.display_name"), dataIndex: "display_name" },
     { title: t("user.role"), dataIndex: "role", render: (r: string) => t(`role.${r}`, { defaultValue: r }) },
     {

@@ -1,11 +1,11 @@
 import { PlusOutlined } from "@ant-design/icons";
 import { Button, Checkbox, Input } from "antd";
-import type { ColumnsType } from "antd/es/table";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { useCanWrite } from "../../components/guards";
 import { ActiveTag } from "../../components/ActiveTag";
 import { CursorTable } from "../../components/CursorTable";
+import type { Column } from "../../components/DataTable";
 import { PageTitle } from "../../components/PageTitle";
 import { ImportLink } from "../imports/ImportLink";
 import { useCursorList } from "../../components/useCursorList";
@@ -26,11 +26,11 @@ export default function VillageListPage() {
     active: search.get("all") ? undefined : true,
   };
   const list = useCursorList<Village>(villageKeys.list(filters), (cursor) => fetchVillages({ ...filters, cursor, limit: VILLAGE_PAGE_SIZE }));
-  const columns: ColumnsType<Village> = [
+  const columns: Column<Village>[] = [
     {
       title: t("village.name"),
       dataIndex: "name",
-      sorter: true,
+      sorter: "name",
       render: (_: unknown, v) => (
         <Link to={`/villages/${v.id}`}>
           <VillageName name={v.name} nameBo={v.name_bo} />
@@ -38,7 +38,7 @@ export default function VillageListPage() {
       ),
     },
     { title: t("village.prefecture"), dataIndex: "prefecture" },
-    { title: t("village.county"), dataIndex: "county", sorter: true },
+    { title: t("village.county"), dataIndex: "county", sorter: "county" },
     { title: t("village.township"), dataIndex: "township" },
     { title: t("village.code"), dataIndex: "code" },
     { title: t("user.status"), dataIndex: "active", render: (a: boolean) => <ActiveTag active={a} /> },
