@@ -59,7 +59,7 @@ try {
   await page.getByTestId("login-password").pressSequentially(server.adminPassword, { delay: TYPING_DELAY_MS });
   const typedAt = Date.now();
   await page.getByTestId("login-submit").click();
-  await page.getByTestId("village-table").locator("tr.ant-table-row").first().waitFor({ timeout: 120_000 });
+  await page.getByTestId("village-table").locator("tr.data-table-row").first().waitFor({ timeout: 120_000 });
   const toData = Date.now() - typedAt;
   const afterLoginTraffic = { requests: traffic.requests - loginTraffic.requests, bytes: traffic.bytes - loginTraffic.bytes };
 
@@ -77,7 +77,7 @@ try {
   await emulate(page2, LINK);
   const again = Date.now();
   await page2.goto(`${server.baseUrl}/villages`, { waitUntil: "commit" });
-  await page2.getByTestId("village-table").locator("tr.ant-table-row").first().waitFor({ timeout: 120_000 });
+  await page2.getByTestId("village-table").locator("tr.data-table-row").first().waitFor({ timeout: 120_000 });
   const repeat = Date.now() - again;
   const swControlled = await page2.evaluate(() => Boolean(navigator.serviceWorker?.controller));
   await page2.close();
@@ -88,7 +88,7 @@ try {
   let offline = "failed";
   try {
     await page3.goto(`${server.baseUrl}/villages`, { waitUntil: "commit" });
-    await page3.getByTestId("village-table").locator("tr.ant-table-row").first().waitFor({ timeout: 30_000 });
+    await page3.getByTestId("village-table").locator("tr.data-table-row").first().waitFor({ timeout: 30_000 });
     offline = seconds(Date.now() - offlineStart);
   } catch (error) {
     offline = `failed (${String(error.message).split("\n")[0]})`;
@@ -98,7 +98,7 @@ try {
   console.log(`weak link: RTT ${LINK.latency} ms, 256 kbit/s down, 128 kbit/s up; typing ${TYPING_DELAY_MS} ms/key`);
   console.log(`first visit: first paint ${seconds(fcp)} ("${shellText}")`);
   console.log(`first visit: login form usable ${seconds(usable)} (${loginTraffic.requests} requests, ${(loginTraffic.bytes / 1024).toFixed(0)} KB)`);
-  console.log(`login → first page with data: ${seconds(toData)} (${afterLoginTraffic.requests} requests, ${(afterLoginTraffic.bytes / 1024).toFixed(0)} KB after typing)`);
+  console.log(`login → first page with data: ${seconds(toData)} (${afterLoginTraffic.requests} requests, ${(afterLoginTraffic.bytes / 1024).toFixed(0)} KB since the login form was usable)`);
   console.log(`repeat visit (service worker ${swControlled ? "active" : "absent"}): last page with data ${seconds(repeat)}`);
   console.log(`repeat visit offline: ${offline}`);
 } finally {

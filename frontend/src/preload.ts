@@ -6,7 +6,6 @@
 export const loadApp = () => import("./App");
 export const loadDashboards = () => import("./features/home/Dashboards");
 const loadVillageList = () => import("./features/villages/VillageListPage");
-const loadVillageDetail = () => import("./features/villages/VillageDetailPage");
 
 /** Where this device's last login landed (see afterLogin.ts): no personal data. */
 export const LANDING_KEY = "zhucun.landing";
@@ -41,8 +40,10 @@ export function preloadAfterLogin(): void {
     settle(() => import("./features/home/HomePage")),
     settle(first),
   ])
-    .then(() => (submitted ? undefined : settle(second)))
-    .then(() => (submitted ? undefined : settle(loadVillageDetail)));
+    // Not the village record (≈ 165 KB Brotli more, with antd's Table and Descriptions): on a
+    // weak link it was still arriving when a slower typist pressed 登录, and the first page's
+    // chunks and data waited behind it. The service worker fetches it after the first page.
+    .then(() => (submitted ? undefined : settle(second)));
 }
 
 /**
