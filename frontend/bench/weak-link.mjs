@@ -5,6 +5,7 @@
 //   ZHUCUN_BIN=/path/to/zhucun node bench/weak-link.mjs            # the build in dist/
 //   ZHUCUN_STATIC_DIR=/other/dist ZHUCUN_BIN=… node bench/weak-link.mjs
 //   WEAK_LINK_LOG=1 …                                                # and every response on stderr
+//   WEAK_LINK_USER=office_staff …     # the department's home page instead of the admin's villages
 //
 // Measures: first visit (first paint, login form usable, requests and bytes), login → first page
 // with data (after typing the credentials at phone speed), repeat visit (online and offline).
@@ -12,6 +13,14 @@ import { startBrowser, startServer } from "../../tests/browser/harness.mjs";
 
 const LINK = { offline: false, latency: 800, downloadThroughput: (256 * 1024) / 8, uploadThroughput: (128 * 1024) / 8 };
 const TYPING_DELAY_MS = Number(process.env.TYPING_DELAY_MS ?? 180);
+// Who logs in, where they land and what shows that the first page has its data.
+const USER = process.env.WEAK_LINK_USER ?? "admin";
+const LANDINGS = {
+  admin: { path: "/villages", ready: (page) => page.getByTestId("village-table").locator("tr.data-table-row").first() },
+  office_staff: { path: "/", ready: (page) => page.getByTestId("home-funds-table").locator("tr.data-table-row").first() },
+};
+const LANDING = LANDINGS[USER];
+if (!LANDING) throw new Error(`WEAK_LINK_USER: one of ${Object.keys(LANDINGS).join(", ")}`);
 
 const cleanups = [];
 const t = { after: (fn) => cleanups.push(fn), name: "weak-link" };
@@ -55,11 +64,11 @@ try {
   const loginTraffic = { ...traffic };
 
   // The user types the credentials at phone speed (chunks may arrive meanwhile), then logs in.
-  await page.getByTestId("login-username").pressSequentially("admin", { delay: TYPING_DELAY_MS });
-  await page.getByTestId("login-password").pressSequentially(server.adminPassword, { delay: TYPING_DELAY_MS });
+  await page.getByTestId("login-username").pressSequentially(USER, { delay: TYPING_DELAY_MS });
+  await page.getByTestId("login-password").pressSequentially(USER === "admin" ? server.adminPassword : server.demoPassword, { delay: TYPING_DELAY_MS });
   const typedAt = Date.now();
   await page.getByTestId("login-submit").click();
-  await page.getByTestId("village-table").locator("tr.data-table-row").first().waitFor({ timeout: 120_000 });
+  await LANDING.ready(page).waitFor({ timeout: 120_000 });
   const toData = Date.now() - typedAt;
   const afterLoginTraffic = { requests: traffic.requests - loginTraffic.requests, bytes: traffic.bytes - loginTraffic.bytes };
 
@@ -76,8 +85,8 @@ try {
   const page2 = await context.newPage();
   await emulate(page2, LINK);
   const again = Date.now();
-  await page2.goto(`${server.baseUrl}/villages`, { waitUntil: "commit" });
-  await page2.getByTestId("village-table").locator("tr.data-table-row").first().waitFor({ timeout: 120_000 });
+  await page2.goto(`${server.baseUrl}${LANDING.path}`, { waitUntil: "commit" });
+  await LANDING.ready(page2).waitFor({ timeout: 120_000 });
   const repeat = Date.now() - again;
   const swControlled = await page2.evaluate(() => Boolean(navigator.serviceWorker?.controller));
   await page2.close();
@@ -87,15 +96,15 @@ try {
   const offlineStart = Date.now();
   let offline = "failed";
   try {
-    await page3.goto(`${server.baseUrl}/villages`, { waitUntil: "commit" });
-    await page3.getByTestId("village-table").locator("tr.data-table-row").first().waitFor({ timeout: 30_000 });
+    await page3.goto(`${server.baseUrl}${LANDING.path}`, { waitUntil: "commit" });
+    await LANDING.ready(page3).waitFor({ timeout: 30_000 });
     offline = seconds(Date.now() - offlineStart);
   } catch (error) {
     offline = `failed (${String(error.message).split("\n")[0]})`;
   }
   await cdp.detach();
 
-  console.log(`weak link: RTT ${LINK.latency} ms, 256 kbit/s down, 128 kbit/s up; typing ${TYPING_DELAY_MS} ms/key`);
+  console.log(`weak link: RTT ${LINK.latency} ms, 256 kbit/s down, 128 kbit/s up; typing ${TYPING_DELAY_MS} ms/key; ${USER} → ${LANDING.path}`);
   console.log(`first visit: first paint ${seconds(fcp)} ("${shellText}")`);
   console.log(`first visit: login form usable ${seconds(usable)} (${loginTraffic.requests} requests, ${(loginTraffic.bytes / 1024).toFixed(0)} KB)`);
   console.log(`login → first page with data: ${seconds(toData)} (${afterLoginTraffic.requests} requests, ${(afterLoginTraffic.bytes / 1024).toFixed(0)} KB since the login form was usable)`);
