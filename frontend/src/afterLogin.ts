@@ -49,8 +49,8 @@ function prefetchLanding(landing: string | null): void {
  * once, also on a device's first login; otherwise the last landing on this device is the guess
  * until `/me` answers.
  */
-export function prefetchAfterLogin(role?: Schemas["Me"]["role"]): void {
-  const guess = (role && landingOfRole(role)) ?? lastLanding();
+export function prefetchAfterLogin(role: Schemas["Me"]["role"]): void {
+  const guess = landingOfRole(role) ?? lastLanding();
   prefetchLanding(guess);
   void queryClient.fetchQuery(meQuery).then(
     (me) => {

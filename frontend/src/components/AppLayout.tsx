@@ -1,7 +1,7 @@
 import { CloudUploadOutlined, LockOutlined, LogoutOutlined, MenuOutlined } from "@ant-design/icons";
 import { useIsFetching, useQueryClient } from "@tanstack/react-query";
 import { Alert, App, Badge, Button, Drawer, Grid, Layout, Space, Spin, Tag } from "antd";
-import { lazy, Suspense, useCallback, useEffect, useState } from "react";
+import { Suspense, useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, Outlet, useLocation } from "react-router-dom";
 import { useOutboxItems, useOutboxRunner } from "../api/outbox";
@@ -14,10 +14,10 @@ import { useAuth } from "../auth/AuthContext";
 import { LanguageSelect } from "./LanguageSelect";
 import { NAV_BY_ROLE, NAV_PATH, isVillageUser } from "./roles";
 import { VillageName } from "./VillageName";
-import { withRetry } from "../lib/lazyRetry";
+import { lazyRetry } from "../lib/lazyRetry";
 
 // Only when asked for: antd's Form (with its validator) is not needed to show the first page.
-const ChangePasswordModal = lazy(() => withRetry(() => import("./ChangePasswordModal")).then((m) => ({ default: m.ChangePasswordModal })));
+const ChangePasswordModal = lazyRetry(() => import("./ChangePasswordModal"));
 
 /**
  * The navigation: a list of links (antd's `Menu` would add ≈ 10 KB Brotli to the first page a

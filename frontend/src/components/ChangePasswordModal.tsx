@@ -7,7 +7,7 @@ import { mapProblemToForm, type Translate } from "../api/problem";
 type Values = Schemas["PasswordChange"];
 
 /** Changing the password revokes every login, this one included: the user logs in again. */
-export function ChangePasswordModal({ open, onClose }: { open: boolean; onClose: () => void }) {
+export default function ChangePasswordModal({ open, onClose }: { open: boolean; onClose: () => void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();

@@ -36,6 +36,9 @@ export interface DataTableProps<T> {
 
 type Render<T> = (value: unknown, record: T, index: number) => ReactNode;
 
+const columnKey = <T,>(column: Column<T>, index: number) => column.key ?? column.dataIndex ?? String(index);
+const alignment = <T,>(column: Column<T>) => (column.align ? { textAlign: column.align } : undefined);
+
 function cell<T>(column: Column<T>, record: T, index: number): ReactNode {
   const value = column.dataIndex === undefined ? undefined : record[column.dataIndex];
   if (column.render) return (column.render as Render<T>)(value, record, index);
@@ -106,11 +109,10 @@ export function DataTable<T>({ columns, dataSource, rowKey, loading, size = "mid
                 </th>
               )}
               {columns.map((column, i) => {
-                const key = column.key ?? column.dataIndex ?? String(i);
                 const by = onSortChange ? column.sorter : undefined;
                 const order = by === undefined ? undefined : sort === by ? "ascending" : sort === `-${by}` ? "descending" : "none";
                 return (
-                  <th key={key} scope="col" aria-sort={order} style={column.align ? { textAlign: column.align } : undefined}>
+                  <th key={columnKey(column, i)} scope="col" aria-sort={order} style={alignment(column)}>
                     {by !== undefined && onSortChange ? (
                       <button type="button" className="data-table-sort" onClick={() => onSortChange(nextSort(sort, by))}>
                         {column.title}
@@ -158,7 +160,7 @@ export function DataTable<T>({ columns, dataSource, rowKey, loading, size = "mid
                       </td>
                     )}
                     {columns.map((column, i) => (
-                      <td key={column.key ?? column.dataIndex ?? String(i)} style={column.align ? { textAlign: column.align } : undefined}>
+                      <td key={columnKey(column, i)} style={alignment(column)}>
                         {cell(column, record, index)}
                       </td>
                     ))}

@@ -204,8 +204,7 @@ impl Bearer {
         if check.revoked || user.disabled_at.is_some() || user.id != *user_id {
             return Err(revoked());
         }
-        let role =
-            Role::parse(&user.role).ok_or_else(|| ApiError::internal("unknown role stored"))?;
+        let role = super::stored_role(user)?;
         let villages = linked_villages(conn, user, role)?;
         let actor = Actor {
             user_id: user.id,

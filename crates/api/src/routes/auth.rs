@@ -2,6 +2,7 @@
 
 use crate::audit::{self, AuditCtx, NONE};
 use crate::auth::password::random_bytes;
+use crate::auth::stored_role;
 use crate::error::ApiError;
 use crate::http::request_id;
 use crate::state::AppState;
@@ -15,6 +16,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use zhucun_domain::auth as rules;
 use zhucun_domain::Role;
 use zhucun_persistence::throttle::{self, Attempt};
+use zhucun_persistence::users::UserRow;
 use zhucun_persistence::{sessions, users};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -70,13 +72,11 @@ fn invalid_login() -> ApiError {
     ApiError::Unauthorized("wrong username or password".to_owned())
 }
 
-/// Starts a login for `user_id` (whose stored role is `role`) inside a write transaction;
-/// returns the tokens.
+/// Starts a login for `user` inside a write transaction; returns the tokens.
 pub fn start_session(
     conn: &mut zhucun_persistence::DbConnection,
     state: &AppState,
-    user_id: i64,
-    role: &str,
+    user: &UserRow,
 ) -> Result<TokenResponse, ApiError> {
     let now = zhucun_persistence::now();
     let session_id = uuid::Uuid::new_v4().to_string();
@@ -84,30 +84,28 @@ pub fn start_session(
     sessions::create(
         conn,
         &session_id,
-        user_id,
+        user.id,
         &hash_token(&refresh_token),
         now + Duration::days(REFRESH_TTL_DAYS),
         now,
     )?;
-    tokens(state, user_id, role, &session_id, refresh_token)
+    tokens(state, user, &session_id, refresh_token)
 }
 
 fn tokens(
     state: &AppState,
-    user_id: i64,
-    role: &str,
+    user: &UserRow,
     session_id: &str,
     refresh_token: String,
 ) -> Result<TokenResponse, ApiError> {
-    let role = Role::parse(role).ok_or_else(|| ApiError::internal("unknown role stored"))?;
     Ok(TokenResponse {
         access_token: state
             .jwt
-            .issue(user_id, session_id, chrono::Utc::now().timestamp())?,
+            .issue(user.id, session_id, chrono::Utc::now().timestamp())?,
         refresh_token,
         token_type: "Bearer",
         expires_in: crate::auth::jwt::ACCESS_TTL_SECS,
-        role,
+        role: stored_role(user)?,
     })
 }
 
@@ -163,7 +161,7 @@ pub async fn login(
             let t = state
                 .write(move |conn| {
                     sessions::clear_throttle(conn, &key)?;
-                    let tokens = start_session(conn, &st, user.id, &user.role)?;
+                    let tokens = start_session(conn, &st, &user)?;
                     let ctx = AuditCtx {
                         department_id: user.department_id,
                         actor_id: Some(user.id),
@@ -237,13 +235,7 @@ pub async fn refresh(
                 now + Duration::days(REFRESH_TTL_DAYS),
                 now,
             )?;
-            Ok(Rotation::Rotated(tokens(
-                &st,
-                user.id,
-                &user.role,
-                &session.id,
-                next,
-            )?))
+            Ok(Rotation::Rotated(tokens(&st, &user, &session.id, next)?))
         })
         .await?;
     match outcome {

@@ -30,7 +30,6 @@ import { fetchDecisions, decisionKeys, type DecisionQuery } from "../decisions/a
 import { fetchBelowMinimum, fetchSummary, monthOf, presenceKeys, shiftMonth } from "../presence/api";
 import { teamLabel } from "../teams/api";
 
-
 function HomeCard({ title, testId, to, children, loading, error }: { title: string; testId: string; to?: string; children: ReactNode; loading?: boolean; error?: Error | null }) {
   const { t } = useTranslation();
   return (
@@ -131,7 +130,6 @@ function MyVillages() {
     </HomeCard>
   );
 }
-
 
 // ----- presence, disclosures, decisions (issue 12: the cards of the later modules) -----
 

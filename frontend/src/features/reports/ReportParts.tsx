@@ -9,7 +9,6 @@ import type { BarSeries } from "../../components/BarChart";
 
 const BarChart = lazy(() => import("../../components/BarChart"));
 
-
 export function Section({ title, testId, extra, children }: { title: string; testId: string; extra?: ReactNode; children: ReactNode }) {
   return (
     <Panel title={title} extra={extra} testId={testId} className="report-section">
