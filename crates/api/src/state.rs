@@ -6,7 +6,7 @@ use crate::auth::{Auth, Bearer};
 use crate::error::ApiError;
 use actix_web::web;
 use std::sync::Arc;
-use zhucun_persistence::{Db, DbConnection};
+use zhucun_persistence::{DatabaseUrl, Db, DbConnection};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -30,13 +30,26 @@ impl AppState {
         T: Send + 'static,
     {
         let db = self.db.clone();
-        web::block(move || {
+        self.off_worker(move || {
             let mut conn = db.reader()?;
             let out = f(&mut conn);
             db.logins().after(&mut conn);
             out
         })
-        .await?
+        .await
+    }
+
+    /// Runs a read on the blocking pool: on SQLite in the worker's next batch of reads
+    /// ([`crate::trips`]), on PostgreSQL (whose reads wait on the network) in a trip of its own.
+    async fn off_worker<T, J>(&self, job: J) -> Result<T, ApiError>
+    where
+        J: FnOnce() -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        match self.db.url() {
+            DatabaseUrl::Sqlite(_) => crate::trips::run(job).await?,
+            DatabaseUrl::Postgres(_) => web::block(job).await?,
+        }
     }
 
     /// Runs `f` in one transaction on the writer connection, on the blocking pool. Everything `f`
@@ -74,7 +87,7 @@ impl AppState {
         T: Send + 'static,
     {
         let db = self.db.clone();
-        web::block(move || {
+        self.off_worker(move || {
             let mut conn = db.reader()?;
             let conn = &mut *conn;
             let logins = db.logins();
@@ -91,21 +104,26 @@ impl AppState {
             let auth = bearer.load(conn)?;
             f(conn, &auth)
         })
-        .await?
+        .await
     }
 
     /// [`AppState::read_as`] for work that must not run twice (a long export): the login is
-    /// checked from the tables first, as for a write.
+    /// checked from the tables first, as for a write. It takes a trip of its own (long work in a
+    /// batch would hold up the reads queued with it).
     pub async fn read_as_once<T, F>(&self, bearer: Bearer, f: F) -> Result<T, ApiError>
     where
         F: FnOnce(&mut DbConnection, &Auth) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
-        self.read(move |conn| {
-            let auth = bearer.load(conn)?;
-            f(conn, &auth)
+        let db = self.db.clone();
+        web::block(move || {
+            let mut conn = db.reader()?;
+            let auth = bearer.load(&mut conn)?;
+            let out = f(&mut conn, &auth);
+            db.logins().after(&mut conn);
+            out
         })
-        .await
+        .await?
     }
 
     /// [`AppState::write`] for an authenticated request: the login check runs in the write's
