@@ -6,6 +6,7 @@
 #   bench/profile.sh                                   # authenticated GET /api/v1/villages/{id}, SQLite
 #   BENCH_BACKENDS=postgres bench/profile.sh
 #   BENCH_PROFILE_PATH=/api/v1/villages?limit=50 bench/profile.sh
+#   BENCH_PROFILE_PATH='/bench/bare/villages/{village}' bench/profile.sh   # the bare read
 #
 # Prints the top self-time symbols and the share of each stage of a request; the raw
 # profile stays in bench/perf.data (not committed) for `perf report -i bench/perf.data`.
@@ -39,6 +40,7 @@ TOKEN="$(curl -sf -X POST "$BASE/api/v1/auth/login" -H 'content-type: applicatio
     -d "{\"username\":\"admin\",\"password\":\"$PASSWORD\"}" | python3 -c 'import json,sys;print(json.load(sys.stdin)["access_token"])')"
 VILLAGE="$(curl -sf "$BASE/api/v1/villages?limit=1" -H "Authorization: Bearer $TOKEN" | python3 -c 'import json,sys;print(json.load(sys.stdin)["items"][0]["id"])')"
 path="${BENCH_PROFILE_PATH:-/api/v1/villages/$VILLAGE}"
+path="${path//\{village\}/$VILLAGE}"   # e.g. BENCH_PROFILE_PATH='/bench/bare/villages/{village}'
 taskset -c 1 wrk -t1 -c8 -d"$((SECONDS_PROFILED + 4))s" -H "Authorization: Bearer $TOKEN" "$BASE$path" >"$tmp/wrk.out" &
 wrk=$!
 sleep 2

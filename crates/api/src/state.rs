@@ -30,7 +30,7 @@ impl AppState {
         T: Send + 'static,
     {
         let db = self.db.clone();
-        self.off_worker(move || {
+        self.off_worker(Trip::Batched, move || {
             let mut conn = db.reader()?;
             let out = f(&mut conn);
             db.logins().after(&mut conn);
@@ -39,19 +39,19 @@ impl AppState {
         .await
     }
 
-    /// Runs a read on the blocking pool: on SQLite in the worker's next batch of reads
-    /// ([`crate::trips`]), on PostgreSQL (whose reads wait on the network) in a trip of its own.
-    async fn off_worker<T, J>(&self, job: J) -> Result<T, ApiError>
+    /// Runs a read on the blocking pool: on SQLite, unless it is to go alone, in the worker's
+    /// next batch of reads ([`crate::trips`]); on PostgreSQL (whose reads wait on the network) in
+    /// a trip of its own.
+    async fn off_worker<T, J>(&self, trip: Trip, job: J) -> Result<T, ApiError>
     where
         J: FnOnce() -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
-        match self.db.url() {
-            DatabaseUrl::Sqlite(_) => crate::trips::run(job).await?,
-            DatabaseUrl::Postgres(_) => web::block(job).await?,
+        match (self.db.url(), trip) {
+            (DatabaseUrl::Sqlite(_), Trip::Batched) => crate::trips::run(job).await?,
+            _ => web::block(job).await?,
         }
     }
-
     /// Runs `f` in one transaction on the writer connection, on the blocking pool. Everything `f`
     /// writes (the row, its audit entry, the idempotency record) commits together or not at all.
     pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
@@ -86,8 +86,26 @@ impl AppState {
         F: FnOnce(&mut DbConnection, &Auth) -> Result<T, ApiError> + Clone + Send + 'static,
         T: Send + 'static,
     {
+        self.read_as_on(Trip::Batched, bearer, f).await
+    }
+
+    /// [`AppState::read_as`] for a read of milliseconds (a report, region-wide statistics): it
+    /// takes a trip of its own, so the point reads queued in the same turn do not wait for it.
+    pub async fn read_as_alone<T, F>(&self, bearer: Bearer, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection, &Auth) -> Result<T, ApiError> + Clone + Send + 'static,
+        T: Send + 'static,
+    {
+        self.read_as_on(Trip::Alone, bearer, f).await
+    }
+
+    async fn read_as_on<T, F>(&self, trip: Trip, bearer: Bearer, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection, &Auth) -> Result<T, ApiError> + Clone + Send + 'static,
+        T: Send + 'static,
+    {
         let db = self.db.clone();
-        self.off_worker(move || {
+        self.off_worker(trip, move || {
             let mut conn = db.reader()?;
             let conn = &mut *conn;
             let logins = db.logins();
@@ -140,4 +158,13 @@ impl AppState {
         })
         .await
     }
+}
+
+/// How a read goes to the blocking pool (see [`AppState::off_worker`]).
+#[derive(Debug, Clone, Copy)]
+enum Trip {
+    /// With the other reads of the worker's turn (SQLite).
+    Batched,
+    /// On a trip of its own.
+    Alone,
 }

@@ -418,7 +418,7 @@ pub async fn annual(
         return Err(zhucun_domain::validation::between("year", 2011, 2100).into());
     }
     let report = state
-        .read_as(bearer, move |conn, auth| {
+        .read_as_alone(bearer, move |conn, auth| {
             // Who may read village work reads its report; the committee and the team only theirs.
             let scope = list_scope(&auth.actor, Resource::Survey).map_err(ApiError::from)?;
             let mut village_name = None;
@@ -676,7 +676,7 @@ pub async fn compare(
     }
     inv.into_result()?;
     let answer = state
-        .read_as(bearer, move |conn, auth| {
+        .read_as_alone(bearer, move |conn, auth| {
             let scope = list_scope(&auth.actor, Resource::Survey).map_err(ApiError::from)?;
             let mut village_name = None;
             let villages: Option<Vec<i64>> = match village_id {

@@ -498,7 +498,7 @@ pub async fn stats_departments(
     let k = min_cell(&state);
     let (db, policy) = (state.db.clone(), state.stats_read_policy);
     let answer = state
-        .read_as(bearer, move |conn, auth| {
+        .read_as_alone(bearer, move |conn, auth| {
             allowed(auth)?;
             let ((names, mut rows, mut totals), as_of) =
                 summary::read(conn, &db, policy, |conn| {
@@ -591,7 +591,7 @@ pub async fn stats_counties(
     let k = min_cell(&state);
     let (db, policy) = (state.db.clone(), state.stats_read_policy);
     let answer = state
-        .read_as(bearer, move |conn, auth| {
+        .read_as_alone(bearer, move |conn, auth| {
             allowed(auth)?;
             let place = prefecture.map_or(Place::All, |p| Place::Prefecture(p.name.to_owned()));
             let parent = prefecture.map(|p| p.name);
@@ -751,7 +751,7 @@ pub async fn stats_villages(
     let k = min_cell(&state);
     let (db, policy) = (state.db.clone(), state.stats_read_policy);
     let answer = state
-        .read_as(bearer, move |conn, auth| {
+        .read_as_alone(bearer, move |conn, auth| {
             allowed(auth)?;
             let ((villages, names, mut figures, mut totals), as_of) =
                 summary::read(conn, &db, policy, |conn| {

@@ -744,3 +744,37 @@ both_backends!(
         assert_eq!(year_2012["presence"]["cadre_months"], 0);
     }
 );
+
+both_backends!(
+    a_report_takes_a_trip_of_its_own_and_point_reads_share_the_worker_s,
+    |app: TestApp| async move {
+        use zhucun_api::trips::trips_made;
+        let admin = app.login("admin").await;
+        let list = app.get("/api/v1/villages?limit=1", &admin).await.json();
+        let village = list["items"][0]["id"].as_i64().expect("a demo village");
+
+        let before = trips_made();
+        let r = app
+            .get(&format!("/api/v1/villages/{village}"), &admin)
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let batched = match app.backend {
+            Backend::Sqlite => 1,
+            // PostgreSQL's reads wait on the network: a trip each, never a batch.
+            Backend::Postgres => 0,
+        };
+        assert_eq!(
+            trips_made() - before,
+            batched,
+            "a point read in the worker's batch"
+        );
+
+        let before = trips_made();
+        report(&app, &admin, "year=2019").await;
+        assert_eq!(
+            trips_made() - before,
+            0,
+            "the report went alone, not in a batch"
+        );
+    }
+);
