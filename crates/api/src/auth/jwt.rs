@@ -32,11 +32,19 @@ pub struct JwtKeys {
     decoding: DecodingKey,
     validation: Validation,
     client_validation: Validation,
-    verified: Mutex<HashMap<Box<str>, Claims>>,
+    verified: Mutex<HashMap<Box<str>, Verified>>,
 }
 
-/// How many verified access tokens [`JwtKeys::verify_at`] remembers before it starts afresh:
-/// a few MB at most, far more than the logins active within one token's 15 minutes.
+/// A token whose signature and claims passed, with its claims: a user's or an API client's.
+#[derive(Debug, Clone)]
+enum Verified {
+    User(Claims),
+    Client(ClientClaims),
+}
+
+/// How many verified access tokens [`JwtKeys::verify_at`] and [`JwtKeys::verify_client_at`]
+/// remember before they start afresh: a few MB at most, far more than the logins and clients
+/// active within one token's lifetime.
 const VERIFIED_CAPACITY: usize = 10_000;
 
 impl std::fmt::Debug for JwtKeys {
@@ -135,50 +143,75 @@ impl JwtKeys {
     /// process's key, always verifies the same way), so the next request carrying it skips the
     /// signature and the JSON; its times are checked again on every request, and a token that
     /// no longer passes them goes the whole way (which says why).
+    ///
+    /// An API client's token that passed as one ([`verify_client_at`](Self::verify_client_at))
+    /// is refused here at once, as the whole way would refuse it (its audience is not a user's).
     pub fn verify_at(&self, token: &str, now: i64) -> Result<Claims, ApiError> {
         let leeway = i64::try_from(LEEWAY_SECS).unwrap_or(0);
-        if let Ok(verified) = self.verified.lock() {
-            if let Some(claims) = verified
-                .get(token)
-                .filter(|c| timely(c, now, leeway).is_ok())
-            {
-                return Ok(claims.clone());
+        match self.remembered(token) {
+            Some(Verified::User(c)) if timely(c.exp, c.iat, c.nbf, now, leeway).is_ok() => {
+                return Ok(c);
             }
+            Some(Verified::Client(c)) if timely(c.exp, c.iat, c.nbf, now, leeway).is_ok() => {
+                return Err(not_valid());
+            }
+            _ => {}
         }
         let claims = self.verify_signed(token, now, leeway)?;
+        self.remember(token, Verified::User(claims.clone()));
+        Ok(claims)
+    }
+
+    /// The claims of `token` if it passed before.
+    fn remembered(&self, token: &str) -> Option<Verified> {
+        self.verified.lock().ok()?.get(token).cloned()
+    }
+
+    fn remember(&self, token: &str, claims: Verified) {
         if let Ok(mut verified) = self.verified.lock() {
             if verified.len() >= VERIFIED_CAPACITY {
                 verified.clear();
             }
-            verified.insert(token.into(), claims.clone());
+            verified.insert(token.into(), claims);
         }
-        Ok(claims)
     }
 
     fn verify_signed(&self, token: &str, now: i64, leeway: i64) -> Result<Claims, ApiError> {
         jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map(|d| d.claims)
-            .and_then(|c| timely(&c, now, leeway).map(|()| c))
-            .map_err(|e| {
-                use jsonwebtoken::errors::ErrorKind;
-                match e.kind() {
-                    ErrorKind::ExpiredSignature => {
-                        ApiError::Unauthorized("the access token has expired".to_owned())
-                    }
-                    _ => ApiError::Unauthorized("the access token is not valid".to_owned()),
-                }
-            })
+            .and_then(|c| timely(c.exp, c.iat, c.nbf, now, leeway).map(|()| c))
+            .map_err(refused)
     }
 }
 
-/// The token's times seen at `now` (the library checks `exp` and `nbf` against the system clock;
+/// The answer to a token that failed: expired, or not valid (whatever else was wrong with it).
+fn refused(e: jsonwebtoken::errors::Error) -> ApiError {
+    match e.kind() {
+        jsonwebtoken::errors::ErrorKind::ExpiredSignature => {
+            ApiError::Unauthorized("the access token has expired".to_owned())
+        }
+        _ => not_valid(),
+    }
+}
+
+fn not_valid() -> ApiError {
+    ApiError::Unauthorized("the access token is not valid".to_owned())
+}
+
+/// A token's times seen at `now` (the library checks `exp` and `nbf` against the system clock;
 /// this also checks `iat`, and all three against the `now` given).
-fn timely(c: &Claims, now: i64, leeway: i64) -> Result<(), jsonwebtoken::errors::Error> {
+fn timely(
+    exp: i64,
+    iat: i64,
+    nbf: Option<i64>,
+    now: i64,
+    leeway: i64,
+) -> Result<(), jsonwebtoken::errors::Error> {
     use jsonwebtoken::errors::ErrorKind;
-    if c.exp < now - leeway {
+    if exp < now - leeway {
         return Err(ErrorKind::ExpiredSignature.into());
     }
-    if c.iat > now + leeway || c.nbf.is_some_and(|nbf| nbf > now + leeway) {
+    if iat > now + leeway || nbf.is_some_and(|nbf| nbf > now + leeway) {
         return Err(ErrorKind::ImmatureSignature.into());
     }
     Ok(())
@@ -240,19 +273,34 @@ impl JwtKeys {
 
     /// Verifies a client token (signature, audience, time, type).
     pub fn verify_client(&self, token: &str) -> Result<ClientClaims, ApiError> {
-        let now = chrono::Utc::now().timestamp();
+        self.verify_client_at(token, chrono::Utc::now().timestamp())
+    }
+
+    /// Like [`verify_client`](Self::verify_client), with `now` given; a token that passed is
+    /// remembered as [`verify_at`](Self::verify_at) remembers users' tokens, and its times are
+    /// checked again on every request. (Whether the client still exists, is active and has not
+    /// rotated its secret since is the database's to say, on every request.)
+    pub fn verify_client_at(&self, token: &str, now: i64) -> Result<ClientClaims, ApiError> {
         let leeway = i64::try_from(LEEWAY_SECS).unwrap_or(0);
-        match jsonwebtoken::decode::<ClientClaims>(token, &self.decoding, &self.client_validation) {
-            Ok(d) if d.claims.typ == CLIENT_TOKEN_TYPE && d.claims.iat <= now + leeway => {
-                Ok(d.claims)
+        match self.remembered(token) {
+            Some(Verified::Client(c)) if timely(c.exp, c.iat, c.nbf, now, leeway).is_ok() => {
+                return Ok(c);
             }
-            Err(e) if matches!(e.kind(), jsonwebtoken::errors::ErrorKind::ExpiredSignature) => Err(
-                ApiError::Unauthorized("the access token has expired".to_owned()),
-            ),
-            _ => Err(ApiError::Unauthorized(
-                "the access token is not valid".to_owned(),
-            )),
+            Some(Verified::User(c)) if timely(c.exp, c.iat, c.nbf, now, leeway).is_ok() => {
+                return Err(not_valid());
+            }
+            _ => {}
         }
+        let claims =
+            jsonwebtoken::decode::<ClientClaims>(token, &self.decoding, &self.client_validation)
+                .map(|d| d.claims)
+                .and_then(|c| timely(c.exp, c.iat, c.nbf, now, leeway).map(|()| c))
+                .map_err(refused)?;
+        if claims.typ != CLIENT_TOKEN_TYPE {
+            return Err(not_valid());
+        }
+        self.remember(token, Verified::Client(claims.clone()));
+        Ok(claims)
     }
 }
 
@@ -384,6 +432,41 @@ mod tests {
             .lock()
             .map(|v| v.len() <= VERIFIED_CAPACITY)
             .unwrap_or(false));
+    }
+
+    #[test]
+    fn a_remembered_client_token_is_still_checked_and_never_taken_for_a_user_s() {
+        let k = keys();
+        let now = chrono::Utc::now().timestamp();
+        let client = k
+            .issue_client(9, "villages:read", 0, now, 600)
+            .unwrap_or_default();
+        let user = k.issue(5, "s1", now).unwrap_or_default();
+        assert_eq!(
+            k.verify_client_at(&client, now).map(|c| c.cid).ok(),
+            Some(9)
+        );
+        assert!(matches!(k.remembered(&client), Some(Verified::Client(_))));
+        // Remembered: still refused as a user's token, and once expired or seen from behind.
+        assert!(k.verify_at(&client, now).is_err());
+        let expired = k
+            .verify_client_at(&client, now + 660)
+            .err()
+            .map(|e| e.to_string());
+        assert!(expired.is_some_and(|e| e.contains("expired")));
+        assert!(k.verify_client_at(&client, now - 60).is_err());
+        assert!(k.verify_client_at(&client, now).is_ok());
+        // A user's token, remembered as one, never passes as a client's (nor the other way).
+        assert!(k.verify_at(&user, now).is_ok());
+        assert!(k.verify_client_at(&user, now).is_err());
+        assert!(k.verify_at(&client, now).is_err());
+        // A client token with another type is refused, and not remembered.
+        let odd = sign(&serde_json::json!({
+            "sub": "client:9", "cid": 9, "typ": "other", "scope": "villages:read", "rot": 0,
+            "iss": ISSUER, "aud": CLIENT_AUDIENCE, "iat": now, "exp": now + 600,
+        }));
+        assert!(k.verify_client_at(&odd, now).is_err());
+        assert!(k.remembered(&odd).is_none());
     }
 
     #[test]
