@@ -29,8 +29,16 @@ impl AppState {
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
+        self.read_on(Trip::Batched, f).await
+    }
+
+    async fn read_on<T, F>(&self, trip: Trip, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
         let db = self.db.clone();
-        self.off_worker(Trip::Batched, move || {
+        self.off_worker(trip, move || {
             let mut conn = db.reader()?;
             let out = f(&mut conn);
             db.logins().after(&mut conn);
@@ -133,15 +141,11 @@ impl AppState {
         F: FnOnce(&mut DbConnection, &Auth) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
-        let db = self.db.clone();
-        web::block(move || {
-            let mut conn = db.reader()?;
-            let auth = bearer.load(&mut conn)?;
-            let out = f(&mut conn, &auth);
-            db.logins().after(&mut conn);
-            out
+        self.read_on(Trip::Alone, move |conn| {
+            let auth = bearer.load(conn)?;
+            f(conn, &auth)
         })
-        .await?
+        .await
     }
 
     /// [`AppState::write`] for an authenticated request: the login check runs in the write's

@@ -148,23 +148,26 @@ impl JwtKeys {
     /// is refused here at once, as the whole way would refuse it (its audience is not a user's).
     pub fn verify_at(&self, token: &str, now: i64) -> Result<Claims, ApiError> {
         let leeway = i64::try_from(LEEWAY_SECS).unwrap_or(0);
-        match self.remembered(token) {
-            Some(Verified::User(c)) if timely(c.exp, c.iat, c.nbf, now, leeway).is_ok() => {
-                return Ok(c);
-            }
-            Some(Verified::Client(c)) if timely(c.exp, c.iat, c.nbf, now, leeway).is_ok() => {
-                return Err(not_valid());
-            }
-            _ => {}
+        match self.remembered(token, now, leeway) {
+            Some(Verified::User(c)) => return Ok(c),
+            Some(Verified::Client(_)) => return Err(not_valid()),
+            None => {}
         }
         let claims = self.verify_signed(token, now, leeway)?;
         self.remember(token, Verified::User(claims.clone()));
         Ok(claims)
     }
 
-    /// The claims of `token` if it passed before.
-    fn remembered(&self, token: &str) -> Option<Verified> {
-        self.verified.lock().ok()?.get(token).cloned()
+    /// The claims of `token` if it passed before and its times still pass at `now` (a token
+    /// that no longer passes them goes the whole way, which says why).
+    fn remembered(&self, token: &str, now: i64, leeway: i64) -> Option<Verified> {
+        let verified = self.verified.lock().ok()?;
+        let (exp, iat, nbf, claims) = match verified.get(token)? {
+            v @ Verified::User(c) => (c.exp, c.iat, c.nbf, v),
+            v @ Verified::Client(c) => (c.exp, c.iat, c.nbf, v),
+        };
+        timely(exp, iat, nbf, now, leeway).ok()?;
+        Some(claims.clone())
     }
 
     fn remember(&self, token: &str, claims: Verified) {
@@ -282,14 +285,10 @@ impl JwtKeys {
     /// rotated its secret since is the database's to say, on every request.)
     pub fn verify_client_at(&self, token: &str, now: i64) -> Result<ClientClaims, ApiError> {
         let leeway = i64::try_from(LEEWAY_SECS).unwrap_or(0);
-        match self.remembered(token) {
-            Some(Verified::Client(c)) if timely(c.exp, c.iat, c.nbf, now, leeway).is_ok() => {
-                return Ok(c);
-            }
-            Some(Verified::User(c)) if timely(c.exp, c.iat, c.nbf, now, leeway).is_ok() => {
-                return Err(not_valid());
-            }
-            _ => {}
+        match self.remembered(token, now, leeway) {
+            Some(Verified::Client(c)) => return Ok(c),
+            Some(Verified::User(_)) => return Err(not_valid()),
+            None => {}
         }
         let claims =
             jsonwebtoken::decode::<ClientClaims>(token, &self.decoding, &self.client_validation)
@@ -446,7 +445,10 @@ mod tests {
             k.verify_client_at(&client, now).map(|c| c.cid).ok(),
             Some(9)
         );
-        assert!(matches!(k.remembered(&client), Some(Verified::Client(_))));
+        assert!(matches!(
+            k.remembered(&client, now, 0),
+            Some(Verified::Client(_))
+        ));
         // Remembered: still refused as a user's token, and once expired or seen from behind.
         assert!(k.verify_at(&client, now).is_err());
         let expired = k
@@ -466,7 +468,7 @@ mod tests {
             "iss": ISSUER, "aud": CLIENT_AUDIENCE, "iat": now, "exp": now + 600,
         }));
         assert!(k.verify_client_at(&odd, now).is_err());
-        assert!(k.remembered(&odd).is_none());
+        assert!(k.remembered(&odd, now, 0).is_none());
     }
 
     #[test]
