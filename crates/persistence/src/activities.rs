@@ -57,7 +57,9 @@ pub struct ActivityRow {
     #[diesel(embed)]
     pub columns: ActivityColumns,
     pub version: i32,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub updated_at: NaiveDateTime,
 }
 

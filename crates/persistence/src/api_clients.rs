@@ -21,11 +21,16 @@ pub struct ApiClientRow {
     pub regional: i32,
     pub created_by: Option<i64>,
     pub created_by_name: String,
+    #[diesel(deserialize_as = crate::stamp::MaybeStamp)]
     pub last_used_at: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = crate::stamp::MaybeStamp)]
     pub revoked_at: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = crate::stamp::MaybeStamp)]
     pub rotated_at: Option<NaiveDateTime>,
     pub version: i32,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub updated_at: NaiveDateTime,
 }
 
@@ -41,7 +46,9 @@ pub struct ApiClientValues {
     pub regional: i32,
     pub created_by: Option<i64>,
     pub created_by_name: String,
+    #[diesel(deserialize_as = crate::stamp::MaybeStamp)]
     pub revoked_at: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = crate::stamp::MaybeStamp)]
     pub rotated_at: Option<NaiveDateTime>,
 }
 

@@ -20,7 +20,9 @@ pub struct AssistanceRow {
     #[diesel(embed)]
     pub values: AssistanceValues,
     pub version: i32,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub updated_at: NaiveDateTime,
 }
 

@@ -18,6 +18,7 @@ pub struct AuditRow {
     pub entity_id: String,
     pub before_json: Option<String>,
     pub after_json: Option<String>,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub at: NaiveDateTime,
     pub request_id: String,
 }

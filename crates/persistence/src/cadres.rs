@@ -18,9 +18,12 @@ pub struct CadreRow {
     pub name_bo: Option<String>,
     pub position: Option<String>,
     pub phone: Option<String>,
+    #[diesel(deserialize_as = crate::stamp::MaybeStamp)]
     pub deactivated_at: Option<NaiveDateTime>,
     pub version: i32,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub updated_at: NaiveDateTime,
 }
 
@@ -35,6 +38,7 @@ pub struct CadreValues {
     pub search_text: String,
     /// `zhucun_domain::pinyin::sort_key` of the name.
     pub sort_key: String,
+    #[diesel(deserialize_as = crate::stamp::MaybeStamp)]
     pub deactivated_at: Option<NaiveDateTime>,
 }
 

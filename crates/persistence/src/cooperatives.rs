@@ -24,7 +24,9 @@ pub struct CooperativeRow {
     #[diesel(embed)]
     pub values: CooperativeValues,
     pub version: i32,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub updated_at: NaiveDateTime,
 }
 
@@ -278,7 +280,9 @@ pub mod members {
         #[diesel(embed)]
         pub values: MemberValues,
         pub version: i32,
+        #[diesel(deserialize_as = crate::stamp::Stamp)]
         pub created_at: NaiveDateTime,
+        #[diesel(deserialize_as = crate::stamp::Stamp)]
         pub updated_at: NaiveDateTime,
     }
 
@@ -330,7 +334,9 @@ pub mod years {
         #[diesel(embed)]
         pub values: YearValues,
         pub version: i32,
+        #[diesel(deserialize_as = crate::stamp::Stamp)]
         pub created_at: NaiveDateTime,
+        #[diesel(deserialize_as = crate::stamp::Stamp)]
         pub updated_at: NaiveDateTime,
     }
 
@@ -388,6 +394,7 @@ pub mod distributions {
         pub by_trade_fen: i64,
         pub by_capital_fen: i64,
         pub created_by_username: String,
+        #[diesel(deserialize_as = crate::stamp::Stamp)]
         pub created_at: NaiveDateTime,
     }
 

@@ -35,7 +35,9 @@ pub struct DecisionRow {
     pub status: String,
     pub last_step: i32,
     pub version: i32,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub updated_at: NaiveDateTime,
 }
 
@@ -55,6 +57,7 @@ pub struct StepRow {
     pub passed: Option<i32>,
     pub notes: Option<String>,
     pub disclosure_id: Option<i64>,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub created_at: NaiveDateTime,
 }
 

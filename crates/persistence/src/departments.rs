@@ -16,9 +16,12 @@ pub struct DepartmentRow {
     pub min_team_size: i32,
     pub villagers_quorum_percent: i32,
     pub major_disclosure_days: i32,
+    #[diesel(deserialize_as = crate::stamp::MaybeStamp)]
     pub deactivated_at: Option<NaiveDateTime>,
     pub version: i32,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub updated_at: NaiveDateTime,
 }
 
@@ -32,6 +35,7 @@ pub struct DepartmentValues {
     pub min_team_size: i32,
     pub villagers_quorum_percent: i32,
     pub major_disclosure_days: i32,
+    #[diesel(deserialize_as = crate::stamp::MaybeStamp)]
     pub deactivated_at: Option<NaiveDateTime>,
 }
 

@@ -36,13 +36,17 @@ pub struct DisclosureRow {
     pub values: DisclosureValues,
     pub status: String,
     pub published_on: Option<NaiveDate>,
+    #[diesel(deserialize_as = crate::stamp::MaybeStamp)]
     pub published_at: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = crate::stamp::MaybeStamp)]
     pub withdrawn_at: Option<NaiveDateTime>,
     pub withdrawal_reason: Option<String>,
     pub decision_id: Option<i64>,
     pub decision_step: Option<i32>,
     pub version: i32,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub updated_at: NaiveDateTime,
 }
 

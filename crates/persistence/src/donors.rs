@@ -16,7 +16,9 @@ pub struct DonorRow {
     #[diesel(embed)]
     pub values: DonorValues,
     pub version: i32,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub updated_at: NaiveDateTime,
 }
 

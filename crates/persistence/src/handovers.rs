@@ -24,13 +24,17 @@ pub struct HandoverRow {
     pub status: String,
     pub content: String,
     pub documents: String,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub drafted_at: NaiveDateTime,
     pub drafted_by: Option<i64>,
     pub signed_by: Option<i64>,
     pub signed_by_name: Option<String>,
+    #[diesel(deserialize_as = crate::stamp::MaybeStamp)]
     pub signed_at: Option<NaiveDateTime>,
     pub version: i32,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub updated_at: NaiveDateTime,
 }
 

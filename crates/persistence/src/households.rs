@@ -18,7 +18,9 @@ pub struct HouseholdRow {
     #[diesel(embed)]
     pub values: HouseholdValues,
     pub version: i32,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub updated_at: NaiveDateTime,
 }
 
@@ -326,6 +328,7 @@ pub struct CategoryRow {
     pub since: NaiveDate,
     pub note: Option<String>,
     pub recorded_by: Option<i64>,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub recorded_at: NaiveDateTime,
 }
 
@@ -391,7 +394,9 @@ pub struct CheckRow {
     #[diesel(embed)]
     pub values: CheckValues,
     pub version: i32,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub updated_at: NaiveDateTime,
 }
 

@@ -15,6 +15,7 @@ pub struct StoredResponse {
     pub status: i32,
     pub body: String,
     pub etag: Option<String>,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub created_at: NaiveDateTime,
 }
 

@@ -24,6 +24,7 @@ pub struct EntryRow {
     pub department_id: i64,
     #[diesel(embed)]
     pub values: EntryValues,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub created_at: NaiveDateTime,
 }
 

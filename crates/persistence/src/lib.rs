@@ -33,6 +33,7 @@ pub mod reports;
 pub mod rounds;
 pub mod schema;
 pub mod sessions;
+pub mod stamp;
 pub mod stats;
 pub mod stats_summary;
 pub mod surveys;

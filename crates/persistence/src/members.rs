@@ -21,7 +21,9 @@ pub struct MemberRow {
     pub from_date: NaiveDate,
     pub to_date: Option<NaiveDate>,
     pub version: i32,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub updated_at: NaiveDateTime,
 }
 

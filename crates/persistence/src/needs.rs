@@ -46,7 +46,9 @@ pub struct NeedRow {
     pub decline_reason: Option<String>,
     pub closed_on: Option<NaiveDate>,
     pub version: i32,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub updated_at: NaiveDateTime,
 }
 

@@ -14,9 +14,12 @@ pub struct OfficeRow {
     /// The pinyin key the name sorts by (`zhucun_domain::pinyin::sort_key`).
     pub sort_key: String,
     pub name: String,
+    #[diesel(deserialize_as = crate::stamp::MaybeStamp)]
     pub deactivated_at: Option<NaiveDateTime>,
     pub version: i32,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub updated_at: NaiveDateTime,
 }
 
@@ -27,6 +30,7 @@ pub struct OfficeValues {
     pub search_text: String,
     /// `zhucun_domain::pinyin::sort_key` of the name.
     pub sort_key: String,
+    #[diesel(deserialize_as = crate::stamp::MaybeStamp)]
     pub deactivated_at: Option<NaiveDateTime>,
 }
 

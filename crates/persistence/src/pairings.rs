@@ -18,7 +18,9 @@ pub struct PairingRow {
     #[diesel(embed)]
     pub values: PairingValues,
     pub version: i32,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub updated_at: NaiveDateTime,
 }
 

@@ -192,7 +192,9 @@ pub struct DayRow {
     pub log: Option<String>,
     pub recorded_by: Option<i64>,
     pub version: i32,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub updated_at: NaiveDateTime,
 }
 
@@ -389,10 +391,13 @@ pub struct LeaveRow {
     pub requested_by: Option<i64>,
     pub decided_by: Option<i64>,
     pub decided_by_name: Option<String>,
+    #[diesel(deserialize_as = crate::stamp::MaybeStamp)]
     pub decided_at: Option<NaiveDateTime>,
     pub decision_note: Option<String>,
     pub version: i32,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub updated_at: NaiveDateTime,
 }
 

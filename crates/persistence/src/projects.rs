@@ -20,7 +20,9 @@ pub struct ProjectRow {
     pub values: ProjectValues,
     pub stage: String,
     pub version: i32,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub updated_at: NaiveDateTime,
 }
 
@@ -298,6 +300,7 @@ pub struct EventRow {
     pub comment: Option<String>,
     pub actor_id: i64,
     pub actor_username: String,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub at: NaiveDateTime,
 }
 

@@ -15,9 +15,12 @@ pub struct RoundRow {
     pub name: Option<String>,
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
+    #[diesel(deserialize_as = crate::stamp::MaybeStamp)]
     pub deactivated_at: Option<NaiveDateTime>,
     pub version: i32,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub updated_at: NaiveDateTime,
 }
 
@@ -28,6 +31,7 @@ pub struct RoundValues {
     pub name: Option<String>,
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
+    #[diesel(deserialize_as = crate::stamp::MaybeStamp)]
     pub deactivated_at: Option<NaiveDateTime>,
 }
 

@@ -11,7 +11,9 @@ use diesel::prelude::*;
 pub struct SessionRow {
     pub id: String,
     pub user_id: i64,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::stamp::MaybeStamp)]
     pub revoked_at: Option<NaiveDateTime>,
     pub revoked_reason: Option<String>,
 }
@@ -21,8 +23,11 @@ pub struct SessionRow {
 pub struct RefreshTokenRow {
     pub token_hash: String,
     pub session_id: String,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub expires_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::stamp::MaybeStamp)]
     pub used_at: Option<NaiveDateTime>,
 }
 
@@ -168,7 +173,9 @@ pub fn session_user(conn: &mut DbConnection, session_id: &str) -> QueryResult<Op
 pub struct ThrottleRow {
     pub username: String,
     pub failures: i32,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub window_started_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::stamp::MaybeStamp)]
     pub locked_until: Option<NaiveDateTime>,
 }
 

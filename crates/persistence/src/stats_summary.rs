@@ -27,6 +27,7 @@ pub struct SummaryRow {
 #[diesel(table_name = stats_summary_state)]
 pub struct SummaryState {
     /// When the summary's snapshot was taken (UTC).
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub as_of: NaiveDateTime,
     /// The newest audit entry the snapshot includes.
     pub watermark: i64,

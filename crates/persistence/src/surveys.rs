@@ -17,7 +17,9 @@ pub struct SurveyRow {
     #[diesel(embed)]
     pub values: SurveyValues,
     pub version: i32,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub updated_at: NaiveDateTime,
 }
 

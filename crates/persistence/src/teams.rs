@@ -15,9 +15,12 @@ pub struct TeamRow {
     pub round_id: i64,
     pub village_id: i64,
     pub name: Option<String>,
+    #[diesel(deserialize_as = crate::stamp::MaybeStamp)]
     pub deactivated_at: Option<NaiveDateTime>,
     pub version: i32,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub updated_at: NaiveDateTime,
 }
 
@@ -40,6 +43,7 @@ pub struct TeamValues {
     pub round_id: i64,
     pub village_id: i64,
     pub name: Option<String>,
+    #[diesel(deserialize_as = crate::stamp::MaybeStamp)]
     pub deactivated_at: Option<NaiveDateTime>,
 }
 

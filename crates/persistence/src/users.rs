@@ -19,9 +19,12 @@ pub struct UserRow {
     pub office_id: Option<i64>,
     pub village_id: Option<i64>,
     pub cadre_id: Option<i64>,
+    #[diesel(deserialize_as = crate::stamp::MaybeStamp)]
     pub disabled_at: Option<NaiveDateTime>,
     pub version: i32,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub updated_at: NaiveDateTime,
 }
 
@@ -34,6 +37,7 @@ pub struct UserValues {
     pub village_id: Option<i64>,
     pub cadre_id: Option<i64>,
     pub search_text: String,
+    #[diesel(deserialize_as = crate::stamp::MaybeStamp)]
     pub disabled_at: Option<NaiveDateTime>,
 }
 

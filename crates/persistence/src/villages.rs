@@ -21,9 +21,12 @@ pub struct VillageRow {
     pub code: Option<String>,
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
+    #[diesel(deserialize_as = crate::stamp::MaybeStamp)]
     pub deactivated_at: Option<NaiveDateTime>,
     pub version: i32,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::stamp::Stamp)]
     pub updated_at: NaiveDateTime,
 }
 
@@ -42,6 +45,7 @@ pub struct VillageValues {
     pub search_text: String,
     /// `zhucun_domain::pinyin::sort_key` of the name.
     pub sort_key: String,
+    #[diesel(deserialize_as = crate::stamp::MaybeStamp)]
     pub deactivated_at: Option<NaiveDateTime>,
 }
 

@@ -69,12 +69,17 @@ pub struct ApiClient {
     pub state: String,
     #[schema(example = "admin")]
     pub created_by: String,
+    #[serde(serialize_with = "crate::dto::rfc3339_opt")]
     pub last_used_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "crate::dto::rfc3339_opt")]
     pub revoked_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "crate::dto::rfc3339_opt")]
     pub rotated_at: Option<DateTime<Utc>>,
     #[schema(example = 1)]
     pub version: i32,
+    #[serde(serialize_with = "crate::dto::rfc3339")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::dto::rfc3339")]
     pub updated_at: DateTime<Utc>,
 }
 

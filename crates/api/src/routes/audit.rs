@@ -38,6 +38,7 @@ pub struct AuditEntry {
     /// The row after the change (`null` for logins and password changes).
     #[schema(value_type = Option<serde_json::Value>)]
     pub after: Option<serde_json::Value>,
+    #[serde(serialize_with = "crate::dto::rfc3339")]
     pub at: DateTime<Utc>,
     pub request_id: String,
 }
@@ -74,8 +75,10 @@ pub struct AuditQuery {
     pub action: Option<String>,
     pub actor_id: Option<i64>,
     /// Entries at or after this time (RFC 3339).
+    #[serde(serialize_with = "crate::dto::rfc3339_opt")]
     pub since: Option<DateTime<Utc>>,
     /// Entries before this time (RFC 3339).
+    #[serde(serialize_with = "crate::dto::rfc3339_opt")]
     pub until: Option<DateTime<Utc>>,
 }
 

@@ -89,7 +89,9 @@ pub struct Cooperative {
     pub capital_fen: i64,
     #[schema(example = 1)]
     pub version: i32,
+    #[serde(serialize_with = "crate::dto::rfc3339")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::dto::rfc3339")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -953,6 +955,7 @@ pub struct Distribution {
     pub required_by_trade_fen: i64,
     pub shares: Vec<DistributionShare>,
     pub created_by_username: Option<String>,
+    #[serde(serialize_with = "crate::dto::rfc3339_opt")]
     pub created_at: Option<DateTime<Utc>>,
 }
 

@@ -73,6 +73,7 @@ pub struct DecisionStep {
     pub notes: Option<String>,
     /// The disclosure a step 5 or 6 published.
     pub disclosure_id: Option<i64>,
+    #[serde(serialize_with = "crate::dto::rfc3339")]
     pub recorded_at: DateTime<Utc>,
 }
 
@@ -131,7 +132,9 @@ pub struct Decision {
     pub steps: Vec<DecisionStep>,
     #[schema(example = 4)]
     pub version: i32,
+    #[serde(serialize_with = "crate::dto::rfc3339")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::dto::rfc3339")]
     pub updated_at: DateTime<Utc>,
 }
 

@@ -93,7 +93,9 @@ pub struct Department {
     pub active: bool,
     #[schema(example = 1)]
     pub version: i32,
+    #[serde(serialize_with = "crate::dto::rfc3339")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::dto::rfc3339")]
     pub updated_at: DateTime<Utc>,
 }
 

@@ -77,7 +77,9 @@ pub struct Disclosure {
     /// The day it was published (Asia/Shanghai).
     #[schema(example = "2019-06-05")]
     pub published_on: Option<NaiveDate>,
+    #[serde(serialize_with = "crate::dto::rfc3339_opt")]
     pub published_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "crate::dto::rfc3339_opt")]
     pub withdrawn_at: Option<DateTime<Utc>>,
     #[schema(example = json!(null))]
     pub withdrawal_reason: Option<String>,
@@ -87,7 +89,9 @@ pub struct Disclosure {
     pub decision_step: Option<i32>,
     #[schema(example = 2)]
     pub version: i32,
+    #[serde(serialize_with = "crate::dto::rfc3339")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::dto::rfc3339")]
     pub updated_at: DateTime<Utc>,
 }
 

@@ -75,10 +75,12 @@ pub struct Handover {
     /// The documents handed over.
     #[schema(example = json!(["驻村工作日志 2019 年 3 册", "建档立卡户花名册"]))]
     pub documents: Vec<String>,
+    #[serde(serialize_with = "crate::dto::rfc3339")]
     pub drafted_at: DateTime<Utc>,
     /// The incoming leader who signed it (display name) and when.
     #[schema(example = "次仁")]
     pub signed_by_name: Option<String>,
+    #[serde(serialize_with = "crate::dto::rfc3339_opt")]
     pub signed_at: Option<DateTime<Utc>>,
     pub version: i32,
 }

@@ -86,7 +86,9 @@ pub struct Household {
     pub notes: Option<String>,
     #[schema(example = 1)]
     pub version: i32,
+    #[serde(serialize_with = "crate::dto::rfc3339")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::dto::rfc3339")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -629,6 +631,7 @@ pub struct CategoryEntry {
     pub note: Option<String>,
     /// The user who recorded it (`null` for imported or demo data).
     pub recorded_by: Option<i64>,
+    #[serde(serialize_with = "crate::dto::rfc3339")]
     pub recorded_at: DateTime<Utc>,
 }
 
@@ -849,7 +852,9 @@ pub struct Check {
     pub unmet: i32,
     #[schema(example = 1)]
     pub version: i32,
+    #[serde(serialize_with = "crate::dto::rfc3339")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::dto::rfc3339")]
     pub updated_at: DateTime<Utc>,
 }
 

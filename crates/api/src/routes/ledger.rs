@@ -47,6 +47,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 pub struct LedgerConfirmation {
     #[schema(example = "committee_yakaya")]
     pub by_username: String,
+    #[serde(serialize_with = "crate::dto::rfc3339")]
     pub at: DateTime<Utc>,
 }
 
@@ -101,6 +102,7 @@ pub struct LedgerEntry {
     pub confirmable: bool,
     #[schema(example = "office_staff")]
     pub created_by_username: String,
+    #[serde(serialize_with = "crate::dto::rfc3339")]
     pub created_at: DateTime<Utc>,
 }
 

@@ -86,7 +86,9 @@ pub struct Need {
     pub closed_on: Option<NaiveDate>,
     #[schema(example = 3)]
     pub version: i32,
+    #[serde(serialize_with = "crate::dto::rfc3339")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::dto::rfc3339")]
     pub updated_at: DateTime<Utc>,
 }
 

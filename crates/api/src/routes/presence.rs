@@ -74,6 +74,7 @@ pub struct PresenceDay {
     #[schema(example = "入户走访 5 户，了解饮水情况")]
     pub log: Option<String>,
     pub version: i32,
+    #[serde(serialize_with = "crate::dto::rfc3339")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -267,12 +268,14 @@ pub struct Leave {
     /// Who decided (display name), when, and why.
     #[schema(example = "旦增")]
     pub decided_by_name: Option<String>,
+    #[serde(serialize_with = "crate::dto::rfc3339_opt")]
     pub decided_at: Option<DateTime<Utc>>,
     pub decision_note: Option<String>,
     /// Who may decide it: `team_leader` (up to the local limit) or `department`.
     #[schema(example = "team_leader")]
     pub approver: String,
     pub version: i32,
+    #[serde(serialize_with = "crate::dto::rfc3339")]
     pub created_at: DateTime<Utc>,
 }
 

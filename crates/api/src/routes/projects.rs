@@ -109,7 +109,9 @@ pub struct Project {
     pub funds_spent_fen: i64,
     #[schema(example = 3)]
     pub version: i32,
+    #[serde(serialize_with = "crate::dto::rfc3339")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::dto::rfc3339")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -781,6 +783,7 @@ pub struct ProjectEvent {
     pub actor_id: i64,
     #[schema(example = "team_magada")]
     pub actor_username: String,
+    #[serde(serialize_with = "crate::dto::rfc3339")]
     pub at: DateTime<Utc>,
 }
 

@@ -54,7 +54,9 @@ pub struct Village {
     /// Changes with every update; send it back as `If-Match`.
     #[schema(example = 1)]
     pub version: i32,
+    #[serde(serialize_with = "crate::dto::rfc3339")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::dto::rfc3339")]
     pub updated_at: DateTime<Utc>,
 }
 
