@@ -457,6 +457,33 @@ mod tests {
         let _ = std::fs::remove_dir_all(dir);
     }
 
+    /// `.cargo/config.toml`'s `LIBSQLITE3_FLAGS` reached the bundled SQLite (a build without
+    /// them still works, only slower: this says so rather than a benchmark).
+    #[test]
+    fn sqlite_is_built_with_the_flags_of_the_cargo_config() {
+        use diesel::{Connection, RunQueryDsl};
+        #[derive(diesel::QueryableByName)]
+        struct Option_ {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            compile_options: String,
+        }
+        let mut c = SqliteConnection::establish(":memory:").expect("in memory");
+        let options: Vec<String> =
+            diesel::sql_query("SELECT compile_options FROM pragma_compile_options")
+                .load::<Option_>(&mut c)
+                .expect("compile options")
+                .into_iter()
+                .map(|o| o.compile_options)
+                .collect();
+        for wanted in ["ENABLE_QPSG", "THREADSAFE=2", "DEFAULT_MEMSTATUS=0"] {
+            assert!(
+                options.iter().any(|o| o == wanted),
+                "{wanted} in {options:?}"
+            );
+        }
+        assert!(!options.iter().any(|o| o == "ENABLE_STAT4"), "{options:?}");
+    }
+
     #[test]
     fn sqlite_reads_the_login_count_only_after_a_commit() {
         use diesel::connection::SimpleConnection;
