@@ -44,26 +44,7 @@ measure() { # $1 = binary, $2 = port, $3 = label
     pids+=("$pid")
     for _ in $(seq 1 600); do curl -sf "$base/readyz" >/dev/null && break; sleep 0.5; done
     local token dept village
-    read -r token dept village < <(python3 - "$base" "$password" <<'PY'
-import json, sys, urllib.request
-base, password = sys.argv[1], sys.argv[2]
-def call(method, path, body=None, token=None):
-    req = urllib.request.Request(base + path, method=method,
-                                 data=None if body is None else json.dumps(body).encode())
-    req.add_header("content-type", "application/json")
-    if token:
-        req.add_header("authorization", "Bearer " + token)
-    with urllib.request.urlopen(req, timeout=600) as r:
-        return json.load(r)
-token = call("POST", "/api/v1/auth/login", {"username": "admin", "password": password})["access_token"]
-dept = call("GET", "/api/v1/me", token=token)["department"]["id"]
-have = len(call("GET", "/api/v1/villages?limit=500", token=token)["items"])
-for i in range(have, 60):
-    call("POST", "/api/v1/villages", {"name": f"基准村{i:03d}", "prefecture": "拉萨市",
-                                      "county": "林周县", "township": "春堆乡"}, token)
-print(token, dept, call("GET", "/api/v1/villages?limit=50", token=token)["items"][0]["id"])
-PY
-    )
+    read -r token dept village < <(python3 bench/prepare.py "$base" "$password" 60)
     local label_ep path
     for label_ep in healthz bare_get bare_list get list; do
         case "$label_ep" in

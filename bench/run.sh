@@ -74,27 +74,7 @@ start_server() { # $1 = DATABASE_URL
 # Logs in as admin, fills the admin's department up to $VILLAGES villages through the API, and
 # prints: token department_id village_id
 prepare() {
-    python3 - "$BASE" "$PASSWORD" "$VILLAGES" <<'EOF'
-import json, sys, urllib.request
-base, password, want = sys.argv[1], sys.argv[2], int(sys.argv[3])
-def call(method, path, body=None, token=None):
-    req = urllib.request.Request(base + path, method=method,
-                                 data=None if body is None else json.dumps(body).encode())
-    req.add_header("content-type", "application/json")
-    if token:
-        req.add_header("authorization", "Bearer " + token)
-    with urllib.request.urlopen(req) as r:
-        return json.load(r)
-token = call("POST", "/api/v1/auth/login", {"username": "admin", "password": password})["access_token"]
-dept = call("GET", "/api/v1/me", token=token)["department"]["id"]
-have = len(call("GET", "/api/v1/villages?limit=500", token=token)["items"])
-for i in range(have, want):
-    call("POST", "/api/v1/villages", {"name": f"基准村{i:03d}", "prefecture": "拉萨市",
-                                      "county": "林周县", "township": "春堆乡"}, token)
-page = call("GET", "/api/v1/villages?limit=50", token=token)["items"]
-assert len(page) == 50, f"a 50-row page has {len(page)} rows"
-print(token, dept, page[0]["id"])
-EOF
+    python3 bench/prepare.py "$BASE" "$PASSWORD" "$VILLAGES"
 }
 
 wrk_run() { # $1 = seconds, $2 = path; prints "rps p99"
