@@ -299,6 +299,21 @@ both_backends!(
         )
         .await
         .assert_problem(401, "unauthorized");
+        // Bytes that are not text, and a valid token with a non-ASCII character after it: refused,
+        // not read as a token and not a 400/500.
+        let not_text = actix_web::http::header::HeaderValue::from_bytes(b"Bearer \xff\xfe")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let after = actix_web::http::header::HeaderValue::from_str(&format!("Bearer {fresh}é"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        for value in [not_text, after] {
+            app.send(
+                TestRequest::get()
+                    .uri("/api/v1/me")
+                    .insert_header(("authorization", value)),
+            )
+            .await
+            .assert_problem(401, "unauthorized");
+        }
     }
 );
 
